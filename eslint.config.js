@@ -1,0 +1,54 @@
+// Lint, including the layer rule: the folder name tells the runtime, and a
+// layer may not import what its runtime does not have.
+import js from '@eslint/js';
+import react from 'eslint-plugin-react';
+import reactHooks from 'eslint-plugin-react-hooks';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'stream', 'url', 'util', 'worker_threads'];
+const electronBan = { name: 'electron', message: 'Only src/main and src/preload may import electron; keep logic in src/core.' };
+const nodeBan = { group: nodeBuiltins, message: 'This layer runs outside Node: no Node built-ins.' };
+
+export const layerRules = {
+  // Pure contract, types and helpers: no Electron, no Node, no DOM-only libraries.
+  'src/shared/**': { paths: [electronBan, 'ws', 'pino', 'react'], patterns: [nodeBan, { group: ['**/core/**', '**/main/**', '**/renderer/**', '**/host/**'], message: 'src/shared depends on nothing else in src.' }] },
+  'src/core/**': { paths: [electronBan, 'react'], patterns: [{ group: ['**/main/**', '**/renderer/**', '**/host/**', '**/preload/**'], message: 'src/core must not reach into a shell.' }] },
+  'src/host/**': { paths: [electronBan], patterns: [{ group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'The host reaches the core, not other shells.' }] },
+  'src/upstream/**': { paths: [electronBan], patterns: [] },
+  'src/renderer/**': { paths: [electronBan, 'ws', 'pino'], patterns: [nodeBan, { group: ['**/core/**', '**/host/**', '**/main/**'], message: 'The renderer reaches the booth only through the contract (src/shared).' }] },
+  'src/preload/**': { paths: [], patterns: [nodeBan, { group: ['**/core/**', '**/host/**', '**/renderer/**'], message: 'The preload exposes only the contract client.' }] },
+  'src/main/**': { paths: [], patterns: [{ group: ['**/renderer/**', '**/host/**'], message: 'Main wires the core to a window; it does not import other shells.' }] },
+};
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'bench/results/**', 'models/**', 'resources/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { console: 'readonly', process: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-empty-object-type': 'off',
+      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+    },
+  },
+  ...Object.entries(layerRules).map(([glob, rule]) => ({
+    files: [glob],
+    rules: { 'no-restricted-imports': ['error', { paths: rule.paths, patterns: rule.patterns }] },
+  })),
+  {
+    files: ['src/renderer/**/*.tsx'],
+    plugins: { react, 'react-hooks': reactHooks },
+    settings: { react: { version: '19' } },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      // Every visible word comes from the message catalogues (i18n/).
+      'react/jsx-no-literals': ['error', { noStrings: false, ignoreProps: true, allowedStrings: [] }],
+      'react/jsx-key': 'error',
+    },
+  },
+  {
+    files: ['*.config.ts', '*.config.js', 'vite.host.config.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+);

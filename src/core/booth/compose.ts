@@ -1,0 +1,31 @@
+// Configuration → logger → booth, the same way for Electron main and the
+// headless host, so both run exactly the same core.
+import type { DestinationStream } from 'pino';
+import { loadConfig, parseConfig, type BoothConfig, type BoothConfigInput } from '../config';
+import { createLogger, type Logger } from '../logging/logger';
+import { createBooth, type Booth } from './booth';
+import type { SessionClock } from '../session/session';
+
+export interface ComposeOptions {
+  /** A JSON file to read; ignored when `config` is given. */
+  configPath?: string;
+  /** A configuration object (tests, bench). */
+  config?: BoothConfigInput;
+  version: string;
+  logDestination?: DestinationStream;
+  clock?: SessionClock;
+}
+
+export interface ComposedBooth {
+  config: BoothConfig;
+  logger: Logger;
+  booth: Booth;
+}
+
+/** Throws ConfigError (with every problem listed) for a bad configuration. */
+export function composeBooth(options: ComposeOptions): ComposedBooth {
+  const config = options.config !== undefined ? parseConfig(options.config) : loadConfig(options.configPath);
+  const logger = createLogger({ level: config.logging.level, destination: options.logDestination, base: { boothId: config.booth.id } });
+  const booth = createBooth({ config, logger, version: options.version, clock: options.clock });
+  return { config, logger, booth };
+}

@@ -1,0 +1,2 @@
+export { boothConfigSchema, type BoothConfig, type BoothConfigInput } from './schema';
+export { ConfigError, loadConfig, parseConfig } from './load';

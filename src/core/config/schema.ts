@@ -1,0 +1,53 @@
+// The booth's configuration file. Every section is strict: a misspelt key
+// is an error that names the nearest known key, never silently ignored.
+import { z } from 'zod';
+
+const sessionSchema = z
+  .object({
+    /** Seconds without a touch before the "are you still there?" warning. */
+    idleTimeoutSec: z.int().min(15).max(600).default(60),
+    /** Countdown of that warning; WCAG 2.2.1 asks for at least 20 s. */
+    idleWarningSec: z.int().min(20).max(300).default(30),
+    /**
+     * Extra seconds after the warning before the core wipes the session on its
+     * own, in case the screen is frozen or gone. The renderer wipes first.
+     */
+    expiryGraceSec: z.int().min(5).max(300).default(15),
+  })
+  .strict();
+
+const hostSchema = z
+  .object({
+    /** 0 picks a free port at each launch. */
+    port: z.int().min(0).max(65535).default(0),
+    /** Loopback only: the contract must never be reachable from the network. */
+    bind: z.enum(['127.0.0.1', '::1']).default('127.0.0.1'),
+  })
+  .strict();
+
+const loggingSchema = z
+  .object({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .strict();
+
+export const boothConfigSchema = z
+  .object({
+    booth: z
+      .object({
+        /** Shown to officers and sent upstream; letters, digits and dashes. */
+        id: z
+          .string()
+          .regex(/^[A-Za-z0-9-]{1,64}$/, 'use 1 to 64 letters, digits or dashes')
+          .default('BOOTH-DEMO-01'),
+      })
+      .strict()
+      .prefault({}),
+    session: sessionSchema.prefault({}),
+    host: hostSchema.prefault({}),
+    logging: loggingSchema.prefault({}),
+  })
+  .strict();
+
+export type BoothConfig = z.output<typeof boothConfigSchema>;
+export type BoothConfigInput = z.input<typeof boothConfigSchema>;

@@ -1,0 +1,1 @@
+export { CitizenSession, systemClock, type SessionClock, type SessionOptions } from './session';

@@ -1,0 +1,190 @@
+// The citizen's session, held only in memory by the core. It runs the shared
+// journey machine, checks every value before the machine sees it, and wipes
+// itself after a hard idle expiry in case the screen never asks it to.
+import { randomBytes } from 'node:crypto';
+import type { SessionSnapshot, WipeReason } from '../../shared/contract/schemas';
+import { fail, ok, type BoothError, type Result } from '../../shared/contract/result';
+import { checkEmail } from '../../shared/identity/email';
+import { checkNik } from '../../shared/identity/nik';
+import { checkPhone } from '../../shared/identity/phone';
+import { initialJourney, transition, type EditableStep, type JourneyEvent, type JourneyState, type Language } from '../../shared/journey/machine';
+
+/** Timers behind an interface so tests can drive time. */
+export interface SessionClock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: SessionClock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => {
+    const handle = setTimeout(callback, ms);
+    handle.unref?.();
+    return handle;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export interface SessionOptions {
+  /** Seconds of silence after which the core wipes the session by itself. */
+  expirySec: number;
+  clock?: SessionClock;
+  onChange?: (snapshot: SessionSnapshot | null) => void;
+  onWiped?: (reason: WipeReason) => void;
+}
+
+export type SessionResult = Result<SessionSnapshot>;
+
+export class CitizenSession {
+  #state: JourneyState | null = null;
+  #sessionId = '';
+  #consentVersion = '';
+  #lastActivity = 0;
+  #expiryTimer: unknown = null;
+  readonly #clock: SessionClock;
+
+  constructor(private readonly options: SessionOptions) {
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /** A fresh session; any previous one is wiped first. */
+  start(language: Language = 'id'): SessionResult {
+    if (this.#state) this.wipe('cancel');
+    this.#sessionId = randomBytes(12).toString('hex');
+    this.#state = initialJourney(language);
+    return this.#changed();
+  }
+
+  snapshot(): SessionSnapshot | null {
+    const state = this.#state;
+    if (!state) return null;
+    const elapsed = (this.#clock.now() - this.#lastActivity) / 1000;
+    return {
+      sessionId: this.#sessionId,
+      step: state.step,
+      language: state.language,
+      consentAccepted: state.consentAccepted,
+      nik: state.nik,
+      email: state.email,
+      phone: state.phone,
+      returnToReview: state.returnToReview,
+      expiresInSec: Math.max(0, Math.round(this.options.expirySec - elapsed)),
+    };
+  }
+
+  get active(): boolean {
+    return this.#state !== null;
+  }
+
+  get consentVersion(): string {
+    return this.#consentVersion;
+  }
+
+  chooseLanguage(language: Language): SessionResult {
+    return this.#apply({ type: 'chooseLanguage', language });
+  }
+
+  setLanguage(language: Language): SessionResult {
+    return this.#apply({ type: 'setLanguage', language });
+  }
+
+  acceptConsent(consentVersion: string): SessionResult {
+    const result = this.#apply({ type: 'acceptConsent' });
+    if (result.ok) this.#consentVersion = consentVersion;
+    return result;
+  }
+
+  submitNik(input: string): SessionResult {
+    const guard = this.#guardStep('nik');
+    if (guard) return guard;
+    const check = checkNik(input);
+    if (!check.valid) return fail('INVALID_NIK', `The NIK is not valid (${check.reason}).`, { reason: check.reason });
+    return this.#apply({ type: 'nikAccepted', nik: input });
+  }
+
+  submitEmail(input: string): SessionResult {
+    const guard = this.#guardStep('email');
+    if (guard) return guard;
+    const check = checkEmail(input);
+    if (!check.valid) return fail('INVALID_EMAIL', `The email address is not valid (${check.reason}).`, { reason: check.reason });
+    return this.#apply({ type: 'emailAccepted', email: check.email });
+  }
+
+  submitPhone(input: string): SessionResult {
+    const guard = this.#guardStep('phone');
+    if (guard) return guard;
+    const check = checkPhone(input);
+    if (!check.valid) return fail('INVALID_PHONE', `The phone number is not valid (${check.reason}).`, { reason: check.reason });
+    return this.#apply({ type: 'phoneAccepted', phone: check.e164 });
+  }
+
+  edit(field: EditableStep): SessionResult {
+    return this.#apply({ type: 'edit', field });
+  }
+
+  back(): SessionResult {
+    return this.#apply({ type: 'back' });
+  }
+
+  confirmReview(): SessionResult {
+    return this.#apply({ type: 'confirmReview' });
+  }
+
+  /** The citizen is still there (touched the screen, answered the warning). */
+  keepAlive(): SessionResult {
+    if (!this.#state) return noSession();
+    return this.#changed();
+  }
+
+  /** Checks that a session exists and sits at `step`; returns the error if not. */
+  requireStep(step: JourneyState['step']): { ok: false; error: BoothError } | null {
+    return this.#guardStep(step);
+  }
+
+  /** Drops every value of the session. Returns whether there was one. */
+  wipe(reason: WipeReason): boolean {
+    const had = this.#state !== null;
+    this.#state = null;
+    this.#sessionId = '';
+    this.#consentVersion = '';
+    this.#clearExpiry();
+    if (had) {
+      this.options.onChange?.(null);
+      this.options.onWiped?.(reason);
+    }
+    return had;
+  }
+
+  #guardStep(step: JourneyState['step']): { ok: false; error: BoothError } | null {
+    if (!this.#state) return noSession();
+    if (this.#state.step !== step) return fail('WRONG_STEP', `This needs the ${step} step; the session is at ${this.#state.step}.`);
+    return null;
+  }
+
+  #apply(event: JourneyEvent): SessionResult {
+    if (!this.#state) return noSession();
+    const next = transition(this.#state, event);
+    if (!next.ok) return fail('WRONG_STEP', `"${next.event}" is not possible at the ${next.from} step.`);
+    this.#state = next.state;
+    return this.#changed();
+  }
+
+  #changed(): SessionResult {
+    this.#lastActivity = this.#clock.now();
+    this.#clearExpiry();
+    this.#expiryTimer = this.#clock.setTimeout(() => this.wipe('expired'), this.options.expirySec * 1000);
+    const snapshot = this.snapshot()!;
+    this.options.onChange?.(snapshot);
+    return ok(snapshot);
+  }
+
+  #clearExpiry() {
+    if (this.#expiryTimer !== null) this.#clock.clearTimeout(this.#expiryTimer);
+    this.#expiryTimer = null;
+  }
+}
+
+function noSession() {
+  return fail('NO_SESSION', 'There is no session; start one from the welcome screen.');
+}

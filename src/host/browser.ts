@@ -1,0 +1,37 @@
+// Opens the booth page in a local Chromium window (app/kiosk mode) when the
+// machine has a display; the host works without one, for tests and demos.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+
+export function findChromium(): string | undefined {
+  const fromEnv = process.env['BOOTH_CHROMIUM'];
+  if (fromEnv && existsSync(fromEnv)) return fromEnv;
+  return candidates.find((path) => existsSync(path));
+}
+
+export function hasDisplay(): boolean {
+  return Boolean(process.env['DISPLAY'] || process.env['WAYLAND_DISPLAY']);
+}
+
+/** Starts Chromium on the booth URL; `kiosk` fills the screen with no browser UI. */
+export function openBoothWindow(url: string, options: { kiosk: boolean; executable: string }): ChildProcess {
+  const profile = mkdtempSync(join(tmpdir(), 'booth-chromium-'));
+  const args = [
+    `--app=${url}`,
+    `--user-data-dir=${profile}`,
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-translate',
+    '--disable-pinch',
+    '--overscroll-history-navigation=0',
+    '--use-fake-ui-for-media-stream',
+  ];
+  if (options.kiosk) args.push('--kiosk');
+  return spawn(options.executable, args, { stdio: 'ignore', detached: false });
+}

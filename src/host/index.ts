@@ -1,0 +1,92 @@
+// `node out/host/index.js [--config FILE] [--port N] [--open|--kiosk]`
+// Runs the booth without Electron: the core, the contract over loopback, and
+// the renderer as a web page. Prints the URL to open.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../core/config';
+import { composeBooth } from '../core/booth/compose';
+import { findChromium, hasDisplay, openBoothWindow } from './browser';
+import { startHost } from './server';
+import packageJson from '../../package.json';
+
+const usage = `Usage: node out/host/index.js [--config FILE] [--port N] [--open] [--kiosk]
+  --config FILE  booth configuration (JSON); defaults apply when absent (env BOOTH_CONFIG)
+  --port N       port on 127.0.0.1 (0 or absent: the configured port, else a free one)
+  --open         open the booth page in Chromium when a display is available
+  --kiosk        like --open, full screen with no browser controls`;
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        config: { type: 'string' },
+        port: { type: 'string' },
+        open: { type: 'boolean', default: false },
+        kiosk: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(usage);
+    return 0;
+  }
+
+  let composed;
+  try {
+    composed = composeBooth({ configPath: args.config ?? process.env['BOOTH_CONFIG'], version: packageJson.version });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  const { config, logger, booth } = composed;
+  const port = args.port !== undefined ? Number(args.port) : config.host.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be a whole number from 0 to 65535, not "${args.port}".`);
+    return 2;
+  }
+
+  const rendererDir = resolve(dirname(fileURLToPath(import.meta.url)), '../renderer');
+  let host;
+  try {
+    host = await startHost({ booth, logger, rendererDir, port, bind: config.host.bind });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    console.error(code === 'EADDRINUSE' ? `Port ${port} is already in use; pick another with --port or host.port.` : `Cannot start the host: ${(error as Error).message}`);
+    return 1;
+  }
+  logger.info({ event: 'host.ready', port: host.port }, 'headless host ready');
+  console.log(`Booth ready at ${host.launchUrl}`);
+
+  if (args.open || args.kiosk) {
+    const chromium = findChromium();
+    if (!chromium) console.log('No Chromium found (set BOOTH_CHROMIUM): open the URL above in a browser.');
+    else if (!hasDisplay()) console.log('No display: open the URL above in a browser on this machine.');
+    else openBoothWindow(host.launchUrl, { kiosk: args.kiosk, executable: chromium });
+  }
+
+  await new Promise<void>((resolveSignal) => {
+    process.once('SIGINT', resolveSignal);
+    process.once('SIGTERM', resolveSignal);
+  });
+  booth.dispose();
+  await host.close();
+  logger.flush();
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,26 @@
+// The only bridge from the page to the booth: the contract's generated
+// client. No ipcRenderer, no channel names, no process.env reach the page.
+import { contextBridge, ipcRenderer } from 'electron';
+import { createBoothClient, type ContractTransport } from '../shared/contract/client';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/contract/ipc';
+import { eventEnvelopeSchema, resultEnvelopeSchema } from '../shared/contract/envelope';
+import { fail } from '../shared/contract/result';
+
+let nextId = 1;
+
+const transport: ContractTransport = {
+  async call(method, params) {
+    const reply = resultEnvelopeSchema.safeParse(await ipcRenderer.invoke(IPC_CALL_CHANNEL, { type: 'call', id: nextId++, method, params }));
+    return reply.success ? reply.data.result : fail('INTERNAL', 'The booth answered with a malformed envelope.');
+  },
+  subscribe(listener) {
+    const onEvent = (_event: Electron.IpcRendererEvent, message: unknown) => {
+      const envelope = eventEnvelopeSchema.safeParse(message);
+      if (envelope.success) listener(envelope.data.event, envelope.data.payload);
+    };
+    ipcRenderer.on(IPC_EVENT_CHANNEL, onEvent);
+    return () => ipcRenderer.off(IPC_EVENT_CHANNEL, onEvent);
+  },
+};
+
+contextBridge.exposeInMainWorld('booth', createBoothClient(transport));

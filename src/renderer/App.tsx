@@ -1,0 +1,73 @@
+// Picks the screen for the journey step the core reports, and runs the idle
+// timeout over every step of a session.
+import { useCallback, useEffect } from 'react';
+import { useJourney } from './context';
+import { IdleWarning } from './components/IdleWarning';
+import { AttractScreen } from './screens/AttractScreen';
+import { ConsentScreen } from './screens/ConsentScreen';
+import { EmailScreen } from './screens/EmailScreen';
+import { LanguageScreen } from './screens/LanguageScreen';
+import { LaterStepScreen } from './screens/LaterStepScreen';
+import { NikScreen } from './screens/NikScreen';
+import { OfflineScreen } from './screens/OfflineScreen';
+import { PhoneScreen } from './screens/PhoneScreen';
+import { ReviewScreen } from './screens/ReviewScreen';
+import { useIdleTimeout } from './state/useIdleTimeout';
+
+export function App() {
+  const connection = useJourney((state) => state.connection);
+  const info = useJourney((state) => state.info);
+  const step = useJourney((state) => state.session?.step ?? null);
+  const language = useJourney((state) => state.session?.language ?? 'id');
+  const keepAlive = useJourney((state) => state.keepAlive);
+  const wipe = useJourney((state) => state.wipe);
+
+  useEffect(() => {
+    document.documentElement.lang = language;
+  }, [language]);
+
+  const onActivity = useCallback(() => void keepAlive(), [keepAlive]);
+  const onExpire = useCallback(() => void wipe('idle'), [wipe]);
+  const idle = useIdleTimeout({
+    enabled: step !== null && info !== null,
+    idleSec: info?.idleTimeoutSec ?? 60,
+    warningSec: info?.idleWarningSec ?? 30,
+    onActivity,
+    onExpire,
+  });
+
+  if (connection !== 'open' || info === null) return <OfflineScreen />;
+
+  return (
+    <>
+      <Screen step={step} />
+      {idle.secondsLeft !== null && <IdleWarning secondsLeft={idle.secondsLeft} onContinue={idle.extend} />}
+    </>
+  );
+}
+
+function Screen({ step }: { step: string | null }) {
+  switch (step) {
+    case null:
+      return <AttractScreen />;
+    case 'language':
+      return <LanguageScreen />;
+    case 'consent':
+      return <ConsentScreen />;
+    case 'nik':
+      return <NikScreen />;
+    case 'email':
+      return <EmailScreen />;
+    case 'phone':
+      return <PhoneScreen />;
+    case 'review':
+      return <ReviewScreen />;
+    case 'card':
+    case 'face':
+    case 'signoff':
+    case 'done':
+      return <LaterStepScreen key={step} step={step} />;
+    default:
+      return <AttractScreen />;
+  }
+}

@@ -1,0 +1,99 @@
+// The contract over the headless host's WebSocket. Calls time out, a lost
+// connection fails every pending call at once, and reconnection is bounded.
+import type { ContractTransport } from '../../shared/contract/client';
+import { eventEnvelopeSchema, resultEnvelopeSchema } from '../../shared/contract/envelope';
+import { fail, type Result } from '../../shared/contract/result';
+import { CONTRACT_PATH, CONTRACT_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../shared/contract/websocket';
+
+export type ConnectionStatus = 'connecting' | 'open' | 'lost' | 'gave-up';
+
+const CALL_TIMEOUT_MS = 10_000;
+const MAX_RECONNECTS = 30;
+
+export interface WebSocketTransport extends ContractTransport {
+  onStatus(listener: (status: ConnectionStatus) => void): void;
+}
+
+export function createWebSocketTransport(host: string, token: string): WebSocketTransport {
+  const url = `ws://${host}${CONTRACT_PATH}`;
+  const pending = new Map<number, { resolve: (result: Result<unknown>) => void; timer: ReturnType<typeof setTimeout> }>();
+  const eventListeners = new Set<(event: string, payload: unknown) => void>();
+  const statusListeners = new Set<(status: ConnectionStatus) => void>();
+  const queue: string[] = [];
+  let socket: WebSocket;
+  let nextId = 1;
+  let reconnects = 0;
+
+  const setStatus = (status: ConnectionStatus) => statusListeners.forEach((listener) => listener(status));
+
+  function open() {
+    setStatus('connecting');
+    socket = new WebSocket(url, [CONTRACT_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${token}`]);
+    socket.onopen = () => {
+      reconnects = 0;
+      setStatus('open');
+      for (const text of queue.splice(0)) socket.send(text);
+    };
+    socket.onmessage = (message) => onMessage(String(message.data));
+    socket.onclose = () => {
+      for (const [id, call] of pending) {
+        clearTimeout(call.timer);
+        call.resolve(fail('TRANSPORT_CLOSED', 'The connection to the booth was lost.'));
+        pending.delete(id);
+      }
+      if (reconnects >= MAX_RECONNECTS) {
+        setStatus('gave-up');
+        return;
+      }
+      setStatus('lost');
+      const delay = Math.min(5_000, 250 * 2 ** reconnects++);
+      setTimeout(open, delay);
+    };
+  }
+
+  function onMessage(text: string) {
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      return;
+    }
+    const result = resultEnvelopeSchema.safeParse(data);
+    if (result.success && result.data.id !== null) {
+      const call = pending.get(result.data.id);
+      if (call) {
+        clearTimeout(call.timer);
+        pending.delete(result.data.id);
+        call.resolve(result.data.result);
+      }
+      return;
+    }
+    const event = eventEnvelopeSchema.safeParse(data);
+    if (event.success) eventListeners.forEach((listener) => listener(event.data.event, event.data.payload));
+  }
+
+  open();
+
+  return {
+    call(method, params) {
+      const id = nextId++;
+      const text = JSON.stringify({ type: 'call', id, method, params });
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          resolve(fail('TIMEOUT', `The booth did not answer ${method} in time.`));
+        }, CALL_TIMEOUT_MS);
+        pending.set(id, { resolve, timer });
+        if (socket.readyState === WebSocket.OPEN) socket.send(text);
+        else queue.push(text);
+      });
+    },
+    subscribe(listener) {
+      eventListeners.add(listener);
+      return () => eventListeners.delete(listener);
+    },
+    onStatus(listener) {
+      statusListeners.add(listener);
+    },
+  };
+}

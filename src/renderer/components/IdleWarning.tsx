@@ -1,0 +1,27 @@
+// "Are you still there?" with a visible countdown and one large button
+// (WCAG 2.2.1: the citizen is warned and can extend with a single action).
+import { useEffect, useRef } from 'react';
+import { useT } from '../context';
+
+export function IdleWarning({ secondsLeft, onContinue }: { secondsLeft: number; onContinue: () => void }) {
+  const t = useT();
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => button.current?.focus(), []);
+
+  return (
+    <div className="overlay">
+      <div className="dialog dialog-idle" role="alertdialog" aria-modal="true" aria-labelledby="idle-title" aria-describedby="idle-body" data-testid="idle-warning">
+        <h2 id="idle-title">{t('idle.title')}</h2>
+        <p className="idle-countdown" aria-hidden="true">
+          {secondsLeft}
+        </p>
+        <p id="idle-body" aria-live="polite">
+          {t('idle.body', { seconds: secondsLeft })}
+        </p>
+        <button type="button" ref={button} className="button button-primary button-huge" onClick={onContinue} data-testid="idle-continue">
+          {t('idle.continue')}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+// Every step's frame: the booth title, where the citizen is in the journey,
+// a language switch, and "cancel and erase" always in reach.
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { journeySteps, type JourneyStep } from '../../shared/journey/machine';
+import { useJourney, useT } from '../context';
+import { CancelDialog } from './CancelDialog';
+
+export interface StepFrameProps {
+  step: JourneyStep;
+  title: string;
+  children: ReactNode;
+  /** Buttons at the bottom (back, next). */
+  actions?: ReactNode;
+  /** A keyboard, shown beside the content in landscape and below it in portrait. */
+  keyboard?: ReactNode;
+}
+
+export function StepFrame({ step, title, children, actions, keyboard }: StepFrameProps) {
+  const t = useT();
+  const switchLanguage = useJourney((state) => state.switchLanguage);
+  const busy = useJourney((state) => state.busy);
+  const otherLanguage = useJourney((state) => (state.session?.language === 'en' ? 'id' : 'en'));
+  const [cancelling, setCancelling] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const position = journeySteps.indexOf(step) + 1;
+
+  // Move focus to the new heading so screen readers announce each step.
+  useEffect(() => heading.current?.focus(), [step]);
+
+  return (
+    <div className={`frame${keyboard ? ' frame-with-keyboard' : ''}`} data-step={step}>
+      <header className="frame-header">
+        <span className="frame-brand">{t('app.title')}</span>
+        <span className="frame-progress">
+          <span>{t('common.step', { current: position, total: journeySteps.length })}</span>
+          <progress max={journeySteps.length} value={position} aria-hidden="true" />
+        </span>
+        <button type="button" className="button button-quiet" onClick={() => void switchLanguage()} lang={otherLanguage}>
+          {t('common.switchLanguage')}
+        </button>
+        <button type="button" className="button button-danger" onClick={() => setCancelling(true)} data-testid="cancel-erase">
+          {t('common.cancelErase')}
+        </button>
+      </header>
+      <main className="frame-main" aria-busy={busy}>
+        <div className="frame-content">
+          <h1 ref={heading} tabIndex={-1}>
+            {title}
+          </h1>
+          {children}
+          {actions && <div className="frame-actions">{actions}</div>}
+        </div>
+        {keyboard && <div className="frame-keyboard">{keyboard}</div>}
+      </main>
+      {cancelling && <CancelDialog onKeep={() => setCancelling(false)} />}
+    </div>
+  );
+}

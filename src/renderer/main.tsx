@@ -1,0 +1,34 @@
+// Renderer entry: connect to the booth (Electron preload or headless host),
+// build the store, render.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { connectToBooth } from './bridge/connect';
+import { BoothProvider } from './context';
+import { OfflineScreen } from './screens/OfflineScreen';
+import { createJourneyStore } from './state/journeyStore';
+import './styles/booth.css';
+
+const root = createRoot(document.getElementById('root')!);
+const connection = connectToBooth();
+
+if ('error' in connection) {
+  root.render(<OfflineScreen />);
+} else {
+  const store = createJourneyStore(connection.client);
+  connection.onStatus((status) => {
+    store.getState().setConnection(status);
+    if (status === 'open') {
+      // After a reconnect the core may have wiped the session meanwhile.
+      void store.getState().loadInfo();
+      void connection.client.session.get().then((result) => result.ok && store.getState().applySnapshot(result.value));
+    }
+  });
+  root.render(
+    <StrictMode>
+      <BoothProvider store={store}>
+        <App />
+      </BoothProvider>
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,53 @@
+// Everything typed, large, each with its own "Change" button.
+import { groupNik } from '../../shared/identity/nik';
+import type { EditableStep } from '../../shared/journey/machine';
+import { useJourney, useT } from '../context';
+import type { MessageKey } from '../i18n';
+import { ProblemText } from '../components/ProblemText';
+import { StepFrame } from '../components/StepFrame';
+import { groupPhone } from './PhoneScreen';
+
+const rows: Array<{ field: EditableStep; label: MessageKey; format: (value: string) => string }> = [
+  { field: 'nik', label: 'review.nik', format: groupNik },
+  { field: 'email', label: 'review.email', format: (value) => value },
+  { field: 'phone', label: 'review.phone', format: groupPhone },
+];
+
+export function ReviewScreen() {
+  const t = useT();
+  const session = useJourney((state) => state.session);
+  const edit = useJourney((state) => state.edit);
+  const confirm = useJourney((state) => state.confirmReview);
+  const back = useJourney((state) => state.back);
+  const busy = useJourney((state) => state.busy);
+  return (
+    <StepFrame
+      step="review"
+      title={t('review.title')}
+      actions={
+        <>
+          <button type="button" className="button button-secondary" onClick={() => void back()} disabled={busy}>
+            {t('common.back')}
+          </button>
+          <button type="button" className="button button-primary" onClick={() => void confirm()} disabled={busy} data-testid="review-confirm">
+            {t('review.confirm')}
+          </button>
+        </>
+      }
+    >
+      <p className="lead">{t('review.hint')}</p>
+      <dl className="review-list">
+        {rows.map(({ field, label, format }) => (
+          <div className="review-row" key={field}>
+            <dt>{t(label)}</dt>
+            <dd data-testid={`review-${field}`}>{format(session?.[field] ?? '')}</dd>
+            <button type="button" className="button button-secondary" aria-label={t('review.editLabel', { field: t(label) })} onClick={() => void edit(field)} disabled={busy} data-testid={`review-edit-${field}`}>
+              {t('review.edit')}
+            </button>
+          </div>
+        ))}
+      </dl>
+      <ProblemText field="general" id="review-problem" />
+    </StepFrame>
+  );
+}

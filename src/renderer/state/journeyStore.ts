@@ -1,0 +1,196 @@
+// The renderer's state: what the core last said (booth info, the session
+// snapshot) plus what only the screen holds (drafts being typed, the last
+// problem to show). The journey step always comes from the core.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { BoothClient } from '../../shared/contract/client';
+import type { BoothError, ErrorCode, Result } from '../../shared/contract/result';
+import type { BoothInfo, SessionSnapshot, WipeReason } from '../../shared/contract/schemas';
+import type { EditableStep, Language } from '../../shared/journey/machine';
+import { checkEmail } from '../../shared/identity/email';
+import { appendToDraft, backspaceDraft, emptyDrafts, type DraftField, type Drafts } from './drafts';
+
+export type ConnectionState = 'connecting' | 'open' | 'lost' | 'gave-up' | 'no-token';
+
+export interface Problem {
+  /** Which field the problem belongs to, or 'general'. */
+  field: DraftField | 'general';
+  code: ErrorCode;
+  reason?: string;
+}
+
+export interface JourneyData {
+  connection: ConnectionState;
+  info: BoothInfo | null;
+  session: SessionSnapshot | null;
+  drafts: Drafts;
+  /** The email is typed and shown large for the citizen to confirm. */
+  emailConfirming: boolean;
+  /** A field refused more input because it was full. */
+  limitedField: DraftField | null;
+  problem: Problem | null;
+  busy: boolean;
+}
+
+export interface JourneyActions {
+  setConnection(connection: ConnectionState): void;
+  loadInfo(): Promise<void>;
+  start(): Promise<void>;
+  chooseLanguage(language: Language): Promise<void>;
+  switchLanguage(): Promise<void>;
+  acceptConsent(): Promise<void>;
+  declineConsent(): Promise<void>;
+  type(field: DraftField, text: string): void;
+  backspace(field: DraftField): void;
+  clear(field: DraftField): void;
+  submitNik(): Promise<void>;
+  reviewEmail(): void;
+  editEmailAgain(): void;
+  submitEmail(): Promise<void>;
+  submitPhone(): Promise<void>;
+  edit(field: EditableStep): Promise<void>;
+  back(): Promise<void>;
+  confirmReview(): Promise<void>;
+  /** Runs a later step's call; answers its error, if any, for the screen to show. */
+  runStep(step: 'card' | 'face' | 'signoff'): Promise<BoothError | null>;
+  keepAlive(): Promise<void>;
+  wipe(reason: WipeReason): Promise<void>;
+  /** Forgets everything the screen holds about the citizen. */
+  resetLocal(): void;
+  applySnapshot(session: SessionSnapshot | null): void;
+}
+
+export type JourneyState = JourneyData & JourneyActions;
+export type JourneyStore = StoreApi<JourneyState>;
+
+const initialData = (): Omit<JourneyData, 'connection' | 'info'> => ({
+  session: null,
+  drafts: { ...emptyDrafts },
+  emailConfirming: false,
+  limitedField: null,
+  problem: null,
+  busy: false,
+});
+
+export function createJourneyStore(client: BoothClient): JourneyStore {
+  const store = createStore<JourneyState>()((set, get) => {
+    /** Sends one call; a snapshot answer moves the journey, an error is kept for the screen. */
+    async function send(call: () => Promise<Result<SessionSnapshot>>, field: Problem['field'] = 'general'): Promise<boolean> {
+      if (get().busy) return false; // a second tap while a call is in flight is ignored
+      set({ busy: true });
+      try {
+        const result = await call();
+        if (result.ok) {
+          get().applySnapshot(result.value);
+          set({ problem: null });
+          return true;
+        }
+        if (result.error.code === 'NO_SESSION') get().resetLocal();
+        set({ problem: { field: result.error.code === 'NO_SESSION' ? 'general' : field, code: result.error.code, reason: result.error.reason } });
+        return false;
+      } finally {
+        set({ busy: false });
+      }
+    }
+
+    return {
+      connection: 'connecting',
+      info: null,
+      ...initialData(),
+
+      setConnection: (connection) => set({ connection }),
+
+      async loadInfo() {
+        const result = await client.booth.info();
+        if (result.ok) set({ info: result.value });
+      },
+
+      async start() {
+        get().resetLocal();
+        await send(() => client.session.start({ language: 'id' }));
+      },
+      chooseLanguage: (language) => send(() => client.session.chooseLanguage({ language })).then(() => undefined),
+      async switchLanguage() {
+        const current = get().session?.language ?? 'id';
+        await send(() => client.session.setLanguage({ language: current === 'id' ? 'en' : 'id' }));
+      },
+      async acceptConsent() {
+        const version = get().info?.consentVersion ?? '';
+        await send(() => client.session.acceptConsent({ consentVersion: version }));
+      },
+      async declineConsent() {
+        await client.session.declineConsent();
+        get().resetLocal();
+      },
+
+      type(field, text) {
+        const edit = appendToDraft(field, get().drafts[field], text);
+        set({ drafts: { ...get().drafts, [field]: edit.value }, limitedField: edit.limited ? field : null, problem: null });
+      },
+      backspace(field) {
+        set({ drafts: { ...get().drafts, [field]: backspaceDraft(get().drafts[field]) }, limitedField: null, problem: null });
+      },
+      clear(field) {
+        set({ drafts: { ...get().drafts, [field]: '' }, limitedField: null, problem: null, emailConfirming: false });
+      },
+
+      submitNik: () => send(() => client.session.submitNik({ nik: get().drafts.nik }), 'nik').then(() => undefined),
+      reviewEmail() {
+        const check = checkEmail(get().drafts.email);
+        if (check.valid) set({ emailConfirming: true, problem: null, drafts: { ...get().drafts, email: check.email } });
+        else set({ problem: { field: 'email', code: 'INVALID_EMAIL', reason: check.reason } });
+      },
+      editEmailAgain: () => set({ emailConfirming: false }),
+      async submitEmail() {
+        await send(() => client.session.submitEmail({ email: get().drafts.email }), 'email');
+        set({ emailConfirming: false });
+      },
+      submitPhone: () => send(() => client.session.submitPhone({ phone: get().drafts.phone }), 'phone').then(() => undefined),
+
+      async edit(field) {
+        const moved = await send(() => client.session.edit({ field }));
+        if (moved) {
+          const current = get().session?.[field] ?? '';
+          set({ drafts: { ...get().drafts, [field]: current }, emailConfirming: false });
+        }
+      },
+      back: () => send(() => client.session.back()).then(() => undefined),
+      confirmReview: () => send(() => client.session.confirmReview()).then(() => undefined),
+
+      async runStep(step) {
+        const call = step === 'card' ? client.card.read : step === 'face' ? client.face.verify : client.signoff.request;
+        const result = await call();
+        if (result.ok) {
+          get().applySnapshot(result.value);
+          return null;
+        }
+        return result.error;
+      },
+
+      async keepAlive() {
+        if (!get().session) return;
+        const result = await client.session.keepAlive();
+        if (result.ok) get().applySnapshot(result.value);
+        else if (result.error.code === 'NO_SESSION') get().resetLocal();
+      },
+
+      async wipe(reason) {
+        get().resetLocal();
+        await client.session.wipe({ reason });
+      },
+
+      resetLocal: () => set({ ...initialData() }),
+
+      applySnapshot(session) {
+        if (session === null) {
+          get().resetLocal();
+          return;
+        }
+        set({ session });
+      },
+    };
+  });
+
+  client.on('session.changed', (snapshot) => store.getState().applySnapshot(snapshot));
+  client.on('session.wiped', () => store.getState().resetLocal());
+  return store;
+}

@@ -1,0 +1,65 @@
+// The booth contract: every call and event the renderer may use, each with
+// the schema its receiver checks. Both transports (Electron IPC and the
+// headless host's WebSocket) carry exactly this and nothing else.
+import { z } from 'zod';
+import { boothInfoSchema, editableStepSchema, emptyParams, languageSchema, sessionSnapshotSchema, wipeReasonSchema } from './schemas';
+
+const snapshot = sessionSnapshotSchema;
+
+function call<P extends z.ZodType, R extends z.ZodType>(params: P, result: R) {
+  return { params, result };
+}
+
+export const calls = {
+  'booth.info': call(emptyParams, boothInfoSchema),
+
+  'session.start': call(z.object({ language: languageSchema.optional() }).strict(), snapshot),
+  'session.get': call(emptyParams, snapshot.nullable()),
+  'session.chooseLanguage': call(z.object({ language: languageSchema }).strict(), snapshot),
+  'session.setLanguage': call(z.object({ language: languageSchema }).strict(), snapshot),
+  'session.acceptConsent': call(z.object({ consentVersion: z.string().min(1).max(32) }).strict(), snapshot),
+  'session.declineConsent': call(emptyParams, z.null()),
+  // Caps are loose on purpose: the core answers a specific INVALID_* reason
+  // for a wrong value, while a payload past the cap is a BAD_REQUEST.
+  'session.submitNik': call(z.object({ nik: z.string().max(64) }).strict(), snapshot),
+  'session.submitEmail': call(z.object({ email: z.string().max(512) }).strict(), snapshot),
+  'session.submitPhone': call(z.object({ phone: z.string().max(64) }).strict(), snapshot),
+  'session.edit': call(z.object({ field: editableStepSchema }).strict(), snapshot),
+  'session.back': call(emptyParams, snapshot),
+  'session.confirmReview': call(emptyParams, snapshot),
+  'session.keepAlive': call(emptyParams, snapshot),
+  'session.wipe': call(z.object({ reason: wipeReasonSchema }).strict(), z.object({ wiped: z.boolean() })),
+
+  // Later steps. Until their capability is built they answer STEP_UNAVAILABLE.
+  'card.read': call(emptyParams, snapshot),
+  'face.verify': call(emptyParams, snapshot),
+  'signoff.request': call(emptyParams, snapshot),
+} as const;
+
+export const events = {
+  /** The session moved (any step, language or data change); null once wiped. */
+  'session.changed': snapshot.nullable(),
+  /** The core wiped the session on its own (hard idle expiry). */
+  'session.wiped': z.object({ reason: wipeReasonSchema }).strict(),
+} as const;
+
+export type Calls = typeof calls;
+export type Method = keyof Calls;
+export type Events = typeof events;
+export type EventName = keyof Events;
+
+export type ParamsOf<M extends Method> = z.input<Calls[M]['params']>;
+export type CheckedParamsOf<M extends Method> = z.output<Calls[M]['params']>;
+export type ValueOf<M extends Method> = z.output<Calls[M]['result']>;
+export type PayloadOf<E extends EventName> = z.output<Events[E]>;
+
+export const methods = Object.keys(calls) as Method[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isMethod(name: string): name is Method {
+  return Object.hasOwn(calls, name);
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(events, name);
+}

@@ -1,0 +1,55 @@
+// Expected failures travel as values, never as exceptions: the renderer can
+// show every one of them, and a thrown error always means a bug.
+import { z } from 'zod';
+
+/** Every error code the booth can answer, transport and domain alike. */
+export const errorCodes = [
+  // The call itself was wrong (any transport).
+  'BAD_REQUEST',
+  'UNKNOWN_METHOD',
+  'PAYLOAD_TOO_LARGE',
+  'UNAUTHORIZED',
+  'FORBIDDEN_ORIGIN',
+  // The booth could not serve it.
+  'INTERNAL',
+  'TRANSPORT_CLOSED',
+  'TIMEOUT',
+  // The citizen's journey.
+  'NO_SESSION',
+  'WRONG_STEP',
+  'INVALID_NIK',
+  'INVALID_EMAIL',
+  'INVALID_PHONE',
+  'STEP_UNAVAILABLE',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export const boothErrorSchema = z.object({
+  code: z.enum(errorCodes),
+  message: z.string(),
+  /** Machine-readable reason inside a code, e.g. which NIK rule failed. */
+  reason: z.string().optional(),
+  /** Where in the payload a BAD_REQUEST was found, as dotted paths. */
+  issues: z.array(z.string()).optional(),
+});
+
+export type BoothError = z.infer<typeof boothErrorSchema>;
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: BoothError };
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function fail(code: ErrorCode, message: string, extra: Omit<BoothError, 'code' | 'message'> = {}): { ok: false; error: BoothError } {
+  return { ok: false, error: { code, message, ...extra } };
+}
+
+/** Schema of a Result whose value follows `value`. */
+export function resultSchema<T extends z.ZodType>(value: T) {
+  return z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }),
+    z.object({ ok: z.literal(false), error: boothErrorSchema }),
+  ]);
+}

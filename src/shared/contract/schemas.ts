@@ -1,0 +1,48 @@
+// Runtime schemas of the values the contract carries. Every string has a
+// length cap so a hostile payload cannot make the booth hold megabytes.
+import { z } from 'zod';
+import { editableSteps, journeySteps, languages } from '../journey/machine';
+
+export const languageSchema = z.enum(languages);
+export const journeyStepSchema = z.enum(journeySteps);
+export const editableStepSchema = z.enum(editableSteps);
+
+export const sessionSnapshotSchema = z.object({
+  /** Opaque per-session id (random); never derived from the citizen's data. */
+  sessionId: z.string().max(64),
+  step: journeyStepSchema,
+  language: languageSchema,
+  consentAccepted: z.boolean(),
+  nik: z.string().max(16).optional(),
+  email: z.string().max(254).optional(),
+  phone: z.string().max(16).optional(),
+  returnToReview: z.boolean(),
+  /** Seconds until the core wipes the session if nothing happens. */
+  expiresInSec: z.number().nonnegative(),
+});
+export type SessionSnapshot = z.infer<typeof sessionSnapshotSchema>;
+
+export const capabilitiesSchema = z.object({
+  card: z.boolean(),
+  face: z.boolean(),
+  signoff: z.boolean(),
+});
+export type Capabilities = z.infer<typeof capabilitiesSchema>;
+
+export const boothInfoSchema = z.object({
+  boothId: z.string().max(64),
+  version: z.string().max(32),
+  /** Seconds without a touch before the "are you still there?" warning. */
+  idleTimeoutSec: z.number().int().positive(),
+  /** Length of that warning's countdown (WCAG 2.2.1: at least 20 s). */
+  idleWarningSec: z.number().int().min(20),
+  consentVersion: z.string().max(32),
+  capabilities: capabilitiesSchema,
+});
+export type BoothInfo = z.infer<typeof boothInfoSchema>;
+
+export const wipeReasonSchema = z.enum(['cancel', 'idle', 'declined', 'finished', 'expired']);
+export type WipeReason = z.infer<typeof wipeReasonSchema>;
+
+const empty = z.object({}).strict();
+export const emptyParams = empty;
