@@ -4,13 +4,12 @@ import { useJourney, useT } from '../context';
 export function StepActions({ onNext, nextEnabled }: { onNext: () => void; nextEnabled: boolean }) {
   const t = useT();
   const back = useJourney((state) => state.back);
-  const busy = useJourney((state) => state.busy);
   return (
     <>
-      <button type="button" className="button button-secondary" onClick={() => void back()} disabled={busy} data-testid="back">
+      <button type="button" className="button button-secondary" onClick={() => void back()} data-testid="back">
         {t('common.back')}
       </button>
-      <button type="button" className="button button-primary" onClick={onNext} disabled={busy || !nextEnabled} data-testid="next">
+      <button type="button" className="button button-primary" onClick={onNext} disabled={!nextEnabled} data-testid="next">
         {t('common.next')}
       </button>
     </>

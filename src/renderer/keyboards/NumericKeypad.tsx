@@ -20,22 +20,14 @@ export interface NumericKeypadProps {
 export function NumericKeypad({ onText, onBackspace, onClear, withPlus, label }: NumericKeypadProps) {
   const t = useT();
   return (
-    <div className="keypad keypad-numeric" role="group" aria-label={label}>
-      {digitRows.map((row) => (
-        <div className="key-row" key={row.join('')}>
-          {row.map((digit) => (
-            <Key key={digit} label={digit} onPress={() => onText(digit)} testId={`key-${digit}`} />
-          ))}
-        </div>
+    <div className="keypad-numeric" role="group" aria-label={label}>
+      {digitRows.flat().map((digit) => (
+        <Key key={digit} label={digit} onPress={() => onText(digit)} testId={`key-${digit}`} />
       ))}
-      <div className="key-row">
-        {withPlus ? <Key label="+" ariaLabel={t('key.plus')} onPress={() => onText('+')} testId="key-plus" /> : <span className="key-spacer" aria-hidden="true" />}
-        <Key label="0" onPress={() => onText('0')} testId="key-0" />
-        <Key label="⌫" ariaLabel={t('key.backspace')} onPress={onBackspace} variant="action" testId="key-backspace" />
-      </div>
-      <div className="key-row">
-        <Key label={t('key.clear')} onPress={onClear} variant="action" wide testId="key-clear" />
-      </div>
+      {withPlus ? <Key label="+" ariaLabel={t('key.plus')} onPress={() => onText('+')} testId="key-plus" /> : <span aria-hidden="true" />}
+      <Key label="0" onPress={() => onText('0')} testId="key-0" />
+      <Key label="⌫" ariaLabel={t('key.backspace')} onPress={onBackspace} variant="action" testId="key-backspace" />
+      <Key label={t('key.clear')} onPress={onClear} variant="action" wide testId="key-clear" />
     </div>
   );
 }

@@ -7,7 +7,6 @@ const en = translator('en');
 
 export function AttractScreen() {
   const start = useJourney((state) => state.start);
-  const busy = useJourney((state) => state.busy);
   return (
     <main className="attract" data-step="attract">
       <div className="attract-text">
@@ -24,7 +23,7 @@ export function AttractScreen() {
           {en('attract.bring')}
         </p>
       </div>
-      <button type="button" className="button button-primary button-huge attract-start" onClick={() => void start()} disabled={busy} data-testid="start">
+      <button type="button" className="button button-primary button-huge attract-start" onClick={() => void start()} data-testid="start">
         <span>{id('attract.start')}</span>
         <span lang="en" className="attract-start-en">
           {en('attract.start')}

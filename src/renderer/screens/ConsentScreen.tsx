@@ -17,20 +17,19 @@ export function ConsentScreen() {
   const accept = useJourney((state) => state.acceptConsent);
   const decline = useJourney((state) => state.declineConsent);
   const back = useJourney((state) => state.back);
-  const busy = useJourney((state) => state.busy);
   return (
     <StepFrame
       step="consent"
       title={t('consent.title')}
       actions={
         <>
-          <button type="button" className="button button-secondary" onClick={() => void back()} disabled={busy}>
+          <button type="button" className="button button-secondary" onClick={() => void back()}>
             {t('common.back')}
           </button>
-          <button type="button" className="button button-secondary" onClick={() => void decline()} disabled={busy} data-testid="consent-decline">
+          <button type="button" className="button button-secondary" onClick={() => void decline()} data-testid="consent-decline">
             {t('consent.decline')}
           </button>
-          <button type="button" className="button button-primary" onClick={() => void accept()} disabled={busy} data-testid="consent-accept">
+          <button type="button" className="button button-primary" onClick={() => void accept()} data-testid="consent-accept">
             {t('consent.accept')}
           </button>
         </>

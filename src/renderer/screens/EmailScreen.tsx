@@ -15,7 +15,6 @@ export function EmailScreen() {
   const email = useJourney((state) => state.drafts.email);
   const confirming = useJourney((state) => state.emailConfirming);
   const problem = useJourney((state) => state.problem?.field === 'email');
-  const busy = useJourney((state) => state.busy);
   const { type, backspace, clear, reviewEmail, editEmailAgain, submitEmail } = useJourney((state) => state);
   usePhysicalTyping('email', confirming ? submitEmail : reviewEmail, !confirming);
 
@@ -26,10 +25,10 @@ export function EmailScreen() {
         title={t('email.confirmTitle')}
         actions={
           <>
-            <button type="button" className="button button-secondary" onClick={editEmailAgain} disabled={busy} data-testid="email-change">
+            <button type="button" className="button button-secondary" onClick={editEmailAgain} data-testid="email-change">
               {t('email.confirmChange')}
             </button>
-            <button type="button" className="button button-primary" onClick={() => void submitEmail()} disabled={busy} data-testid="email-confirm">
+            <button type="button" className="button button-primary" onClick={() => void submitEmail()} data-testid="email-confirm">
               {t('email.confirmYes')}
             </button>
           </>

@@ -4,14 +4,13 @@ import { StepFrame } from '../components/StepFrame';
 export function LanguageScreen() {
   const t = useT();
   const choose = useJourney((state) => state.chooseLanguage);
-  const busy = useJourney((state) => state.busy);
   return (
     <StepFrame step="language" title={t('language.title')}>
       <div className="choice-list">
-        <button type="button" lang="id" className="button button-primary button-huge" disabled={busy} onClick={() => void choose('id')} data-testid="language-id">
+        <button type="button" lang="id" className="button button-primary button-huge" onClick={() => void choose('id')} data-testid="language-id">
           {t('language.id')}
         </button>
-        <button type="button" lang="en" className="button button-primary button-huge" disabled={busy} onClick={() => void choose('en')} data-testid="language-en">
+        <button type="button" lang="en" className="button button-primary button-huge" onClick={() => void choose('en')} data-testid="language-en">
           {t('language.en')}
         </button>
       </div>

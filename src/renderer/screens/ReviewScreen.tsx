@@ -19,34 +19,35 @@ export function ReviewScreen() {
   const edit = useJourney((state) => state.edit);
   const confirm = useJourney((state) => state.confirmReview);
   const back = useJourney((state) => state.back);
-  const busy = useJourney((state) => state.busy);
   return (
     <StepFrame
       step="review"
       title={t('review.title')}
       actions={
         <>
-          <button type="button" className="button button-secondary" onClick={() => void back()} disabled={busy}>
+          <button type="button" className="button button-secondary" onClick={() => void back()}>
             {t('common.back')}
           </button>
-          <button type="button" className="button button-primary" onClick={() => void confirm()} disabled={busy} data-testid="review-confirm">
+          <button type="button" className="button button-primary" onClick={() => void confirm()} data-testid="review-confirm">
             {t('review.confirm')}
           </button>
         </>
       }
     >
       <p className="lead">{t('review.hint')}</p>
-      <dl className="review-list">
+      <div className="review-list">
         {rows.map(({ field, label, format }) => (
           <div className="review-row" key={field}>
-            <dt>{t(label)}</dt>
-            <dd data-testid={`review-${field}`}>{format(session?.[field] ?? '')}</dd>
-            <button type="button" className="button button-secondary" aria-label={t('review.editLabel', { field: t(label) })} onClick={() => void edit(field)} disabled={busy} data-testid={`review-edit-${field}`}>
+            <dl>
+              <dt>{t(label)}</dt>
+              <dd data-testid={`review-${field}`}>{format(session?.[field] ?? '')}</dd>
+            </dl>
+            <button type="button" className="button button-secondary" aria-label={t('review.editLabel', { field: t(label) })} onClick={() => void edit(field)} data-testid={`review-edit-${field}`}>
               {t('review.edit')}
             </button>
           </div>
         ))}
-      </dl>
+      </div>
       <ProblemText field="general" id="review-problem" />
     </StepFrame>
   );

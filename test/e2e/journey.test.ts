@@ -1,0 +1,264 @@
+// A citizen's whole data-entry journey, in both languages and both booth
+// orientations, against the real core through the headless host: every
+// screen is scanned with axe-core and saved as a screenshot.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openBrowser, type BrowserSession } from '../support/browser';
+import { openBooth, screenshot, seriousAxeViolations, tap, typeOnKeys, waitForStep } from '../support/citizen';
+import { startTestBooth, type TestBooth } from '../support/host';
+
+const orientations = {
+  portrait: { width: 1080, height: 1920 },
+  landscape: { width: 1920, height: 1080 },
+} as const;
+
+const NIK = '3174054208900001';
+const EMAIL_TOKENS = [...'siti.rahma', '@', ...'contoh', '.co.id'];
+const PHONE = '081234567890';
+
+describe.each(Object.keys(orientations) as Array<keyof typeof orientations>)('journey on a %s screen', (orientation) => {
+  let booth: TestBooth;
+  let browser: BrowserSession;
+
+  beforeAll(async () => {
+    booth = await startTestBooth();
+    browser = await openBrowser(orientations[orientation]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await booth?.close();
+  });
+
+  beforeEach(() => {
+    booth.booth.session.wipe('cancel');
+  });
+
+  it.each(['id', 'en'] as const)('completes language → consent → NIK → email → phone → review in %s', async (language) => {
+    const page = browser.page;
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const shots: string[] = [];
+    const check = async (name: string) => {
+      expect(await seriousAxeViolations(page), `axe on ${name}`).toEqual([]);
+      await screenshot(page, `${orientation}-${language}-${name}`);
+      shots.push(name);
+    };
+
+    await openBooth(page, booth.host.launchUrl);
+    await waitForStep(page, 'attract');
+    expect(page.url()).not.toContain('token='); // the token leaves the address bar at once
+    await check('01-attract');
+
+    await tap(page, 'start');
+    await waitForStep(page, 'language');
+    await check('02-language');
+    await tap(page, `language-${language}`);
+
+    await waitForStep(page, 'consent');
+    expect(await page.locator('html').getAttribute('lang')).toBe(language);
+    await expect.poll(() => page.locator('h1').textContent()).toBe(language === 'id' ? 'Persetujuan penggunaan data pribadi' : 'Consent to the use of your personal data');
+    await check('03-consent');
+    await tap(page, 'consent-accept');
+
+    await waitForStep(page, 'nik');
+    await expect.poll(() => page.getByTestId('next').isDisabled()).toBe(true);
+    await typeOnKeys(page, NIK);
+    await expect.poll(() => page.getByTestId('field-nik').textContent()).toBe('3174 0542 0890 0001');
+    await check('04-nik');
+    await tap(page, 'next');
+
+    await waitForStep(page, 'email');
+    await typeOnKeys(page, EMAIL_TOKENS);
+    await expect.poll(() => page.getByTestId('field-email').textContent()).toBe('siti.rahma@contoh.co.id');
+    await check('05-email');
+    await tap(page, 'next');
+    await page.getByTestId('email-confirm-value').waitFor();
+    expect(await page.getByTestId('email-confirm-value').textContent()).toBe('siti.rahma@contoh.co.id');
+    await check('06-email-confirm');
+    await tap(page, 'email-confirm');
+
+    await waitForStep(page, 'phone');
+    await typeOnKeys(page, PHONE);
+    await expect.poll(() => page.getByTestId('field-phone').textContent()).toBe('0812 3456 7890');
+    await check('07-phone');
+    await tap(page, 'next');
+
+    await waitForStep(page, 'review');
+    expect(await page.getByTestId('review-nik').textContent()).toBe('3174 0542 0890 0001');
+    expect(await page.getByTestId('review-email').textContent()).toBe('siti.rahma@contoh.co.id');
+    expect(await page.getByTestId('review-phone').textContent()).toBe('+62 812 3456 7890');
+    await check('08-review');
+
+    // The core holds exactly what the screen showed, normalised.
+    const held = booth.booth.session.snapshot();
+    expect(held).toMatchObject({ step: 'review', language, nik: NIK, email: 'siti.rahma@contoh.co.id', phone: '+6281234567890', consentAccepted: true });
+
+    await tap(page, 'review-confirm');
+    await waitForStep(page, 'card');
+    await page.getByTestId('later-step-message').waitFor();
+    expect(await page.locator('h1').textContent()).toBe(
+      language === 'id' ? 'Pembacaan e-KTP belum tersedia di anjungan ini' : 'Reading the e-KTP is not available on this booth yet',
+    );
+    await check('09-card-unavailable');
+
+    await tap(page, 'cancel-erase');
+    await page.getByRole('alertdialog').waitFor();
+    await check('10-cancel-dialog');
+    await tap(page, 'cancel-confirm');
+    await waitForStep(page, 'attract');
+    expect(booth.booth.session.snapshot()).toBeNull();
+    expect(pageErrors).toEqual([]);
+    expect(shots).toHaveLength(10);
+  });
+});
+
+describe('journey details', () => {
+  let booth: TestBooth;
+  let browser: BrowserSession;
+  let page: Page;
+
+  beforeAll(async () => {
+    booth = await startTestBooth();
+    browser = await openBrowser(orientations.landscape);
+    page = browser.page;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await booth?.close();
+  });
+
+  async function reachNik() {
+    booth.booth.session.wipe('cancel');
+    await openBooth(page, booth.host.launchUrl);
+    await tap(page, 'start');
+    await tap(page, 'language-id');
+    await tap(page, 'consent-accept');
+    await waitForStep(page, 'nik');
+  }
+
+  const problem = (field: string) => page.getByTestId(`problem-${field}`);
+
+  it('gives a specific message for each kind of wrong NIK, email and phone', async () => {
+    await reachNik();
+    const nikCases: Array<[string, string]> = [
+      ['9974054208900001', 'Dua digit pertama (99) bukan kode provinsi'],
+      ['3100054208900001', 'kode kabupaten/kota'],
+      ['3174004208900001', 'kode kecamatan'],
+      ['3174057213900001', 'Digit ke-7 sampai ke-12 (721390) harus tanggal lahir'],
+      ['3174053102900001', 'Digit ke-7 sampai ke-12 (310290)'],
+      ['3174054208900000', 'tidak boleh 0000'],
+    ];
+    for (const [nik, message] of nikCases) {
+      await tap(page, 'key-clear');
+      await typeOnKeys(page, nik);
+      await tap(page, 'next');
+      await expect.poll(() => problem('nik').textContent()).toContain(message);
+    }
+    await screenshot(page, 'landscape-id-04-nik-error');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    await tap(page, 'key-clear');
+    await typeOnKeys(page, NIK);
+    await tap(page, 'next');
+    await waitForStep(page, 'email');
+    const emailCases: Array<[string[], string]> = [
+      [[...'budi'], 'harus berisi tanda @'],
+      [[...'budi', '@', '@', ...'x', '.id'], 'hanya boleh berisi satu tanda @'],
+      [[...'budi', '@', ...'contoh'], 'Bagian setelah tanda @ tidak benar'],
+      [['.', ...'budi', '@', ...'contoh', '.id'], 'Bagian sebelum tanda @ tidak benar'],
+    ];
+    for (const [tokens, message] of emailCases) {
+      await tap(page, 'key-clear');
+      await typeOnKeys(page, tokens);
+      await tap(page, 'next');
+      await expect.poll(() => problem('email').textContent()).toContain(message);
+    }
+    await screenshot(page, 'landscape-id-05-email-error');
+
+    await tap(page, 'key-clear');
+    await typeOnKeys(page, [...'budi', '@', ...'contoh', '.id']);
+    await tap(page, 'next');
+    await tap(page, 'email-confirm');
+    await waitForStep(page, 'phone');
+    const phoneCases: Array<[string, string]> = [
+      ['0215550123', 'Ini bukan nomor HP'],
+      ['0812345', 'terlalu pendek'],
+      ['+44812345678', 'diawali 08, 62, atau +62'],
+    ];
+    for (const [phone, message] of phoneCases) {
+      await tap(page, 'key-clear');
+      await typeOnKeys(page, phone);
+      await tap(page, 'next');
+      await expect.poll(() => problem('phone').textContent()).toContain(message);
+    }
+    await screenshot(page, 'landscape-id-07-phone-error');
+    await tap(page, 'key-clear');
+    await typeOnKeys(page, '+6281234567890');
+    await tap(page, 'next');
+    await waitForStep(page, 'review');
+    expect(booth.booth.session.snapshot()?.phone).toBe('+6281234567890');
+  });
+
+  it('edits a value from the review and comes back to the review', async () => {
+    await waitForStep(page, 'review');
+    await tap(page, 'review-edit-email');
+    await waitForStep(page, 'email');
+    expect(await page.getByTestId('field-email').textContent()).toBe('budi@contoh.id');
+    await tap(page, 'key-clear');
+    await typeOnKeys(page, [...'ani', '@', ...'contoh', '.com']);
+    await tap(page, 'next');
+    await tap(page, 'email-confirm');
+    await waitForStep(page, 'review');
+    expect(await page.getByTestId('review-email').textContent()).toBe('ani@contoh.com');
+    expect(booth.booth.session.snapshot()?.email).toBe('ani@contoh.com');
+  });
+
+  it('switches language on any step without losing what was typed', async () => {
+    await tap(page, 'review-edit-phone');
+    await waitForStep(page, 'phone');
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Enter your mobile number');
+    expect(await page.getByTestId('field-phone').textContent()).toBe('+62 812 3456 7890');
+    await page.getByRole('button', { name: 'Bahasa Indonesia' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Masukkan nomor HP Anda');
+  });
+
+  it('survives mashed keys, typing past the limit and pasting', async () => {
+    await reachNik();
+    const key = page.getByTestId('key-7');
+    await Promise.all(Array.from({ length: 40 }, () => key.click({ delay: 0 })));
+    expect(await page.getByTestId('field-nik').textContent()).toBe('7777 7777 7777 7777');
+    await expect.poll(() => problem('nik').textContent()).toBe('NIK hanya terdiri dari 16 digit.');
+
+    await tap(page, 'key-clear');
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.setData('text/plain', 'NIK: 3174-0542-0890-0001 extra 999');
+      window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data }));
+    });
+    expect(await page.getByTestId('field-nik').textContent()).toBe('3174 0542 0890 0001');
+
+    // A physical keyboard goes through the same filter.
+    await tap(page, 'key-clear');
+    await page.locator('h1').focus();
+    await page.keyboard.type('31a74x054208900001');
+    expect(await page.getByTestId('field-nik').textContent()).toBe('3174 0542 0890 0001');
+
+    // Next tapped many times at once sends one call and lands on the email step.
+    await Promise.all(Array.from({ length: 5 }, () => page.getByTestId('next').click({ delay: 0 }).catch(() => undefined)));
+    await waitForStep(page, 'email');
+    expect(booth.booth.session.snapshot()?.step).toBe('email');
+  });
+
+  it('declining consent erases the session and returns to the welcome screen', async () => {
+    booth.booth.session.wipe('cancel');
+    await openBooth(page, booth.host.launchUrl);
+    await tap(page, 'start');
+    await tap(page, 'language-en');
+    await waitForStep(page, 'consent');
+    expect(booth.booth.session.snapshot()).not.toBeNull();
+    await tap(page, 'consent-decline');
+    await waitForStep(page, 'attract');
+    expect(booth.booth.session.snapshot()).toBeNull();
+  });
+});

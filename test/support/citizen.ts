@@ -1,0 +1,63 @@
+// What a citizen does at the booth, as Playwright steps: tap what is shown,
+// type on the booth's own keyboards. Also the checks every screen gets
+// (axe-core scan, screenshot).
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+export const screenshotDir = resolve(import.meta.dirname, '../../test-results/screenshots');
+
+/** Loads the booth page afresh (a hash-only change would not reload it). */
+export async function openBooth(page: Page, launchUrl: string): Promise<void> {
+  await page.goto('about:blank');
+  await page.goto(launchUrl);
+}
+
+export async function tap(page: Page, testId: string): Promise<void> {
+  await page.getByTestId(testId).click();
+}
+
+/** Types on the on-screen keyboard; shortcut keys like ".co.id" are given as tokens. */
+export async function typeOnKeys(page: Page, tokens: string | string[]): Promise<void> {
+  const list = typeof tokens === 'string' ? [...tokens] : tokens;
+  for (const token of list) await page.getByTestId(`key-${token === '+' ? 'plus' : token}`).click();
+}
+
+export async function stepShown(page: Page): Promise<string> {
+  const frame = page.locator('[data-step]').first();
+  await frame.waitFor();
+  return (await frame.getAttribute('data-step')) ?? '';
+}
+
+export async function waitForStep(page: Page, step: string): Promise<void> {
+  await page.locator(`[data-step="${step}"]`).first().waitFor({ timeout: 10_000 });
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/** Runs axe-core in the page (injected through DevTools, so the page CSP is untouched). */
+export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  const hasAxe = await page.evaluate(() => 'axe' in window);
+  if (!hasAxe) await page.evaluate(`${axeSource}\n;undefined`);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((node) => node.target.join(' ')) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  // Let press animations settle so the picture shows the resting screen.
+  await page.waitForTimeout(120);
+  await page.screenshot({ path: resolve(screenshotDir, `${name}.png`) });
+}

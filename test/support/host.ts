@@ -1,0 +1,41 @@
+// Starts the real booth (core + headless host) in this process on a free
+// loopback port, with its logs captured in memory for assertions.
+import { resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { composeBooth, type ComposedBooth } from '../../src/core/booth/compose';
+import type { BoothConfigInput } from '../../src/core/config';
+import { startHost, type RunningHost } from '../../src/host/server';
+
+export interface TestBooth extends ComposedBooth {
+  host: RunningHost;
+  /** Every log line written so far, as raw JSON text. */
+  logText(): string;
+  close(): Promise<void>;
+}
+
+export const rendererDir = resolve(import.meta.dirname, '../../out/renderer');
+
+export async function startTestBooth(config: BoothConfigInput = {}): Promise<TestBooth> {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      lines.push(String(chunk));
+      callback();
+    },
+  });
+  const composed = composeBooth({
+    config: { logging: { level: 'debug' }, ...config },
+    version: '0.0.0-test',
+    logDestination: destination,
+  });
+  const host = await startHost({ booth: composed.booth, logger: composed.logger, rendererDir, port: 0, bind: '127.0.0.1' });
+  return {
+    ...composed,
+    host,
+    logText: () => lines.join(''),
+    close: async () => {
+      composed.booth.dispose();
+      await host.close();
+    },
+  };
+}

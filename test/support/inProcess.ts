@@ -1,0 +1,26 @@
+// The contract client wired straight to a real core through the real
+// dispatcher, with no socket in between: for tests of the renderer's store
+// and of the client's own checks.
+import { Writable } from 'node:stream';
+import { composeBooth, type ComposedBooth } from '../../src/core/booth/compose';
+import type { BoothConfigInput } from '../../src/core/config';
+import { createBoothClient, type BoothClient, type ContractTransport } from '../../src/shared/contract/client';
+import { createDispatcher } from '../../src/shared/contract/dispatch';
+
+export function inProcessBooth(config: BoothConfigInput = {}): ComposedBooth & { client: BoothClient; transport: ContractTransport; logs: string[] } {
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      logs.push(String(chunk));
+      callback();
+    },
+  });
+  const composed = composeBooth({ config: { logging: { level: 'debug' }, ...config }, version: '0.0.0-test', logDestination: destination });
+  const dispatch = createDispatcher(composed.booth.handlers);
+  let id = 0;
+  const transport: ContractTransport = {
+    call: async (method, params) => (await dispatch({ type: 'call', id: id++, method, params })).result,
+    subscribe: (listener) => composed.booth.events.subscribe((event, payload) => listener(event, payload)),
+  };
+  return { ...composed, client: createBoothClient(transport), transport, logs };
+}

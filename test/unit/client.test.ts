@@ -1,0 +1,56 @@
+// The renderer's side checks answers and events too: a confused or hostile
+// peer cannot hand the screens a wrong shape.
+import { describe, expect, it } from 'vitest';
+import { createBoothClient, type ContractTransport } from '../../src/shared/contract/client';
+import { inProcessBooth } from '../support/inProcess';
+
+describe('generated client', () => {
+  it('has one function per contract method, grouped by its prefix', async () => {
+    const { client } = inProcessBooth();
+    expect(Object.keys(client.session).sort()).toContain('submitNik');
+    const started = await client.session.start({ language: 'en' });
+    expect(started).toMatchObject({ ok: true, value: { step: 'language', language: 'en' } });
+    expect(await client.card.read()).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
+  });
+
+  it('turns an answer of the wrong shape into INTERNAL and drops malformed events', async () => {
+    let emit: (event: string, payload: unknown) => void = () => undefined;
+    const liar: ContractTransport = {
+      call: async () => ({ ok: true, value: { step: 'nowhere' } }),
+      subscribe: (listener) => {
+        emit = listener;
+        return () => undefined;
+      },
+    };
+    const client = createBoothClient(liar);
+    expect(await client.session.get()).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    const seen: unknown[] = [];
+    client.on('session.wiped', (payload) => seen.push(payload));
+    emit('session.wiped', { reason: 'because' });
+    emit('session.unknown', { reason: 'idle' });
+    emit('session.wiped', { reason: 'idle' });
+    expect(seen).toEqual([{ reason: 'idle' }]);
+  });
+
+  it('the later steps answer STEP_UNAVAILABLE at their step, never success', async () => {
+    const { client } = inProcessBooth();
+    await client.session.start();
+    await client.session.chooseLanguage({ language: 'id' });
+    const info = await client.booth.info();
+    expect(info.ok && info.value.capabilities).toEqual({ card: false, face: false, signoff: false });
+    await client.session.acceptConsent({ consentVersion: info.ok ? info.value.consentVersion : '' });
+    await client.session.submitNik({ nik: '3174054208900001' });
+    await client.session.submitEmail({ email: 'a@b.id' });
+    await client.session.submitPhone({ phone: '081234567890' });
+    expect(await client.session.confirmReview()).toMatchObject({ ok: true, value: { step: 'card' } });
+    expect(await client.card.read()).toMatchObject({ ok: false, error: { code: 'STEP_UNAVAILABLE' } });
+    expect(await client.face.verify()).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
+  });
+
+  it('refuses a consent acceptance for a text the booth does not show', async () => {
+    const { client } = inProcessBooth();
+    await client.session.start();
+    await client.session.chooseLanguage({ language: 'id' });
+    expect(await client.session.acceptConsent({ consentVersion: 'old-text' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+  });
+});

@@ -1,0 +1,54 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseConfig } from '../../src/core/config';
+
+function errorOf(action: () => unknown): ConfigError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('booth configuration', () => {
+  it('fills every default from an empty file', () => {
+    expect(parseConfig({})).toEqual({
+      booth: { id: 'BOOTH-DEMO-01' },
+      session: { idleTimeoutSec: 60, idleWarningSec: 30, expiryGraceSec: 15 },
+      host: { port: 0, bind: '127.0.0.1' },
+      logging: { level: 'info' },
+    });
+  });
+
+  it('names the nearest key for a typo, at any depth', () => {
+    const error = errorOf(() => parseConfig({ sesion: {}, session: { idleTimoutSec: 30 } }));
+    expect([...error.problems].sort()).toEqual(['sesion: unknown key; did you mean "session"?', 'session.idleTimoutSec: unknown key; did you mean "idleTimeoutSec"?']);
+    expect(error.message).toMatch(/^configuration has 2 problems:/);
+  });
+
+  it('lists the known keys when nothing is close', () => {
+    const error = errorOf(() => parseConfig({ host: { zzz: 1 } }));
+    expect(error.problems).toEqual(['host.zzz: unknown key; known keys here: port, bind']);
+  });
+
+  it('refuses a warning shorter than WCAG 2.2.1 allows and a non-loopback bind', () => {
+    const error = errorOf(() => parseConfig({ session: { idleWarningSec: 10 }, host: { bind: '0.0.0.0' } }));
+    expect(error.problems[0]).toMatch(/^session\.idleWarningSec: .*20/);
+    expect(error.problems[1]).toMatch(/^host\.bind: /);
+  });
+
+  it('reports a missing file and broken JSON with the file name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'booth-config-'));
+    expect(errorOf(() => loadConfig(join(dir, 'missing.json'))).message).toBe(`Cannot read configuration file ${join(dir, 'missing.json')} (ENOENT).`);
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{ "booth": { "id": "A" ');
+    expect(errorOf(() => loadConfig(broken)).message).toMatch(/is not valid JSON/);
+    const good = join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify({ booth: { id: 'JKT-TIMUR-03' } }));
+    expect(loadConfig(good).booth.id).toBe('JKT-TIMUR-03');
+  });
+});

@@ -1,0 +1,57 @@
+// The renderer's store against the real core (in process): a wipe, from the
+// screen or from the core, leaves nothing of the citizen on either side.
+import { describe, expect, it } from 'vitest';
+import { createJourneyStore } from '../../src/renderer/state/journeyStore';
+import { inProcessBooth } from '../support/inProcess';
+
+async function storeAtPhone() {
+  const booth = inProcessBooth();
+  const store = createJourneyStore(booth.client);
+  const s = () => store.getState();
+  await s().loadInfo();
+  await s().start();
+  await s().chooseLanguage('en');
+  await s().acceptConsent();
+  s().type('nik', '3174054208900001');
+  await s().submitNik();
+  s().type('email', 'siti@contoh.co.id');
+  s().reviewEmail();
+  await s().submitEmail();
+  s().type('phone', '0812345');
+  return { booth, store, s };
+}
+
+describe('journey store', () => {
+  it('follows the core step by step and keeps what is typed', async () => {
+    const { s, booth } = await storeAtPhone();
+    expect(s().session?.step).toBe('phone');
+    expect(s().drafts).toEqual({ nik: '3174054208900001', email: 'siti@contoh.co.id', phone: '0812345' });
+    await s().submitPhone();
+    expect(s().problem).toEqual({ field: 'phone', code: 'INVALID_PHONE', reason: 'too_short' });
+    expect(booth.booth.session.snapshot()?.step).toBe('phone');
+  });
+
+  it('a wipe from the screen clears the store and the core', async () => {
+    const { s, booth } = await storeAtPhone();
+    await s().wipe('idle');
+    expect(s().session).toBeNull();
+    expect(s().drafts).toEqual({ nik: '', email: '', phone: '' });
+    expect(s().problem).toBeNull();
+    expect(booth.booth.session.snapshot()).toBeNull();
+  });
+
+  it('a wipe by the core (its own expiry) clears the store through the event', async () => {
+    const { s, booth } = await storeAtPhone();
+    booth.booth.session.wipe('expired');
+    expect(s().session).toBeNull();
+    expect(s().drafts.nik).toBe('');
+  });
+
+  it('a second tap while a call is in flight is not sent', async () => {
+    const { s } = await storeAtPhone();
+    s().clear('phone');
+    s().type('phone', '081234567890');
+    await Promise.all([s().submitPhone(), s().submitPhone(), s().back()]);
+    expect(s().session?.step).toBe('review');
+  });
+});

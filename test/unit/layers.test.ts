@@ -1,0 +1,36 @@
+// The layer rule can fail: lint the same import from different folders.
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const eslint = new ESLint({ cwd: new URL('../..', import.meta.url).pathname });
+
+async function ruleIds(code: string, filePath: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).map((message) => message.ruleId ?? message.message);
+}
+
+describe('layer rule', () => {
+  const importElectron = "import { app } from 'electron';\nexport const name = app.name;\n";
+
+  it.each(['src/core/card/probe.ts', 'src/shared/probe.ts', 'src/renderer/probe.ts', 'src/host/probe.ts'])('forbids electron in %s', async (file) => {
+    expect(await ruleIds(importElectron, file)).toContain('no-restricted-imports');
+  });
+
+  it.each(['src/main/probe.ts', 'src/preload/probe.ts'])('allows electron in %s', async (file) => {
+    expect(await ruleIds(importElectron, file)).not.toContain('no-restricted-imports');
+  });
+
+  it('keeps Node built-ins out of src/shared and the renderer, and the renderer out of the core', async () => {
+    const importFs = "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n";
+    expect(await ruleIds(importFs, 'src/shared/probe.ts')).toContain('no-restricted-imports');
+    expect(await ruleIds(importFs, 'src/renderer/probe.ts')).toContain('no-restricted-imports');
+    expect(await ruleIds(importFs, 'src/core/probe.ts')).not.toContain('no-restricted-imports');
+    const reachCore = "import { createBooth } from '../core/booth/booth';\nexport const make = createBooth;\n";
+    expect(await ruleIds(reachCore, 'src/renderer/probe.ts')).toContain('no-restricted-imports');
+  });
+
+  it('refuses hard-coded visible text in renderer components', async () => {
+    const literal = 'export function Probe() {\n  return <p>Selamat datang</p>;\n}\n';
+    expect(await ruleIds(literal, 'src/renderer/screens/Probe.tsx')).toContain('react/jsx-no-literals');
+  });
+});
