@@ -1,0 +1,49 @@
+// `npm test`: build, typecheck, lint, then every vitest suite (unit,
+// integration, e2e). Ends with one line "N passed, N failed" that totals
+// all of it (each of build, typecheck and lint counts as one check).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const bin = (name) => resolve(root, 'node_modules/.bin', name);
+const extraArgs = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+
+function check(name, command, args) {
+  console.log(`\n▶ ${name}`);
+  const run = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (run.status === 0) passed += 1;
+  else {
+    failed += 1;
+    console.log(`✗ ${name} failed (exit ${run.status ?? run.signal})`);
+  }
+  return run.status === 0;
+}
+
+const built = check('build (electron-vite: main, preload, renderer; vite: host)', process.execPath, [resolve(root, 'scripts/build.mjs')]);
+check('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+check('lint (with the layer rule)', bin('eslint'), ['--max-warnings', '0', '.']);
+
+const report = resolve(root, 'test-results/vitest.json');
+mkdirSync(resolve(root, 'test-results'), { recursive: true });
+rmSync(report, { force: true });
+console.log('\n▶ vitest: unit, integration, e2e');
+// e2e needs the build; without it only the Node suites run and the build failure is already counted.
+const projects = built ? [] : ['--project', 'unit', '--project', 'integration'];
+spawnSync(bin('vitest'), ['run', ...projects, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extraArgs], { cwd: root, stdio: 'inherit' });
+if (existsSync(report)) {
+  const summary = JSON.parse(readFileSync(report, 'utf8'));
+  passed += summary.numPassedTests;
+  failed += summary.numFailedTests;
+  // A suite that could not even load has no tests in the counts: count it as a failure.
+  failed += summary.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
+  if (summary.numTotalTests === 0) failed += 1;
+} else {
+  console.log('✗ vitest wrote no report');
+  failed += 1;
+}
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
