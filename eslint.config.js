@@ -6,16 +6,24 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'stream', 'url', 'util', 'worker_threads'];
-const electronBan = { name: 'electron', message: 'Only src/main and src/preload may import electron; keep logic in src/core.' };
+const electronMessage = 'Only src/main and src/preload may import electron; keep logic in src/core.';
+const electronBan = { group: ['electron', 'electron/*'], message: electronMessage };
 const nodeBan = { group: nodeBuiltins, message: 'This layer runs outside Node: no Node built-ins.' };
+
+const namedExportsOnly = { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' };
+// `await import('electron')` and `require('electron')` dodge no-restricted-imports.
+const dynamicElectron = [
+  { selector: "ImportExpression[source.value=/^electron(\\/|$)/]", message: electronMessage },
+  { selector: "CallExpression[callee.name='require'][arguments.0.value=/^electron(\\/|$)/]", message: electronMessage },
+];
 
 export const layerRules = {
   // Pure contract, types and helpers: no Electron, no Node, no DOM-only libraries.
-  'src/shared/**': { paths: [electronBan, 'ws', 'pino', 'react'], patterns: [nodeBan, { group: ['**/core/**', '**/main/**', '**/renderer/**', '**/host/**'], message: 'src/shared depends on nothing else in src.' }] },
-  'src/core/**': { paths: [electronBan, 'react'], patterns: [{ group: ['**/main/**', '**/renderer/**', '**/host/**', '**/preload/**'], message: 'src/core must not reach into a shell.' }] },
-  'src/host/**': { paths: [electronBan], patterns: [{ group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'The host reaches the core, not other shells.' }] },
-  'src/upstream/**': { paths: [electronBan], patterns: [] },
-  'src/renderer/**': { paths: [electronBan, 'ws', 'pino'], patterns: [nodeBan, { group: ['**/core/**', '**/host/**', '**/main/**'], message: 'The renderer reaches the booth only through the contract (src/shared).' }] },
+  'src/shared/**': { paths: ['ws', 'pino', 'react'], patterns: [electronBan, nodeBan, { group: ['**/core/**', '**/main/**', '**/renderer/**', '**/host/**'], message: 'src/shared depends on nothing else in src.' }] },
+  'src/core/**': { paths: ['react'], patterns: [electronBan, { group: ['**/main/**', '**/renderer/**', '**/host/**', '**/preload/**'], message: 'src/core must not reach into a shell.' }] },
+  'src/host/**': { paths: [], patterns: [electronBan, { group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'The host reaches the core, not other shells.' }] },
+  'src/upstream/**': { paths: [], patterns: [electronBan] },
+  'src/renderer/**': { paths: ['ws', 'pino'], patterns: [electronBan, nodeBan, { group: ['**/core/**', '**/host/**', '**/main/**'], message: 'The renderer reaches the booth only through the contract (src/shared).' }] },
   'src/preload/**': { paths: [], patterns: [nodeBan, { group: ['**/core/**', '**/host/**', '**/renderer/**'], message: 'The preload exposes only the contract client.' }] },
   'src/main/**': { paths: [], patterns: [{ group: ['**/renderer/**', '**/host/**'], message: 'Main wires the core to a window; it does not import other shells.' }] },
 };
@@ -29,12 +37,15 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-empty-object-type': 'off',
-      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+      'no-restricted-syntax': ['error', namedExportsOnly],
     },
   },
   ...Object.entries(layerRules).map(([glob, rule]) => ({
     files: [glob],
-    rules: { 'no-restricted-imports': ['error', { paths: rule.paths, patterns: rule.patterns }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: rule.paths, patterns: rule.patterns }],
+      'no-restricted-syntax': ['error', namedExportsOnly, ...(rule.patterns.includes(electronBan) ? dynamicElectron : [])],
+    },
   })),
   {
     files: ['src/renderer/**/*.tsx'],

@@ -14,6 +14,10 @@ const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const headless = args.includes('--headless');
 const hostArgs = args.filter((arg) => arg !== '--headless');
+// Electron's main reads the configuration path from BOOTH_CONFIG.
+const configAt = args.indexOf('--config');
+const env = { ...process.env };
+if (configAt >= 0 && args[configAt + 1]) env.BOOTH_CONFIG = resolve(args[configAt + 1]);
 
 const build = spawnSync(process.execPath, [resolve(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
@@ -21,7 +25,7 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 const electron = headless ? undefined : electronBinary();
 if (electron) {
   console.log('Starting the Electron kiosk window…');
-  forward(spawn(electron, [root], { cwd: root, stdio: 'inherit' }));
+  forward(spawn(electron, [root], { cwd: root, stdio: 'inherit', env }));
 } else {
   if (!headless) console.log('No Electron binary here: running the headless host instead (the same booth, in Chromium).');
   const display = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);

@@ -32,14 +32,19 @@ rmSync(report, { force: true });
 console.log('\n▶ vitest: unit, integration, e2e');
 // e2e needs the build; without it only the Node suites run and the build failure is already counted.
 const projects = built ? [] : ['--project', 'unit', '--project', 'integration'];
-spawnSync(bin('vitest'), ['run', ...projects, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extraArgs], { cwd: root, stdio: 'inherit' });
+const vitest = spawnSync(bin('vitest'), ['run', ...projects, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extraArgs], { cwd: root, stdio: 'inherit' });
 if (existsSync(report)) {
   const summary = JSON.parse(readFileSync(report, 'utf8'));
   passed += summary.numPassedTests;
   failed += summary.numFailedTests;
-  // A suite that could not even load has no tests in the counts: count it as a failure.
-  failed += summary.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
+  // A file whose setup failed (a beforeAll that threw: no Chromium, a host that
+  // would not start) marks its tests skipped, not failed: count each such file.
+  const brokenFiles = summary.testResults.filter((file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'));
+  failed += brokenFiles.length;
+  for (const file of brokenFiles) console.log(`✗ ${file.name}: ${String(file.message ?? 'failed before its tests ran').split('\n')[0]}`);
   if (summary.numTotalTests === 0) failed += 1;
+  // Whatever the counts say, vitest's own failure is a failure.
+  if (vitest.status !== 0 && failed === 0) failed += 1;
 } else {
   console.log('✗ vitest wrote no report');
   failed += 1;

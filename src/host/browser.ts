@@ -1,7 +1,7 @@
 // Opens the booth page in a local Chromium window (app/kiosk mode) when the
 // machine has a display; the host works without one, for tests and demos.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -17,8 +17,18 @@ export function hasDisplay(): boolean {
   return Boolean(process.env['DISPLAY'] || process.env['WAYLAND_DISPLAY']);
 }
 
-/** Starts Chromium on the booth URL; `kiosk` fills the screen with no browser UI. */
-export function openBoothWindow(url: string, options: { kiosk: boolean; executable: string }): ChildProcess {
+export interface BoothWindow {
+  child: ChildProcess;
+  /** Ends the browser this host started and removes its throw-away profile. */
+  close(): void;
+}
+
+/**
+ * Starts Chromium on the booth URL (pass a one-time launch link: the command
+ * line is visible to other local users); `kiosk` fills the screen with no
+ * browser UI.
+ */
+export function openBoothWindow(url: string, options: { kiosk: boolean; executable: string }): BoothWindow {
   const profile = mkdtempSync(join(tmpdir(), 'booth-chromium-'));
   const args = [
     `--app=${url}`,
@@ -33,5 +43,14 @@ export function openBoothWindow(url: string, options: { kiosk: boolean; executab
     '--use-fake-ui-for-media-stream',
   ];
   if (options.kiosk) args.push('--kiosk');
-  return spawn(options.executable, args, { stdio: 'ignore', detached: false });
+  const child = spawn(options.executable, args, { stdio: 'ignore', detached: false });
+  const removeProfile = () => rmSync(profile, { recursive: true, force: true });
+  child.once('exit', removeProfile);
+  return {
+    child,
+    close: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      else removeProfile();
+    },
+  };
 }

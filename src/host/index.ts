@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../core/config';
 import { composeBooth } from '../core/booth/compose';
-import { findChromium, hasDisplay, openBoothWindow } from './browser';
+import { findChromium, hasDisplay, openBoothWindow, type BoothWindow } from './browser';
 import { startHost } from './server';
 import packageJson from '../../package.json';
 
@@ -66,17 +66,19 @@ async function main(): Promise<number> {
   logger.info({ event: 'host.ready', port: host.port }, 'headless host ready');
   console.log(`Booth ready at ${host.launchUrl}`);
 
+  let window: BoothWindow | undefined;
   if (args.open || args.kiosk) {
     const chromium = findChromium();
     if (!chromium) console.log('No Chromium found (set BOOTH_CHROMIUM): open the URL above in a browser.');
     else if (!hasDisplay()) console.log('No display: open the URL above in a browser on this machine.');
-    else openBoothWindow(host.launchUrl, { kiosk: args.kiosk, executable: chromium });
+    else window = openBoothWindow(host.oneTimeLaunchUrl(), { kiosk: args.kiosk, executable: chromium });
   }
 
   await new Promise<void>((resolveSignal) => {
     process.once('SIGINT', resolveSignal);
     process.once('SIGTERM', resolveSignal);
   });
+  window?.close();
   booth.dispose();
   await host.close();
   logger.flush();

@@ -21,6 +21,8 @@ import { serveStatic } from './static';
 export const HARD_FRAME_CAP = 1024 * 1024;
 /** A kiosk has one screen; a few spare connections cover reloads and tests. */
 const MAX_CLIENTS = 4;
+const LAUNCH_PATH = '/launch';
+const statusText: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 421: 'Misdirected Request', 503: 'Service Unavailable' };
 
 export interface HostOptions {
   booth: Booth;
@@ -36,6 +38,12 @@ export interface RunningHost {
   url: string;
   /** The URL to open: it carries the token in the fragment, which browsers never send. */
   launchUrl: string;
+  /**
+   * A one-time link for a browser the host starts itself: a command line is
+   * readable by other local users, so it carries a code that works once,
+   * for a minute, instead of the token.
+   */
+  oneTimeLaunchUrl(): string;
   origin: string;
   port: number;
   token: string;
@@ -60,10 +68,19 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const server = createServer();
   let origin = '';
   let csp = '';
+  let launch: { code: string; until: number } | null = null;
 
   server.on('request', (request, response) => {
     if (!hostHeaderAllowed(request, actualPort())) {
-      response.writeHead(421, { 'Content-Type': 'text/plain' }).end('Misdirected request');
+      response.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`This booth is served only at ${origin}/ (open the URL the host printed).\n`);
+      return;
+    }
+    const url = new URL(request.url ?? '/', origin || 'http://127.0.0.1');
+    if (url.pathname === LAUNCH_PATH) {
+      const valid = launch !== null && Date.now() <= launch.until && sameSecret(url.searchParams.get('code') ?? '', launch.code);
+      if (valid) launch = null;
+      if (valid) response.writeHead(302, { Location: `/#token=${token}`, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }).end();
+      else response.writeHead(410, { 'Content-Type': 'text/plain; charset=utf-8' }).end('This launch link was already used or has expired: open the URL the host printed.\n');
       return;
     }
     serveStatic(options.rendererDir, csp, request, response);
@@ -75,7 +92,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       logger.warn({ event: 'contract.refused', code: refusal.error.code, status: refusal.status }, 'websocket refused');
       const body = JSON.stringify({ ok: false, error: refusal.error });
       socket.end(
-        `HTTP/1.1 ${refusal.status} ${refusal.status === 401 ? 'Unauthorized' : refusal.status === 403 ? 'Forbidden' : 'Refused'}\r\n` +
+        `HTTP/1.1 ${refusal.status} ${statusText[refusal.status] ?? 'Refused'}\r\n` +
           `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
       return;
@@ -90,8 +107,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
 
   function refuseUpgrade(request: IncomingMessage): { status: number; error: BoothError } | null {
+    if (!hostHeaderAllowed(request, actualPort())) return { status: 421, error: fail('FORBIDDEN_ORIGIN', `Connect to ${origin}${CONTRACT_PATH} only.`).error };
     const path = (request.url ?? '').split('?')[0];
-    if (path !== CONTRACT_PATH) return { status: 404, error: fail('UNKNOWN_METHOD', `No contract endpoint at ${path}.`).error };
+    if (path !== CONTRACT_PATH) return { status: 404, error: fail('NOT_FOUND', `No contract endpoint at ${path?.slice(0, 64)}.`).error };
     if (request.headers.origin !== origin) {
       return { status: 403, error: fail('FORBIDDEN_ORIGIN', 'Only the booth page served by this host may connect.').error };
     }
@@ -100,7 +118,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (!offered.includes(CONTRACT_PROTOCOL) || !tokenOffer || !sameSecret(tokenOffer.slice(TOKEN_PROTOCOL_PREFIX.length), token)) {
       return { status: 401, error: fail('UNAUTHORIZED', 'Missing or wrong booth token.').error };
     }
-    if (sockets.size >= MAX_CLIENTS) return { status: 503, error: fail('INTERNAL', 'Too many connections to the booth.').error };
+    if (sockets.size >= MAX_CLIENTS) return { status: 503, error: fail('BUSY', `The booth accepts at most ${MAX_CLIENTS} connections.`).error };
     return null;
   }
 
@@ -160,6 +178,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   return {
     url,
     launchUrl: `${url}#token=${token}`,
+    oneTimeLaunchUrl: () => {
+      launch = { code: randomBytes(16).toString('hex'), until: Date.now() + 60_000 };
+      return `${origin}${LAUNCH_PATH}?code=${launch.code}`;
+    },
     origin,
     port,
     token,
@@ -173,10 +195,15 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   };
 }
 
-/** Guards against DNS rebinding: only our own loopback name and port are served. */
+/**
+ * Guards against DNS rebinding: only our own loopback address and port are
+ * served. "localhost" is refused too, because the contract accepts only the
+ * origin the host printed, and a page that loads but cannot connect would
+ * only confuse.
+ */
 function hostHeaderAllowed(request: IncomingMessage, port: number): boolean {
   const host = request.headers.host;
-  return host === `127.0.0.1:${port}` || host === `[::1]:${port}` || host === `localhost:${port}`;
+  return host === `127.0.0.1:${port}` || host === `[::1]:${port}`;
 }
 
 function sameSecret(offered: string, token: string): boolean {

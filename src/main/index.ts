@@ -29,7 +29,14 @@ if (!app.requestSingleInstanceLock()) {
     const { booth, logger } = composed;
     const here = dirname(fileURLToPath(import.meta.url));
     serveRenderer(join(here, '../renderer'));
-    window = createBoothWindow({ preloadPath: join(here, '../preload/index.cjs'), kiosk: app.isPackaged || process.env['BOOTH_KIOSK'] === '1' });
+    window = createBoothWindow({
+      preloadPath: join(here, '../preload/index.cjs'),
+      kiosk: app.isPackaged || process.env['BOOTH_KIOSK'] === '1',
+      onScreenLost: (why) => {
+        logger.error({ event: 'screen.lost', why }, 'kiosk page lost; session wiped');
+        booth.session.wipe('screen-lost');
+      },
+    });
     const unwire = wireContract(window, booth, logger);
     const keepAwake = powerSaveBlocker.start('prevent-display-sleep');
     logger.info({ event: 'electron.ready' }, 'kiosk window open');

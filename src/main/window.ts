@@ -1,15 +1,22 @@
 // The kiosk window and its lockdown: isolated, sandboxed, no navigation away,
 // no new windows, no webviews, camera only, no zoom or devtools in kiosk.
-import { BrowserWindow, session, type WebContents } from 'electron';
+import { BrowserWindow, Menu, session, type WebContents } from 'electron';
 import { APP_ENTRY_URL, allowPermission, isAppUrl } from './policy';
 
 export interface WindowOptions {
   preloadPath: string;
   kiosk: boolean;
+  /**
+   * The page crashed or hung: whatever it showed of a citizen must go. Called
+   * before the window reloads a fresh page.
+   */
+  onScreenLost: (why: string) => void;
 }
 
-export function createBoothWindow({ preloadPath, kiosk }: WindowOptions): BrowserWindow {
+export function createBoothWindow({ preloadPath, kiosk, onScreenLost }: WindowOptions): BrowserWindow {
   lockDownSession();
+  // No menu: its accelerators (quit, zoom, reload, full screen) would work from a USB keyboard.
+  Menu.setApplicationMenu(null);
   const window = new BrowserWindow({
     kiosk,
     fullscreen: kiosk,
@@ -31,6 +38,14 @@ export function createBoothWindow({ preloadPath, kiosk }: WindowOptions): Browse
     },
   });
   lockDownContents(window.webContents);
+  window.webContents.on('render-process-gone', (_event, details) => {
+    onScreenLost(`renderer ${details.reason}`);
+    if (!window.isDestroyed()) void window.loadURL(APP_ENTRY_URL);
+  });
+  window.on('unresponsive', () => {
+    onScreenLost('renderer unresponsive');
+    window.webContents.forcefullyCrashRenderer(); // render-process-gone then reloads it
+  });
   window.once('ready-to-show', () => window.show());
   void window.loadURL(APP_ENTRY_URL);
   return window;

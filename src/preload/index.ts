@@ -10,7 +10,14 @@ let nextId = 1;
 
 const transport: ContractTransport = {
   async call(method, params) {
-    const reply = resultEnvelopeSchema.safeParse(await ipcRenderer.invoke(IPC_CALL_CHANNEL, { type: 'call', id: nextId++, method, params }));
+    let answer: unknown;
+    try {
+      answer = await ipcRenderer.invoke(IPC_CALL_CHANNEL, { type: 'call', id: nextId++, method, params });
+    } catch {
+      // Main went away or could not clone the call: an expected failure, not a crash of the page.
+      return fail('TRANSPORT_CLOSED', 'The booth did not take the call.');
+    }
+    const reply = resultEnvelopeSchema.safeParse(answer);
     return reply.success ? reply.data.result : fail('INTERNAL', 'The booth answered with a malformed envelope.');
   },
   subscribe(listener) {

@@ -2,7 +2,7 @@
 // least 20 s and a large "continue" button, then a wipe of both the screen's
 // stores and the core's session. The page's clock is Playwright's, so the
 // minutes pass in milliseconds; the core runs on real time.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, type BrowserSession } from '../support/browser';
 import { openBooth, screenshot, seriousAxeViolations, tap, typeOnKeys, waitForStep } from '../support/citizen';
 import { startTestBooth, type TestBooth } from '../support/host';
@@ -10,67 +10,75 @@ import { startTestBooth, type TestBooth } from '../support/host';
 const IDLE_SEC = 20;
 const WARNING_SEC = 25;
 
-let booth: TestBooth;
-let browser: BrowserSession;
+const screens = {
+  portrait: { width: 1080, height: 1920 },
+  landscape: { width: 1920, height: 1080 },
+} as const;
 
-beforeAll(async () => {
-  booth = await startTestBooth({ session: { idleTimeoutSec: IDLE_SEC, idleWarningSec: WARNING_SEC, expiryGraceSec: 300 } });
-  browser = await openBrowser({ width: 1080, height: 1920 });
-});
-afterAll(async () => {
-  await browser?.close();
-  await booth?.close();
-});
+describe.each(Object.keys(screens) as Array<keyof typeof screens>)('idle timeout on a %s screen', (orientation) => {
+  let booth: TestBooth;
+  let browser: BrowserSession;
 
-it('warns, lets the citizen continue, then wipes the session everywhere', async () => {
-  const page = browser.page;
-  await page.clock.install();
-  await openBooth(page, booth.host.launchUrl);
-  await tap(page, 'start');
-  await tap(page, 'language-id');
-  await tap(page, 'consent-accept');
-  await waitForStep(page, 'nik');
-  await typeOnKeys(page, '3174054208');
+  beforeAll(async () => {
+    booth = await startTestBooth({ session: { idleTimeoutSec: IDLE_SEC, idleWarningSec: WARNING_SEC, expiryGraceSec: 300 } });
+    browser = await openBrowser(screens[orientation]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await booth?.close();
+  });
 
-  // Not yet: one second before the idle time nothing shows.
-  await page.clock.runFor((IDLE_SEC - 1) * 1000);
-  expect(await page.getByTestId('idle-warning').count()).toBe(0);
+  it.each(['id', 'en'] as const)('warns, lets the citizen continue, then wipes the session everywhere (%s)', async (language) => {
+    booth.booth.session.wipe('cancel');
+    const page = await browser.context.newPage();
+    try {
+      await page.clock.install();
+      await openBooth(page, booth.host.launchUrl);
+      await tap(page, 'start');
+      await tap(page, `language-${language}`);
+      await tap(page, 'consent-accept');
+      await waitForStep(page, 'nik');
+      await typeOnKeys(page, '3174054208');
 
-  await page.clock.runFor(1500);
-  const warning = page.getByTestId('idle-warning');
-  await warning.waitFor();
-  const countdown = Number(await page.locator('.idle-countdown').textContent());
-  expect(countdown).toBeGreaterThanOrEqual(20);
-  expect(countdown).toBeLessThanOrEqual(WARNING_SEC);
-  const button = await page.getByTestId('idle-continue').boundingBox();
-  expect(button!.height).toBeGreaterThanOrEqual(48);
-  expect(await seriousAxeViolations(page)).toEqual([]);
-  await screenshot(page, 'portrait-id-11-idle-warning');
+      // Not yet: one second before the idle time nothing shows.
+      await page.clock.runFor((IDLE_SEC - 1) * 1000);
+      expect(await page.getByTestId('idle-warning').count()).toBe(0);
 
-  // Continue: the warning goes, the typing stays.
-  await page.clock.runFor(5000);
-  await tap(page, 'idle-continue');
-  await expect.poll(() => page.getByTestId('idle-warning').count()).toBe(0);
-  expect(await page.getByTestId('field-nik').textContent()).toBe('3174 0542 08');
+      await page.clock.runFor(1500);
+      await page.getByTestId('idle-warning').waitFor();
+      const countdown = Number(await page.locator('.idle-countdown').textContent());
+      expect(countdown).toBeGreaterThanOrEqual(20);
+      expect(countdown).toBeLessThanOrEqual(WARNING_SEC);
+      const button = await page.getByTestId('idle-continue').boundingBox();
+      expect(button!.height).toBeGreaterThanOrEqual(48);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await screenshot(page, `${orientation}-${language}-11-idle-warning`);
 
-  // Touching the screen counts as being there.
-  await page.clock.runFor((IDLE_SEC - 2) * 1000);
-  await tap(page, 'key-9');
-  await page.clock.runFor((IDLE_SEC - 2) * 1000);
-  expect(await page.getByTestId('idle-warning').count()).toBe(0);
+      // Continue: the warning goes, the typing stays.
+      await page.clock.runFor(5000);
+      await tap(page, 'idle-continue');
+      await expect.poll(() => page.getByTestId('idle-warning').count()).toBe(0);
+      expect(await page.getByTestId('field-nik').textContent()).toBe('3174 0542 08');
 
-  // Walk away: warning, countdown to zero, wipe.
-  expect(booth.booth.session.snapshot()?.step).toBe('nik');
-  await page.clock.runFor((IDLE_SEC + WARNING_SEC + 1) * 1000);
-  await waitForStep(page, 'attract');
-  await expect.poll(() => booth.booth.session.snapshot()).toBeNull();
-  expect(booth.logText()).toContain('"reason":"idle"');
+      // Touching the screen counts as being there.
+      await page.clock.runFor((IDLE_SEC - 2) * 1000);
+      await tap(page, 'key-9');
+      await page.clock.runFor((IDLE_SEC - 2) * 1000);
+      expect(await page.getByTestId('idle-warning').count()).toBe(0);
 
-  // The next citizen finds nothing of the previous one.
-  await tap(page, 'start');
-  await tap(page, 'language-id');
-  await tap(page, 'consent-accept');
-  await waitForStep(page, 'nik');
-  expect(await page.getByTestId('field-nik').textContent()).toBe('');
-  expect(booth.booth.session.snapshot()?.nik).toBeUndefined();
+      // Walk away: warning, countdown to zero, wipe.
+      expect(booth.booth.session.snapshot()?.step).toBe('nik');
+      await page.clock.runFor((IDLE_SEC + WARNING_SEC + 1) * 1000);
+      await waitForStep(page, 'attract');
+      await expect.poll(() => booth.booth.session.snapshot()).toBeNull();
+      expect(booth.logText()).toContain('"reason":"idle"');
+
+      // Nothing of the citizen is left in the page: not on screen, not hidden in the DOM.
+      const html = await page.content();
+      expect(html).not.toContain('3174 0542');
+      expect(html).not.toContain('3174054208');
+    } finally {
+      await page.close();
+    }
+  });
 });

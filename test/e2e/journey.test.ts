@@ -37,11 +37,15 @@ describe.each(Object.keys(orientations) as Array<keyof typeof orientations>)('jo
     const page = browser.page;
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    const shots: string[] = [];
     const check = async (name: string) => {
       expect(await seriousAxeViolations(page), `axe on ${name}`).toEqual([]);
       await screenshot(page, `${orientation}-${language}-${name}`);
-      shots.push(name);
+    };
+    const refused = async (field: string, name: string) => {
+      await tap(page, 'next');
+      await expect.poll(() => page.getByTestId(`problem-${field}`).textContent()).not.toBe('');
+      await check(name);
+      await tap(page, 'key-clear');
     };
 
     await openBooth(page, booth.host.launchUrl);
@@ -62,12 +66,16 @@ describe.each(Object.keys(orientations) as Array<keyof typeof orientations>)('jo
 
     await waitForStep(page, 'nik');
     await expect.poll(() => page.getByTestId('next').isDisabled()).toBe(true);
+    await typeOnKeys(page, '9974054208900001');
+    await refused('nik', '04b-nik-error');
     await typeOnKeys(page, NIK);
     await expect.poll(() => page.getByTestId('field-nik').textContent()).toBe('3174 0542 0890 0001');
     await check('04-nik');
     await tap(page, 'next');
 
     await waitForStep(page, 'email');
+    await typeOnKeys(page, [...'siti', '.co.id']);
+    await refused('email', '05b-email-error');
     await typeOnKeys(page, EMAIL_TOKENS);
     await expect.poll(() => page.getByTestId('field-email').textContent()).toBe('siti.rahma@contoh.co.id');
     await check('05-email');
@@ -78,6 +86,8 @@ describe.each(Object.keys(orientations) as Array<keyof typeof orientations>)('jo
     await tap(page, 'email-confirm');
 
     await waitForStep(page, 'phone');
+    await typeOnKeys(page, '0215550123');
+    await refused('phone', '07b-phone-error');
     await typeOnKeys(page, PHONE);
     await expect.poll(() => page.getByTestId('field-phone').textContent()).toBe('0812 3456 7890');
     await check('07-phone');
@@ -108,7 +118,19 @@ describe.each(Object.keys(orientations) as Array<keyof typeof orientations>)('jo
     await waitForStep(page, 'attract');
     expect(booth.booth.session.snapshot()).toBeNull();
     expect(pageErrors).toEqual([]);
-    expect(shots).toHaveLength(10);
+  });
+
+  it('shows the bilingual offline screen when the page has no way to reach the booth', async () => {
+    const page = await browser.context.newPage(); // a new tab: no token in its session storage
+    try {
+      await page.goto(booth.host.url);
+      await waitForStep(page, 'offline');
+      expect(await page.locator('h1').textContent()).toBe('Anjungan sedang tidak dapat digunakan');
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await screenshot(page, `${orientation}-00-offline`);
+    } finally {
+      await page.close();
+    }
   });
 });
 
@@ -245,9 +267,11 @@ describe('journey details', () => {
     expect(await page.getByTestId('field-nik').textContent()).toBe('3174 0542 0890 0001');
 
     // Next tapped many times at once sends one call and lands on the email step.
+    const refusalsBefore = booth.logText().split('"code":"WRONG_STEP"').length;
     await Promise.all(Array.from({ length: 5 }, () => page.getByTestId('next').click({ delay: 0 }).catch(() => undefined)));
     await waitForStep(page, 'email');
     expect(booth.booth.session.snapshot()?.step).toBe('email');
+    expect(booth.logText().split('"code":"WRONG_STEP"').length).toBe(refusalsBefore);
   });
 
   it('declining consent erases the session and returns to the welcome screen', async () => {

@@ -85,11 +85,37 @@ describe('who may connect', () => {
     ['a wrong token', { token: 'ab'.repeat(24) }, 401, 'UNAUTHORIZED'],
     ['a token of another length', { token: 'abc' }, 401, 'UNAUTHORIZED'],
     ['another origin', { origin: 'http://evil.example' }, 403, 'FORBIDDEN_ORIGIN'],
-    ['localhost instead of the served origin', { origin: `http://localhost:0` }, 403, 'FORBIDDEN_ORIGIN'],
     ['no origin at all', { origin: null }, 403, 'FORBIDDEN_ORIGIN'],
   ])('refuses %s with a typed error', async (_name, options, status, code) => {
     const refused = await connect(options);
     expect(refused).toMatchObject({ status, body: { ok: false, error: { code } } });
+  });
+
+  it('refuses localhost as origin, a foreign Host header and a wrong path', async () => {
+    expect(await connect({ origin: `http://localhost:${booth.host.port}` })).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN_ORIGIN' } } });
+    const refusal = (path: string, host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({
+          host: '127.0.0.1',
+          port: booth.host.port,
+          path,
+          headers: { host, origin: booth.host.origin, connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-protocol': `${CONTRACT_PROTOCOL}, ${TOKEN_PROTOCOL_PREFIX}${booth.host.token}` },
+        });
+        req.on('response', (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('upgrade', () => reject(new Error('upgrade accepted')));
+        req.on('error', reject);
+        req.end();
+      });
+    const rebinding = await refusal('/contract', `attacker.example:${booth.host.port}`);
+    expect(rebinding.status).toBe(421);
+    expect(JSON.parse(rebinding.body)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_ORIGIN' } });
+    const wrongPath = await refusal('/admin', `127.0.0.1:${booth.host.port}`);
+    expect(wrongPath.status).toBe(404);
+    expect(JSON.parse(wrongPath.body)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });
 
@@ -160,10 +186,23 @@ describe('HTTP', () => {
     expect(page.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  it('a one-time launch link hands the token over once, then never again', async () => {
+    const link = new URL(booth.host.oneTimeLaunchUrl());
+    expect(link.href).not.toContain(booth.host.token);
+    const first = await get(`${link.pathname}${link.search}`);
+    expect(first.status).toBe(302);
+    expect(first.headers['location']).toBe(`/#token=${booth.host.token}`);
+    expect((await get(`${link.pathname}${link.search}`)).status).toBe(410);
+    expect((await get('/launch?code=')).status).toBe(410);
+  });
+
   it('serves nothing outside the renderer folder and refuses foreign Host headers', async () => {
     expect((await get('/../package.json')).status).toBe(404);
     expect((await get('/%2e%2e/%2e%2e/package.json')).status).toBe(404);
     expect((await get('/%00')).status).toBe(400);
     expect((await get('/', 'evil.example')).status).toBe(421);
+    const viaLocalhost = await get('/', `localhost:${booth.host.port}`);
+    expect(viaLocalhost.status).toBe(421);
+    expect(viaLocalhost.body).toContain(`served only at http://127.0.0.1:${booth.host.port}/`);
   });
 });

@@ -18,7 +18,7 @@ describe('booth configuration', () => {
   it('fills every default from an empty file', () => {
     expect(parseConfig({})).toEqual({
       booth: { id: 'BOOTH-DEMO-01' },
-      session: { idleTimeoutSec: 60, idleWarningSec: 30, expiryGraceSec: 15 },
+      session: { idleTimeoutSec: 60, idleWarningSec: 30, expiryGraceSec: 20 },
       host: { port: 0, bind: '127.0.0.1' },
       logging: { level: 'info' },
     });

@@ -16,6 +16,14 @@ describe('layer rule', () => {
     expect(await ruleIds(importElectron, file)).toContain('no-restricted-imports');
   });
 
+  it.each([
+    ["import { app } from 'electron/main';\nexport const name = app.name;\n", 'no-restricted-imports'],
+    ["export const load = () => import('electron');\n", 'no-restricted-syntax'],
+    ["declare const require: (id: string) => unknown;\nexport const shell = require('electron');\n", 'no-restricted-syntax'],
+  ])('forbids the side doors to electron in src/core: %s', async (code, rule) => {
+    expect(await ruleIds(code, 'src/core/probe.ts')).toContain(rule);
+  });
+
   it.each(['src/main/probe.ts', 'src/preload/probe.ts'])('allows electron in %s', async (file) => {
     expect(await ruleIds(importElectron, file)).not.toContain('no-restricted-imports');
   });

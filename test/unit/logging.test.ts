@@ -13,6 +13,9 @@ describe('log redaction', () => {
     expect(scrubText(`nik ${NIK} mail ${EMAIL} hp ${PHONE_TYPED} +62 812 3456 7890`)).toBe('nik [nik] mail [email] hp [phone] [phone]');
     expect(scrubText('3174 0542 0890 0001')).toBe('[nik]');
     expect(scrubText('session started in 1234 ms')).toBe('session started in 1234 ms');
+    for (const phone of ['0812.3456.7890', '(0812) 3456 7890', '81234567890', '62-812-3456-7890']) {
+      expect(scrubText(`hp ${phone} ok`), phone).toBe('hp [phone] ok');
+    }
   });
 
   it('a whole journey, with mistakes, logs events but no PII', async () => {
@@ -29,6 +32,7 @@ describe('log redaction', () => {
     // A careless log call elsewhere in the core must still not leak.
     logger.info({ nik: NIK, params: { email: EMAIL }, note: `typed ${PHONE_TYPED}` }, `citizen ${NIK} ${EMAIL}`);
     logger.error({ err: new Error(`upstream refused ${EMAIL} for ${NIK}`) }, 'failure');
+    logger.warn('payload %j and %o', { nik: NIK, contact: EMAIL }, { phone: PHONE_TYPED, other: `${NIK}` });
     await client.session.wipe({ reason: 'cancel' });
     logger.flush();
 
@@ -36,6 +40,7 @@ describe('log redaction', () => {
     expect(text).toContain('"event":"session.started"');
     expect(text).toContain('"reason":"province"');
     expect(text).toContain('"event":"session.wiped"');
+    expect(text).toContain('payload {');
     for (const secret of [NIK, '9974054208900001', EMAIL, 'siti.rahma', '81234567890', '3456-7890', '0812']) {
       expect(text, `log leaks ${secret}`).not.toContain(secret);
     }

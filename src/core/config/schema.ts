@@ -1,6 +1,7 @@
 // The booth's configuration file. Every section is strict: a misspelt key
 // is an error that names the nearest known key, never silently ignored.
 import { z } from 'zod';
+import { KEEPALIVE_INTERVAL_SEC } from '../../shared/contract/schemas';
 
 const sessionSchema = z
   .object({
@@ -10,9 +11,14 @@ const sessionSchema = z
     idleWarningSec: z.int().min(20).max(300).default(30),
     /**
      * Extra seconds after the warning before the core wipes the session on its
-     * own, in case the screen is frozen or gone. The renderer wipes first.
+     * own, in case the screen is frozen or gone. The renderer wipes first:
+     * the grace must exceed the renderer's keep-alive interval.
      */
-    expiryGraceSec: z.int().min(5).max(300).default(15),
+    expiryGraceSec: z
+      .int()
+      .min(KEEPALIVE_INTERVAL_SEC + 5)
+      .max(300)
+      .default(KEEPALIVE_INTERVAL_SEC + 10),
   })
   .strict();
 

@@ -22,7 +22,9 @@ export function createLogger(options: LoggerOptions): Logger {
       formatters: { log: (object) => scrubValue(object) as Record<string, unknown> },
       hooks: {
         logMethod(args, method) {
-          const scrubbed = args.map((arg) => (typeof arg === 'string' ? scrubText(arg) : arg));
+          // The first object goes through `formatters.log`; later ones are
+          // printf arguments (%j, %o) and are scrubbed here.
+          const scrubbed = args.map((arg, index) => (typeof arg === 'string' ? scrubText(arg) : index > 0 ? scrubValue(arg) : arg));
           method.apply(this, scrubbed as Parameters<typeof method>);
         },
       },

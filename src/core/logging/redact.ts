@@ -13,8 +13,11 @@ const patterns: Array<[RegExp, string]> = [
   [/[^\s@"'<>()[\],;:]+@[^\s@"'<>()[\],;:]+\.[a-z]{2,}/gi, '[email]'],
   // 16-digit NIK, also with spaces or dashes between groups.
   [/\d(?:[\s-]?\d){15}/g, '[nik]'],
-  // Phone-like: +62 / 62 / 0 followed by 8 and 7+ more digits, separators allowed.
-  [/(?:\+?62|0)[\s-]?8(?:[\s-]?\d){7,11}/g, '[phone]'],
+  // Phone-like: +62 / 62 / (0 / 0 followed by 8 and 7+ more digits, with the
+  // separators people type (spaces, dashes, dots, brackets).
+  [/(?:\+?62|\(?0)[\s.()-]*8(?:[\s.()-]*\d){7,11}/g, '[phone]'],
+  // A bare national number: 8 and 8 to 11 more digits.
+  [/(?<!\d)8\d{8,11}(?!\d)/g, '[phone]'],
 ];
 
 /** Replaces PII-shaped text in a string. */

@@ -19,7 +19,8 @@ export function createWebSocketTransport(host: string, token: string): WebSocket
   const pending = new Map<number, { resolve: (result: Result<unknown>) => void; timer: ReturnType<typeof setTimeout> }>();
   const eventListeners = new Set<(event: string, payload: unknown) => void>();
   const statusListeners = new Set<(status: ConnectionStatus) => void>();
-  const queue: string[] = [];
+  /** Calls made while the socket was not open, sent once it opens. */
+  const queue = new Map<number, string>();
   let socket: WebSocket;
   let nextId = 1;
   let reconnects = 0;
@@ -32,10 +33,13 @@ export function createWebSocketTransport(host: string, token: string): WebSocket
     socket.onopen = () => {
       reconnects = 0;
       setStatus('open');
-      for (const text of queue.splice(0)) socket.send(text);
+      for (const text of queue.values()) socket.send(text);
+      queue.clear();
     };
     socket.onmessage = (message) => onMessage(String(message.data));
     socket.onclose = () => {
+      // A call that failed must never be replayed later: the citizen was told it failed.
+      queue.clear();
       for (const [id, call] of pending) {
         clearTimeout(call.timer);
         call.resolve(fail('TRANSPORT_CLOSED', 'The connection to the booth was lost.'));
@@ -81,11 +85,12 @@ export function createWebSocketTransport(host: string, token: string): WebSocket
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
           pending.delete(id);
+          queue.delete(id);
           resolve(fail('TIMEOUT', `The booth did not answer ${method} in time.`));
         }, CALL_TIMEOUT_MS);
         pending.set(id, { resolve, timer });
         if (socket.readyState === WebSocket.OPEN) socket.send(text);
-        else queue.push(text);
+        else queue.set(id, text);
       });
     },
     subscribe(listener) {

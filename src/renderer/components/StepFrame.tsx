@@ -4,6 +4,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { journeySteps, type JourneyStep } from '../../shared/journey/machine';
 import { useJourney, useT } from '../context';
 import { CancelDialog } from './CancelDialog';
+import { ProblemText } from './ProblemText';
 
 export interface StepFrameProps {
   step: JourneyStep;
@@ -48,6 +49,7 @@ export function StepFrame({ step, title, children, actions, keyboard }: StepFram
             {title}
           </h1>
           {children}
+          <ProblemText field="general" id={`${step}-general-problem`} />
           {actions && <div className="frame-actions">{actions}</div>}
         </div>
         {keyboard && <div className="frame-keyboard">{keyboard}</div>}

@@ -3,7 +3,6 @@ import { groupNik } from '../../shared/identity/nik';
 import type { EditableStep } from '../../shared/journey/machine';
 import { useJourney, useT } from '../context';
 import type { MessageKey } from '../i18n';
-import { ProblemText } from '../components/ProblemText';
 import { StepFrame } from '../components/StepFrame';
 import { groupPhone } from './PhoneScreen';
 
@@ -48,7 +47,6 @@ export function ReviewScreen() {
           </div>
         ))}
       </div>
-      <ProblemText field="general" id="review-problem" />
     </StepFrame>
   );
 }

@@ -62,14 +62,16 @@ export interface JourneyActions {
 export type JourneyState = JourneyData & JourneyActions;
 export type JourneyStore = StoreApi<JourneyState>;
 
-const initialData = (): Omit<JourneyData, 'connection' | 'info'> => ({
+/** Everything the screen holds about a citizen; `busy` is not in it, so a wipe cannot re-open a call in flight. */
+const citizenData = (): Omit<JourneyData, 'connection' | 'info' | 'busy'> => ({
   session: null,
   drafts: { ...emptyDrafts },
   emailConfirming: false,
   limitedField: null,
   problem: null,
-  busy: false,
 });
+
+const INFO_ATTEMPTS = 5;
 
 export function createJourneyStore(client: BoothClient): JourneyStore {
   const store = createStore<JourneyState>()((set, get) => {
@@ -95,16 +97,25 @@ export function createJourneyStore(client: BoothClient): JourneyStore {
     return {
       connection: 'connecting',
       info: null,
-      ...initialData(),
+      busy: false,
+      ...citizenData(),
 
       setConnection: (connection) => set({ connection }),
 
       async loadInfo() {
-        const result = await client.booth.info();
-        if (result.ok) set({ info: result.value });
+        // Without booth info the screen cannot run (consent version, timeouts): a few tries, then the offline screen stays.
+        for (let attempt = 0; attempt < INFO_ATTEMPTS; attempt++) {
+          const result = await client.booth.info();
+          if (result.ok) {
+            set({ info: result.value });
+            return;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
+        }
       },
 
       async start() {
+        if (get().busy) return;
         get().resetLocal();
         await send(() => client.session.start({ language: 'id' }));
       },
@@ -178,7 +189,7 @@ export function createJourneyStore(client: BoothClient): JourneyStore {
         await client.session.wipe({ reason });
       },
 
-      resetLocal: () => set({ ...initialData() }),
+      resetLocal: () => set({ ...citizenData() }),
 
       applySnapshot(session) {
         if (session === null) {

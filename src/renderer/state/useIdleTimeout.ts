@@ -3,8 +3,9 @@
 // Touches also tell the core the citizen is still there (at most every
 // 10 s), so the core's own expiry never fires while someone is using the booth.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { KEEPALIVE_INTERVAL_SEC } from '../../shared/contract/schemas';
 
-const KEEPALIVE_EVERY_MS = 10_000;
+const KEEPALIVE_EVERY_MS = KEEPALIVE_INTERVAL_SEC * 1000;
 
 export interface IdleOptions {
   enabled: boolean;

@@ -10,6 +10,8 @@ export const errorCodes = [
   'PAYLOAD_TOO_LARGE',
   'UNAUTHORIZED',
   'FORBIDDEN_ORIGIN',
+  'NOT_FOUND',
+  'BUSY',
   // The booth could not serve it.
   'INTERNAL',
   'TRANSPORT_CLOSED',

@@ -41,7 +41,16 @@ export const boothInfoSchema = z.object({
 });
 export type BoothInfo = z.infer<typeof boothInfoSchema>;
 
-export const wipeReasonSchema = z.enum(['cancel', 'idle', 'declined', 'finished', 'expired']);
+/**
+ * While a citizen touches the screen, the renderer tells the core at most
+ * this often (session.keepAlive). The core's own expiry must allow more
+ * than this beyond the screen's timeout, or it could wipe a session the
+ * screen still shows as alive.
+ */
+export const KEEPALIVE_INTERVAL_SEC = 10;
+
+/** Why a session was wiped: the citizen cancelled, walked away, declined consent, finished; the core's own expiry; the screen crashed or hung. */
+export const wipeReasonSchema = z.enum(['cancel', 'idle', 'declined', 'finished', 'expired', 'screen-lost']);
 export type WipeReason = z.infer<typeof wipeReasonSchema>;
 
 const empty = z.object({}).strict();

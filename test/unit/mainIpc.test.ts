@@ -1,0 +1,56 @@
+// Main's handling of one IPC call, without the Electron binary: the sender
+// check and the size cap come before the dispatcher.
+import { describe, expect, it } from 'vitest';
+import { answerIpcCall, describeSender, type IpcRefusal } from '../../src/main/ipcCall';
+import { createDispatcher } from '../../src/shared/contract/dispatch';
+import { inProcessBooth } from '../support/inProcess';
+
+describe('IPC call handling in main', () => {
+  const { booth } = inProcessBooth();
+  const dispatch = createDispatcher(booth.handlers);
+  const boothFrame = { frameUrl: 'app://booth/index.html', isMainFrameOfBoothWindow: true };
+  const call = { type: 'call', id: 1, method: 'booth.info', params: {} };
+
+  it('serves the booth window main frame', async () => {
+    expect(await answerIpcCall(dispatch, call, boothFrame)).toMatchObject({ id: 1, result: { ok: true } });
+  });
+
+  it.each([
+    ['a sub-frame', { frameUrl: 'app://booth/index.html', isMainFrameOfBoothWindow: false }],
+    ['a page from elsewhere', { frameUrl: 'https://evil.example/', isMainFrameOfBoothWindow: true }],
+    ['a destroyed frame', { frameUrl: undefined, isMainFrameOfBoothWindow: true }],
+  ])('refuses %s as UNAUTHORIZED before dispatching', async (_name, sender) => {
+    const refused: IpcRefusal[] = [];
+    const started = { type: 'call', id: 2, method: 'session.start', params: {} };
+    expect(await answerIpcCall(dispatch, started, sender, (why) => refused.push(why))).toMatchObject({ id: null, result: { ok: false, error: { code: 'UNAUTHORIZED' } } });
+    expect(refused).toEqual(['untrusted-sender']);
+    expect(booth.session.snapshot()).toBeNull();
+  });
+
+  it('recognises the booth window main frame among frames and windows', () => {
+    const mainFrame = { url: 'app://booth/index.html' };
+    const boothContents = { mainFrame };
+    const otherContents = { mainFrame: { url: 'app://booth/index.html' } };
+    const subFrame = { url: 'app://booth/index.html' };
+    expect(describeSender({ sender: boothContents, senderFrame: mainFrame }, boothContents)).toEqual({ frameUrl: 'app://booth/index.html', isMainFrameOfBoothWindow: true });
+    expect(describeSender({ sender: boothContents, senderFrame: subFrame }, boothContents).isMainFrameOfBoothWindow).toBe(false);
+    expect(describeSender({ sender: otherContents, senderFrame: otherContents.mainFrame }, boothContents).isMainFrameOfBoothWindow).toBe(false);
+    expect(describeSender({ sender: boothContents, senderFrame: null }, boothContents)).toEqual({ frameUrl: undefined, isMainFrameOfBoothWindow: false });
+  });
+
+  it('dispatches the JSON form: exotic values fail the schemas', async () => {
+    const exotic = { type: 'call', id: 5, method: 'session.start', params: { language: new Map([['x', 'id']]) } };
+    expect(await answerIpcCall(dispatch, exotic, boothFrame)).toMatchObject({ id: 5, result: { ok: false, error: { code: 'BAD_REQUEST' } } });
+    const buffer = { type: 'call', id: 6, method: 'session.submitNik', params: { nik: new Uint8Array(70_000) } };
+    expect(await answerIpcCall(dispatch, buffer, boothFrame)).toMatchObject({ result: { ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } } });
+  });
+
+  it('refuses an oversized call and one that is not plain data', async () => {
+    const big = { type: 'call', id: 3, method: 'session.submitEmail', params: { email: 'é'.repeat(40_000) } };
+    expect(await answerIpcCall(dispatch, big, boothFrame)).toMatchObject({ result: { ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } } });
+    const circular: Record<string, unknown> = { type: 'call', id: 4, method: 'booth.info' };
+    circular['params'] = circular;
+    expect(await answerIpcCall(dispatch, circular, boothFrame)).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } });
+    expect(await answerIpcCall(dispatch, undefined, boothFrame)).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } });
+  });
+});
