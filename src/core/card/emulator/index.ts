@@ -1,0 +1,42 @@
+// A matched virtual e-KTP and SAM for one test identity: what the PC/SC,
+// serial and HID emulators put behind their real channels.
+import { randomBytes } from 'node:crypto';
+import type { SamSecrets } from '../ektp/readEktp';
+import { chipFiles, placeholderJpeg, testIdentities, type ChipContent, type TestIdentity } from './identities';
+import { VirtualEktpCard, type VirtualCardOptions } from './virtualCard';
+import { VirtualSam } from './virtualSam';
+
+export { VirtualEktpCard, VirtualSam, testIdentities, placeholderJpeg, chipFiles };
+export type { TestIdentity };
+
+export interface VirtualEktpSet {
+  card: VirtualEktpCard;
+  sam: VirtualSam;
+  secrets: SamSecrets;
+  identity: TestIdentity;
+}
+
+export interface VirtualSetOptions extends Partial<Pick<VirtualCardOptions, 'chainResponses' | 'strictLe' | 'isEktp'>> {
+  identity?: TestIdentity;
+  content?: ChipContent;
+  /** A SAM personalised for other cards: authentication fails. */
+  foreignSam?: boolean;
+  samTries?: number;
+}
+
+export function createVirtualEktp(options: VirtualSetOptions = {}): VirtualEktpSet {
+  const identity = options.identity ?? testIdentities[0]!;
+  const cardKey = new Uint8Array(randomBytes(16));
+  const secrets = { pcid: new Uint8Array(randomBytes(32)), conf: new Uint8Array(randomBytes(32)) };
+  const content = options.content ?? { photo: placeholderJpeg(15_000, identity.nik), signature: placeholderJpeg(2_000, `${identity.nik}-sig`) };
+  const card = new VirtualEktpCard({
+    uid: new Uint8Array(randomBytes(7)),
+    files: chipFiles(identity, content),
+    cardKey,
+    isEktp: options.isEktp,
+    chainResponses: options.chainResponses,
+    strictLe: options.strictLe,
+  });
+  const sam = new VirtualSam({ ...secrets, cardKey: options.foreignSam ? new Uint8Array(randomBytes(16)) : cardKey, tries: options.samTries });
+  return { card, sam, secrets, identity };
+}

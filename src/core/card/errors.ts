@@ -1,0 +1,35 @@
+// The ways reading a card can fail, as the booth reports them. Every parser
+// and driver turns what went wrong into one of these; none of them throws
+// anything else at the journey.
+
+export const cardErrorCodes = [
+  'NO_READER', // no reader (or pcscd / the module) is there
+  'NO_CARD', // nothing on the reader
+  'SAM_MISSING', // the reader has no SAM, or it does not answer
+  'SAM_LOCKED', // the SAM refuses to unlock (wrong PCID/CONF, or blocked)
+  'NOT_EKTP', // a card, but not an e-KTP
+  'AUTH_FAILED', // card and SAM did not authenticate each other
+  'CARD_REMOVED', // the card left the field mid-read
+  'TIMEOUT', // the reader or card stopped answering
+  'MALFORMED', // an answer that breaks the protocol (length, status, record)
+  'TOO_LARGE', // an answer beyond the caps (photo size, file length)
+] as const;
+
+export type CardErrorCode = (typeof cardErrorCodes)[number];
+
+/** An expected failure of a card read: code for the journey, detail for technicians (never PII). */
+export class CardError extends Error {
+  override readonly name = 'CardError';
+  constructor(
+    readonly code: CardErrorCode,
+    message: string,
+    /** Status word or other protocol detail, e.g. "63C2". */
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isCardError(error: unknown): error is CardError {
+  return error instanceof CardError;
+}
