@@ -3,11 +3,12 @@
 // biodata, photo and (if present) signature files, each chunk deciphered by
 // the SAM. The reader never holds a card key: the SAM does all cryptography.
 import { hexSw, SW, toHex } from '../apdu/apdu';
-import { concat, exchange, type ApduChannel } from '../apdu/channel';
+import { exchange, type ApduChannel } from '../apdu/channel';
 import { CardError } from '../errors';
-import { parseBiodataRecord, BIODATA_MAX_BYTES, type Biodata } from './biodata';
+import { BIODATA_MAX_BYTES, type Biodata } from './biodata';
 import { cardCommands, CHALLENGE_LENGTH, CRYPTOGRAM_LENGTH, EKTP_FILES, EKTP_FOLDER, READ_CHUNK, SAM_KEY_LENGTH, samCommands } from './commands';
-import { declaredLength, parseImage, PHOTO_MAX_BYTES, type ImageFormat } from './photo';
+import { PHOTO_MAX_BYTES, type ImageFormat } from './photo';
+import { assembleReadout, readPrefixedFile } from './prefixedFile';
 
 export interface SamSecrets {
   /** 32 bytes each, issued with the SAM. Never logged, never sent to the renderer. */
@@ -33,25 +34,26 @@ export interface ReadProgress {
 export async function readEktp(card: ApduChannel, sam: ApduChannel, secrets: SamSecrets, onProgress: ReadProgress = () => undefined): Promise<CardReadout> {
   onProgress('sam', 0);
   await unlockSam(sam, secrets);
-
   onProgress('card', 0);
+  const uid = await openCard(card, sam, () => onProgress('auth', 0));
+  const biodata = await readFile(card, sam, EKTP_FILES.biodata, BIODATA_MAX_BYTES, 'biodata', (f) => onProgress('biodata', f));
+  const photo = await readFile(card, sam, EKTP_FILES.photo, PHOTO_MAX_BYTES, 'photo', (f) => onProgress('photo', f));
+  const signature = await readFile(card, sam, EKTP_FILES.signature, PHOTO_MAX_BYTES, 'signature', (f) => onProgress('signature', f), true);
+  return assembleReadout(uid, biodata, photo, signature, toHex);
+}
+
+/** The card's UID, after selecting the e-KTP folder and authenticating card and SAM to each other. */
+export async function openCard(card: ApduChannel, sam: ApduChannel, onAuth: () => void = () => undefined): Promise<Uint8Array> {
   const uid = await expectOk(card, cardCommands.getUid(), 'NO_CARD', 'The card did not give its UID.');
   if (uid.length < 4 || uid.length > 10) throw new CardError('MALFORMED', `A UID of ${uid.length} bytes is not ISO 14443.`);
   const folder = await exchange(card, cardCommands.select(EKTP_FOLDER));
   if (folder.sw !== SW.OK) throw new CardError('NOT_EKTP', 'The card has no e-KTP folder.', hexSw(folder.sw));
-
-  onProgress('auth', 0);
+  onAuth();
   await authenticate(card, sam, uid);
-
-  const biodataBytes = await readFile(card, sam, EKTP_FILES.biodata, BIODATA_MAX_BYTES, 'biodata', (f) => onProgress('biodata', f));
-  const biodata = parseBiodataRecord(biodataBytes);
-  const photo = parseImage(await readFile(card, sam, EKTP_FILES.photo, PHOTO_MAX_BYTES, 'photo', (f) => onProgress('photo', f)), 'photo');
-  const signatureImage = await readOptionalImage(card, sam, (f) => onProgress('signature', f));
-
-  return { chipUid: toHex(uid), nik: biodata.nik, biodata, photo, ...(signatureImage ? { signatureImage } : {}), auth: { samAuthenticated: true, method: 'sam-mutual-authentication' } };
+  return uid;
 }
 
-async function unlockSam(sam: ApduChannel, { pcid, conf }: SamSecrets): Promise<void> {
+export async function unlockSam(sam: ApduChannel, { pcid, conf }: SamSecrets): Promise<void> {
   if (pcid.length !== SAM_KEY_LENGTH || conf.length !== SAM_KEY_LENGTH) throw new CardError('SAM_LOCKED', `PCID and CONF must be ${SAM_KEY_LENGTH} bytes each (check the booth provisioning).`);
   const key = pcid.map((byte, index) => byte ^ conf[index]!);
   const answer = await exchange(sam, samCommands.unlock(key));
@@ -73,32 +75,26 @@ async function authenticate(card: ApduChannel, sam: ApduChannel, uid: Uint8Array
   await expectOk(sam, samCommands.checkCard(cardAnswer), 'AUTH_FAILED', 'The SAM refused the card: not a genuine e-KTP, or a damaged one.');
 }
 
-/** Selects a file and reads it in chunks: 2-byte length prefix, then that many bytes. */
+/** Selects a file and reads it: 2-byte length prefix, then that many bytes, in READ_CHUNK pieces. */
 async function readFile(card: ApduChannel, sam: ApduChannel, fid: number, cap: number, what: string, onProgress: (fraction: number) => void): Promise<Uint8Array>;
 async function readFile(card: ApduChannel, sam: ApduChannel, fid: number, cap: number, what: string, onProgress: (fraction: number) => void, optional: true): Promise<Uint8Array | undefined>;
 async function readFile(card: ApduChannel, sam: ApduChannel, fid: number, cap: number, what: string, onProgress: (fraction: number) => void, optional = false): Promise<Uint8Array | undefined> {
-  const selected = await exchange(card, cardCommands.select(fid));
-  if (selected.sw === SW.FILE_NOT_FOUND && optional) return undefined;
-  if (selected.sw === SW.FILE_NOT_FOUND) throw new CardError('NOT_EKTP', `The card has no ${what} file.`, hexSw(selected.sw));
-  if (selected.sw !== SW.OK) throw new CardError('MALFORMED', `Selecting the ${what} file failed.`, hexSw(selected.sw));
-
-  const first = await readChunk(card, sam, fid, 0, READ_CHUNK, what);
-  const length = declaredLength(first, cap, what);
-  const total = length + 2;
-  const parts = [first.subarray(0, Math.min(first.length, total))];
-  let offset = parts[0]!.length;
-  while (offset < total) {
-    const chunk = await readChunk(card, sam, fid, offset, Math.min(READ_CHUNK, total - offset), what);
-    if (chunk.length === 0) throw new CardError('MALFORMED', `The ${what} file ended at ${offset} of ${total} bytes.`);
-    parts.push(chunk.subarray(0, total - offset));
-    offset += Math.min(chunk.length, total - offset);
-    onProgress(offset / total);
-  }
-  onProgress(1);
-  return concat(parts).subarray(2);
+  const present = await selectFile(card, fid, what, optional);
+  if (!present) return undefined;
+  return readPrefixedFile((offset, length) => readChunk(card, sam, fid, offset, length, what), READ_CHUNK, cap, what, onProgress);
 }
 
-async function readChunk(card: ApduChannel, sam: ApduChannel, fid: number, offset: number, length: number, what: string): Promise<Uint8Array> {
+/** Selects a file; false when it is absent and optional. */
+export async function selectFile(card: ApduChannel, fid: number, what: string, optional = false): Promise<boolean> {
+  const selected = await exchange(card, cardCommands.select(fid));
+  if (selected.sw === SW.FILE_NOT_FOUND && optional) return false;
+  if (selected.sw === SW.FILE_NOT_FOUND) throw new CardError('NOT_EKTP', `The card has no ${what} file.`, hexSw(selected.sw));
+  if (selected.sw !== SW.OK) throw new CardError('MALFORMED', `Selecting the ${what} file failed.`, hexSw(selected.sw));
+  return true;
+}
+
+/** One READ BINARY of the selected file, deciphered by the SAM. */
+export async function readChunk(card: ApduChannel, sam: ApduChannel, fid: number, offset: number, length: number, what: string): Promise<Uint8Array> {
   if (offset > 0x7fff) throw new CardError('TOO_LARGE', `The ${what} file reaches past the 32 KB READ BINARY range.`);
   const read = await exchange(card, cardCommands.readBinary(offset, length));
   if (read.sw === SW.SECURITY_NOT_SATISFIED) throw new CardError('AUTH_FAILED', `The card refused to read the ${what} file.`, hexSw(read.sw));
@@ -109,11 +105,6 @@ async function readChunk(card: ApduChannel, sam: ApduChannel, fid: number, offse
   if (plain.sw !== SW.OK) throw new CardError('AUTH_FAILED', `The SAM could not decipher the ${what} file.`, hexSw(plain.sw));
   if (plain.data.length !== read.data.length) throw new CardError('MALFORMED', `The SAM returned ${plain.data.length} bytes for ${read.data.length}.`);
   return plain.data;
-}
-
-async function readOptionalImage(card: ApduChannel, sam: ApduChannel, onProgress: (fraction: number) => void) {
-  const bytes = await readFile(card, sam, EKTP_FILES.signature, PHOTO_MAX_BYTES, 'signature', onProgress, true);
-  return bytes && parseImage(bytes, 'signature image');
 }
 
 async function expectOk(channel: ApduChannel, command: Parameters<typeof exchange>[1], code: CardError['code'], message: string): Promise<Uint8Array> {

@@ -1,0 +1,45 @@
+// A pseudo-terminal pair from socat, as a USB-serial reader module would
+// appear: the driver opens one end, the module emulator the other.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface PtyPair {
+  hostPath: string;
+  modulePath: string;
+  close(): Promise<void>;
+}
+
+export async function openPtyPair(): Promise<PtyPair> {
+  const dir = mkdtempSync(join(tmpdir(), 'booth-pty-'));
+  const hostPath = join(dir, 'host');
+  const modulePath = join(dir, 'module');
+  let socat: ChildProcess;
+  try {
+    socat = spawn('socat', [`pty,raw,echo=0,link=${hostPath}`, `pty,raw,echo=0,link=${modulePath}`], { stdio: 'ignore' });
+  } catch (error) {
+    throw new Error(`cannot start socat (apt-get install socat): ${(error as Error).message}`);
+  }
+  const spawnError = new Promise<never>((_, reject) => socat.once('error', (error) => reject(new Error(`cannot start socat (apt-get install socat): ${error.message}`))));
+  const ready = (async () => {
+    for (let i = 0; i < 100; i++) {
+      if (existsSync(hostPath) && existsSync(modulePath)) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error('socat did not create the pseudo-terminal pair within 2 s');
+  })();
+  await Promise.race([ready, spawnError]);
+  return {
+    hostPath,
+    modulePath,
+    close: async () => {
+      if (socat.exitCode === null) {
+        const exited = new Promise((resolve) => socat.once('exit', resolve));
+        socat.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
