@@ -9,6 +9,7 @@ import { SerialModuleClient } from '../../src/core/card/serial/client';
 import { openSerialLink } from '../../src/core/card/serial/link';
 import { moduleStatus, readEktpViaModule } from '../../src/core/card/serial/readViaModule';
 import { openPtyPair, type PtyPair } from '../support/pty';
+import { cardErrorCode } from '../support/cardErrors';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -28,15 +29,6 @@ async function rig(knobs: ModuleKnobs = {}, options: Parameters<typeof createVir
   return { set, emulator, client };
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    if (error instanceof CardError) return error.code;
-    throw error;
-  }
-}
 
 describe('serial card module over a pseudo-terminal', () => {
   it('reports its status and reads a whole card at 115200 baud', async () => {
@@ -64,7 +56,7 @@ describe('serial card module over a pseudo-terminal', () => {
   it('fails with NO_READER when the module is unplugged mid-frame, without hanging', async () => {
     const { set, client } = await rig({ unplugAfterAnswers: 4 });
     const started = performance.now();
-    expect(await codeOf(readEktpViaModule(client, set.secrets))).toMatch(/NO_READER|TIMEOUT/);
+    expect(await cardErrorCode(readEktpViaModule(client, set.secrets))).toMatch(/NO_READER|TIMEOUT/);
     expect(performance.now() - started).toBeLessThan(3_000);
   });
 
@@ -74,7 +66,7 @@ describe('serial card module over a pseudo-terminal', () => {
     const client = new SerialModuleClient(await openSerialLink({ path: pty.hostPath, baudRate: 115200 }), { responseTimeoutMs: 100, retransmissions: 2 });
     cleanups.push(() => client.close());
     const started = performance.now();
-    expect(await codeOf(moduleStatus(client))).toBe('TIMEOUT');
+    expect(await cardErrorCode(moduleStatus(client))).toBe('TIMEOUT');
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(client.stats.retransmissions).toBe(2);
   });
@@ -82,10 +74,10 @@ describe('serial card module over a pseudo-terminal', () => {
   it('says NO_CARD, NOT_EKTP, SAM_LOCKED and CARD_REMOVED for what they are', async () => {
     const empty = await rig();
     empty.emulator.setCard(null);
-    expect(await codeOf(readEktpViaModule(empty.client, empty.set.secrets))).toBe('NO_CARD');
+    expect(await cardErrorCode(readEktpViaModule(empty.client, empty.set.secrets))).toBe('NO_CARD');
 
     const foreign = await rig({}, { isEktp: false });
-    expect(await codeOf(readEktpViaModule(foreign.client, foreign.set.secrets))).toBe('NOT_EKTP');
+    expect(await cardErrorCode(readEktpViaModule(foreign.client, foreign.set.secrets))).toBe('NOT_EKTP');
 
     const locked = await rig();
     const error = await readEktpViaModule(locked.client, { pcid: locked.set.secrets.pcid, conf: new Uint8Array(32) }).catch((caught: CardError) => caught);
@@ -95,6 +87,6 @@ describe('serial card module over a pseudo-terminal', () => {
     const reading = readEktpViaModule(removed.client, removed.set.secrets, (stage, fraction) => {
       if (stage === 'photo' && fraction > 0.3) removed.emulator.setCard(null);
     });
-    expect(await codeOf(reading)).toBe('CARD_REMOVED');
+    expect(await cardErrorCode(reading)).toBe('CARD_REMOVED');
   });
 });

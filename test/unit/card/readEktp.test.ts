@@ -7,16 +7,8 @@ import { createVirtualEktp } from '../../../src/core/card/emulator';
 import { placeholderJpeg, testIdentities } from '../../../src/core/card/emulator/identities';
 import { readEktp } from '../../../src/core/card/ektp/readEktp';
 import { CardError } from '../../../src/core/card/errors';
+import { cardErrorCode } from '../../support/cardErrors';
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    if (error instanceof CardError) return error.code;
-    throw error;
-  }
-}
 
 describe('readEktp', () => {
   it.each([
@@ -49,12 +41,12 @@ describe('readEktp', () => {
 
   it('says NOT_EKTP for a contactless card without the e-KTP folder', async () => {
     const set = createVirtualEktp({ isEktp: false });
-    expect(await codeOf(readEktp(set.card, set.sam, set.secrets))).toBe('NOT_EKTP');
+    expect(await cardErrorCode(readEktp(set.card, set.sam, set.secrets))).toBe('NOT_EKTP');
   });
 
   it('says AUTH_FAILED when the SAM and the card do not belong together', async () => {
     const set = createVirtualEktp({ foreignSam: true });
-    expect(await codeOf(readEktp(set.card, set.sam, set.secrets))).toBe('AUTH_FAILED');
+    expect(await cardErrorCode(readEktp(set.card, set.sam, set.secrets))).toBe('AUTH_FAILED');
   });
 
   it('counts down wrong PCID/CONF tries, then the SAM is blocked', async () => {
@@ -64,7 +56,7 @@ describe('readEktp', () => {
     expect(await first).toMatchObject({ code: 'SAM_LOCKED', detail: '63C1' });
     expect(await readEktp(set.card, set.sam, wrong).catch((error: CardError) => error)).toMatchObject({ code: 'SAM_LOCKED', detail: '6983' });
     expect(await readEktp(set.card, set.sam, set.secrets).catch((error: CardError) => error)).toMatchObject({ code: 'SAM_LOCKED', detail: '6983' });
-    expect(await codeOf(readEktp(set.card, set.sam, { pcid: new Uint8Array(31), conf: new Uint8Array(32) }))).toBe('SAM_LOCKED');
+    expect(await cardErrorCode(readEktp(set.card, set.sam, { pcid: new Uint8Array(31), conf: new Uint8Array(32) }))).toBe('SAM_LOCKED');
   });
 
   it('reports a card removed mid-read as CARD_REMOVED, and reads it again once it is back', async () => {
@@ -78,7 +70,7 @@ describe('readEktp', () => {
         return set.card.transmit(command);
       },
     };
-    expect(await codeOf(readEktp(flaky, set.sam, set.secrets))).toBe('CARD_REMOVED');
+    expect(await cardErrorCode(readEktp(flaky, set.sam, set.secrets))).toBe('CARD_REMOVED');
     present = true;
     set.card.reset();
     expect((await readEktp(flaky, set.sam, set.secrets)).nik).toBe(set.identity.nik);
