@@ -1,0 +1,148 @@
+// The PC/SC driver: a card channel and a SAM channel on two PC/SC readers
+// (a dual-slot reader shows its SAM slot as a second reader), through
+// `smartcard`, an N-API binding to pcscd (Linux) and WinSCard (Windows)
+// that needs no rebuild for Electron. Every PC/SC failure becomes a CardError.
+import { CardRemovedError, Context, NoReadersError, PCSCError, SCARD_LEAVE_CARD, SCARD_PROTOCOL_T0, SCARD_PROTOCOL_T1, SCARD_SHARE_SHARED, SCARD_STATE_PRESENT, ServiceNotRunningError, TimeoutError } from 'smartcard';
+import type { ApduChannel } from '../apdu/channel';
+import { CardError } from '../errors';
+
+export interface PcscReaderNames {
+  /** The contactless slot where the citizen puts the e-KTP (a name or a unique part of it). */
+  cardReader: string;
+  /** The slot holding the SAM. */
+  samReader: string;
+}
+
+export interface PcscSession {
+  card: ApduChannel;
+  sam: ApduChannel;
+  close(): void;
+}
+
+type SmartcardContext = InstanceType<typeof Context>;
+type SmartcardReader = ReturnType<SmartcardContext['listReaders']>[number];
+type SmartcardCard = Awaited<ReturnType<SmartcardReader['connect']>>;
+
+export interface PcscReaderState {
+  name: string;
+  cardPresent: boolean;
+}
+
+/** The PC/SC readers attached now and whether each holds a card; NO_READER with a clear reason when pcscd is not there. */
+export function pcscReaderStates(): PcscReaderState[] {
+  const context = openContext();
+  try {
+    return safeList(context).map((reader) => ({ name: reader.name, cardPresent: (reader.state & SCARD_STATE_PRESENT) !== 0 }));
+  } finally {
+    context.close();
+  }
+}
+
+export function listPcscReaders(): string[] {
+  return pcscReaderStates().map((reader) => reader.name);
+}
+
+/** Connects to the card and the SAM; the caller closes the session after the read. */
+export async function openPcscSession(names: PcscReaderNames): Promise<PcscSession> {
+  const context = openContext();
+  const opened: SmartcardCard[] = [];
+  try {
+    const readers = safeList(context);
+    const cardReader = pick(readers, names.cardReader, 'card');
+    const samReader = pick(readers, names.samReader, 'SAM');
+    const sam = await connectTo(samReader, 'SAM_MISSING', 'No SAM in the SAM slot.');
+    opened.push(sam);
+    const card = await connectTo(cardReader, 'NO_CARD', 'No card on the reader.');
+    opened.push(card);
+    return {
+      card: channelOf(card, 'card'),
+      sam: channelOf(sam, 'SAM'),
+      close: () => {
+        for (const connection of opened) {
+          try {
+            connection.disconnect(SCARD_LEAVE_CARD);
+          } catch {
+            // already gone (card removed): nothing to release
+          }
+        }
+        context.close();
+      },
+    };
+  } catch (error) {
+    for (const connection of opened) connection.disconnect(SCARD_LEAVE_CARD);
+    context.close();
+    throw error;
+  }
+}
+
+function openContext(): SmartcardContext {
+  try {
+    const context = new Context();
+    if (!context.isValid) throw new CardError('NO_READER', 'The PC/SC service did not give a context.');
+    return context;
+  } catch (error) {
+    throw toCardError(error, 'opening PC/SC');
+  }
+}
+
+function safeList(context: SmartcardContext): SmartcardReader[] {
+  try {
+    return context.listReaders();
+  } catch (error) {
+    if (error instanceof NoReadersError) return [];
+    throw toCardError(error, 'listing readers');
+  }
+}
+
+function pick(readers: SmartcardReader[], wanted: string, role: string): SmartcardReader {
+  const exact = readers.find((reader) => reader.name === wanted);
+  const partial = readers.filter((reader) => reader.name.includes(wanted));
+  const reader = exact ?? (partial.length === 1 ? partial[0] : undefined);
+  if (!reader) {
+    const seen = readers.length ? readers.map((r) => `"${r.name}"`).join(', ') : 'none';
+    throw new CardError(role === 'SAM' ? 'SAM_MISSING' : 'NO_READER', `No PC/SC reader for the ${role} matches "${wanted}" (attached: ${seen}).`);
+  }
+  return reader;
+}
+
+async function connectTo(reader: SmartcardReader, absent: CardError['code'], message: string): Promise<SmartcardCard> {
+  if ((reader.state & SCARD_STATE_PRESENT) === 0) throw new CardError(absent, message);
+  try {
+    return await reader.connect(SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1);
+  } catch (error) {
+    const code = error instanceof PCSCError ? error.code : 0;
+    // SCARD_E_NO_SMARTCARD (0x8010000C), SCARD_W_REMOVED_CARD (0x80100069).
+    const noCard = code === 0x8010000c || code === 0x80100069 || error instanceof CardRemovedError || /no smart ?card/i.test(String((error as Error)?.message));
+    if (noCard) throw new CardError(absent, message);
+    throw toCardError(error, `connecting to ${reader.name}`);
+  }
+}
+
+function channelOf(card: SmartcardCard, role: string): ApduChannel {
+  return {
+    transmit: async (command) => {
+      try {
+        return new Uint8Array(await card.transmit(Buffer.from(command), { maxRecvLength: 258 }));
+      } catch (error) {
+        throw toCardError(error, `talking to the ${role}`);
+      }
+    },
+  };
+}
+
+function toCardError(error: unknown, doing: string): CardError {
+  if (error instanceof CardError) return error;
+  if (error instanceof CardRemovedError) return new CardError('CARD_REMOVED', 'The card left the reader during the read.');
+  if (error instanceof ServiceNotRunningError) return new CardError('NO_READER', 'The PC/SC service (pcscd) is not running.');
+  if (error instanceof NoReadersError) return new CardError('NO_READER', 'No PC/SC reader is attached.');
+  if (error instanceof TimeoutError) return new CardError('TIMEOUT', `The reader timed out while ${doing}.`);
+  const code = error instanceof PCSCError ? error.code >>> 0 : undefined;
+  if (code === 0x80100069 || code === 0x80100068) return new CardError('CARD_REMOVED', 'The card left the reader during the read.', code.toString(16));
+  if (code === 0x8010001d || code === 0x8010002e) return new CardError('NO_READER', 'The PC/SC service (pcscd) is not running.', code.toString(16));
+  // The binding reports some failures as plain Errors carrying pcsc-lite's text.
+  const text = String((error as Error)?.message ?? '');
+  // SCARD_W_REMOVED_CARD, and SCARD_E_NOT_TRANSACTED: a contactless card leaving the field mid-APDU.
+  if (/card was removed|removed card|transaction failed/i.test(text)) return new CardError('CARD_REMOVED', 'The card left the reader during the read.', text.slice(0, 60));
+  if (/service not available|no service|not running/i.test(text)) return new CardError('NO_READER', 'The PC/SC service (pcscd) is not running.', text.slice(0, 60));
+  return new CardError('NO_READER', `PC/SC failed while ${doing}.`, code?.toString(16) ?? text.slice(0, 60));
+}
