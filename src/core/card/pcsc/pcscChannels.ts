@@ -2,9 +2,26 @@
 // (a dual-slot reader shows its SAM slot as a second reader), through
 // `smartcard`, an N-API binding to pcscd (Linux) and WinSCard (Windows)
 // that needs no rebuild for Electron. Every PC/SC failure becomes a CardError.
-import { CardRemovedError, Context, NoReadersError, PCSCError, SCARD_LEAVE_CARD, SCARD_PROTOCOL_T0, SCARD_PROTOCOL_T1, SCARD_SHARE_SHARED, SCARD_STATE_PRESENT, ServiceNotRunningError, TimeoutError } from 'smartcard';
+import { createRequire } from 'node:module';
+import type * as Smartcard from 'smartcard';
 import type { ApduChannel } from '../apdu/channel';
 import { CardError } from '../errors';
+
+/**
+ * `smartcard` is an optional dependency: it builds against libpcsclite-dev,
+ * and a booth without PC/SC readers (or a developer machine without the
+ * headers) must still install and run. It is loaded on first use.
+ */
+let binding: typeof Smartcard | undefined;
+function pcsc(): typeof Smartcard {
+  if (binding) return binding;
+  try {
+    binding = createRequire(import.meta.url)('smartcard') as typeof Smartcard;
+    return binding;
+  } catch {
+    throw new CardError('NO_READER', 'PC/SC support is not installed: apt-get install libpcsclite-dev pcscd, then npm rebuild smartcard.');
+  }
+}
 
 export interface PcscReaderNames {
   /** The contactless slot where the citizen puts the e-KTP (a name or a unique part of it). */
@@ -19,7 +36,7 @@ export interface PcscSession {
   close(): void;
 }
 
-type SmartcardContext = InstanceType<typeof Context>;
+type SmartcardContext = InstanceType<typeof Smartcard.Context>;
 type SmartcardReader = ReturnType<SmartcardContext['listReaders']>[number];
 type SmartcardCard = Awaited<ReturnType<SmartcardReader['connect']>>;
 
@@ -32,7 +49,7 @@ export interface PcscReaderState {
 export function pcscReaderStates(): PcscReaderState[] {
   const context = openContext();
   try {
-    return safeList(context).map((reader) => ({ name: reader.name, cardPresent: (reader.state & SCARD_STATE_PRESENT) !== 0 }));
+    return safeList(context).map((reader) => ({ name: reader.name, cardPresent: (reader.state & pcsc().SCARD_STATE_PRESENT) !== 0 }));
   } finally {
     context.close();
   }
@@ -60,7 +77,7 @@ export async function openPcscSession(names: PcscReaderNames): Promise<PcscSessi
       close: () => {
         for (const connection of opened) {
           try {
-            connection.disconnect(SCARD_LEAVE_CARD);
+            connection.disconnect(pcsc().SCARD_LEAVE_CARD);
           } catch {
             // already gone (card removed): nothing to release
           }
@@ -69,7 +86,7 @@ export async function openPcscSession(names: PcscReaderNames): Promise<PcscSessi
       },
     };
   } catch (error) {
-    for (const connection of opened) connection.disconnect(SCARD_LEAVE_CARD);
+    for (const connection of opened) connection.disconnect(pcsc().SCARD_LEAVE_CARD);
     context.close();
     throw error;
   }
@@ -77,7 +94,7 @@ export async function openPcscSession(names: PcscReaderNames): Promise<PcscSessi
 
 function openContext(): SmartcardContext {
   try {
-    const context = new Context();
+    const context = new (pcsc().Context)();
     if (!context.isValid) throw new CardError('NO_READER', 'The PC/SC service did not give a context.');
     return context;
   } catch (error) {
@@ -89,7 +106,7 @@ function safeList(context: SmartcardContext): SmartcardReader[] {
   try {
     return context.listReaders();
   } catch (error) {
-    if (error instanceof NoReadersError) return [];
+    if (error instanceof pcsc().NoReadersError) return [];
     throw toCardError(error, 'listing readers');
   }
 }
@@ -106,13 +123,13 @@ function pick(readers: SmartcardReader[], wanted: string, role: string): Smartca
 }
 
 async function connectTo(reader: SmartcardReader, absent: CardError['code'], message: string): Promise<SmartcardCard> {
-  if ((reader.state & SCARD_STATE_PRESENT) === 0) throw new CardError(absent, message);
+  if ((reader.state & pcsc().SCARD_STATE_PRESENT) === 0) throw new CardError(absent, message);
   try {
-    return await reader.connect(SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1);
+    return await reader.connect(pcsc().SCARD_SHARE_SHARED, pcsc().SCARD_PROTOCOL_T0 | pcsc().SCARD_PROTOCOL_T1);
   } catch (error) {
-    const code = error instanceof PCSCError ? error.code : 0;
+    const code = error instanceof pcsc().PCSCError ? error.code : 0;
     // SCARD_E_NO_SMARTCARD (0x8010000C), SCARD_W_REMOVED_CARD (0x80100069).
-    const noCard = code === 0x8010000c || code === 0x80100069 || error instanceof CardRemovedError || /no smart ?card/i.test(String((error as Error)?.message));
+    const noCard = code === 0x8010000c || code === 0x80100069 || error instanceof pcsc().CardRemovedError || /no smart ?card/i.test(String((error as Error)?.message));
     if (noCard) throw new CardError(absent, message);
     throw toCardError(error, `connecting to ${reader.name}`);
   }
@@ -132,11 +149,11 @@ function channelOf(card: SmartcardCard, role: string): ApduChannel {
 
 function toCardError(error: unknown, doing: string): CardError {
   if (error instanceof CardError) return error;
-  if (error instanceof CardRemovedError) return new CardError('CARD_REMOVED', 'The card left the reader during the read.');
-  if (error instanceof ServiceNotRunningError) return new CardError('NO_READER', 'The PC/SC service (pcscd) is not running.');
-  if (error instanceof NoReadersError) return new CardError('NO_READER', 'No PC/SC reader is attached.');
-  if (error instanceof TimeoutError) return new CardError('TIMEOUT', `The reader timed out while ${doing}.`);
-  const code = error instanceof PCSCError ? error.code >>> 0 : undefined;
+  if (error instanceof pcsc().CardRemovedError) return new CardError('CARD_REMOVED', 'The card left the reader during the read.');
+  if (error instanceof pcsc().ServiceNotRunningError) return new CardError('NO_READER', 'The PC/SC service (pcscd) is not running.');
+  if (error instanceof pcsc().NoReadersError) return new CardError('NO_READER', 'No PC/SC reader is attached.');
+  if (error instanceof pcsc().TimeoutError) return new CardError('TIMEOUT', `The reader timed out while ${doing}.`);
+  const code = error instanceof pcsc().PCSCError ? error.code >>> 0 : undefined;
   if (code === 0x80100069 || code === 0x80100068) return new CardError('CARD_REMOVED', 'The card left the reader during the read.', code.toString(16));
   if (code === 0x8010001d || code === 0x8010002e) return new CardError('NO_READER', 'The PC/SC service (pcscd) is not running.', code.toString(16));
   // The binding reports some failures as plain Errors carrying pcsc-lite's text.
