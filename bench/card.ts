@@ -12,7 +12,7 @@ import { readEktp } from '../src/core/card/ektp/readEktp';
 import { SerialModuleClient } from '../src/core/card/serial/client';
 import { openSerialLink } from '../src/core/card/serial/link';
 import { readEktpViaModule } from '../src/core/card/serial/readViaModule';
-import { openPtyPair } from '../test/support/pty';
+import { openPtyPair } from '../src/core/card/emulator/pty';
 import { startPcscd, VPCD_READERS, waitForCard } from '../test/support/pcscd';
 import { CONTACTLESS_ATR, CONTACT_T1_ATR, insertVirtualCard } from '../src/core/card/emulator/vpcd';
 import { openPcscSession } from '../src/core/card/pcsc/pcscChannels';

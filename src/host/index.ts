@@ -79,7 +79,7 @@ async function main(): Promise<number> {
     process.once('SIGTERM', resolveSignal);
   });
   window?.close();
-  booth.dispose();
+  await booth.dispose();
   await host.close();
   logger.flush();
   return 0;

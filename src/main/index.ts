@@ -43,7 +43,7 @@ if (!app.requestSingleInstanceLock()) {
 
     app.on('window-all-closed', () => {
       unwire();
-      booth.dispose();
+      void booth.dispose();
       powerSaveBlocker.stop(keepAwake);
       app.quit();
     });

@@ -8,7 +8,7 @@ import { CardError } from '../../src/core/card/errors';
 import { SerialModuleClient } from '../../src/core/card/serial/client';
 import { openSerialLink } from '../../src/core/card/serial/link';
 import { moduleStatus, readEktpViaModule } from '../../src/core/card/serial/readViaModule';
-import { openPtyPair, type PtyPair } from '../support/pty';
+import { openPtyPair, type PtyPair } from '../../src/core/card/emulator/pty';
 import { cardErrorCode } from '../support/cardErrors';
 
 const cleanups: Array<() => Promise<void>> = [];

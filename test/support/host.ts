@@ -34,7 +34,7 @@ export async function startTestBooth(config: BoothConfigInput = {}): Promise<Tes
     host,
     logText: () => lines.join(''),
     close: async () => {
-      composed.booth.dispose();
+      await composed.booth.dispose();
       await host.close();
     },
   };

@@ -15,7 +15,8 @@ export function inProcessBooth(config: BoothConfigInput = {}): ComposedBooth & {
       callback();
     },
   });
-  const composed = composeBooth({ config: { logging: { level: 'debug' }, ...config }, version: '0.0.0-test', logDestination: destination });
+  // No card reader unless a test asks for one: these tests never reach a real channel.
+  const composed = composeBooth({ config: { logging: { level: 'debug' }, devices: { card: { driver: 'none' } }, ...config }, version: '0.0.0-test', logDestination: destination });
   const dispatch = createDispatcher(composed.booth.handlers);
   let id = 0;
   const transport: ContractTransport = {

@@ -21,7 +21,15 @@ describe('booth configuration', () => {
       session: { idleTimeoutSec: 60, idleWarningSec: 30, expiryGraceSec: 20 },
       host: { port: 0, bind: '127.0.0.1' },
       logging: { level: 'info' },
+      devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 115200 } },
     });
+  });
+
+  it('checks the card driver settings, SAM secrets included', () => {
+    const error = errorOf(() => parseConfig({ devices: { card: { driver: 'pcsc', cardReader: 'ACS', samReader: 'ACS SAM', sam: { pcid: 'abc', conf: '00'.repeat(32) } } } }));
+    expect(error.problems).toEqual(['devices.card.sam.pcid: PCID must be 64 hex digits (32 bytes)']);
+    expect(errorOf(() => parseConfig({ devices: { card: { driver: 'usb' } } })).problems[0]).toMatch(/^devices\.card\.driver: /);
+    expect(parseConfig({ devices: { card: { driver: 'serial', path: '/dev/ttyACM0', sam: { pcid: 'ab'.repeat(32), conf: 'cd'.repeat(32) } } } }).devices.card).toMatchObject({ driver: 'serial', baudRate: 115200 });
   });
 
   it('names the nearest key for a typo, at any depth', () => {

@@ -22,14 +22,22 @@ describe('journey machine', () => {
   it('walks language → consent → NIK → email → phone → review → card → face → sign-off → done', () => {
     const review = run(toReview);
     expect(review).toMatchObject({ step: 'review', language: 'en', consentAccepted: true, nik: '3174054208900001' });
-    const done = run([{ type: 'confirmReview' }, { type: 'cardRead' }, { type: 'faceVerified' }, { type: 'signedOff' }], review);
+    const chip = { name: 'SITI RAHMAWATI', nikMasked: '31************01' };
+    const read = run([{ type: 'confirmReview' }, { type: 'cardRead', chip }], review);
+    expect(read).toMatchObject({ step: 'card', chip });
+    const done = run([{ type: 'cardConfirmed' }, { type: 'faceVerified' }, { type: 'signedOff' }], read);
     expect(done.step).toBe('done');
   });
 
   it('refuses an event that does not belong to the step', () => {
     expect(transition(initialJourney(), { type: 'nikAccepted', nik: 'x' })).toEqual({ ok: false, from: 'language', event: 'nikAccepted' });
     expect(transition(initialJourney(), { type: 'confirmReview' }).ok).toBe(false);
-    expect(transition(run(toReview), { type: 'cardRead' }).ok).toBe(false);
+    const chip = { name: 'X', nikMasked: '31************01' };
+    expect(transition(run(toReview), { type: 'cardRead', chip }).ok).toBe(false);
+    const atCard = run([{ type: 'confirmReview' }], run(toReview));
+    expect(transition(atCard, { type: 'cardConfirmed' }).ok).toBe(false); // nothing read yet
+    // Back from the card step to the review forgets the chip.
+    expect(run([{ type: 'cardRead', chip }, { type: 'back' }], atCard)).toMatchObject({ step: 'review', chip: undefined });
   });
 
   it('edits a field from the review and returns to the review, not to the next field', () => {
@@ -57,7 +65,8 @@ describe('journey machine', () => {
         { type: 'acceptConsent' },
         { type: 'back' },
         { type: 'confirmReview' },
-        { type: 'cardRead' },
+        { type: 'cardRead', chip: { name: 'X', nikMasked: '31************01' } },
+        { type: 'cardConfirmed' },
         { type: 'faceVerified' },
         { type: 'signedOff' },
         { type: 'nikAccepted', nik: '3174054208900001' },
@@ -77,6 +86,7 @@ describe('journey machine', () => {
           expect(journeySteps).toContain(state.step);
           const pastReview = ['card', 'face', 'signoff', 'done'].includes(state.step);
           if (pastReview) expect(state.consentAccepted && state.nik && state.email && state.phone).toBeTruthy();
+          if (['face', 'signoff', 'done'].includes(state.step)) expect(state.chip).toBeDefined();
           if (['nik', 'email', 'phone', 'review'].includes(state.step)) expect(state.consentAccepted).toBe(true);
         }
       }),

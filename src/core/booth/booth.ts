@@ -8,6 +8,8 @@ import { fail, ok } from '../../shared/contract/result';
 import type { JourneyStep } from '../../shared/journey/machine';
 import type { BoothConfig } from '../config/schema';
 import type { Logger } from '../logging/logger';
+import { createCardReader, type CardReader } from '../card/reader';
+import { isCardError } from '../card/errors';
 import { CitizenSession, type SessionClock } from '../session/session';
 import { BoothEvents } from './events';
 
@@ -26,7 +28,9 @@ export interface Booth {
   events: BoothEvents;
   /** The live session, for tests and the technician view (never the renderer). */
   session: CitizenSession;
-  dispose(): void;
+  /** The e-KTP reader chosen by configuration (null: none). */
+  cardReader: CardReader | null;
+  dispose(): Promise<void>;
 }
 
 export function createBooth({ config, logger, version, clock }: BoothOptions): Booth {
@@ -41,7 +45,35 @@ export function createBooth({ config, logger, version, clock }: BoothOptions): B
       events.emit('session.wiped', { reason });
     },
   });
-  const capabilities: Capabilities = { card: false, face: false, signoff: false };
+  const cardReader = createCardReader(config.devices.card);
+  const capabilities: Capabilities = { card: cardReader !== null, face: false, signoff: false };
+  let cardBusy = false;
+
+  async function readCard() {
+    const guard = session.requireStep('card');
+    if (guard) return guard;
+    const before = session.snapshot()!;
+    if (before.chip) return ok(before); // already read: removing the card afterwards loses nothing
+    if (!cardReader) return fail('STEP_UNAVAILABLE', 'This booth has no e-KTP reader configured.');
+    if (before.cardAttemptsLeft === 0) return fail('CARD_FAILED', 'No card attempts are left in this session.', { reason: 'NIK_MISMATCH_FINAL' });
+    if (cardBusy) return fail('BUSY', 'The card is being read already.');
+    cardBusy = true;
+    const started = Date.now();
+    try {
+      const readout = await cardReader.read((stage, fraction) => events.emit('card.progress', { stage, fraction: Math.min(1, Math.max(0, fraction)) }));
+      // The citizen may have cancelled (or walked away) while the card was read.
+      if (session.snapshot()?.sessionId !== before.sessionId) return fail('NO_SESSION', 'The session ended during the card read.');
+      const result = session.acceptCardReadout(readout);
+      logger.info({ event: 'card.read', driver: cardReader.driver, ms: Date.now() - started, matched: result.ok, reason: result.ok ? undefined : result.error.reason }, 'card read');
+      return result;
+    } catch (error) {
+      if (!isCardError(error)) throw error;
+      logger.warn({ event: 'card.failed', driver: cardReader.driver, code: error.code, detail: error.detail, ms: Date.now() - started }, 'card read failed');
+      return fail('CARD_FAILED', error.message, { reason: error.code });
+    } finally {
+      cardBusy = false;
+    }
+  }
 
   const unavailable = (step: JourneyStep, capability: keyof Capabilities) => () => {
     const guard = session.requireStep(step);
@@ -80,7 +112,8 @@ export function createBooth({ config, logger, version, clock }: BoothOptions): B
     'session.confirmReview': () => session.confirmReview(),
     'session.keepAlive': () => session.keepAlive(),
     'session.wipe': ({ reason }) => ok({ wiped: session.wipe(reason) }),
-    'card.read': unavailable('card', 'card'),
+    'card.read': () => readCard(),
+    'card.confirm': () => session.confirmCard(),
     'face.verify': unavailable('face', 'face'),
     'signoff.request': unavailable('signoff', 'signoff'),
   };
@@ -89,7 +122,11 @@ export function createBooth({ config, logger, version, clock }: BoothOptions): B
     handlers,
     events,
     session,
-    dispose: () => session.wipe('cancel'),
+    cardReader,
+    dispose: async () => {
+      session.wipe('cancel');
+      await cardReader?.close();
+    },
   };
 }
 

@@ -37,6 +37,35 @@ const loggingSchema = z
   })
   .strict();
 
+const samSecretsSchema = z
+  .object({
+    /** 32 bytes as 64 hex digits each, issued with the SAM. Never logged. */
+    pcid: z.string().regex(/^[0-9a-fA-F]{64}$/, 'PCID must be 64 hex digits (32 bytes)'),
+    conf: z.string().regex(/^[0-9a-fA-F]{64}$/, 'CONF must be 64 hex digits (32 bytes)'),
+  })
+  .strict();
+
+/** Which e-KTP reader the booth drives; the simulated one by default. */
+const cardSchema = z.discriminatedUnion('driver', [
+  z.object({ driver: z.literal('none') }).strict(),
+  z.object({ driver: z.literal('pcsc'), cardReader: z.string().min(1), samReader: z.string().min(1), sam: samSecretsSchema }).strict(),
+  z.object({ driver: z.literal('serial'), path: z.string().min(1), baudRate: z.int().min(1200).max(4_000_000).default(115200), sam: samSecretsSchema }).strict(),
+  z
+    .object({
+      driver: z.literal('emulated-serial'),
+      /** Which synthetic citizen's card lies on the simulated reader (0: SITI RAHMAWATI, NIK 3174054208900001). */
+      identity: z.int().min(0).max(2).default(0),
+      baudRate: z.int().min(1200).max(4_000_000).default(115200),
+    })
+    .strict(),
+]);
+
+const devicesSchema = z
+  .object({
+    card: cardSchema.default({ driver: 'emulated-serial', identity: 0, baudRate: 115200 }),
+  })
+  .strict();
+
 export const boothConfigSchema = z
   .object({
     booth: z
@@ -52,6 +81,7 @@ export const boothConfigSchema = z
     session: sessionSchema.prefault({}),
     host: hostSchema.prefault({}),
     logging: loggingSchema.prefault({}),
+    devices: devicesSchema.prefault({}),
   })
   .strict();
 

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import type { SessionSnapshot, WipeReason } from '../../shared/contract/schemas';
 import { fail, ok, type BoothError, type Result } from '../../shared/contract/result';
 import { checkEmail } from '../../shared/identity/email';
-import { checkNik } from '../../shared/identity/nik';
+import { checkNik, maskNik } from '../../shared/identity/nik';
+import type { CardReadout } from '../card/ektp/readEktp';
 import { checkPhone } from '../../shared/identity/phone';
 import { initialJourney, transition, type EditableStep, type JourneyEvent, type JourneyState, type Language } from '../../shared/journey/machine';
 
@@ -36,8 +37,14 @@ export interface SessionOptions {
 
 export type SessionResult = Result<SessionSnapshot>;
 
+/** Card reads whose NIK may differ from the typed one before the card step ends. */
+export const CARD_ATTEMPTS = 3;
+
 export class CitizenSession {
   #state: JourneyState | null = null;
+  /** The whole chip readout (photo included) for the face match; never in a snapshot. */
+  #readout: CardReadout | null = null;
+  #cardAttemptsLeft = CARD_ATTEMPTS;
   #sessionId = '';
   #consentVersion = '';
   #lastActivity = 0;
@@ -69,6 +76,8 @@ export class CitizenSession {
       email: state.email,
       phone: state.phone,
       returnToReview: state.returnToReview,
+      chip: state.chip,
+      cardAttemptsLeft: this.#cardAttemptsLeft,
       expiresInSec: Math.max(0, Math.round(this.options.expirySec - elapsed)),
     };
   }
@@ -131,6 +140,32 @@ export class CitizenSession {
     return this.#apply({ type: 'confirmReview' });
   }
 
+  /**
+   * Takes a chip readout: it must carry the NIK the citizen typed. A mismatch
+   * uses up one of the card attempts; the last one ends the journey's card step.
+   */
+  acceptCardReadout(readout: CardReadout): SessionResult {
+    const guard = this.#guardStep('card');
+    if (guard) return guard;
+    if (readout.nik !== this.#state!.nik) {
+      this.#cardAttemptsLeft = Math.max(0, this.#cardAttemptsLeft - 1);
+      const final = this.#cardAttemptsLeft === 0;
+      this.#changed();
+      return fail('CARD_FAILED', 'The NIK on the e-KTP is not the NIK that was typed.', { reason: final ? 'NIK_MISMATCH_FINAL' : 'NIK_MISMATCH' });
+    }
+    this.#readout = readout;
+    return this.#apply({ type: 'cardRead', chip: { name: readout.biodata.name, nikMasked: maskNik(readout.nik) } });
+  }
+
+  confirmCard(): SessionResult {
+    return this.#apply({ type: 'cardConfirmed' });
+  }
+
+  /** The readout kept for the face step (null before a matched read). */
+  get cardReadout(): CardReadout | null {
+    return this.#readout;
+  }
+
   /** The citizen is still there (touched the screen, answered the warning). */
   keepAlive(): SessionResult {
     if (!this.#state) return noSession();
@@ -148,6 +183,10 @@ export class CitizenSession {
     this.#state = null;
     this.#sessionId = '';
     this.#consentVersion = '';
+    this.#readout?.photo.bytes.fill(0);
+    this.#readout?.signatureImage?.bytes.fill(0);
+    this.#readout = null;
+    this.#cardAttemptsLeft = CARD_ATTEMPTS;
     this.#clearExpiry();
     if (had) {
       this.options.onChange?.(null);
@@ -166,6 +205,7 @@ export class CitizenSession {
     if (!this.#state) return noSession();
     const next = transition(this.#state, event);
     if (!next.ok) return fail('WRONG_STEP', `"${next.event}" is not possible at the ${next.from} step.`);
+    if (next.state.step !== 'card' && this.#state.step === 'card' && next.state.step !== 'face') this.#readout = null; // went back: read again later
     this.#state = next.state;
     return this.#changed();
   }

@@ -2,7 +2,7 @@
 // the schema its receiver checks. Both transports (Electron IPC and the
 // headless host's WebSocket) carry exactly this and nothing else.
 import { z } from 'zod';
-import { boothInfoSchema, editableStepSchema, emptyParams, languageSchema, sessionSnapshotSchema, wipeReasonSchema } from './schemas';
+import { boothInfoSchema, cardStageSchema, editableStepSchema, emptyParams, languageSchema, sessionSnapshotSchema, wipeReasonSchema } from './schemas';
 
 const snapshot = sessionSnapshotSchema;
 
@@ -30,8 +30,11 @@ export const calls = {
   'session.keepAlive': call(emptyParams, snapshot),
   'session.wipe': call(z.object({ reason: wipeReasonSchema }).strict(), z.object({ wiped: z.boolean() })),
 
-  // Later steps. Until their capability is built they answer STEP_UNAVAILABLE.
+  /** Reads the e-KTP on the reader and matches it to the typed NIK (CARD_FAILED with a reason when not). */
   'card.read': call(emptyParams, snapshot),
+  /** The citizen confirms the name and masked NIK shown from the chip. */
+  'card.confirm': call(emptyParams, snapshot),
+  // Later steps. Until their capability is built they answer STEP_UNAVAILABLE.
   'face.verify': call(emptyParams, snapshot),
   'signoff.request': call(emptyParams, snapshot),
 } as const;
@@ -41,6 +44,8 @@ export const events = {
   'session.changed': snapshot.nullable(),
   /** The core wiped the session on its own (hard idle expiry). */
   'session.wiped': z.object({ reason: wipeReasonSchema }).strict(),
+  /** How far a card read is, for the progress bar. */
+  'card.progress': z.object({ stage: cardStageSchema, fraction: z.number().min(0).max(1) }).strict(),
 } as const;
 
 export type Calls = typeof calls;

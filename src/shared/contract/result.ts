@@ -23,6 +23,9 @@ export const errorCodes = [
   'INVALID_EMAIL',
   'INVALID_PHONE',
   'STEP_UNAVAILABLE',
+  // The e-KTP read failed; `reason` says how (NO_CARD, CARD_REMOVED, NOT_EKTP,
+  // NIK_MISMATCH, NIK_MISMATCH_FINAL, or a reader fault such as SAM_LOCKED).
+  'CARD_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -17,6 +17,10 @@ export const sessionSnapshotSchema = z.object({
   email: z.string().max(254).optional(),
   phone: z.string().max(16).optional(),
   returnToReview: z.boolean(),
+  /** The e-KTP read and matched to the typed NIK: name and masked NIK, for the citizen to confirm. */
+  chip: z.object({ name: z.string().max(160), nikMasked: z.string().max(16) }).optional(),
+  /** Card reads left before a NIK mismatch ends the journey. */
+  cardAttemptsLeft: z.number().int().nonnegative(),
   /** Seconds until the core wipes the session if nothing happens. */
   expiresInSec: z.number().nonnegative(),
 });
@@ -50,6 +54,8 @@ export type BoothInfo = z.infer<typeof boothInfoSchema>;
 export const KEEPALIVE_INTERVAL_SEC = 10;
 
 /** Why a session was wiped: the citizen cancelled, walked away, declined consent, finished; the core's own expiry; the screen crashed or hung. */
+export const cardStageSchema = z.enum(['sam', 'card', 'auth', 'biodata', 'photo', 'signature']);
+
 export const wipeReasonSchema = z.enum(['cancel', 'idle', 'declined', 'finished', 'expired', 'screen-lost']);
 export type WipeReason = z.infer<typeof wipeReasonSchema>;
 

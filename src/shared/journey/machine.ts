@@ -24,6 +24,14 @@ export interface JourneyState {
   phone?: string;
   /** Set while a field is edited from the review: finishing it returns there. */
   returnToReview: boolean;
+  /** What the e-KTP chip said, once read and matched to the typed NIK (the full readout stays in the core). */
+  chip?: ChipSummary;
+}
+
+export interface ChipSummary {
+  name: string;
+  /** e.g. 31************01 */
+  nikMasked: string;
 }
 
 export type JourneyEvent =
@@ -36,7 +44,8 @@ export type JourneyEvent =
   | { type: 'edit'; field: EditableStep }
   | { type: 'back' }
   | { type: 'confirmReview' }
-  | { type: 'cardRead' }
+  | { type: 'cardRead'; chip: ChipSummary }
+  | { type: 'cardConfirmed' }
   | { type: 'faceVerified' }
   | { type: 'signedOff' };
 
@@ -52,6 +61,7 @@ const previousStep: Partial<Record<JourneyStep, JourneyStep>> = {
   email: 'nik',
   phone: 'email',
   review: 'phone',
+  card: 'review',
 };
 
 /** Applies one event; an event that does not belong to the current step is refused. */
@@ -78,12 +88,15 @@ export function transition(state: JourneyState, event: JourneyEvent): Transition
     case 'back': {
       if (state.returnToReview) return go({ step: 'review', returnToReview: false });
       const previous = previousStep[state.step];
-      return previous ? go({ step: previous }) : refuse;
+      // Leaving the card step forgets the chip: the card is read again after any change.
+      return previous ? go({ step: previous, chip: undefined }) : refuse;
     }
     case 'confirmReview':
       return state.step === 'review' && hasAllFields(state) ? go({ step: 'card' }) : refuse;
     case 'cardRead':
-      return state.step === 'card' ? go({ step: 'face' }) : refuse;
+      return state.step === 'card' && !state.chip ? go({ chip: event.chip }) : refuse;
+    case 'cardConfirmed':
+      return state.step === 'card' && state.chip ? go({ step: 'face' }) : refuse;
     case 'faceVerified':
       return state.step === 'face' ? go({ step: 'signoff' }) : refuse;
     case 'signedOff':

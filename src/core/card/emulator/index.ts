@@ -14,10 +14,14 @@ export interface VirtualEktpSet {
   sam: VirtualSam;
   secrets: SamSecrets;
   identity: TestIdentity;
+  /** The personalisation key card and SAM share. */
+  cardKey: Uint8Array;
 }
 
 export interface VirtualSetOptions extends Partial<Pick<VirtualCardOptions, 'chainResponses' | 'strictLe' | 'isEktp'>> {
   identity?: TestIdentity;
+  /** Issue the new card for the SAM (and secrets) of an existing set, as Dukcapil personalises every e-KTP for the same SAMs. */
+  sharedWith?: VirtualEktpSet;
   content?: ChipContent;
   /** A SAM personalised for other cards: authentication fails. */
   foreignSam?: boolean;
@@ -26,8 +30,8 @@ export interface VirtualSetOptions extends Partial<Pick<VirtualCardOptions, 'cha
 
 export function createVirtualEktp(options: VirtualSetOptions = {}): VirtualEktpSet {
   const identity = options.identity ?? testIdentities[0]!;
-  const cardKey = new Uint8Array(randomBytes(16));
-  const secrets = { pcid: new Uint8Array(randomBytes(32)), conf: new Uint8Array(randomBytes(32)) };
+  const cardKey = options.sharedWith?.cardKey ?? new Uint8Array(randomBytes(16));
+  const secrets = options.sharedWith?.secrets ?? { pcid: new Uint8Array(randomBytes(32)), conf: new Uint8Array(randomBytes(32)) };
   const content = options.content ?? { photo: placeholderJpeg(15_000, identity.nik), signature: placeholderJpeg(2_000, `${identity.nik}-sig`) };
   const card = new VirtualEktpCard({
     uid: new Uint8Array(randomBytes(7)),
@@ -37,6 +41,6 @@ export function createVirtualEktp(options: VirtualSetOptions = {}): VirtualEktpS
     chainResponses: options.chainResponses,
     strictLe: options.strictLe,
   });
-  const sam = new VirtualSam({ ...secrets, cardKey: options.foreignSam ? new Uint8Array(randomBytes(16)) : cardKey, tries: options.samTries });
-  return { card, sam, secrets, identity };
+  const sam = options.sharedWith?.sam ?? new VirtualSam({ ...secrets, cardKey: options.foreignSam ? new Uint8Array(randomBytes(16)) : cardKey, tries: options.samTries });
+  return { card, sam, secrets, identity, cardKey };
 }

@@ -1,0 +1,155 @@
+// The card-reading capability the booth uses: one `read()` whatever the
+// transport, chosen once from configuration. Real drivers (PC/SC, serial
+// module) and the emulated serial module behind a pseudo-terminal.
+import { fromHex } from './apdu/apdu';
+import { createVirtualEktp, testIdentities, type VirtualEktpSet } from './emulator';
+import { openPtyPair, type PtyPair } from './emulator/pty';
+import { SerialModuleEmulator } from './emulator/serialModule';
+import type { CardReadout, ReadProgress, SamSecrets } from './ektp/readEktp';
+import { readEktp } from './ektp/readEktp';
+import { CardError } from './errors';
+import { openPcscSession } from './pcsc/pcscChannels';
+import { SerialModuleClient } from './serial/client';
+import { openSerialLink, type ByteLink } from './serial/link';
+import { readEktpViaModule } from './serial/readViaModule';
+
+export type CardDriverConfig =
+  | { driver: 'none' }
+  | { driver: 'pcsc'; cardReader: string; samReader: string; sam: { pcid: string; conf: string } }
+  | { driver: 'serial'; path: string; baudRate: number; sam: { pcid: string; conf: string } }
+  | { driver: 'emulated-serial'; identity: number; baudRate: number };
+
+/** What a demo or a test can do to the emulated reader, like a citizen's hand would. */
+export interface CardEmulatorControls {
+  /** Puts the card of a test identity on the reader, a contactless card that is not an e-KTP, or nothing. */
+  place(card: { identity: number } | 'not-ektp' | null): void;
+  /** Takes the card away once the read reaches this stage (tests of removal mid-read). */
+  removeDuring(stage: Parameters<ReadProgress>[0] | null): void;
+}
+
+export interface CardReader {
+  readonly driver: CardDriverConfig['driver'];
+  read(onProgress?: ReadProgress): Promise<CardReadout>;
+  close(): Promise<void>;
+  readonly emulator?: CardEmulatorControls;
+}
+
+const secretsOf = (sam: { pcid: string; conf: string }): SamSecrets => ({ pcid: fromHex(sam.pcid), conf: fromHex(sam.conf) });
+
+export function createCardReader(config: CardDriverConfig): CardReader | null {
+  switch (config.driver) {
+    case 'none':
+      return null;
+    case 'pcsc':
+      return pcscReader(config);
+    case 'serial':
+      return serialReader(() => openSerialLink({ path: config.path, baudRate: config.baudRate }), secretsOf(config.sam), 'serial');
+    case 'emulated-serial':
+      return emulatedSerialReader(config);
+  }
+}
+
+function pcscReader(config: Extract<CardDriverConfig, { driver: 'pcsc' }>): CardReader {
+  const secrets = secretsOf(config.sam);
+  return {
+    driver: 'pcsc',
+    read: async (onProgress) => {
+      const session = await openPcscSession(config);
+      try {
+        return await readEktp(session.card, session.sam, secrets, onProgress);
+      } finally {
+        session.close();
+      }
+    },
+    close: async () => undefined,
+  };
+}
+
+/** A serial module; the port is (re)opened on the next read after any link failure. */
+function serialReader(open: () => Promise<ByteLink>, secrets: SamSecrets, driver: 'serial' | 'emulated-serial', hooks: { beforeRead?: (onProgress: ReadProgress) => ReadProgress } = {}): CardReader & { closeClient(): Promise<void> } {
+  let client: SerialModuleClient | undefined;
+  const closeClient = async () => {
+    await client?.close().catch(() => undefined);
+    client = undefined;
+  };
+  return {
+    driver,
+    read: async (onProgress = () => undefined) => {
+      if (!client) {
+        try {
+          client = new SerialModuleClient(await open());
+        } catch (error) {
+          throw new CardError('NO_READER', `Cannot open the card module: ${(error as Error).message}`);
+        }
+      }
+      try {
+        return await readEktpViaModule(client, secrets, hooks.beforeRead ? hooks.beforeRead(onProgress) : onProgress);
+      } catch (error) {
+        if (error instanceof CardError && (error.code === 'NO_READER' || error.code === 'TIMEOUT')) await closeClient();
+        throw error;
+      }
+    },
+    close: closeClient,
+    closeClient,
+  };
+}
+
+/**
+ * The booth's simulated card reader: a serial module emulator with a virtual
+ * e-KTP and SAM on one end of a socat pseudo-terminal pair, the real serial
+ * driver on the other. Started on the first read.
+ */
+function emulatedSerialReader(config: Extract<CardDriverConfig, { driver: 'emulated-serial' }>): CardReader {
+  let pty: PtyPair | undefined;
+  let emulator: SerialModuleEmulator | undefined;
+  let moduleLink: Awaited<ReturnType<typeof openSerialLink>> | undefined;
+  // The SAM stays; cards placed later are issued for it (same secrets, same card key).
+  const set: VirtualEktpSet = createVirtualEktp({ identity: testIdentities[config.identity] });
+  let removeAt: Parameters<ReadProgress>[0] | null = null;
+  let wanted: { identity: number } | 'not-ektp' | null = { identity: config.identity };
+
+  const cardFor = (choice: typeof wanted) => {
+    if (choice === null) return null;
+    if (choice === 'not-ektp') return createVirtualEktp({ isEktp: false }).card;
+    return createVirtualEktp({ identity: testIdentities[choice.identity] ?? testIdentities[0], sharedWith: set }).card;
+  };
+
+  const reader = serialReader(
+    async () => {
+      if (!pty) {
+        pty = await openPtyPair();
+        moduleLink = await openSerialLink({ path: pty.modulePath, baudRate: config.baudRate });
+        emulator = new SerialModuleEmulator(moduleLink, { card: cardFor(wanted), sam: set.sam }, { baudRate: config.baudRate });
+      }
+      return openSerialLink({ path: pty.hostPath, baudRate: config.baudRate });
+    },
+    set.secrets,
+    'emulated-serial',
+    {
+      beforeRead: (onProgress) => (stage, fraction) => {
+        if (removeAt === stage && fraction > 0) emulator?.setCard(null);
+        onProgress(stage, fraction);
+      },
+    },
+  );
+
+  return {
+    driver: 'emulated-serial',
+    read: reader.read,
+    close: async () => {
+      await reader.closeClient();
+      await moduleLink?.close();
+      await pty?.close();
+      pty = undefined;
+    },
+    emulator: {
+      place: (card) => {
+        wanted = card;
+        emulator?.setCard(cardFor(card));
+      },
+      removeDuring: (stage) => {
+        removeAt = stage;
+      },
+    },
+  };
+}

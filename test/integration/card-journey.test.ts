@@ -1,0 +1,78 @@
+// The card step of the journey through the contract, with the booth's
+// simulated reader: a serial module emulator on a real pseudo-terminal.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BoothClient } from '../../src/shared/contract/client';
+import { inProcessBooth } from '../support/inProcess';
+
+const opened: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of opened.splice(0)) await close();
+});
+
+async function atCardStep(nik = '3174054208900001') {
+  const booth = inProcessBooth({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } } });
+  opened.push(() => booth.booth.dispose());
+  const client: BoothClient = booth.client;
+  await client.session.start();
+  await client.session.chooseLanguage({ language: 'id' });
+  const info = await client.booth.info();
+  await client.session.acceptConsent({ consentVersion: info.ok ? info.value.consentVersion : '' });
+  await client.session.submitNik({ nik });
+  await client.session.submitEmail({ email: 'siti@contoh.co.id' });
+  await client.session.submitPhone({ phone: '081234567890' });
+  await client.session.confirmReview();
+  return { ...booth, client };
+}
+
+describe('card step', () => {
+  it('reads the card, shows the chip name and masked NIK, keeps the readout in the core, and moves on after confirmation', async () => {
+    const { client, booth, logs } = await atCardStep();
+    const progress: string[] = [];
+    client.on('card.progress', ({ stage }) => progress.push(stage));
+    const read = await client.card.read();
+    expect(read).toMatchObject({ ok: true, value: { step: 'card', chip: { name: 'SITI RAHMAWATI', nikMasked: '31************01' } } });
+    expect(new Set(progress)).toEqual(new Set(['sam', 'card', 'auth', 'biodata', 'photo', 'signature']));
+    expect(booth.session.cardReadout?.photo.bytes.length).toBe(15_000);
+    // Taking the card away after a good read loses nothing.
+    booth.cardReader!.emulator!.place(null);
+    expect(await client.card.read()).toMatchObject({ ok: true, value: { chip: { name: 'SITI RAHMAWATI' } } });
+    expect(await client.card.confirm()).toMatchObject({ ok: true, value: { step: 'face' } });
+    expect(logs.join('')).toContain('"event":"card.read"');
+    expect(logs.join('')).not.toContain('3174054208900001');
+  });
+
+  it('counts NIK mismatches down and ends the card step after the last', async () => {
+    const { client } = await atCardStep('3273011503850002');
+    expect(await client.card.read()).toMatchObject({ ok: false, error: { code: 'CARD_FAILED', reason: 'NIK_MISMATCH' } });
+    expect((await client.session.get()).ok && (await client.session.get())).toMatchObject({ value: { cardAttemptsLeft: 2 } });
+    expect(await client.card.read()).toMatchObject({ ok: false, error: { reason: 'NIK_MISMATCH' } });
+    expect(await client.card.read()).toMatchObject({ ok: false, error: { reason: 'NIK_MISMATCH_FINAL' } });
+    expect(await client.card.read()).toMatchObject({ ok: false, error: { reason: 'NIK_MISMATCH_FINAL' } });
+  });
+
+  it('reports no card, a card removed mid-read and a card that is not an e-KTP, and reads fine afterwards', async () => {
+    const { client, booth } = await atCardStep();
+    const emulator = booth.cardReader!.emulator!;
+    emulator.place(null);
+    expect(await client.card.read()).toMatchObject({ ok: false, error: { code: 'CARD_FAILED', reason: 'NO_CARD' } });
+    emulator.place('not-ektp');
+    expect(await client.card.read()).toMatchObject({ ok: false, error: { reason: 'NOT_EKTP' } });
+    emulator.place({ identity: 0 });
+    emulator.removeDuring('photo');
+    expect(await client.card.read()).toMatchObject({ ok: false, error: { reason: 'CARD_REMOVED' } });
+    emulator.removeDuring(null);
+    emulator.place({ identity: 0 });
+    expect(await client.card.read()).toMatchObject({ ok: true, value: { chip: { name: 'SITI RAHMAWATI' } } });
+    // None of the failures used up a NIK attempt.
+    expect((await client.session.get())).toMatchObject({ ok: true, value: { cardAttemptsLeft: 3 } });
+  });
+
+  it('cancelling wipes the readout', async () => {
+    const { client, booth } = await atCardStep();
+    await client.card.read();
+    const photo = booth.session.cardReadout!.photo.bytes;
+    await client.session.wipe({ reason: 'cancel' });
+    expect(booth.session.cardReadout).toBeNull();
+    expect(photo.every((byte) => byte === 0)).toBe(true);
+  });
+});
