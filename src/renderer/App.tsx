@@ -4,6 +4,7 @@ import { useCallback, useEffect } from 'react';
 import { useJourney } from './context';
 import { IdleWarning } from './components/IdleWarning';
 import { AttractScreen } from './screens/AttractScreen';
+import { CardScreen } from './screens/CardScreen';
 import { ConsentScreen } from './screens/ConsentScreen';
 import { EmailScreen } from './screens/EmailScreen';
 import { LanguageScreen } from './screens/LanguageScreen';
@@ -63,6 +64,7 @@ function Screen({ step }: { step: string | null }) {
     case 'review':
       return <ReviewScreen />;
     case 'card':
+      return <CardScreen />;
     case 'face':
     case 'signoff':
     case 'done':

@@ -52,7 +52,7 @@ describe.each(Object.keys(screens) as Array<keyof typeof screens>)('idle timeout
       const button = await page.getByTestId('idle-continue').boundingBox();
       expect(button!.height).toBeGreaterThanOrEqual(48);
       expect(await seriousAxeViolations(page)).toEqual([]);
-      await screenshot(page, `${orientation}-${language}-11-idle-warning`);
+      await screenshot(page, `${orientation}-${language}-13-idle-warning`);
 
       // Continue: the warning goes, the typing stays.
       await page.clock.runFor(5000);

@@ -21,7 +21,7 @@ describe.each(Object.keys(orientations) as Array<keyof typeof orientations>)('jo
   let browser: BrowserSession;
 
   beforeAll(async () => {
-    booth = await startTestBooth();
+    booth = await startTestBooth({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } } });
     browser = await openBrowser(orientations[orientation]);
   });
   afterAll(async () => {
@@ -105,15 +105,25 @@ describe.each(Object.keys(orientations) as Array<keyof typeof orientations>)('jo
 
     await tap(page, 'review-confirm');
     await waitForStep(page, 'card');
+    await page.getByTestId('card-read').waitFor();
+    await check('09-card-place');
+    await tap(page, 'card-read');
+    await page.getByTestId('chip-name').waitFor();
+    expect(await page.getByTestId('chip-name').textContent()).toBe('SITI RAHMAWATI');
+    expect(await page.getByTestId('chip-nik').textContent()).toBe('31************01');
+    await check('10-card-confirm');
+    await tap(page, 'card-confirm');
+
+    await waitForStep(page, 'face');
     await page.getByTestId('later-step-message').waitFor();
     expect(await page.locator('h1').textContent()).toBe(
-      language === 'id' ? 'Pembacaan e-KTP belum tersedia di anjungan ini' : 'Reading the e-KTP is not available on this booth yet',
+      language === 'id' ? 'Pemeriksaan wajah belum tersedia di anjungan ini' : 'The face check is not available on this booth yet',
     );
-    await check('09-card-unavailable');
+    await check('11-face-unavailable');
 
     await tap(page, 'cancel-erase');
     await page.getByRole('alertdialog').waitFor();
-    await check('10-cancel-dialog');
+    await check('12-cancel-dialog');
     await tap(page, 'cancel-confirm');
     await waitForStep(page, 'attract');
     expect(booth.booth.session.snapshot()).toBeNull();

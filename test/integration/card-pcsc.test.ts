@@ -14,10 +14,11 @@ const slots = new Map<'card' | 'sam', VirtualCardConnection>();
 let withoutPcscd: Promise<string> | undefined;
 
 beforeAll(async () => {
-  if (!pcscdIsRunning()) withoutPcscd = cardErrorCode(Promise.resolve().then(() => pcscReaderStates()));
-  await withoutPcscd;
-  pcscd = await startPcscd();
-}, 15_000);
+  pcscd = await startPcscd(async () => {
+    if (!pcscdIsRunning()) withoutPcscd = cardErrorCode(Promise.resolve().then(() => pcscReaderStates()));
+    await withoutPcscd;
+  });
+}, 200_000);
 afterEach(async () => {
   for (const [slot, connection] of slots) {
     await connection.remove();

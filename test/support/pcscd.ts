@@ -3,7 +3,7 @@
 // "Virtual PCD 00 00" (TCP 35963) and "Virtual PCD 00 01" (TCP 35964), on
 // which the tests put the virtual e-KTP and the virtual SAM.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listPcscReaders, pcscReaderStates } from '../../src/core/card/pcsc/pcscChannels';
@@ -79,10 +79,69 @@ async function waitForReaders(timeoutMs: number): Promise<string[]> {
   throw new Error(`pcscd did not show the vpcd readers within ${timeoutMs} ms (saw: ${last.join(', ') || 'none'})`);
 }
 
-export async function startPcscd(): Promise<RunningPcscd> {
+/**
+ * One pcscd and two vpcd ports serve the whole machine, and vitest runs test
+ * files in parallel workers: users of pcscd take turns through a lock
+ * directory (holding the owner's PID, so a crashed run's lock is taken over).
+ */
+const LOCK = join(tmpdir(), 'anjungan-ikd-pcscd.lock');
+
+async function acquireLock(timeoutMs = 180_000): Promise<() => void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      writeFileSync(join(LOCK, 'pid'), String(process.pid));
+      return () => rmSync(LOCK, { recursive: true, force: true });
+    } catch {
+      let owner = NaN;
+      try {
+        owner = Number(readFileSync(join(LOCK, 'pid'), 'utf8'));
+      } catch {
+        // being written or removed right now
+      }
+      if (Number.isInteger(owner) && owner !== process.pid && !alive(owner)) rmSync(LOCK, { recursive: true, force: true });
+      if (Date.now() > until) throw new Error(`waited ${timeoutMs} ms for another test's pcscd (lock ${LOCK})`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `beforeStart` runs holding the lock, before pcscd starts (to observe the booth without it). */
+export async function startPcscd(beforeStart?: () => Promise<void>): Promise<RunningPcscd> {
   if (!existsSync('/usr/sbin/pcscd') || !existsSync(VPCD_CONF)) {
     throw new Error('pcscd with vpcd is needed: apt-get install pcscd vsmartcard-vpcd libpcsclite-dev');
   }
+  const release = await acquireLock();
+  try {
+    await beforeStart?.();
+    const running = await startPcscdLocked();
+    return {
+      ...running,
+      stop: async () => {
+        try {
+          await running.stop();
+        } finally {
+          release();
+        }
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+async function startPcscdLocked(): Promise<RunningPcscd> {
   const route = quickAckLoopback();
   if (pcscdIsRunning()) {
     // Someone else's pcscd (a system service): use it if it has the vpcd readers.

@@ -1,4 +1,4 @@
-// The card, face, sign-off and done steps. Each asks the core to do its step;
+// The face, sign-off and done steps. Each asks the core to do its step;
 // until that capability is built the core answers STEP_UNAVAILABLE and the
 // screen says so plainly. Nothing here ever pretends the step succeeded.
 import { useEffect, useState } from 'react';
@@ -7,10 +7,9 @@ import { useJourney, useT } from '../context';
 import type { MessageKey } from '../i18n';
 import { StepFrame } from '../components/StepFrame';
 
-export type LaterStep = 'card' | 'face' | 'signoff' | 'done';
+export type LaterStep = 'face' | 'signoff' | 'done';
 
 const titles: Record<LaterStep, MessageKey> = {
-  card: 'unavailable.card.title',
   face: 'unavailable.face.title',
   signoff: 'unavailable.signoff.title',
   done: 'unavailable.done.title',

@@ -12,8 +12,8 @@ import { appendToDraft, backspaceDraft, emptyDrafts, type DraftField, type Draft
 export type ConnectionState = 'connecting' | 'open' | 'lost' | 'gave-up' | 'no-token';
 
 export interface Problem {
-  /** Which field the problem belongs to, or 'general'. */
-  field: DraftField | 'general';
+  /** Which field (or the card step) the problem belongs to, or 'general'. */
+  field: DraftField | 'card' | 'general';
   code: ErrorCode;
   reason?: string;
 }
@@ -29,6 +29,8 @@ export interface JourneyData {
   limitedField: DraftField | null;
   problem: Problem | null;
   busy: boolean;
+  /** How far the e-KTP read is, while it runs. */
+  cardProgress: { stage: string; fraction: number } | null;
 }
 
 export interface JourneyActions {
@@ -50,8 +52,10 @@ export interface JourneyActions {
   edit(field: EditableStep): Promise<void>;
   back(): Promise<void>;
   confirmReview(): Promise<void>;
+  readCard(): Promise<void>;
+  confirmCard(): Promise<void>;
   /** Runs a later step's call; answers its error, if any, for the screen to show. */
-  runStep(step: 'card' | 'face' | 'signoff'): Promise<BoothError | null>;
+  runStep(step: 'face' | 'signoff'): Promise<BoothError | null>;
   keepAlive(): Promise<void>;
   wipe(reason: WipeReason): Promise<void>;
   /** Forgets everything the screen holds about the citizen. */
@@ -69,6 +73,7 @@ const citizenData = (): Omit<JourneyData, 'connection' | 'info' | 'busy'> => ({
   emailConfirming: false,
   limitedField: null,
   problem: null,
+  cardProgress: null,
 });
 
 const INFO_ATTEMPTS = 5;
@@ -167,8 +172,15 @@ export function createJourneyStore(client: BoothClient): JourneyStore {
       back: () => send(() => client.session.back()).then(() => undefined),
       confirmReview: () => send(() => client.session.confirmReview()).then(() => undefined),
 
+      async readCard() {
+        set({ cardProgress: { stage: 'sam', fraction: 0 } });
+        await send(() => client.card.read(), 'card');
+        set({ cardProgress: null });
+      },
+      confirmCard: () => send(() => client.card.confirm(), 'card').then(() => undefined),
+
       async runStep(step) {
-        const call = step === 'card' ? client.card.read : step === 'face' ? client.face.verify : client.signoff.request;
+        const call = step === 'face' ? client.face.verify : client.signoff.request;
         const result = await call();
         if (result.ok) {
           get().applySnapshot(result.value);
@@ -203,5 +215,8 @@ export function createJourneyStore(client: BoothClient): JourneyStore {
 
   client.on('session.changed', (snapshot) => store.getState().applySnapshot(snapshot));
   client.on('session.wiped', () => store.getState().resetLocal());
+  client.on('card.progress', (progress) => {
+    if (store.getState().busy) store.setState({ cardProgress: progress });
+  });
   return store;
 }

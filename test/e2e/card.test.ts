@@ -1,0 +1,157 @@
+// The e-KTP step as a citizen meets it, in Chromium against the real host:
+// the simulated serial reader (pseudo-terminal) for the outcomes, and the
+// PC/SC path through the real pcscd with the virtual card behind vpcd.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { toHex } from '../../src/core/card/apdu/apdu';
+import { createVirtualEktp } from '../../src/core/card/emulator';
+import { CONTACTLESS_ATR, CONTACT_T1_ATR, insertVirtualCard, type VirtualCardConnection } from '../../src/core/card/emulator/vpcd';
+import { openBrowser, type BrowserSession } from '../support/browser';
+import { openBooth, screenshot, seriousAxeViolations, tap, typeOnKeys, waitForStep } from '../support/citizen';
+import { startTestBooth, type TestBooth } from '../support/host';
+import { startPcscd, VPCD_READERS, waitForCard, type RunningPcscd } from '../support/pcscd';
+
+/** Types the whole journey up to the card step. */
+async function reachCard(page: Page, launchUrl: string, nik: string, language: 'id' | 'en' = 'id') {
+  await openBooth(page, launchUrl);
+  await tap(page, 'start');
+  await tap(page, `language-${language}`);
+  await tap(page, 'consent-accept');
+  await waitForStep(page, 'nik');
+  await typeOnKeys(page, nik);
+  await tap(page, 'next');
+  await waitForStep(page, 'email');
+  await typeOnKeys(page, [...'siti', '@', ...'contoh', '.id']);
+  await tap(page, 'next');
+  await tap(page, 'email-confirm');
+  await waitForStep(page, 'phone');
+  await typeOnKeys(page, '081234567890');
+  await tap(page, 'next');
+  await waitForStep(page, 'review');
+  await tap(page, 'review-confirm');
+  await waitForStep(page, 'card');
+}
+
+const cardProblem = (page: Page) => page.getByTestId('problem-card');
+
+describe('e-KTP step with the simulated serial reader', () => {
+  let booth: TestBooth;
+  let browser: BrowserSession;
+
+  beforeAll(async () => {
+    booth = await startTestBooth({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } } });
+    browser = await openBrowser({ width: 1920, height: 1080 });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await booth?.close();
+  });
+
+  it.each(['id', 'en'] as const)('a NIK that does not match the chip gets a clear message and a bounded number of tries (%s)', async (language) => {
+    booth.booth.session.wipe('cancel');
+    const page = browser.page;
+    await reachCard(page, booth.host.launchUrl, '3273011503850002', language); // the card on the reader is SITI's, 3174…
+    await tap(page, 'card-read');
+    await expect.poll(() => cardProblem(page).textContent()).toContain(language === 'id' ? 'Sisa kesempatan: 2' : 'Attempts left: 2');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, `landscape-${language}-09b-card-mismatch`);
+    await tap(page, 'card-read');
+    await expect.poll(() => cardProblem(page).textContent()).toContain(language === 'id' ? 'Sisa kesempatan: 1' : 'Attempts left: 1');
+    await tap(page, 'card-read');
+    await page.getByTestId('finish-erase').waitFor();
+    expect(await cardProblem(page).textContent()).toContain(language === 'id' ? 'loket pelayanan Dukcapil' : 'Dukcapil service desk');
+    expect(await page.getByTestId('card-read').count()).toBe(0);
+    await tap(page, 'finish-erase');
+    await waitForStep(page, 'attract');
+    expect(booth.booth.session.snapshot()).toBeNull();
+  });
+
+  it('after a mismatch, "Check my NIK" goes back to the review; the corrected NIK reads fine', async () => {
+    booth.booth.session.wipe('cancel');
+    const page = browser.page;
+    await reachCard(page, booth.host.launchUrl, '3273011503850002', 'en');
+    await tap(page, 'card-read');
+    await expect.poll(() => cardProblem(page).textContent()).toContain('Attempts left: 2');
+    await tap(page, 'back');
+    await waitForStep(page, 'review');
+    await tap(page, 'review-edit-nik');
+    await tap(page, 'key-clear');
+    await typeOnKeys(page, '3174054208900001');
+    await tap(page, 'next');
+    await waitForStep(page, 'review');
+    await tap(page, 'review-confirm');
+    await tap(page, 'card-read');
+    await page.getByTestId('chip-name').waitFor();
+    expect(await page.getByTestId('chip-name').textContent()).toBe('SITI RAHMAWATI');
+  });
+
+  it.each(['id', 'en'] as const)('a card lifted mid-read asks to keep it on the reader, and the retry works (%s)', async (language) => {
+    booth.booth.session.wipe('cancel');
+    const page = browser.page;
+    const emulator = booth.booth.cardReader!.emulator!;
+    emulator.place({ identity: 0 });
+    emulator.removeDuring('photo');
+    await reachCard(page, booth.host.launchUrl, '3174054208900001', language);
+    await tap(page, 'card-read');
+    await expect.poll(() => cardProblem(page).textContent()).toContain(language === 'id' ? 'Biarkan e-KTP tetap di pembaca' : 'Keep it on the reader');
+    await screenshot(page, `landscape-${language}-09c-card-removed`);
+    emulator.removeDuring(null);
+    emulator.place({ identity: 0 });
+    await tap(page, 'card-read');
+    await page.getByTestId('chip-name').waitFor();
+    // Lifting the card after a good read loses nothing.
+    emulator.place(null);
+    await tap(page, 'card-confirm');
+    await waitForStep(page, 'face');
+    expect(booth.booth.session.cardReadout?.nik).toBe('3174054208900001');
+  });
+
+  it.each(['id', 'en'] as const)('a card that is not an e-KTP is named as such (%s)', async (language) => {
+    booth.booth.session.wipe('cancel');
+    const page = browser.page;
+    booth.booth.cardReader!.emulator!.place('not-ektp');
+    await reachCard(page, booth.host.launchUrl, '3174054208900001', language);
+    await tap(page, 'card-read');
+    await expect.poll(() => cardProblem(page).textContent()).toBe(language === 'id' ? 'Kartu ini bukan e-KTP. Letakkan e-KTP Anda di pembaca.' : 'This card is not an e-KTP. Put your e-KTP on the reader.');
+    await screenshot(page, `landscape-${language}-09d-card-not-ektp`);
+    booth.booth.cardReader!.emulator!.place({ identity: 0 });
+  });
+});
+
+describe('e-KTP step through PC/SC (real pcscd, virtual card behind vpcd)', () => {
+  let pcscd: RunningPcscd;
+  let booth: TestBooth;
+  let browser: BrowserSession;
+  const slots: VirtualCardConnection[] = [];
+  const set = createVirtualEktp();
+
+  beforeAll(async () => {
+    pcscd = await startPcscd();
+    booth = await startTestBooth({
+      devices: { card: { driver: 'pcsc', cardReader: VPCD_READERS.card.name, samReader: VPCD_READERS.sam.name, sam: { pcid: toHex(set.secrets.pcid), conf: toHex(set.secrets.conf) } } },
+    });
+    browser = await openBrowser({ width: 1080, height: 1920 });
+  }, 200_000);
+  afterAll(async () => {
+    for (const slot of slots) await slot.remove();
+    await browser?.close();
+    await booth?.close();
+    await pcscd?.stop();
+  });
+
+  it('shows the chip identity read through pcscd', async () => {
+    const page = browser.page;
+    // The SAM lives in the reader; the citizen brings the card.
+    slots.push(await insertVirtualCard(VPCD_READERS.sam.port, CONTACT_T1_ATR, set.sam, pcscd.viccHost));
+    await waitForCard(VPCD_READERS.sam.name, true);
+    await reachCard(page, booth.host.launchUrl, '3174054208900001', 'id');
+    await tap(page, 'card-read');
+    await expect.poll(() => cardProblem(page).textContent()).toBe('Tidak ada e-KTP di pembaca. Letakkan e-KTP Anda, lalu coba lagi.');
+    slots.push(await insertVirtualCard(VPCD_READERS.card.port, CONTACTLESS_ATR, set.card, pcscd.viccHost));
+    await waitForCard(VPCD_READERS.card.name, true);
+    await tap(page, 'card-read');
+    await page.getByTestId('chip-name').waitFor();
+    expect(await page.getByTestId('chip-name').textContent()).toBe('SITI RAHMAWATI');
+    expect(booth.logText()).toContain('"driver":"pcsc"');
+  });
+});
