@@ -10,6 +10,7 @@ import { readEktp } from './ektp/readEktp';
 import { CardError } from './errors';
 import { openPcscSession } from './pcsc/pcscChannels';
 import { SerialModuleClient } from './serial/client';
+import { openHidLink } from './serial/hidLink';
 import { openSerialLink, type ByteLink } from './serial/link';
 import { readEktpViaModule } from './serial/readViaModule';
 
@@ -17,6 +18,7 @@ export type CardDriverConfig =
   | { driver: 'none' }
   | { driver: 'pcsc'; cardReader: string; samReader: string; sam: { pcid: string; conf: string } }
   | { driver: 'serial'; path: string; baudRate: number; sam: { pcid: string; conf: string } }
+  | { driver: 'hid'; vendorId: number; productId: number; sam: { pcid: string; conf: string } }
   | { driver: 'emulated-serial'; identity: number; baudRate: number };
 
 /** What a demo or a test can do to the emulated reader, like a citizen's hand would. */
@@ -44,6 +46,8 @@ export function createCardReader(config: CardDriverConfig): CardReader | null {
       return pcscReader(config);
     case 'serial':
       return serialReader(() => openSerialLink({ path: config.path, baudRate: config.baudRate }), secretsOf(config.sam), 'serial');
+    case 'hid':
+      return serialReader(() => openHidLink(config.vendorId, config.productId), secretsOf(config.sam), 'hid');
     case 'emulated-serial':
       return emulatedSerialReader(config);
   }
@@ -66,7 +70,7 @@ function pcscReader(config: Extract<CardDriverConfig, { driver: 'pcsc' }>): Card
 }
 
 /** A serial module; the port is (re)opened on the next read after any link failure. */
-function serialReader(open: () => Promise<ByteLink>, secrets: SamSecrets, driver: 'serial' | 'emulated-serial', hooks: { beforeRead?: (onProgress: ReadProgress) => ReadProgress } = {}): CardReader & { closeClient(): Promise<void> } {
+function serialReader(open: () => Promise<ByteLink>, secrets: SamSecrets, driver: 'serial' | 'hid' | 'emulated-serial', hooks: { beforeRead?: (onProgress: ReadProgress) => ReadProgress } = {}): CardReader & { closeClient(): Promise<void> } {
   let client: SerialModuleClient | undefined;
   const closeClient = async () => {
     await client?.close().catch(() => undefined);

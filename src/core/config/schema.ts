@@ -50,6 +50,8 @@ const cardSchema = z.discriminatedUnion('driver', [
   z.object({ driver: z.literal('none') }).strict(),
   z.object({ driver: z.literal('pcsc'), cardReader: z.string().min(1), samReader: z.string().min(1), sam: samSecretsSchema }).strict(),
   z.object({ driver: z.literal('serial'), path: z.string().min(1), baudRate: z.int().min(1200).max(4_000_000).default(115200), sam: samSecretsSchema }).strict(),
+  /** A HID reader module, by USB vendor and product id. */
+  z.object({ driver: z.literal('hid'), vendorId: z.int().min(0).max(0xffff), productId: z.int().min(0).max(0xffff), sam: samSecretsSchema }).strict(),
   z
     .object({
       driver: z.literal('emulated-serial'),
