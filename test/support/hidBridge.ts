@@ -22,7 +22,7 @@ export function hidBridge(log?: ReportLog[]): { device: HidDeviceLike; moduleLin
       if (bytes) setImmediate(() => toModule.forEach((listener) => listener(bytes)));
       return report.length;
     },
-    on: (event: 'data' | 'error', listener: (value: never) => void) => device.on(event, listener),
+    on: ((event: string, listener: (...args: unknown[]) => void) => device.on(event, listener)) as HidDeviceLike['on'],
     close: () => device.emit('close'),
   };
   const moduleLink: ByteLink = {

@@ -68,9 +68,9 @@ describe('HID reports', () => {
         feedAnswers();
         return report.length;
       },
-      on: (event: string, listener: (value: never) => void) => {
-        if (event === 'data') listeners.push(listener as (data: Buffer) => void);
-      },
+      on: ((event: string, listener: (data: Buffer) => void) => {
+        if (event === 'data') listeners.push(listener);
+      }) as HidDeviceLike['on'],
       close: () => undefined,
     };
     const status = await moduleStatus(new SerialModuleClient(hidLink(device)));
