@@ -1,13 +1,19 @@
-// The headless host is a plain Node program: bundle it (and the core it
-// runs) into out/host/index.js, leaving npm packages external.
+// The headless host and the technician CLI are plain Node programs: bundle
+// them (and the core they run) into out/host/index.js and out/cli/booth.js,
+// leaving npm packages external.
+import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
 export default defineConfig({
   build: {
-    ssr: 'src/host/index.ts',
-    outDir: 'out/host',
+    ssr: true,
+    outDir: 'out',
     target: 'node20',
-    emptyOutDir: true,
-    rollupOptions: { output: { entryFileNames: 'index.js', format: 'es' } },
+    // out/ also holds the Electron targets: only our two files are replaced.
+    emptyOutDir: false,
+    rollupOptions: {
+      input: { 'host/index': resolve('src/host/index.ts'), 'cli/booth': resolve('src/cli/booth.ts') },
+      output: { entryFileNames: '[name].js', chunkFileNames: 'shared/[name]-[hash].js', format: 'es' },
+    },
   },
 });

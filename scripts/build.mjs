@@ -1,10 +1,14 @@
-// Builds all four targets: Electron main, preload and renderer (electron-vite)
-// and the headless host (vite). Works without the Electron binary.
+// Builds every target: Electron main, preload and renderer (electron-vite),
+// the headless host and the technician CLI (vite). Works without the
+// Electron binary.
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const bin = (name) => resolve(root, 'node_modules/.bin', name);
+// The host build shares out/ with electron-vite's targets: clear only its own folders.
+for (const folder of ['host', 'cli', 'shared']) rmSync(resolve(root, 'out', folder), { recursive: true, force: true });
 
 for (const [command, args] of [
   [bin('electron-vite'), ['build', '--logLevel', 'warn']],

@@ -33,3 +33,21 @@ export class CardError extends Error {
 export function isCardError(error: unknown): error is CardError {
   return error instanceof CardError;
 }
+
+const advice: Record<CardErrorCode, string> = {
+  NO_READER: 'check the reader cable and that pcscd (or the module) is running',
+  NO_CARD: 'put a card on the reader',
+  SAM_MISSING: 'check that the SAM sits in the reader\'s SAM slot',
+  SAM_LOCKED: 'check PCID and CONF in the provisioning; a blocked SAM goes back to Dukcapil',
+  NOT_EKTP: 'the card is not an e-KTP',
+  AUTH_FAILED: 'the SAM and the card did not accept each other (SAM of another issuer, or a damaged card)',
+  CARD_REMOVED: 'keep the card on the reader until the read ends',
+  TIMEOUT: 'the reader stopped answering; reconnect it',
+  MALFORMED: 'the reader or card answered outside the protocol; try another card, then replace the reader',
+  TOO_LARGE: 'the card declared data larger than an e-KTP holds',
+};
+
+/** One line for technicians: the code, what happened, what to do. Never PII. */
+export function describeCardError(error: CardError): string {
+  return `${error.code}: ${error.message}${error.detail ? ` [${error.detail}]` : ''} (${advice[error.code]})`;
+}

@@ -8,11 +8,11 @@ import { SerialModuleEmulator } from './emulator/serialModule';
 import type { CardReadout, ReadProgress, SamSecrets } from './ektp/readEktp';
 import { readEktp } from './ektp/readEktp';
 import { CardError } from './errors';
-import { openPcscSession } from './pcsc/pcscChannels';
+import { openPcscSession, pcscReaderStates } from './pcsc/pcscChannels';
 import { SerialModuleClient } from './serial/client';
 import { openHidLink } from './serial/hidLink';
 import { openSerialLink, type ByteLink } from './serial/link';
-import { readEktpViaModule } from './serial/readViaModule';
+import { moduleStatus, readEktpViaModule } from './serial/readViaModule';
 
 export type CardDriverConfig =
   | { driver: 'none' }
@@ -29,8 +29,18 @@ export interface CardEmulatorControls {
   removeDuring(stage: Parameters<ReadProgress>[0] | null): void;
 }
 
+export interface CardReaderStatus {
+  cardPresent: boolean;
+  samPresent: boolean;
+  /** Known for modules, which keep the SAM unlocked between reads. */
+  samUnlocked?: boolean;
+  firmware?: string;
+}
+
 export interface CardReader {
   readonly driver: CardDriverConfig['driver'];
+  /** Is the reader there, with a SAM and a card? Never unlocks the SAM (a wrong PCID would cost a try). */
+  status(): Promise<CardReaderStatus>;
   read(onProgress?: ReadProgress): Promise<CardReadout>;
   close(): Promise<void>;
   readonly emulator?: CardEmulatorControls;
@@ -57,6 +67,13 @@ function pcscReader(config: Extract<CardDriverConfig, { driver: 'pcsc' }>): Card
   const secrets = secretsOf(config.sam);
   return {
     driver: 'pcsc',
+    status: async () => {
+      const readers = pcscReaderStates();
+      const find = (wanted: string) => readers.find((r) => r.name === wanted) ?? (readers.filter((r) => r.name.includes(wanted)).length === 1 ? readers.find((r) => r.name.includes(wanted)) : undefined);
+      const card = find(config.cardReader);
+      if (!card) throw new CardError('NO_READER', `No PC/SC reader matches "${config.cardReader}" (attached: ${readers.map((r) => `"${r.name}"`).join(', ') || 'none'}).`);
+      return { cardPresent: card.cardPresent, samPresent: find(config.samReader)?.cardPresent ?? false };
+    },
     read: async (onProgress) => {
       const session = await openPcscSession(config);
       try {
@@ -76,23 +93,29 @@ function serialReader(open: () => Promise<ByteLink>, secrets: SamSecrets, driver
     await client?.close().catch(() => undefined);
     client = undefined;
   };
+  /** Runs one module operation, reopening the port next time after a link failure. */
+  const withClient = async <T>(operation: (module: SerialModuleClient) => Promise<T>): Promise<T> => {
+    if (!client) {
+      try {
+        client = new SerialModuleClient(await open());
+      } catch (error) {
+        throw new CardError('NO_READER', `Cannot open the card module: ${(error as Error).message}`);
+      }
+    }
+    try {
+      return await operation(client);
+    } catch (error) {
+      if (error instanceof CardError && (error.code === 'NO_READER' || error.code === 'TIMEOUT')) await closeClient();
+      throw error;
+    }
+  };
   return {
     driver,
-    read: async (onProgress = () => undefined) => {
-      if (!client) {
-        try {
-          client = new SerialModuleClient(await open());
-        } catch (error) {
-          throw new CardError('NO_READER', `Cannot open the card module: ${(error as Error).message}`);
-        }
-      }
-      try {
-        return await readEktpViaModule(client, secrets, hooks.beforeRead ? hooks.beforeRead(onProgress) : onProgress);
-      } catch (error) {
-        if (error instanceof CardError && (error.code === 'NO_READER' || error.code === 'TIMEOUT')) await closeClient();
-        throw error;
-      }
-    },
+    status: () => withClient(async (module) => {
+      const { firmware, cardPresent, samPresent, samUnlocked } = await moduleStatus(module);
+      return { firmware, cardPresent, samPresent, samUnlocked };
+    }),
+    read: (onProgress = () => undefined) => withClient((module) => readEktpViaModule(module, secrets, hooks.beforeRead ? hooks.beforeRead(onProgress) : onProgress)),
     close: closeClient,
     closeClient,
   };
@@ -139,6 +162,7 @@ function emulatedSerialReader(config: Extract<CardDriverConfig, { driver: 'emula
 
   return {
     driver: 'emulated-serial',
+    status: reader.status,
     read: reader.read,
     close: async () => {
       await reader.closeClient();

@@ -1,0 +1,51 @@
+// The technician's command line, run as a technician would, in a terminal
+// process: output masked, errors readable, exit codes meaningful.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+
+function booth(...args: string[]) {
+  const run = spawnSync(resolve(root, 'node_modules/.bin/tsx'), [resolve(root, 'src/cli/booth.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 30_000, env: { ...process.env, BOOTH_CONFIG: '' } });
+  return { code: run.status, out: run.stdout, err: run.stderr };
+}
+
+describe('npm run booth -- card', () => {
+  it('reads the simulated card with personal data masked', () => {
+    const { code, out } = booth('card', 'read', '--json');
+    expect(code).toBe(0);
+    const result = JSON.parse(out);
+    expect(result).toMatchObject({ driver: 'emulated-serial', nik: '31************01', name: 'S*** R********', birthYear: '1990', photo: { format: 'jpeg', bytes: 15000 }, samAuthenticated: true });
+    expect(out).not.toContain('3174054208900001');
+    expect(out).not.toContain('SITI');
+  });
+
+  it('reports the reader status without unlocking the SAM', () => {
+    const { code, out } = booth('card', 'status');
+    expect(code).toBe(0);
+    expect(out).toContain('SAM present   yes');
+    expect(out).toContain('SAM unlocked  no');
+  });
+
+  it('explains a missing serial port, a bad configuration and an unknown command', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'booth-cli-'));
+    const serial = join(dir, 'serial.json');
+    writeFileSync(serial, JSON.stringify({ devices: { card: { driver: 'serial', path: join(dir, 'no-such-port'), sam: { pcid: 'ab'.repeat(32), conf: 'cd'.repeat(32) } } } }));
+    const missing = booth('card', 'read', '--config', serial);
+    expect(missing.code).toBe(1);
+    expect(missing.out).toMatch(/^Card reader: NO_READER: Cannot open the card module: .*no-such-port.*\(check the reader cable/m);
+
+    const typo = join(dir, 'typo.json');
+    writeFileSync(typo, JSON.stringify({ devices: { crad: {} } }));
+    const bad = booth('card', 'status', '--config', typo);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('devices.crad: unknown key; did you mean "card"?');
+
+    const unknown = booth('card', 'fly');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('Unknown command "card fly"');
+  });
+});
