@@ -1,4 +1,4 @@
-// Full e-KTP reads (SAM unlock, authentication, biodata, ~15 KB photo,
+// Full e-KTP reads (SAM unlock, authentication, biodata, ~13 KB JPEG photo,
 // signature image), 20 each:
 // - serial module at 115200 baud over a real pseudo-terminal pair (socat),
 //   with the ratio of read time to the wire time of the bytes moved;
@@ -13,6 +13,7 @@ import { SerialModuleClient } from '../src/core/card/serial/client';
 import { openSerialLink } from '../src/core/card/serial/link';
 import { readEktpViaModule } from '../src/core/card/serial/readViaModule';
 import { openPtyPair } from '../src/core/card/emulator/pty';
+import { identityPhoto } from '../src/core/card/emulator/identities';
 import { startPcscd, VPCD_READERS, waitForCard } from '../test/support/pcscd';
 import { CONTACTLESS_ATR, CONTACT_T1_ATR, insertVirtualCard } from '../src/core/card/emulator/vpcd';
 import { openPcscSession } from '../src/core/card/pcsc/pcscChannels';
@@ -39,7 +40,7 @@ for (let i = 0; i < READS; i++) {
   const started = performance.now();
   const readout = await readEktpViaModule(client, set.secrets);
   const elapsed = performance.now() - started;
-  if (readout.photo.bytes.length !== 15_000) throw new Error('incomplete read');
+  if (readout.photo.bytes.length !== identityPhoto(0).length) throw new Error('incomplete read');
   const moved = client.stats.bytesRead + client.stats.bytesWritten - before;
   serialMs.push(elapsed);
   ratios.push(elapsed / ((moved * 10 * 1000) / BAUD));
@@ -62,7 +63,7 @@ for (let i = 0; i < READS; i++) {
   const session = await openPcscSession({ cardReader: VPCD_READERS.card.name, samReader: VPCD_READERS.sam.name });
   try {
     const readout = await readEktp(session.card, session.sam, pcscSet.secrets);
-    if (readout.photo.bytes.length !== 15_000) throw new Error('incomplete read');
+    if (readout.photo.bytes.length !== identityPhoto(0).length) throw new Error('incomplete read');
   } finally {
     session.close();
   }
@@ -97,7 +98,7 @@ const result = {
   goals: { pcsc_read_ms_p95: 300, serial_over_wire_ratio: 1.15 },
   measured_at: new Date().toISOString(),
 };
-console.log('\ncard reads (auth + biodata + 15 KB photo + 2 KB signature), 20 each');
+console.log('\ncard reads (auth + biodata + 13 KB photo + 2 KB signature), 20 each');
 console.log(`  serial module @ ${BAUD} baud over a pty: p50 ${result.serial_read_ms_p50} ms, p95 ${result.serial_read_ms_p95} ms, ${result.serial_bytes_per_read} bytes on the wire per read`);
 console.log(`  read time / wire time: median ${result.serial_over_wire_ratio} (p95 ${result.serial_over_wire_ratio_p95}; goal ≤ 1.15)`);
 console.log(`  APDU flow against the in-memory virtual card: p50 ${result.apdu_flow_in_memory_ms_p50} ms, p95 ${result.apdu_flow_in_memory_ms_p95} ms`);

@@ -7,6 +7,7 @@ import { readEktp } from '../../src/core/card/ektp/readEktp';
 import { listPcscReaders, openPcscSession, pcscReaderStates } from '../../src/core/card/pcsc/pcscChannels';
 import { cardErrorCode } from '../support/cardErrors';
 import { pcscdIsRunning, startPcscd, VPCD_READERS, waitForCard, type RunningPcscd } from '../support/pcscd';
+import { identityPhoto } from '../../src/core/card/emulator/identities';
 
 let pcscd: RunningPcscd;
 const slots = new Map<'card' | 'sam', VirtualCardConnection>();
@@ -64,7 +65,7 @@ describe('PC/SC driver against pcscd + vpcd', () => {
       try {
         const readout = await readEktp(session.card, session.sam, set.secrets);
         expect(readout.nik).toBe(set.identity.nik);
-        expect(readout.photo.bytes.length).toBe(15_000);
+        expect(readout.photo.bytes).toEqual(identityPhoto(0));
       } finally {
         session.close();
       }

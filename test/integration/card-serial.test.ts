@@ -10,6 +10,7 @@ import { openSerialLink } from '../../src/core/card/serial/link';
 import { moduleStatus, readEktpViaModule } from '../../src/core/card/serial/readViaModule';
 import { openPtyPair, type PtyPair } from '../../src/core/card/emulator/pty';
 import { cardErrorCode } from '../support/cardErrors';
+import { identityPhoto } from '../../src/core/card/emulator/identities';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -38,7 +39,7 @@ describe('serial card module over a pseudo-terminal', () => {
     const readout = await readEktpViaModule(client, set.secrets);
     const elapsed = performance.now() - started;
     expect(readout.nik).toBe(set.identity.nik);
-    expect(readout.photo.bytes.length).toBe(15_000);
+    expect(readout.photo.bytes).toEqual(identityPhoto(0));
     expect(readout.signatureImage?.bytes.length).toBe(2_000);
     // The wire time was really spent: at least the bytes moved at 10 bits each.
     const wireMs = ((client.stats.bytesRead + client.stats.bytesWritten) * 10 * 1000) / 115200;

@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { identityPhoto } from '../../src/core/card/emulator/identities';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -18,7 +19,7 @@ describe('npm run booth -- card', () => {
     const { code, out } = booth('card', 'read', '--json');
     expect(code).toBe(0);
     const result = JSON.parse(out);
-    expect(result).toMatchObject({ driver: 'emulated-serial', nik: '31************01', name: 'S*** R********', birthYear: '1990', photo: { format: 'jpeg', bytes: 15000 }, samAuthenticated: true });
+    expect(result).toMatchObject({ driver: 'emulated-serial', nik: '31************01', name: 'S*** R********', birthYear: '1990', photo: { format: 'jpeg', bytes: identityPhoto(0).length }, samAuthenticated: true });
     expect(out).not.toContain('3174054208900001');
     expect(out).not.toContain('SITI');
   });

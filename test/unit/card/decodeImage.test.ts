@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createVirtualEktp } from '../../../src/core/card/emulator';
+import { createHash } from 'node:crypto';
+import { createVirtualEktp, identityPhoto, testIdentities } from '../../../src/core/card/emulator';
+import { testPhotos } from '../../../src/core/card/emulator/testPhotos.generated';
 import { readEktp } from '../../../src/core/card/ektp/readEktp';
 import { decodeChipImage } from '../../../src/core/card/photo/decodeImage';
 import { j2kCodestream } from '../../../src/core/card/photo/imageHeader';
@@ -41,6 +43,21 @@ describe('chip photo decoding', () => {
     expect(readout.photo.format).toBe('jpeg2000');
     const image = await decodeChipImage(readout.photo);
     expect(meanAbsoluteError(image.rgb, portrait)).toBeLessThan(8);
+  });
+
+  it('decodes every test citizen\'s chip photo (faces from a package\'s sample pictures), JPEG and JPEG 2000, unchanged since generation', async () => {
+    for (const [index, photo] of testPhotos.entries()) {
+      const jpegBytes = identityPhoto(index, 'jpeg');
+      const j2kBytes = identityPhoto(index, 'jpeg2000');
+      expect(createHash('sha256').update(jpegBytes).digest('hex')).toBe(photo.jpegSha256);
+      expect(createHash('sha256').update(j2kBytes).digest('hex')).toBe(photo.jpeg2000Sha256);
+      expect(await decodeChipImage({ format: 'jpeg', bytes: jpegBytes })).toMatchObject({ width: 240, height: 320 });
+      expect(await decodeChipImage({ format: 'jpeg2000', bytes: j2kBytes })).toMatchObject({ width: 120, height: 160 });
+    }
+    const set = createVirtualEktp({ identity: testIdentities[2], photoFormat: 'jpeg2000' });
+    const readout = await readEktp(set.card, set.sam, set.secrets);
+    expect(readout).toMatchObject({ nik: '5171066107720003', photo: { format: 'jpeg2000' } });
+    expect((await decodeChipImage(readout.photo)).rgb.length).toBe(120 * 160 * 3);
   });
 
   it('refuses huge declared dimensions before decoding', async () => {

@@ -8,6 +8,7 @@ import { placeholderJpeg, testIdentities } from '../../../src/core/card/emulator
 import { readEktp } from '../../../src/core/card/ektp/readEktp';
 import { CardError } from '../../../src/core/card/errors';
 import { cardErrorCode } from '../../support/cardErrors';
+import { identityPhoto } from '../../../src/core/card/emulator/identities';
 
 
 describe('readEktp', () => {
@@ -24,7 +25,7 @@ describe('readEktp', () => {
     expect(readout.biodata.name).toBe('SITI RAHMAWATI');
     expect(readout.chipUid).toMatch(/^[0-9A-F]{14}$/);
     expect(readout.photo.format).toBe('jpeg');
-    expect(readout.photo.bytes).toEqual(placeholderJpeg(15_000, set.identity.nik));
+    expect(readout.photo.bytes).toEqual(identityPhoto(0));
     expect(readout.signatureImage?.bytes.length).toBe(2_000);
     expect(readout.auth).toEqual({ samAuthenticated: true, method: 'sam-mutual-authentication' });
     expect([...stages]).toEqual(['sam', 'card', 'auth', 'biodata', 'photo', 'signature']);

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { formatBiodataRecord, type BiodataField } from '../ektp/biodata';
 import { EKTP_FILES } from '../ektp/commands';
+import { testPhotos } from './testPhotos.generated';
 
 export type TestIdentity = Record<BiodataField, string>;
 
@@ -36,11 +37,11 @@ export const testIdentities: readonly TestIdentity[] = [
   },
   {
     ...common,
-    nik: '3273011503850002',
-    name: 'BUDI SANTOSO',
+    nik: '3273015503850002',
+    name: 'DEWI ANGGRAINI',
     placeOfBirth: 'BANDUNG',
     dateOfBirth: '15-03-1985',
-    sex: 'LAKI-LAKI',
+    sex: 'PEREMPUAN',
     bloodType: 'A',
     address: 'JL. DAGO ATAS NO. 5',
     rtRw: '002/011',
@@ -74,6 +75,16 @@ export const testIdentities: readonly TestIdentity[] = [
     issuingCity: 'KOTA DENPASAR',
   },
 ];
+
+/**
+ * The chip photo of test identity `index`: a face cropped from an npm
+ * package's sample picture by scripts/make-card-photos.ts (JPEG 240 × 320,
+ * or a JPEG 2000 codestream 120 × 160).
+ */
+export function identityPhoto(index: number, format: 'jpeg' | 'jpeg2000' = 'jpeg'): Uint8Array {
+  const photo = testPhotos[index] ?? testPhotos[0]!;
+  return new Uint8Array(Buffer.from(format === 'jpeg' ? photo.jpeg : photo.jpeg2000, 'base64'));
+}
 
 /**
  * A JPEG-shaped placeholder of about `size` bytes (SOI, a comment segment

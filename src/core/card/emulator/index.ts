@@ -2,11 +2,11 @@
 // serial and HID emulators put behind their real channels.
 import { randomBytes } from 'node:crypto';
 import type { SamSecrets } from '../ektp/readEktp';
-import { chipFiles, placeholderJpeg, testIdentities, type ChipContent, type TestIdentity } from './identities';
+import { chipFiles, identityPhoto, placeholderJpeg, testIdentities, type ChipContent, type TestIdentity } from './identities';
 import { VirtualEktpCard, type VirtualCardOptions } from './virtualCard';
 import { VirtualSam } from './virtualSam';
 
-export { VirtualEktpCard, VirtualSam, testIdentities, placeholderJpeg, chipFiles };
+export { VirtualEktpCard, VirtualSam, testIdentities, placeholderJpeg, chipFiles, identityPhoto };
 export type { TestIdentity };
 
 export interface VirtualEktpSet {
@@ -26,13 +26,16 @@ export interface VirtualSetOptions extends Partial<Pick<VirtualCardOptions, 'cha
   /** A SAM personalised for other cards: authentication fails. */
   foreignSam?: boolean;
   samTries?: number;
+  /** The chip photo's encoding (the real format is unpublished: both are plausible). */
+  photoFormat?: 'jpeg' | 'jpeg2000';
 }
 
 export function createVirtualEktp(options: VirtualSetOptions = {}): VirtualEktpSet {
   const identity = options.identity ?? testIdentities[0]!;
   const cardKey = options.sharedWith?.cardKey ?? new Uint8Array(randomBytes(16));
   const secrets = options.sharedWith?.secrets ?? { pcid: new Uint8Array(randomBytes(32)), conf: new Uint8Array(randomBytes(32)) };
-  const content = options.content ?? { photo: placeholderJpeg(15_000, identity.nik), signature: placeholderJpeg(2_000, `${identity.nik}-sig`) };
+  const index = Math.max(0, testIdentities.indexOf(identity));
+  const content = options.content ?? { photo: identityPhoto(index, options.photoFormat), signature: placeholderJpeg(2_000, `${identity.nik}-sig`) };
   const card = new VirtualEktpCard({
     uid: new Uint8Array(randomBytes(7)),
     files: chipFiles(identity, content),
