@@ -100,6 +100,14 @@ describe('PC/SC driver against pcscd + vpcd', () => {
     }
   });
 
+  it('says SAM_MISSING when the reader refuses a configured SAM-slot escape command (vpcd has no escapes)', async () => {
+    const set = createVirtualEktp();
+    await insert(set);
+    const error = await openPcscSession({ ...names, samSlotEscape: { command: Uint8Array.of(0x68, 0x92, 0x01, 0x00, 0x03, 0x01, 0x00, 0x00), controlCode: 3500 } }).catch((caught: Error) => caught);
+    expect(error).toMatchObject({ code: 'SAM_MISSING' });
+    expect((error as Error).message).toContain('samSlotEscape');
+  });
+
   it('names the readers it can see when a configured reader is missing', async () => {
     const error = await openPcscSession({ cardReader: 'ACS ACR1281', samReader: VPCD_READERS.sam.name }).catch((caught: Error) => caught);
     expect(error).toMatchObject({ code: 'NO_READER' });

@@ -16,7 +16,7 @@ import { moduleStatus, readEktpViaModule } from './serial/readViaModule';
 
 export type CardDriverConfig =
   | { driver: 'none' }
-  | { driver: 'pcsc'; cardReader: string; samReader: string; sam: { pcid: string; conf: string } }
+  | { driver: 'pcsc'; cardReader: string; samReader: string; sam: { pcid: string; conf: string }; samSlotEscape?: { command: string; controlCode: number } }
   | { driver: 'serial'; path: string; baudRate: number; sam: { pcid: string; conf: string } }
   | { driver: 'hid'; vendorId: number; productId: number; sam: { pcid: string; conf: string } }
   | { driver: 'emulated-serial'; identity: number; baudRate: number };
@@ -75,7 +75,8 @@ function pcscReader(config: Extract<CardDriverConfig, { driver: 'pcsc' }>): Card
       return { cardPresent: card.cardPresent, samPresent: find(config.samReader)?.cardPresent ?? false };
     },
     read: async (onProgress) => {
-      const session = await openPcscSession(config);
+      const escape = config.samSlotEscape && { command: fromHex(config.samSlotEscape.command), controlCode: config.samSlotEscape.controlCode };
+      const session = await openPcscSession({ cardReader: config.cardReader, samReader: config.samReader, ...(escape ? { samSlotEscape: escape } : {}) });
       try {
         return await readEktp(session.card, session.sam, secrets, onProgress);
       } finally {

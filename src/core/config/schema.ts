@@ -48,7 +48,19 @@ const samSecretsSchema = z
 /** Which e-KTP reader the booth drives; the simulated one by default. */
 const cardSchema = z.discriminatedUnion('driver', [
   z.object({ driver: z.literal('none') }).strict(),
-  z.object({ driver: z.literal('pcsc'), cardReader: z.string().min(1), samReader: z.string().min(1), sam: samSecretsSchema }).strict(),
+  z
+    .object({
+      driver: z.literal('pcsc'),
+      cardReader: z.string().min(1),
+      samReader: z.string().min(1),
+      sam: samSecretsSchema,
+      /** For readers that switch to the SAM slot with a vendor escape command, e.g. { "command": "6892010003010000", "controlCode": 3500 }. */
+      samSlotEscape: z
+        .object({ command: z.string().regex(/^([0-9a-fA-F]{2}){1,64}$/, 'the escape command is hex bytes'), controlCode: z.int().min(0).max(0xffff).default(3500) })
+        .strict()
+        .optional(),
+    })
+    .strict(),
   z.object({ driver: z.literal('serial'), path: z.string().min(1), baudRate: z.int().min(1200).max(4_000_000).default(115200), sam: samSecretsSchema }).strict(),
   /** A HID reader module, by USB vendor and product id. */
   z.object({ driver: z.literal('hid'), vendorId: z.int().min(0).max(0xffff), productId: z.int().min(0).max(0xffff), sam: samSecretsSchema }).strict(),

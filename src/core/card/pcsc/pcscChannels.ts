@@ -28,6 +28,13 @@ export interface PcscReaderNames {
   cardReader: string;
   /** The slot holding the SAM. */
   samReader: string;
+  /**
+   * Readers that switch to their SAM slot with a vendor escape command
+   * (SCardControl), e.g. "68 92 01 00 03 01 00 00" with control code 3500
+   * (SCARD_CTL_CODE(3500), the usual escape code). Sent on the SAM connection
+   * before the SAM is used.
+   */
+  samSlotEscape?: { command: Uint8Array; controlCode: number };
 }
 
 export interface PcscSession {
@@ -69,6 +76,7 @@ export async function openPcscSession(names: PcscReaderNames): Promise<PcscSessi
     const samReader = pick(readers, names.samReader, 'SAM');
     const sam = await connectTo(samReader, 'SAM_MISSING', 'No SAM in the SAM slot.');
     opened.push(sam);
+    if (names.samSlotEscape) await selectSamSlot(sam, names.samSlotEscape);
     const card = await connectTo(cardReader, 'NO_CARD', 'No card on the reader.');
     opened.push(card);
     return {
@@ -132,6 +140,14 @@ async function connectTo(reader: SmartcardReader, absent: CardError['code'], mes
     const noCard = code === 0x8010000c || code === 0x80100069 || error instanceof pcsc().CardRemovedError || /no smart ?card/i.test(String((error as Error)?.message));
     if (noCard) throw new CardError(absent, message);
     throw toCardError(error, `connecting to ${reader.name}`);
+  }
+}
+
+async function selectSamSlot(sam: SmartcardCard, escape: { command: Uint8Array; controlCode: number }): Promise<void> {
+  try {
+    await sam.control(pcsc().SCARD_CTL_CODE(escape.controlCode), Buffer.from(escape.command));
+  } catch (error) {
+    throw new CardError('SAM_MISSING', 'The reader refused the SAM-slot escape command (check samSlotEscape for this reader model).', String((error as Error)?.message ?? '').slice(0, 60));
   }
 }
 
