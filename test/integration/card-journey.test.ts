@@ -77,3 +77,36 @@ describe('card step', () => {
     expect(photo.every((byte) => byte === 0)).toBe(true);
   });
 });
+
+describe('card presence', () => {
+  it('reports the card being put on and taken off the simulated reader', async () => {
+    const booth = inProcessBooth({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } } });
+    opened.push(() => booth.booth.dispose());
+    const reader = booth.booth.cardReader!;
+    const seen: unknown[] = [];
+    const stop = reader.watch((presence) => seen.push(presence), 50);
+    try {
+      await expect.poll(() => seen.length, { timeout: 3_000 }).toBe(1);
+      expect(seen[0]).toEqual({ reader: 'present', cardPresent: true, samPresent: true });
+      reader.emulator!.place(null);
+      await expect.poll(() => seen.at(-1), { timeout: 3_000 }).toEqual({ reader: 'present', cardPresent: false, samPresent: true });
+      reader.emulator!.place({ identity: 1 });
+      await expect.poll(() => seen.at(-1), { timeout: 3_000 }).toEqual({ reader: 'present', cardPresent: true, samPresent: true });
+      expect(seen).toHaveLength(3); // changes only, not every poll
+    } finally {
+      stop();
+    }
+  });
+
+  it('reports a serial reader that is not there as absent', async () => {
+    const booth = inProcessBooth({ devices: { card: { driver: 'serial', path: '/nonexistent/ttyACM9', baudRate: 115200, sam: { pcid: 'ab'.repeat(32), conf: 'cd'.repeat(32) } } } });
+    opened.push(() => booth.booth.dispose());
+    const seen: unknown[] = [];
+    const stop = booth.booth.cardReader!.watch((presence) => seen.push(presence), 50);
+    try {
+      await expect.poll(() => seen[0], { timeout: 3_000 }).toEqual({ reader: 'absent', reason: 'NO_READER' });
+    } finally {
+      stop();
+    }
+  });
+});

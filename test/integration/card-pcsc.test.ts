@@ -4,6 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createVirtualEktp, type VirtualEktpSet } from '../../src/core/card/emulator';
 import { CONTACTLESS_ATR, CONTACT_T1_ATR, insertVirtualCard, type VirtualCardConnection } from '../../src/core/card/emulator/vpcd';
 import { readEktp } from '../../src/core/card/ektp/readEktp';
+import { toHex } from '../../src/core/card/apdu/apdu';
+import { createCardReader } from '../../src/core/card/reader';
 import { listPcscReaders, openPcscSession, pcscReaderStates } from '../../src/core/card/pcsc/pcscChannels';
 import { cardErrorCode } from '../support/cardErrors';
 import { pcscdIsRunning, startPcscd, VPCD_READERS, waitForCard, type RunningPcscd } from '../support/pcscd';
@@ -106,6 +108,23 @@ describe('PC/SC driver against pcscd + vpcd', () => {
     const error = await openPcscSession({ ...names, samSlotEscape: { command: Uint8Array.of(0x68, 0x92, 0x01, 0x00, 0x03, 0x01, 0x00, 0x00), controlCode: 3500 } }).catch((caught: Error) => caught);
     expect(error).toMatchObject({ code: 'SAM_MISSING' });
     expect((error as Error).message).toContain('samSlotEscape');
+  });
+
+  it('watches the card come and go through pcscd', async () => {
+    const set = createVirtualEktp();
+    await insert(set, ['sam']);
+    const reader = createCardReader({ driver: 'pcsc', cardReader: VPCD_READERS.card.name, samReader: VPCD_READERS.sam.name, sam: { pcid: toHex(set.secrets.pcid), conf: toHex(set.secrets.conf) } })!;
+    const seen: unknown[] = [];
+    const stop = reader.watch((presence) => seen.push(presence), 50);
+    try {
+      await expect.poll(() => seen.at(-1), { timeout: 3_000 }).toEqual({ reader: 'present', cardPresent: false, samPresent: true });
+      await insert(set, ['card']);
+      await expect.poll(() => seen.at(-1), { timeout: 3_000 }).toEqual({ reader: 'present', cardPresent: true, samPresent: true });
+      await remove('card');
+      await expect.poll(() => seen.at(-1), { timeout: 3_000 }).toEqual({ reader: 'present', cardPresent: false, samPresent: true });
+    } finally {
+      stop();
+    }
   });
 
   it('names the readers it can see when a configured reader is missing', async () => {

@@ -37,8 +37,17 @@ export interface CardReaderStatus {
   firmware?: string;
 }
 
+/** What `watch` reports: the reader came or went, a card was put on or taken off. */
+export type CardPresence = { reader: 'present'; cardPresent: boolean; samPresent: boolean } | { reader: 'absent'; reason: string };
+
 export interface CardReader {
   readonly driver: CardDriverConfig['driver'];
+  /**
+   * Polls the reader (status(), every `intervalMs`) and reports each change:
+   * reader attached or detached (pcscd stopped, cable pulled), card placed or
+   * removed. Stops when the returned function is called.
+   */
+  watch(listener: (presence: CardPresence) => void, intervalMs?: number): () => void;
   /** Is the reader there, with a SAM and a card? Never unlocks the SAM (a wrong PCID would cost a try). */
   status(): Promise<CardReaderStatus>;
   read(onProgress?: ReadProgress): Promise<CardReadout>;
@@ -47,6 +56,37 @@ export interface CardReader {
 }
 
 const secretsOf = (sam: { pcid: string; conf: string }): SamSecrets => ({ pcid: fromHex(sam.pcid), conf: fromHex(sam.conf) });
+
+/** Turns status() into change events by polling; one poll at a time, stopped by the returned function. */
+function pollPresence(status: () => Promise<CardReaderStatus>): CardReader['watch'] {
+  return (listener, intervalMs = 500) => {
+    let stopped = false;
+    let last = '';
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      let presence: CardPresence;
+      try {
+        const now = await status();
+        presence = { reader: 'present', cardPresent: now.cardPresent, samPresent: now.samPresent };
+      } catch (error) {
+        presence = { reader: 'absent', reason: error instanceof CardError ? error.code : 'NO_READER' };
+      }
+      if (stopped) return;
+      const key = JSON.stringify(presence);
+      if (key !== last) {
+        last = key;
+        listener(presence);
+      }
+      timer = setTimeout(() => void poll(), intervalMs);
+      timer.unref?.();
+    };
+    void poll();
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    };
+  };
+}
 
 export function createCardReader(config: CardDriverConfig): CardReader | null {
   switch (config.driver) {
@@ -65,15 +105,17 @@ export function createCardReader(config: CardDriverConfig): CardReader | null {
 
 function pcscReader(config: Extract<CardDriverConfig, { driver: 'pcsc' }>): CardReader {
   const secrets = secretsOf(config.sam);
-  return {
-    driver: 'pcsc',
-    status: async () => {
+  const status = async (): Promise<CardReaderStatus> => {
       const readers = pcscReaderStates();
       const find = (wanted: string) => readers.find((r) => r.name === wanted) ?? (readers.filter((r) => r.name.includes(wanted)).length === 1 ? readers.find((r) => r.name.includes(wanted)) : undefined);
       const card = find(config.cardReader);
       if (!card) throw new CardError('NO_READER', `No PC/SC reader matches "${config.cardReader}" (attached: ${readers.map((r) => `"${r.name}"`).join(', ') || 'none'}).`);
       return { cardPresent: card.cardPresent, samPresent: find(config.samReader)?.cardPresent ?? false };
-    },
+  };
+  return {
+    driver: 'pcsc',
+    status,
+    watch: pollPresence(status),
     read: async (onProgress) => {
       const escape = config.samSlotEscape && { command: fromHex(config.samSlotEscape.command), controlCode: config.samSlotEscape.controlCode };
       const session = await openPcscSession({ cardReader: config.cardReader, samReader: config.samReader, ...(escape ? { samSlotEscape: escape } : {}) });
@@ -110,12 +152,15 @@ function serialReader(open: () => Promise<ByteLink>, secrets: SamSecrets, driver
       throw error;
     }
   };
-  return {
-    driver,
-    status: () => withClient(async (module) => {
+  const status = () =>
+    withClient(async (module) => {
       const { firmware, cardPresent, samPresent, samUnlocked } = await moduleStatus(module);
       return { firmware, cardPresent, samPresent, samUnlocked };
-    }),
+    });
+  return {
+    driver,
+    status,
+    watch: pollPresence(status),
     read: (onProgress = () => undefined) => withClient((module) => readEktpViaModule(module, secrets, hooks.beforeRead ? hooks.beforeRead(onProgress) : onProgress)),
     close: closeClient,
     closeClient,
@@ -164,6 +209,7 @@ function emulatedSerialReader(config: Extract<CardDriverConfig, { driver: 'emula
   return {
     driver: 'emulated-serial',
     status: reader.status,
+    watch: reader.watch,
     read: reader.read,
     close: async () => {
       await reader.closeClient();
