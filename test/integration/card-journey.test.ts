@@ -2,6 +2,12 @@
 // simulated reader: a serial module emulator on a real pseudo-terminal.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BoothClient } from '../../src/shared/contract/client';
+import type { BoothConfigInput } from '../../src/core/config';
+import { toHex } from '../../src/core/card/apdu/apdu';
+import { createVirtualEktp } from '../../src/core/card/emulator';
+import { openPtyPair } from '../../src/core/card/emulator/pty';
+import { SerialModuleEmulator } from '../../src/core/card/emulator/serialModule';
+import { openSerialLink } from '../../src/core/card/serial/link';
 import { inProcessBooth } from '../support/inProcess';
 import { identityPhoto } from '../../src/core/card/emulator/identities';
 
@@ -10,8 +16,10 @@ afterEach(async () => {
   for (const close of opened.splice(0)) await close();
 });
 
-async function atCardStep(nik = '3174054208900001') {
-  const booth = inProcessBooth({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } } });
+type CardConfig = NonNullable<NonNullable<BoothConfigInput['devices']>['card']>;
+
+async function atCardStep(nik = '3174054208900001', card: CardConfig = { driver: 'emulated-serial', identity: 0, baudRate: 921600 }) {
+  const booth = inProcessBooth({ devices: { card } });
   opened.push(() => booth.booth.dispose());
   const client: BoothClient = booth.client;
   await client.session.start();
@@ -108,5 +116,23 @@ describe('card presence', () => {
     } finally {
       stop();
     }
+  });
+});
+
+describe('SAM protection', () => {
+  it('stops reading after the SAM refuses PCID/CONF once, so retries cannot block it', async () => {
+    const pty = await openPtyPair();
+    opened.push(() => pty.close());
+    const set = createVirtualEktp();
+    const moduleLink = await openSerialLink({ path: pty.modulePath, baudRate: 921600 });
+    opened.push(() => moduleLink.close());
+    new SerialModuleEmulator(moduleLink, { card: set.card, sam: set.sam });
+    const wrong = { pcid: toHex(set.secrets.pcid), conf: '00'.repeat(32) };
+    const booth = await atCardStep('3174054208900001', { driver: 'serial', path: pty.hostPath, baudRate: 921600, sam: wrong });
+    expect(await booth.client.card.read()).toMatchObject({ ok: false, error: { code: 'CARD_FAILED', reason: 'SAM_LOCKED' } });
+    expect(set.sam.triesLeft).toBe(2);
+    for (let i = 0; i < 3; i++) expect(await booth.client.card.read()).toMatchObject({ ok: false, error: { reason: 'SAM_LOCKED' } });
+    expect(set.sam.triesLeft).toBe(2); // no further try was spent
+    expect(booth.logs.join('')).toContain('"event":"card.sam_refused"');
   });
 });

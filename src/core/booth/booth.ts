@@ -9,7 +9,8 @@ import type { JourneyStep } from '../../shared/journey/machine';
 import type { BoothConfig } from '../config/schema';
 import type { Logger } from '../logging/logger';
 import { createCardReader, type CardReader } from '../card/reader';
-import { isCardError } from '../card/errors';
+import { CardError, isCardError } from '../card/errors';
+import { zeroReadout, type CardReadout } from '../card/ektp/readEktp';
 import { CitizenSession, type SessionClock } from '../session/session';
 import { BoothEvents } from './events';
 
@@ -48,6 +49,8 @@ export function createBooth({ config, logger, version, clock }: BoothOptions): B
   const cardReader = createCardReader(config.devices.card);
   const capabilities: Capabilities = { card: cardReader !== null, face: false, signoff: false };
   let cardBusy = false;
+  /** After the SAM refuses PCID/CONF, no read may try again: each try counts towards blocking it. */
+  let samRefusal: { message: string; detail?: string } | null = null;
 
   async function readCard() {
     const guard = session.requireStep('card');
@@ -57,18 +60,27 @@ export function createBooth({ config, logger, version, clock }: BoothOptions): B
     if (!cardReader) return fail('STEP_UNAVAILABLE', 'This booth has no e-KTP reader configured.');
     if (before.cardAttemptsLeft === 0) return fail('CARD_FAILED', 'No card attempts are left in this session.', { reason: 'NIK_MISMATCH_FINAL' });
     if (cardBusy) return fail('BUSY', 'The card is being read already.');
+    if (samRefusal) return fail('CARD_FAILED', samRefusal.message, { reason: 'SAM_LOCKED' });
     cardBusy = true;
     const started = Date.now();
     try {
-      const readout = await cardReader.read((stage, fraction) => events.emit('card.progress', { stage, fraction: Math.min(1, Math.max(0, fraction)) }));
+      const reading = cardReader.read((stage, fraction) => events.emit('card.progress', { stage, fraction: Math.min(1, Math.max(0, fraction)) }));
+      const readout = await withDeadline(reading, CARD_READ_DEADLINE_MS);
       // The citizen may have cancelled (or walked away) while the card was read.
-      if (session.snapshot()?.sessionId !== before.sessionId) return fail('NO_SESSION', 'The session ended during the card read.');
+      if (session.snapshot()?.sessionId !== before.sessionId) {
+        zeroReadout(readout);
+        return fail('NO_SESSION', 'The session ended during the card read.');
+      }
       const result = session.acceptCardReadout(readout);
       logger.info({ event: 'card.read', driver: cardReader.driver, ms: Date.now() - started, matched: result.ok, reason: result.ok ? undefined : result.error.reason }, 'card read');
       return result;
     } catch (error) {
       if (!isCardError(error)) throw error;
       logger.warn({ event: 'card.failed', driver: cardReader.driver, code: error.code, detail: error.detail, ms: Date.now() - started }, 'card read failed');
+      if (error.code === 'SAM_LOCKED') {
+        samRefusal = { message: `${error.message} Reads are stopped until the booth is provisioned again.`, detail: error.detail };
+        logger.error({ event: 'card.sam_refused', detail: error.detail }, 'SAM refused PCID/CONF: card reading stopped to protect the SAM');
+      }
       return fail('CARD_FAILED', error.message, { reason: error.code });
     } finally {
       cardBusy = false;
@@ -128,6 +140,22 @@ export function createBooth({ config, logger, version, clock }: BoothOptions): B
       await cardReader?.close();
     },
   };
+}
+
+/** Longest a whole card read may take before the booth gives up (a reader that stopped answering). */
+export const CARD_READ_DEADLINE_MS = 20_000;
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CardError('TIMEOUT', `The card read did not finish within ${ms / 1000} s.`)), ms);
+  });
+  // A read that finishes after the deadline still has its photo wiped.
+  promise.then((late) => timer === undefined && zeroReadout(late as CardReadout), () => undefined);
+  return Promise.race([promise, deadline]).finally(() => {
+    clearTimeout(timer);
+    timer = undefined;
+  });
 }
 
 /** Rejected values are counted by reason only; the value itself is never logged. */

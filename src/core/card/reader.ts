@@ -9,7 +9,7 @@ import type { CardReadout, ReadProgress, SamSecrets } from './ektp/readEktp';
 import { readEktp } from './ektp/readEktp';
 import { CardError } from './errors';
 import { openPcscSession, pcscReaderStates } from './pcsc/pcscChannels';
-import { SerialModuleClient } from './serial/client';
+import { moduleClientOptions, SerialModuleClient } from './serial/client';
 import { openHidLink } from './serial/hidLink';
 import { openSerialLink, type ByteLink } from './serial/link';
 import { moduleStatus, readEktpViaModule } from './serial/readViaModule';
@@ -95,7 +95,7 @@ export function createCardReader(config: CardDriverConfig): CardReader | null {
     case 'pcsc':
       return pcscReader(config);
     case 'serial':
-      return serialReader(() => openSerialLink({ path: config.path, baudRate: config.baudRate }), secretsOf(config.sam), 'serial');
+      return serialReader(() => openSerialLink({ path: config.path, baudRate: config.baudRate }), secretsOf(config.sam), 'serial', { baudRate: config.baudRate });
     case 'hid':
       return serialReader(() => openHidLink(config.vendorId, config.productId), secretsOf(config.sam), 'hid');
     case 'emulated-serial':
@@ -130,8 +130,15 @@ function pcscReader(config: Extract<CardDriverConfig, { driver: 'pcsc' }>): Card
 }
 
 /** A serial module; the port is (re)opened on the next read after any link failure. */
-function serialReader(open: () => Promise<ByteLink>, secrets: SamSecrets, driver: 'serial' | 'hid' | 'emulated-serial', hooks: { beforeRead?: (onProgress: ReadProgress) => ReadProgress } = {}): CardReader & { closeClient(): Promise<void> } {
+function serialReader(
+  open: () => Promise<ByteLink>,
+  secrets: SamSecrets,
+  driver: 'serial' | 'hid' | 'emulated-serial',
+  hooks: { beforeRead?: (onProgress: ReadProgress) => ReadProgress; baudRate?: number } = {},
+): CardReader & { closeClient(): Promise<void> } {
   let client: SerialModuleClient | undefined;
+  /** One open at a time: a watch poll and a read may both need the port. */
+  let opening: Promise<SerialModuleClient> | undefined;
   const closeClient = async () => {
     await client?.close().catch(() => undefined);
     client = undefined;
@@ -139,8 +146,13 @@ function serialReader(open: () => Promise<ByteLink>, secrets: SamSecrets, driver
   /** Runs one module operation, reopening the port next time after a link failure. */
   const withClient = async <T>(operation: (module: SerialModuleClient) => Promise<T>): Promise<T> => {
     if (!client) {
+      opening ??= open()
+        .then((link) => new SerialModuleClient(link, moduleClientOptions(hooks.baudRate)))
+        .finally(() => {
+          opening = undefined;
+        });
       try {
-        client = new SerialModuleClient(await open());
+        client = await opening;
       } catch (error) {
         throw new CardError('NO_READER', `Cannot open the card module: ${(error as Error).message}`);
       }
@@ -190,15 +202,24 @@ function emulatedSerialReader(config: Extract<CardDriverConfig, { driver: 'emula
   const reader = serialReader(
     async () => {
       if (!pty) {
-        pty = await openPtyPair();
-        moduleLink = await openSerialLink({ path: pty.modulePath, baudRate: config.baudRate });
-        emulator = new SerialModuleEmulator(moduleLink, { card: cardFor(wanted), sam: set.sam }, { baudRate: config.baudRate });
+        // Assigned only once every part is up, so a failed start is retried whole next time.
+        const pair = await openPtyPair();
+        try {
+          const link = await openSerialLink({ path: pair.modulePath, baudRate: config.baudRate });
+          emulator = new SerialModuleEmulator(link, { card: cardFor(wanted), sam: set.sam }, { baudRate: config.baudRate });
+          moduleLink = link;
+          pty = pair;
+        } catch (error) {
+          await pair.close();
+          throw error;
+        }
       }
       return openSerialLink({ path: pty.hostPath, baudRate: config.baudRate });
     },
     set.secrets,
     'emulated-serial',
     {
+      baudRate: config.baudRate,
       beforeRead: (onProgress) => (stage, fraction) => {
         if (removeAt === stage && fraction > 0) emulator?.setCard(null);
         onProgress(stage, fraction);

@@ -6,7 +6,7 @@ import type { SessionSnapshot, WipeReason } from '../../shared/contract/schemas'
 import { fail, ok, type BoothError, type Result } from '../../shared/contract/result';
 import { checkEmail } from '../../shared/identity/email';
 import { checkNik, maskNik } from '../../shared/identity/nik';
-import type { CardReadout } from '../card/ektp/readEktp';
+import { zeroReadout, type CardReadout } from '../card/ektp/readEktp';
 import { checkPhone } from '../../shared/identity/phone';
 import { initialJourney, transition, type EditableStep, type JourneyEvent, type JourneyState, type Language } from '../../shared/journey/machine';
 
@@ -148,6 +148,7 @@ export class CitizenSession {
     const guard = this.#guardStep('card');
     if (guard) return guard;
     if (readout.nik !== this.#state!.nik) {
+      zeroReadout(readout);
       this.#cardAttemptsLeft = Math.max(0, this.#cardAttemptsLeft - 1);
       const final = this.#cardAttemptsLeft === 0;
       this.#changed();
@@ -183,8 +184,7 @@ export class CitizenSession {
     this.#state = null;
     this.#sessionId = '';
     this.#consentVersion = '';
-    this.#readout?.photo.bytes.fill(0);
-    this.#readout?.signatureImage?.bytes.fill(0);
+    zeroReadout(this.#readout);
     this.#readout = null;
     this.#cardAttemptsLeft = CARD_ATTEMPTS;
     this.#clearExpiry();
@@ -205,7 +205,10 @@ export class CitizenSession {
     if (!this.#state) return noSession();
     const next = transition(this.#state, event);
     if (!next.ok) return fail('WRONG_STEP', `"${next.event}" is not possible at the ${next.from} step.`);
-    if (next.state.step !== 'card' && this.#state.step === 'card' && next.state.step !== 'face') this.#readout = null; // went back: read again later
+    if (next.state.step !== 'card' && this.#state.step === 'card' && next.state.step !== 'face') {
+      zeroReadout(this.#readout); // went back: the card is read again later
+      this.#readout = null;
+    }
     this.#state = next.state;
     return this.#changed();
   }

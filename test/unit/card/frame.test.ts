@@ -70,4 +70,25 @@ describe('serial frames', () => {
       { numRuns: 200 },
     );
   });
+
+  it('finds a good frame after noise without any reset, once the noise holds no frame start (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 500 }).map((noise) => noise.map((byte) => (byte === 0x02 ? 0x04 : byte))), frame, (noise, last) => {
+        const { decoder, frames } = collect();
+        decoder.push(noise);
+        decoder.push(encodeFrame(last));
+        expect(frames.at(-1)).toEqual(last);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('module client timing', () => {
+  it('waits long enough for the largest frame at slow baud rates', async () => {
+    const { moduleClientOptions } = await import('../../../src/core/card/serial/client');
+    expect(moduleClientOptions(115200).responseTimeoutMs).toBeGreaterThan(400 + 170);
+    expect(moduleClientOptions(1200).responseTimeoutMs).toBeGreaterThan(17_000);
+    expect(moduleClientOptions().responseTimeoutMs).toBe(400);
+  });
 });

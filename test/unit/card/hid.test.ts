@@ -74,7 +74,7 @@ describe('HID reports', () => {
       }) as HidDeviceLike['on'],
       close: () => undefined,
     };
-    const status = await moduleStatus(new SerialModuleClient(hidLink(device)));
+    const status = await moduleStatus(new SerialModuleClient(hidLink(device), { responseTimeoutMs: 400, retransmissions: 3, firstSeq: 1 }));
     expect(status).toEqual({ firmware: 'ANJUNGAN-EMU/1.0', cardPresent: true, samPresent: true, samUnlocked: false });
     expect(cursor).toBe(lines.length);
   });

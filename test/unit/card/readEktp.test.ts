@@ -31,6 +31,21 @@ describe('readEktp', () => {
     expect([...stages]).toEqual(['sam', 'card', 'auth', 'biodata', 'photo', 'signature']);
   });
 
+  it('re-reads with the exact length when a card answers 6C xx, and follows 61 xx chains', async () => {
+    // A photo shorter than one READ BINARY: the first read asks for 224 bytes and gets 6C xx.
+    const set = createVirtualEktp({ strictLe: true, chainResponses: true, content: { photo: placeholderJpeg(100, 'short') } });
+    const statuses: number[] = [];
+    const watching: ApduChannel = { transmit: async (command) => {
+      const response = await set.card.transmit(command);
+      statuses.push((response[response.length - 2]! << 8) | response[response.length - 1]!);
+      return response;
+    } };
+    const readout = await readEktp(watching, set.sam, set.secrets);
+    expect(readout.photo.bytes).toEqual(placeholderJpeg(100, 'short'));
+    expect(statuses.some((sw) => sw >> 8 === 0x6c)).toBe(true);
+    expect(statuses.some((sw) => sw >> 8 === 0x61)).toBe(true);
+  });
+
   it('reads every test identity, and a card without a signature image', async () => {
     for (const identity of testIdentities) {
       const set = createVirtualEktp({ identity, content: { photo: placeholderJpeg(9_000, identity.nik) } });

@@ -30,6 +30,12 @@ export interface ReadProgress {
   (stage: 'sam' | 'card' | 'auth' | 'biodata' | 'photo' | 'signature', fraction: number): void;
 }
 
+/** Overwrites the images of a readout that is being dropped (biodata strings cannot be wiped in JS). */
+export function zeroReadout(readout: CardReadout | null | undefined): void {
+  readout?.photo.bytes.fill(0);
+  readout?.signatureImage?.bytes.fill(0);
+}
+
 /** Reads the whole card; every failure is a CardError. */
 export async function readEktp(card: ApduChannel, sam: ApduChannel, secrets: SamSecrets, onProgress: ReadProgress = () => undefined): Promise<CardReadout> {
   onProgress('sam', 0);
@@ -56,8 +62,12 @@ export async function openCard(card: ApduChannel, sam: ApduChannel, onAuth: () =
 export async function unlockSam(sam: ApduChannel, { pcid, conf }: SamSecrets): Promise<void> {
   if (pcid.length !== SAM_KEY_LENGTH || conf.length !== SAM_KEY_LENGTH) throw new CardError('SAM_LOCKED', `PCID and CONF must be ${SAM_KEY_LENGTH} bytes each (check the booth provisioning).`);
   const key = pcid.map((byte, index) => byte ^ conf[index]!);
-  const answer = await exchange(sam, samCommands.unlock(key));
-  key.fill(0);
+  let answer;
+  try {
+    answer = await exchange(sam, samCommands.unlock(key));
+  } finally {
+    key.fill(0);
+  }
   if (answer.sw === SW.OK) return;
   if ((answer.sw & 0xfff0) === 0x63c0) throw new CardError('SAM_LOCKED', `The SAM refused PCID/CONF; ${answer.sw & 0x0f} tries left before it blocks.`, hexSw(answer.sw));
   if (answer.sw === SW.AUTH_METHOD_BLOCKED) throw new CardError('SAM_LOCKED', 'The SAM is blocked; it must go back to Dukcapil.', hexSw(answer.sw));

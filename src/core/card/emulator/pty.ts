@@ -21,6 +21,7 @@ export async function openPtyPair(): Promise<PtyPair> {
   } catch (error) {
     throw new Error(`cannot start socat (apt-get install socat): ${(error as Error).message}`);
   }
+  const exited = new Promise<void>((resolve) => socat.once('exit', () => resolve()));
   const spawnError = new Promise<never>((_, reject) => socat.once('error', (error) => reject(new Error(`cannot start socat (apt-get install socat): ${error.message}`))));
   const ready = (async () => {
     for (let i = 0; i < 100; i++) {
@@ -29,17 +30,18 @@ export async function openPtyPair(): Promise<PtyPair> {
     }
     throw new Error('socat did not create the pseudo-terminal pair within 2 s');
   })();
-  await Promise.race([ready, spawnError]);
-  return {
-    hostPath,
-    modulePath,
-    close: async () => {
-      if (socat.exitCode === null) {
-        const exited = new Promise((resolve) => socat.once('exit', resolve));
-        socat.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+  const close = async () => {
+    if (socat.exitCode === null && socat.signalCode === null) {
+      socat.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
   };
+  try {
+    await Promise.race([ready, spawnError]);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { hostPath, modulePath, close };
 }

@@ -94,9 +94,15 @@ export async function openPcscSession(names: PcscReaderNames): Promise<PcscSessi
       },
     };
   } catch (error) {
-    for (const connection of opened) connection.disconnect(pcsc().SCARD_LEAVE_CARD);
+    for (const connection of opened) {
+      try {
+        connection.disconnect(pcsc().SCARD_LEAVE_CARD);
+      } catch {
+        // the card is gone already
+      }
+    }
     context.close();
-    throw error;
+    throw toCardError(error, 'opening the readers');
   }
 }
 
@@ -175,7 +181,11 @@ function toCardError(error: unknown, doing: string): CardError {
   // The binding reports some failures as plain Errors carrying pcsc-lite's text.
   const text = String((error as Error)?.message ?? '');
   // SCARD_W_REMOVED_CARD, and SCARD_E_NOT_TRANSACTED: a contactless card leaving the field mid-APDU.
-  if (/card was removed|removed card|transaction failed/i.test(text)) return new CardError('CARD_REMOVED', 'The card left the reader during the read.', text.slice(0, 60));
+  // "No smart card present", "Card was reset", "Card is unresponsive" and communication errors
+  // mean the same at a booth: the contactless card left (or slid across) the field.
+  if (/card was removed|removed card|transaction failed|no smart ?card|card was reset|unresponsive|communication error/i.test(text)) {
+    return new CardError('CARD_REMOVED', 'The card left the reader during the read.', text.slice(0, 60));
+  }
   if (/service not available|no service|not running/i.test(text)) return new CardError('NO_READER', 'The PC/SC service (pcscd) is not running.', text.slice(0, 60));
   return new CardError('NO_READER', `PC/SC failed while ${doing}.`, code?.toString(16) ?? text.slice(0, 60));
 }

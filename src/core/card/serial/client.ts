@@ -12,6 +12,14 @@ export interface ModuleClientOptions {
   /** How long to wait for an answer before sending again. */
   responseTimeoutMs: number;
   retransmissions: number;
+  /** First SEQ (1..255); random by default. Fixed only to replay recorded transcripts. */
+  firstSeq?: number;
+}
+
+/** 400 ms for the module to think, plus the wire time of the largest frame both ways at this baud rate. */
+export function moduleClientOptions(baudRate?: number): ModuleClientOptions {
+  const wireMs = baudRate ? (2 * (1024 + 8) * 10 * 1000) / baudRate : 0;
+  return { responseTimeoutMs: Math.ceil(400 + wireMs), retransmissions: 3 };
 }
 
 export interface LinkStats {
@@ -25,7 +33,8 @@ type Waiter = (event: { frame?: Frame; fault?: true; closed?: Error | true }) =>
 
 export class SerialModuleClient {
   readonly stats: LinkStats = { bytesWritten: 0, bytesRead: 0, retransmissions: 0 };
-  #seq = 0;
+  /** Starts at a random value: a module's reply cache must not mistake a new client's first request for a retransmission. */
+  #seq: number;
   #waiting: Waiter | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -33,8 +42,10 @@ export class SerialModuleClient {
 
   constructor(
     private readonly link: ByteLink,
-    private readonly options: ModuleClientOptions = { responseTimeoutMs: 400, retransmissions: 3 },
+    private readonly options: ModuleClientOptions = moduleClientOptions(),
   ) {
+    // #exchange increments before use, so start one below the first SEQ wanted.
+    this.#seq = (options.firstSeq ?? 1 + Math.floor(Math.random() * 255)) - 1;
     this.#decoder = new FrameDecoder({
       frame: (frame) => this.#waiting?.({ frame }),
       fault: () => this.#waiting?.({ fault: true }),
