@@ -8,7 +8,7 @@ import { SerialModuleEmulator } from './emulator/serialModule';
 import type { CardReadout, ReadProgress, SamSecrets } from './ektp/readEktp';
 import { readEktp } from './ektp/readEktp';
 import { CardError } from './errors';
-import { openPcscSession, pcscReaderStates } from './pcsc/pcscChannels';
+import { openPcscSession, pcscSlotStatus } from './pcsc/pcscChannels';
 import { moduleClientOptions, SerialModuleClient } from './serial/client';
 import { openHidLink } from './serial/hidLink';
 import { openSerialLink, type ByteLink } from './serial/link';
@@ -105,13 +105,7 @@ export function createCardReader(config: CardDriverConfig): CardReader | null {
 
 function pcscReader(config: Extract<CardDriverConfig, { driver: 'pcsc' }>): CardReader {
   const secrets = secretsOf(config.sam);
-  const status = async (): Promise<CardReaderStatus> => {
-      const readers = pcscReaderStates();
-      const find = (wanted: string) => readers.find((r) => r.name === wanted) ?? (readers.filter((r) => r.name.includes(wanted)).length === 1 ? readers.find((r) => r.name.includes(wanted)) : undefined);
-      const card = find(config.cardReader);
-      if (!card) throw new CardError('NO_READER', `No PC/SC reader matches "${config.cardReader}" (attached: ${readers.map((r) => `"${r.name}"`).join(', ') || 'none'}).`);
-      return { cardPresent: card.cardPresent, samPresent: find(config.samReader)?.cardPresent ?? false };
-  };
+  const status = async (): Promise<CardReaderStatus> => pcscSlotStatus(config);
   return {
     driver: 'pcsc',
     status,

@@ -125,10 +125,22 @@ function safeList(context: SmartcardContext): SmartcardReader[] {
   }
 }
 
-function pick(readers: SmartcardReader[], wanted: string, role: string): SmartcardReader {
-  const exact = readers.find((reader) => reader.name === wanted);
+/** The reader named `wanted`, or the only one whose name contains it. */
+function matchReader<T extends { name: string }>(readers: T[], wanted: string): T | undefined {
   const partial = readers.filter((reader) => reader.name.includes(wanted));
-  const reader = exact ?? (partial.length === 1 ? partial[0] : undefined);
+  return readers.find((reader) => reader.name === wanted) ?? (partial.length === 1 ? partial[0] : undefined);
+}
+
+/** Whether the configured card and SAM slots hold a card, without connecting to either. */
+export function pcscSlotStatus(names: Pick<PcscReaderNames, 'cardReader' | 'samReader'>): { cardPresent: boolean; samPresent: boolean } {
+  const readers = pcscReaderStates();
+  const card = matchReader(readers, names.cardReader);
+  if (!card) throw new CardError('NO_READER', `No PC/SC reader matches "${names.cardReader}" (attached: ${readers.map((r) => `"${r.name}"`).join(', ') || 'none'}).`);
+  return { cardPresent: card.cardPresent, samPresent: matchReader(readers, names.samReader)?.cardPresent ?? false };
+}
+
+function pick(readers: SmartcardReader[], wanted: string, role: string): SmartcardReader {
+  const reader = matchReader(readers, wanted);
   if (!reader) {
     const seen = readers.length ? readers.map((r) => `"${r.name}"`).join(', ') : 'none';
     throw new CardError(role === 'SAM' ? 'SAM_MISSING' : 'NO_READER', `No PC/SC reader for the ${role} matches "${wanted}" (attached: ${seen}).`);
