@@ -1,6 +1,6 @@
-// Builds every target: Electron main, preload and renderer (electron-vite),
-// the headless host and the technician CLI (vite). Works without the
-// Electron binary.
+// Builds every target: the face models (npm run models), Electron main,
+// preload and renderer (electron-vite), the headless host and the
+// technician CLI (vite). Works without the Electron binary.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -11,6 +11,8 @@ const bin = (name) => resolve(root, 'node_modules/.bin', name);
 for (const folder of ['host', 'cli', 'shared']) rmSync(resolve(root, 'out', folder), { recursive: true, force: true });
 
 for (const [command, args] of [
+  // The face models first (quick when they already match models/manifest.json).
+  [bin('tsx'), ['scripts/models/index.ts']],
   [bin('electron-vite'), ['build', '--logLevel', 'warn']],
   [bin('vite'), ['build', '--config', 'vite.host.config.ts', '--logLevel', 'warn']],
 ]) {

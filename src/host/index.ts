@@ -37,9 +37,10 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  const rendererDir = resolve(dirname(fileURLToPath(import.meta.url)), '../renderer');
   let composed;
   try {
-    composed = composeBooth({ configPath: args.config ?? process.env['BOOTH_CONFIG'], version: packageJson.version });
+    composed = composeBooth({ configPath: args.config ?? process.env['BOOTH_CONFIG'], version: packageJson.version, rendererDir });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -54,7 +55,6 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const rendererDir = resolve(dirname(fileURLToPath(import.meta.url)), '../renderer');
   let host;
   try {
     host = await startHost({ booth, logger, rendererDir, port, bind: config.host.bind });

@@ -12,13 +12,14 @@ import type { Booth } from '../core/booth/booth';
 import type { Logger } from '../core/logging/logger';
 import { createDispatcher } from '../shared/contract/dispatch';
 import { MAX_CALL_BYTES, type EventEnvelope, type ResultEnvelope } from '../shared/contract/envelope';
+import { decodeCallFrame, MAX_BINARY_CALL_BYTES } from '../shared/contract/frames';
 import { fail, type BoothError } from '../shared/contract/result';
 import { CONTRACT_PATH, CONTRACT_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../shared/contract/websocket';
 import { contentSecurityPolicy } from '../shared/security/csp';
 import { serveStatic } from './static';
 
 /** Frames past this close the socket (1009) before they are buffered whole. */
-export const HARD_FRAME_CAP = 1024 * 1024;
+export const HARD_FRAME_CAP = MAX_BINARY_CALL_BYTES + 64 * 1024;
 /** A kiosk has one screen; a few spare connections cover reloads and tests. */
 const MAX_CLIENTS = 4;
 const LAUNCH_PATH = '/launch';
@@ -83,7 +84,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       else response.writeHead(410, { 'Content-Type': 'text/plain; charset=utf-8' }).end('This launch link was already used or has expired: open the URL the host printed.\n');
       return;
     }
-    serveStatic(options.rendererDir, csp, request, response);
+    serveStatic(options.rendererDir, csp, request, response, options.booth.faceModelFiles);
   });
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -135,25 +136,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   async function onMessage(ws: WebSocket, data: RawData, isBinary: boolean) {
     const bytes = rawLength(data);
-    let reply: ResultEnvelope;
-    if (isBinary) {
-      reply = { type: 'result', id: null, result: fail('BAD_REQUEST', 'Binary messages are not part of the contract yet.') };
-    } else if (bytes > MAX_CALL_BYTES) {
-      reply = { type: 'result', id: null, result: fail('PAYLOAD_TOO_LARGE', `A call may be at most ${MAX_CALL_BYTES} bytes; this one was ${bytes}.`) };
-    } else {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(rawText(data));
-      } catch {
-        parsed = undefined;
-      }
-      reply =
-        parsed === undefined
-          ? { type: 'result', id: null, result: fail('BAD_REQUEST', 'A call must be a JSON object.') }
-          : await dispatch(parsed);
-    }
+    const frame = decodeCallFrame(isBinary ? new Uint8Array(rawBuffer(data)) : rawText(data));
+    const reply: ResultEnvelope = frame.ok
+      ? await dispatch(frame.envelope)
+      : { type: 'result', id: null, result: fail(frame.tooLarge ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', frame.message) };
     if (!reply.result.ok) {
-      logger.info({ event: 'contract.rejected', code: reply.result.error.code, method: methodOf(data, bytes) }, 'call refused');
+      logger.info({ event: 'contract.rejected', code: reply.result.error.code, method: isBinary ? undefined : methodOf(data, bytes) }, 'call refused');
     }
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
   }
@@ -217,9 +205,13 @@ function rawLength(data: RawData): number {
   return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }
 
+function rawBuffer(data: RawData): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? Buffer.from(data) : data;
+}
+
 function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data as Buffer).toString('utf8');
+  return rawBuffer(data).toString('utf8');
 }
 
 /** The method name for the log line, only when it is a short plain word. */

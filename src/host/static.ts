@@ -21,7 +21,10 @@ const contentTypes: Record<string, string> = {
   '.onnx': 'application/octet-stream',
 };
 
-export function serveStatic(root: string, csp: string, request: IncomingMessage, response: ServerResponse): void {
+/** Paths served only from verified bytes in memory (the face models), never from disk. */
+export const MEMORY_ONLY_PREFIX = '/models/';
+
+export function serveStatic(root: string, csp: string, request: IncomingMessage, response: ServerResponse, memory: ReadonlyMap<string, Uint8Array> = new Map()): void {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { Allow: 'GET, HEAD' }).end();
     return;
@@ -35,6 +38,16 @@ export function serveStatic(root: string, csp: string, request: IncomingMessage,
   }
   if (pathname.includes('\0')) {
     response.writeHead(400).end();
+    return;
+  }
+  if (pathname.startsWith(MEMORY_ONLY_PREFIX)) {
+    const bytes = memory.get(pathname.slice(MEMORY_ONLY_PREFIX.length));
+    if (!bytes) {
+      response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
+      return;
+    }
+    response.writeHead(200, { ...headers(csp, pathname), 'Content-Length': bytes.byteLength });
+    response.end(request.method === 'HEAD' ? undefined : bytes);
     return;
   }
   const base = resolve(root);
@@ -52,18 +65,21 @@ export function serveStatic(root: string, csp: string, request: IncomingMessage,
     response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
     return;
   }
-  response.writeHead(200, {
-    'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream',
-    'Content-Length': size,
-    'Content-Security-Policy': csp,
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Cache-Control': file.endsWith('.html') ? 'no-store' : 'max-age=3600',
-  });
+  response.writeHead(200, { ...headers(csp, file), 'Content-Length': size });
   if (request.method === 'HEAD') {
     response.end();
     return;
   }
   createReadStream(file).pipe(response);
+}
+
+function headers(csp: string, file: string): Record<string, string> {
+  return {
+    'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream',
+    'Content-Security-Policy': csp,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cache-Control': file.endsWith('.html') ? 'no-store' : 'max-age=3600',
+  };
 }

@@ -18,17 +18,18 @@ if (!app.requestSingleInstanceLock()) {
   app.on('second-instance', () => window?.focus());
 
   void app.whenReady().then(() => {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const rendererDir = join(here, '../renderer');
     let composed;
     try {
-      composed = composeBooth({ configPath: process.env['BOOTH_CONFIG'], version: app.getVersion() });
+      composed = composeBooth({ configPath: process.env['BOOTH_CONFIG'], version: app.getVersion(), rendererDir });
     } catch (error) {
       console.error(error instanceof ConfigError ? error.message : error);
       app.exit(2);
       return;
     }
     const { booth, logger } = composed;
-    const here = dirname(fileURLToPath(import.meta.url));
-    serveRenderer(join(here, '../renderer'));
+    serveRenderer(rendererDir, booth.faceModelFiles);
     window = createBoothWindow({
       preloadPath: join(here, '../preload/index.cjs'),
       kiosk: app.isPackaged || process.env['BOOTH_KIOSK'] === '1',

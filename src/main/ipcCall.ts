@@ -2,7 +2,8 @@
 // IPC plumbing itself: check the sender, check the size, dispatch. Free of
 // `electron` imports so it is tested in plain Node.
 import type { Dispatch } from '../shared/contract/dispatch';
-import { MAX_CALL_BYTES, type ResultEnvelope } from '../shared/contract/envelope';
+import type { ResultEnvelope } from '../shared/contract/envelope';
+import { decodeCallFrame } from '../shared/contract/frames';
 import { fail } from '../shared/contract/result';
 import { isTrustedSender } from './policy';
 
@@ -33,23 +34,17 @@ export async function answerIpcCall(dispatch: Dispatch, envelope: unknown, sende
     onRefused?.('untrusted-sender');
     return { type: 'result', id: null, result: fail('UNAUTHORIZED', 'Calls are accepted only from the booth page.') };
   }
-  // IPC's structured clone carries more than JSON (ArrayBuffer, Map, Date…).
-  // The dispatcher gets the JSON form, exactly what the host would get, so
-  // the size cap measures what is dispatched and exotic values fail the schemas.
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(envelope);
-  } catch {
-    text = undefined;
-  }
-  if (text === undefined) {
+  // The preload sends exactly what the host's WebSocket carries: JSON text,
+  // or a binary frame when the call has bytes. Anything else (an object
+  // cloned by IPC) is refused, so both transports are checked the same way.
+  if (typeof envelope !== 'string' && !(envelope instanceof Uint8Array)) {
     onRefused?.('not-plain-data');
-    return { type: 'result', id: null, result: fail('BAD_REQUEST', 'A call must be plain data.') };
+    return { type: 'result', id: null, result: fail('BAD_REQUEST', 'A call must be an encoded call frame.') };
   }
-  const size = Buffer.byteLength(text);
-  if (size > MAX_CALL_BYTES) {
-    onRefused?.('too-large');
-    return { type: 'result', id: null, result: fail('PAYLOAD_TOO_LARGE', `A call may be at most ${MAX_CALL_BYTES} bytes; this one was ${size}.`) };
+  const frame = decodeCallFrame(envelope);
+  if (!frame.ok) {
+    onRefused?.(frame.tooLarge ? 'too-large' : 'not-plain-data');
+    return { type: 'result', id: null, result: fail(frame.tooLarge ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', frame.message) };
   }
-  return dispatch(JSON.parse(text));
+  return dispatch(frame.envelope);
 }

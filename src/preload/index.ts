@@ -4,6 +4,7 @@ import { contextBridge, ipcRenderer } from 'electron';
 import { createBoothClient, type ContractTransport } from '../shared/contract/client';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/contract/ipc';
 import { eventEnvelopeSchema, resultEnvelopeSchema } from '../shared/contract/envelope';
+import { encodeCallFrame } from '../shared/contract/frames';
 import { fail } from '../shared/contract/result';
 
 let nextId = 1;
@@ -12,7 +13,7 @@ const transport: ContractTransport = {
   async call(method, params) {
     let answer: unknown;
     try {
-      answer = await ipcRenderer.invoke(IPC_CALL_CHANNEL, { type: 'call', id: nextId++, method, params });
+      answer = await ipcRenderer.invoke(IPC_CALL_CHANNEL, encodeCallFrame({ type: 'call', id: nextId++, method, params }));
     } catch {
       // Main went away or could not clone the call: an expected failure, not a crash of the page.
       return fail('TRANSPORT_CLOSED', 'The booth did not take the call.');

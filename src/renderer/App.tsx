@@ -7,6 +7,7 @@ import { AttractScreen } from './screens/AttractScreen';
 import { CardScreen } from './screens/CardScreen';
 import { ConsentScreen } from './screens/ConsentScreen';
 import { EmailScreen } from './screens/EmailScreen';
+import { FaceScreen } from './screens/FaceScreen';
 import { LanguageScreen } from './screens/LanguageScreen';
 import { LaterStepScreen } from './screens/LaterStepScreen';
 import { NikScreen } from './screens/NikScreen';
@@ -22,6 +23,8 @@ export function App() {
   const language = useJourney((state) => state.session?.language ?? 'id');
   const keepAlive = useJourney((state) => state.keepAlive);
   const wipe = useJourney((state) => state.wipe);
+  // A face in front of the camera is a citizen at work: no idle warning then.
+  const faceInView = useJourney((state) => state.faceInView && state.session?.step === 'face');
 
   useEffect(() => {
     document.documentElement.lang = language;
@@ -30,7 +33,7 @@ export function App() {
   const onActivity = useCallback(() => void keepAlive(), [keepAlive]);
   const onExpire = useCallback(() => void wipe('idle'), [wipe]);
   const idle = useIdleTimeout({
-    enabled: step !== null && info !== null,
+    enabled: step !== null && info !== null && !faceInView,
     idleSec: info?.idleTimeoutSec ?? 60,
     warningSec: info?.idleWarningSec ?? 30,
     onActivity,
@@ -66,6 +69,7 @@ function Screen({ step }: { step: string | null }) {
     case 'card':
       return <CardScreen />;
     case 'face':
+      return <FaceScreen />;
     case 'signoff':
     case 'done':
       return <LaterStepScreen key={step} step={step} />;

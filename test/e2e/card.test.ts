@@ -7,30 +7,10 @@ import { toHex } from '../../src/core/card/apdu/apdu';
 import { createVirtualEktp } from '../../src/core/card/emulator';
 import { CONTACTLESS_ATR, CONTACT_T1_ATR, insertVirtualCard, type VirtualCardConnection } from '../../src/core/card/emulator/vpcd';
 import { openBrowser, type BrowserSession } from '../support/browser';
-import { openBooth, screenshot, seriousAxeViolations, tap, typeOnKeys, waitForStep } from '../support/citizen';
+import { screenshot, seriousAxeViolations, tap, typeOnKeys, waitForStep } from '../support/citizen';
+import { reachCardStep } from '../support/journey';
 import { startTestBooth, type TestBooth } from '../support/host';
 import { startPcscd, VPCD_READERS, waitForCard, type RunningPcscd } from '../support/pcscd';
-
-/** Types the whole journey up to the card step. */
-async function reachCard(page: Page, launchUrl: string, nik: string, language: 'id' | 'en' = 'id') {
-  await openBooth(page, launchUrl);
-  await tap(page, 'start');
-  await tap(page, `language-${language}`);
-  await tap(page, 'consent-accept');
-  await waitForStep(page, 'nik');
-  await typeOnKeys(page, nik);
-  await tap(page, 'next');
-  await waitForStep(page, 'email');
-  await typeOnKeys(page, [...'siti', '@', ...'contoh', '.id']);
-  await tap(page, 'next');
-  await tap(page, 'email-confirm');
-  await waitForStep(page, 'phone');
-  await typeOnKeys(page, '081234567890');
-  await tap(page, 'next');
-  await waitForStep(page, 'review');
-  await tap(page, 'review-confirm');
-  await waitForStep(page, 'card');
-}
 
 const cardProblem = (page: Page) => page.getByTestId('problem-card');
 
@@ -50,7 +30,7 @@ describe('e-KTP step with the simulated serial reader', () => {
   it.each(['id', 'en'] as const)('a NIK that does not match the chip gets a clear message and a bounded number of tries (%s)', async (language) => {
     booth.booth.session.wipe('cancel');
     const page = browser.page;
-    await reachCard(page, booth.host.launchUrl, '3273011503850002', language); // the card on the reader is SITI's, 3174…
+    await reachCardStep(page, booth.host.launchUrl, '3273011503850002', language); // the card on the reader is SITI's, 3174…
     await tap(page, 'card-read');
     await expect.poll(() => cardProblem(page).textContent()).toContain(language === 'id' ? 'Sisa kesempatan: 2' : 'Attempts left: 2');
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -69,7 +49,7 @@ describe('e-KTP step with the simulated serial reader', () => {
   it('after a mismatch, "Check my NIK" goes back to the review; the corrected NIK reads fine', async () => {
     booth.booth.session.wipe('cancel');
     const page = browser.page;
-    await reachCard(page, booth.host.launchUrl, '3273011503850002', 'en');
+    await reachCardStep(page, booth.host.launchUrl, '3273011503850002', 'en');
     await tap(page, 'card-read');
     await expect.poll(() => cardProblem(page).textContent()).toContain('Attempts left: 2');
     await tap(page, 'back');
@@ -91,7 +71,7 @@ describe('e-KTP step with the simulated serial reader', () => {
     const emulator = booth.booth.cardReader!.emulator!;
     emulator.place({ identity: 0 });
     emulator.removeDuring('photo');
-    await reachCard(page, booth.host.launchUrl, '3174054208900001', language);
+    await reachCardStep(page, booth.host.launchUrl, '3174054208900001', language);
     await tap(page, 'card-read');
     await expect.poll(() => cardProblem(page).textContent()).toContain(language === 'id' ? 'Biarkan e-KTP tetap di pembaca' : 'Keep it on the reader');
     await screenshot(page, `landscape-${language}-09c-card-removed`);
@@ -110,7 +90,7 @@ describe('e-KTP step with the simulated serial reader', () => {
     booth.booth.session.wipe('cancel');
     const page = browser.page;
     booth.booth.cardReader!.emulator!.place('not-ektp');
-    await reachCard(page, booth.host.launchUrl, '3174054208900001', language);
+    await reachCardStep(page, booth.host.launchUrl, '3174054208900001', language);
     await tap(page, 'card-read');
     await expect.poll(() => cardProblem(page).textContent()).toBe(language === 'id' ? 'Kartu ini bukan e-KTP. Letakkan e-KTP Anda di pembaca.' : 'This card is not an e-KTP. Put your e-KTP on the reader.');
     await screenshot(page, `landscape-${language}-09d-card-not-ektp`);
@@ -144,7 +124,7 @@ describe('e-KTP step through PC/SC (real pcscd, virtual card behind vpcd)', () =
     // The SAM lives in the reader; the citizen brings the card.
     slots.push(await insertVirtualCard(VPCD_READERS.sam.port, CONTACT_T1_ATR, set.sam, pcscd.viccHost));
     await waitForCard(VPCD_READERS.sam.name, true);
-    await reachCard(page, booth.host.launchUrl, '3174054208900001', 'id');
+    await reachCardStep(page, booth.host.launchUrl, '3174054208900001', 'id');
     await tap(page, 'card-read');
     await expect.poll(() => cardProblem(page).textContent()).toBe('Tidak ada e-KTP di pembaca. Letakkan e-KTP Anda, lalu coba lagi.');
     slots.push(await insertVirtualCard(VPCD_READERS.card.port, CONTACTLESS_ATR, set.card, pcscd.viccHost));

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CONTRACT_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../src/shared/contract/websocket';
 import { startTestBooth, type TestBooth } from '../support/host';
+import { HARD_FRAME_CAP } from '../../src/host/server';
 
 let booth: TestBooth;
 
@@ -143,7 +144,7 @@ describe('bad messages', () => {
   it('closes a socket that sends a frame past the hard cap, and the next connection works', async () => {
     const { ws } = await open();
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
-    ws.send('x'.repeat(2 * 1024 * 1024));
+    ws.send('x'.repeat(HARD_FRAME_CAP + 1));
     expect(await closed).toBe(1009);
     const again = await open();
     expect(await again.call({ type: 'call', id: 1, method: 'booth.info', params: {} })).toMatchObject({ result: { ok: true } });

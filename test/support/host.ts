@@ -27,6 +27,7 @@ export async function startTestBooth(config: BoothConfigInput = {}): Promise<Tes
     config: { logging: { level: 'debug' }, ...config },
     version: '0.0.0-test',
     logDestination: destination,
+    rendererDir,
   });
   const host = await startHost({ booth: composed.booth, logger: composed.logger, rendererDir, port: 0, bind: '127.0.0.1' });
   return {

@@ -2,6 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { livenessSettingsSchema } from '../../src/shared/face/liveness';
+import { qualityThresholdsSchema } from '../../src/shared/face/quality';
 import { ConfigError, loadConfig, parseConfig } from '../../src/core/config';
 
 function errorOf(action: () => unknown): ConfigError {
@@ -21,8 +23,23 @@ describe('booth configuration', () => {
       session: { idleTimeoutSec: 60, idleWarningSec: 30, expiryGraceSec: 20 },
       host: { port: 0, bind: '127.0.0.1' },
       logging: { level: 'info' },
-      devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 115200 } },
+      devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 115200 }, camera: { width: 640, height: 480, frameRate: 30, mirror: true } },
+      face: {
+        quality: qualityThresholdsSchema.parse({}),
+        liveness: livenessSettingsSchema.parse({}),
+        capture: { bestFrames: 3, cropSize: 320, jpegQuality: 0.92, maxFrameBytes: 262144, maxStillBytes: 2097152 },
+        technicianOverlay: false,
+      },
     });
+  });
+
+  it('checks the face settings: typos named, caps held, the camera can be switched off', () => {
+    const typo = errorOf(() => parseConfig({ face: { quality: { minInterEye: 60 } } }));
+    expect(typo.problems).toEqual(['face.quality.minInterEye: unknown key; did you mean "minInterEyePx"?']);
+    expect(errorOf(() => parseConfig({ face: { capture: { maxStillBytes: 10 * 1024 * 1024 } } })).problems[0]).toMatch(/^face\.capture\.maxStillBytes: /);
+    expect(errorOf(() => parseConfig({ face: { liveness: { fixedOrder: ['wink'] } } })).problems[0]).toMatch(/^face\.liveness\.fixedOrder\.0: /);
+    expect(parseConfig({ devices: { camera: null } }).devices.camera).toBeNull();
+    expect(parseConfig({ devices: { camera: { deviceLabel: 'Logitech', width: 1280, height: 720 } } }).devices.camera).toMatchObject({ deviceLabel: 'Logitech', frameRate: 30 });
   });
 
   it('checks the card driver settings, SAM secrets included', () => {

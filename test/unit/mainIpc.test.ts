@@ -1,15 +1,17 @@
 // Main's handling of one IPC call, without the Electron binary: the sender
-// check and the size cap come before the dispatcher.
+// check and the frame decoding (the same frames the host's WebSocket
+// carries) come before the dispatcher.
 import { describe, expect, it } from 'vitest';
 import { answerIpcCall, describeSender, type IpcRefusal } from '../../src/main/ipcCall';
 import { createDispatcher } from '../../src/shared/contract/dispatch';
+import { encodeCallFrame } from '../../src/shared/contract/frames';
 import { inProcessBooth } from '../support/inProcess';
 
 describe('IPC call handling in main', () => {
   const { booth } = inProcessBooth();
   const dispatch = createDispatcher(booth.handlers);
   const boothFrame = { frameUrl: 'app://booth/index.html', isMainFrameOfBoothWindow: true };
-  const call = { type: 'call', id: 1, method: 'booth.info', params: {} };
+  const call = encodeCallFrame({ type: 'call', id: 1, method: 'booth.info', params: {} });
 
   it('serves the booth window main frame', async () => {
     expect(await answerIpcCall(dispatch, call, boothFrame)).toMatchObject({ id: 1, result: { ok: true } });
@@ -21,7 +23,7 @@ describe('IPC call handling in main', () => {
     ['a destroyed frame', { frameUrl: undefined, isMainFrameOfBoothWindow: true }],
   ])('refuses %s as UNAUTHORIZED before dispatching', async (_name, sender) => {
     const refused: IpcRefusal[] = [];
-    const started = { type: 'call', id: 2, method: 'session.start', params: {} };
+    const started = encodeCallFrame({ type: 'call', id: 2, method: 'session.start', params: {} });
     expect(await answerIpcCall(dispatch, started, sender, (why) => refused.push(why))).toMatchObject({ id: null, result: { ok: false, error: { code: 'UNAUTHORIZED' } } });
     expect(refused).toEqual(['untrusted-sender']);
     expect(booth.session.snapshot()).toBeNull();
@@ -38,19 +40,23 @@ describe('IPC call handling in main', () => {
     expect(describeSender({ sender: boothContents, senderFrame: null }, boothContents)).toEqual({ frameUrl: undefined, isMainFrameOfBoothWindow: false });
   });
 
-  it('dispatches the JSON form: exotic values fail the schemas', async () => {
-    const exotic = { type: 'call', id: 5, method: 'session.start', params: { language: new Map([['x', 'id']]) } };
-    expect(await answerIpcCall(dispatch, exotic, boothFrame)).toMatchObject({ id: 5, result: { ok: false, error: { code: 'BAD_REQUEST' } } });
-    const buffer = { type: 'call', id: 6, method: 'session.submitNik', params: { nik: new Uint8Array(70_000) } };
-    expect(await answerIpcCall(dispatch, buffer, boothFrame)).toMatchObject({ result: { ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } } });
+  it('refuses anything but an encoded frame: IPC-cloned objects never reach the dispatcher', async () => {
+    const refused: IpcRefusal[] = [];
+    const cloned = { type: 'call', id: 5, method: 'session.start', params: { language: 'id' } };
+    expect(await answerIpcCall(dispatch, cloned, boothFrame, (why) => refused.push(why))).toMatchObject({ id: null, result: { ok: false, error: { code: 'BAD_REQUEST' } } });
+    expect(await answerIpcCall(dispatch, undefined, boothFrame)).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } });
+    expect(refused).toEqual(['not-plain-data']);
+    expect(booth.session.snapshot()).toBeNull();
   });
 
-  it('refuses an oversized call and one that is not plain data', async () => {
-    const big = { type: 'call', id: 3, method: 'session.submitEmail', params: { email: 'é'.repeat(40_000) } };
+  it('refuses an oversized call and a broken frame', async () => {
+    const big = encodeCallFrame({ type: 'call', id: 3, method: 'session.submitEmail', params: { email: 'é'.repeat(40_000) } });
     expect(await answerIpcCall(dispatch, big, boothFrame)).toMatchObject({ result: { ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } } });
-    const circular: Record<string, unknown> = { type: 'call', id: 4, method: 'booth.info' };
-    circular['params'] = circular;
-    expect(await answerIpcCall(dispatch, circular, boothFrame)).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } });
-    expect(await answerIpcCall(dispatch, undefined, boothFrame)).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } });
+    const bytes = encodeCallFrame({ type: 'call', id: 6, method: 'session.submitNik', params: { nik: new Uint8Array(70_000) } });
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    // Bytes where the contract wants a string fail the schema, with the call's id.
+    expect(await answerIpcCall(dispatch, bytes, boothFrame)).toMatchObject({ id: 6, result: { ok: false, error: { code: 'BAD_REQUEST' } } });
+    expect(await answerIpcCall(dispatch, new Uint8Array([0x42, 0x4b, 0x42, 0x31, 0, 0, 0, 99]), boothFrame)).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } });
+    expect(await answerIpcCall(dispatch, '{"type":"call"', boothFrame)).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } });
   });
 });

@@ -1,7 +1,8 @@
 // The composition root: the one place that turns configuration into a
-// running booth. It picks drivers (none yet for card, face and sign-off: their
-// steps answer STEP_UNAVAILABLE until those capabilities are built), wires
-// them to the session, and exposes the contract's handlers and events.
+// running booth. It picks drivers (the card reader, the camera settings and
+// verified face models; sign-off answers STEP_UNAVAILABLE until it is
+// built), wires them to the session, and exposes the contract's handlers and
+// events.
 import type { BoothHandlers } from '../../shared/contract/dispatch';
 import type { Capabilities } from '../../shared/contract/schemas';
 import { fail, ok } from '../../shared/contract/result';
@@ -11,6 +12,8 @@ import type { Logger } from '../logging/logger';
 import { createCardReader, type CardReader } from '../card/reader';
 import { CardError, isCardError } from '../card/errors';
 import { zeroReadout, type CardReadout } from '../card/ektp/readEktp';
+import { createFaceStep } from '../face/faceStep';
+import type { VerifiedModels } from '../face/models';
 import { CitizenSession, type SessionClock } from '../session/session';
 import { BoothEvents } from './events';
 
@@ -22,6 +25,8 @@ export interface BoothOptions {
   logger: Logger;
   version: string;
   clock?: SessionClock;
+  /** The face models as checked at start-up (the composition root reads them). */
+  faceModels: VerifiedModels;
 }
 
 export interface Booth {
@@ -31,23 +36,28 @@ export interface Booth {
   session: CitizenSession;
   /** The e-KTP reader chosen by configuration (null: none). */
   cardReader: CardReader | null;
+  /** Verified model bytes by file name, for the renderer's origin to serve (empty when the check failed). */
+  faceModelFiles: ReadonlyMap<string, Buffer>;
   dispose(): Promise<void>;
 }
 
-export function createBooth({ config, logger, version, clock }: BoothOptions): Booth {
+export function createBooth({ config, logger, version, clock, faceModels }: BoothOptions): Booth {
   const events = new BoothEvents();
   const { idleTimeoutSec, idleWarningSec, expiryGraceSec } = config.session;
   const session = new CitizenSession({
     expirySec: idleTimeoutSec + idleWarningSec + expiryGraceSec,
     clock,
     onChange: (snapshot) => events.emit('session.changed', snapshot),
+    faceAttempts: config.face.liveness.attempts,
     onWiped: (reason) => {
       logger.info({ event: 'session.wiped', reason }, 'session wiped');
       events.emit('session.wiped', { reason });
     },
   });
   const cardReader = createCardReader(config.devices.card);
-  const capabilities: Capabilities = { card: cardReader !== null, face: false, signoff: false };
+  const face = createFaceStep({ settings: config.face, camera: config.devices.camera, models: faceModels, session, logger });
+  if (!faceModels.ok) for (const problem of faceModels.problems) logger.error({ event: 'face.model_refused', file: problem.file, problem: problem.problem }, problem.message);
+  const capabilities: Capabilities = { card: cardReader !== null, face: face.available, signoff: false };
   let cardBusy = false;
   /** After the SAM refuses PCID/CONF, no read may try again: each try counts towards blocking it. */
   let samRefusal: { message: string; detail?: string } | null = null;
@@ -126,7 +136,10 @@ export function createBooth({ config, logger, version, clock }: BoothOptions): B
     'session.wipe': ({ reason }) => ok({ wiped: session.wipe(reason) }),
     'card.read': () => readCard(),
     'card.confirm': () => session.confirmCard(),
-    'face.verify': unavailable('face', 'face'),
+    'face.setup': () => face.setup(),
+    'face.beginChallenge': () => face.beginChallenge(),
+    'face.submitCapture': (params) => face.submitCapture(params),
+    'face.verify': () => face.verify(),
     'signoff.request': unavailable('signoff', 'signoff'),
   };
 
@@ -135,6 +148,7 @@ export function createBooth({ config, logger, version, clock }: BoothOptions): B
     events,
     session,
     cardReader,
+    faceModelFiles: faceModels.ok ? faceModels.files : new Map(),
     dispose: async () => {
       session.wipe('cancel');
       await cardReader?.close();

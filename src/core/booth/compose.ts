@@ -3,6 +3,8 @@
 import type { DestinationStream } from 'pino';
 import { loadConfig, parseConfig, type BoothConfig, type BoothConfigInput } from '../config';
 import { createLogger, type Logger } from '../logging/logger';
+import { join } from 'node:path';
+import { LANDMARKER_FILE, modelManifest, verifyModels, type VerifiedModels } from '../face/models';
 import { createBooth, type Booth } from './booth';
 import type { SessionClock } from '../session/session';
 
@@ -14,6 +16,10 @@ export interface ComposeOptions {
   version: string;
   logDestination?: DestinationStream;
   clock?: SessionClock;
+  /** The built renderer folder: its models/ are checked against the manifest. */
+  rendererDir?: string;
+  /** Already-checked models (tests); otherwise they are read from rendererDir. */
+  faceModels?: VerifiedModels;
 }
 
 export interface ComposedBooth {
@@ -26,6 +32,11 @@ export interface ComposedBooth {
 export function composeBooth(options: ComposeOptions): ComposedBooth {
   const config = options.config !== undefined ? parseConfig(options.config) : loadConfig(options.configPath);
   const logger = createLogger({ level: config.logging.level, destination: options.logDestination, base: { boothId: config.booth.id } });
-  const booth = createBooth({ config, logger, version: options.version, clock: options.clock });
+  const faceModels =
+    options.faceModels ??
+    (options.rendererDir
+      ? verifyModels(join(options.rendererDir, 'models'), modelManifest)
+      : { ok: false as const, problems: [{ file: LANDMARKER_FILE, problem: 'missing' as const, message: 'No renderer folder was given, so no face models were loaded.' }] });
+  const booth = createBooth({ config, logger, version: options.version, clock: options.clock, faceModels });
   return { config, logger, booth };
 }

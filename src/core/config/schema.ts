@@ -2,6 +2,7 @@
 // is an error that names the nearest known key, never silently ignored.
 import { z } from 'zod';
 import { KEEPALIVE_INTERVAL_SEC } from '../../shared/contract/schemas';
+import { cameraSettingsSchema, faceSettingsSchema } from '../../shared/face/settings';
 
 const sessionSchema = z
   .object({
@@ -77,6 +78,8 @@ const cardSchema = z.discriminatedUnion('driver', [
 const devicesSchema = z
   .object({
     card: cardSchema.default({ driver: 'emulated-serial', identity: 0, baudRate: 115200 }),
+    /** The booth camera (getUserMedia in the renderer); null: the booth has none and skips nothing, it says the face step is unavailable. */
+    camera: cameraSettingsSchema.nullable().prefault({}),
   })
   .strict();
 
@@ -96,6 +99,7 @@ export const boothConfigSchema = z
     host: hostSchema.prefault({}),
     logging: loggingSchema.prefault({}),
     devices: devicesSchema.prefault({}),
+    face: faceSettingsSchema.prefault({}),
   })
   .strict();
 

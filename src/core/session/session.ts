@@ -8,6 +8,7 @@ import { checkEmail } from '../../shared/identity/email';
 import { checkNik, maskNik } from '../../shared/identity/nik';
 import { zeroReadout, type CardReadout } from '../card/ektp/readEktp';
 import { checkPhone } from '../../shared/identity/phone';
+import { FaceSession } from '../face/faceSession';
 import { initialJourney, transition, type EditableStep, type JourneyEvent, type JourneyState, type Language } from '../../shared/journey/machine';
 
 /** Timers behind an interface so tests can drive time. */
@@ -33,6 +34,8 @@ export interface SessionOptions {
   clock?: SessionClock;
   onChange?: (snapshot: SessionSnapshot | null) => void;
   onWiped?: (reason: WipeReason) => void;
+  /** Liveness challenges a session may use (configuration). */
+  faceAttempts?: number;
 }
 
 export type SessionResult = Result<SessionSnapshot>;
@@ -45,6 +48,8 @@ export class CitizenSession {
   /** The whole chip readout (photo included) for the face match; never in a snapshot. */
   #readout: CardReadout | null = null;
   #cardAttemptsLeft = CARD_ATTEMPTS;
+  /** Challenge, attempts and the accepted capture of the face step. */
+  readonly face: FaceSession;
   #sessionId = '';
   #consentVersion = '';
   #lastActivity = 0;
@@ -53,6 +58,7 @@ export class CitizenSession {
 
   constructor(private readonly options: SessionOptions) {
     this.#clock = options.clock ?? systemClock;
+    this.face = new FaceSession(options.faceAttempts ?? 3);
   }
 
   /** A fresh session; any previous one is wiped first. */
@@ -78,6 +84,8 @@ export class CitizenSession {
       returnToReview: state.returnToReview,
       chip: state.chip,
       cardAttemptsLeft: this.#cardAttemptsLeft,
+      faceAttemptsLeft: this.face.attemptsLeft,
+      faceCaptured: this.face.capture !== null,
       expiresInSec: Math.max(0, Math.round(this.options.expirySec - elapsed)),
     };
   }
@@ -167,6 +175,12 @@ export class CitizenSession {
     return this.#readout;
   }
 
+  /** Tells listeners the face step changed (a challenge issued, a capture kept). */
+  faceChanged(): SessionResult {
+    if (!this.#state) return noSession();
+    return this.#changed();
+  }
+
   /** The citizen is still there (touched the screen, answered the warning). */
   keepAlive(): SessionResult {
     if (!this.#state) return noSession();
@@ -187,6 +201,7 @@ export class CitizenSession {
     zeroReadout(this.#readout);
     this.#readout = null;
     this.#cardAttemptsLeft = CARD_ATTEMPTS;
+    this.face.wipe();
     this.#clearExpiry();
     if (had) {
       this.options.onChange?.(null);

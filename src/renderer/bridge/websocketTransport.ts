@@ -2,6 +2,7 @@
 // connection fails every pending call at once, and reconnection is bounded.
 import type { ContractTransport } from '../../shared/contract/client';
 import { eventEnvelopeSchema, resultEnvelopeSchema } from '../../shared/contract/envelope';
+import { encodeCallFrame, type CallFrame } from '../../shared/contract/frames';
 import { fail, type Result } from '../../shared/contract/result';
 import { CONTRACT_PATH, CONTRACT_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../shared/contract/websocket';
 
@@ -20,7 +21,7 @@ export function createWebSocketTransport(host: string, token: string): WebSocket
   const eventListeners = new Set<(event: string, payload: unknown) => void>();
   const statusListeners = new Set<(status: ConnectionStatus) => void>();
   /** Calls made while the socket was not open, sent once it opens. */
-  const queue = new Map<number, string>();
+  const queue = new Map<number, CallFrame>();
   let socket: WebSocket;
   let nextId = 1;
   let reconnects = 0;
@@ -33,7 +34,7 @@ export function createWebSocketTransport(host: string, token: string): WebSocket
     socket.onopen = () => {
       reconnects = 0;
       setStatus('open');
-      for (const text of queue.values()) socket.send(text);
+      for (const frame of queue.values()) socket.send(frame);
       queue.clear();
     };
     socket.onmessage = (message) => onMessage(String(message.data));
@@ -81,7 +82,7 @@ export function createWebSocketTransport(host: string, token: string): WebSocket
   return {
     call(method, params) {
       const id = nextId++;
-      const text = JSON.stringify({ type: 'call', id, method, params });
+      const frame = encodeCallFrame({ type: 'call', id, method, params });
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
           pending.delete(id);
@@ -89,8 +90,8 @@ export function createWebSocketTransport(host: string, token: string): WebSocket
           resolve(fail('TIMEOUT', `The booth did not answer ${method} in time.`));
         }, CALL_TIMEOUT_MS);
         pending.set(id, { resolve, timer });
-        if (socket.readyState === WebSocket.OPEN) socket.send(text);
-        else queue.set(id, text);
+        if (socket.readyState === WebSocket.OPEN) socket.send(frame);
+        else queue.set(id, frame);
       });
     },
     subscribe(listener) {

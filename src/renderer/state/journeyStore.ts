@@ -31,6 +31,8 @@ export interface JourneyData {
   busy: boolean;
   /** How far the e-KTP read is, while it runs. */
   cardProgress: { stage: string; fraction: number } | null;
+  /** The camera sees a face: the citizen is there even without touching the screen. */
+  faceInView: boolean;
 }
 
 export interface JourneyActions {
@@ -57,6 +59,9 @@ export interface JourneyActions {
   /** Runs a later step's call; answers its error, if any, for the screen to show. */
   runStep(step: 'face' | 'signoff'): Promise<BoothError | null>;
   keepAlive(): Promise<void>;
+  /** The face step's own calls (its loop handles their answers). */
+  faceCalls: BoothClient['face'];
+  setFaceInView(inView: boolean): void;
   wipe(reason: WipeReason): Promise<void>;
   /** Forgets everything the screen holds about the citizen. */
   resetLocal(): void;
@@ -74,6 +79,7 @@ const citizenData = (): Omit<JourneyData, 'connection' | 'info' | 'busy'> => ({
   limitedField: null,
   problem: null,
   cardProgress: null,
+  faceInView: false,
 });
 
 const INFO_ATTEMPTS = 5;
@@ -194,6 +200,11 @@ export function createJourneyStore(client: BoothClient): JourneyStore {
         const result = await client.session.keepAlive();
         if (result.ok) get().applySnapshot(result.value);
         else if (result.error.code === 'NO_SESSION') get().resetLocal();
+      },
+
+      faceCalls: client.face,
+      setFaceInView: (faceInView) => {
+        if (get().faceInView !== faceInView) set({ faceInView });
       },
 
       async wipe(reason) {

@@ -2,6 +2,8 @@
 // the schema its receiver checks. Both transports (Electron IPC and the
 // headless host's WebSocket) carry exactly this and nothing else.
 import { z } from 'zod';
+import { challengeSchema, faceCaptureParamsSchema } from './faceSchemas';
+import { faceSetupSchema } from '../face/settings';
 import { boothInfoSchema, cardStageSchema, editableStepSchema, emptyParams, languageSchema, sessionSnapshotSchema, wipeReasonSchema } from './schemas';
 
 const snapshot = sessionSnapshotSchema;
@@ -34,6 +36,12 @@ export const calls = {
   'card.read': call(emptyParams, snapshot),
   /** The citizen confirms the name and masked NIK shown from the chip. */
   'card.confirm': call(emptyParams, snapshot),
+  /** Camera, thresholds and model paths for the face step; STEP_UNAVAILABLE (reason MODEL_MISSING, MODEL_TAMPERED or NO_CAMERA) when it cannot run. */
+  'face.setup': call(emptyParams, faceSetupSchema),
+  /** A fresh random liveness challenge; each uses one attempt (FACE_FAILED ATTEMPTS_EXHAUSTED after the last). */
+  'face.beginChallenge': call(emptyParams, z.object({ challenge: challengeSchema, attemptsLeft: z.int().min(0) }).strict()),
+  /** The frames that passed quality and the challenge's trace; the core replays the trace before keeping the pictures. */
+  'face.submitCapture': call(faceCaptureParamsSchema, snapshot),
   // Later steps. Until their capability is built they answer STEP_UNAVAILABLE.
   'face.verify': call(emptyParams, snapshot),
   'signoff.request': call(emptyParams, snapshot),

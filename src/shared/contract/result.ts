@@ -26,6 +26,9 @@ export const errorCodes = [
   // The e-KTP read failed; `reason` says how (NO_CARD, CARD_REMOVED, NOT_EKTP,
   // NIK_MISMATCH, NIK_MISMATCH_FINAL, or a reader fault such as SAM_LOCKED).
   'CARD_FAILED',
+  // The face step failed; `reason` says how (LIVENESS_<failure>, ATTEMPTS_EXHAUSTED,
+  // CHALLENGE_UNKNOWN, BAD_IMAGE, NOT_CAPTURED).
+  'FACE_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

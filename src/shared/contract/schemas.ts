@@ -21,6 +21,10 @@ export const sessionSnapshotSchema = z.object({
   chip: z.object({ name: z.string().max(160), nikMasked: z.string().max(16) }).optional(),
   /** Card reads left before a NIK mismatch ends the journey. */
   cardAttemptsLeft: z.number().int().nonnegative(),
+  /** Liveness challenges left in this session. */
+  faceAttemptsLeft: z.number().int().nonnegative(),
+  /** A capture passed quality and liveness and waits for matching. */
+  faceCaptured: z.boolean(),
   /** Seconds until the core wipes the session if nothing happens. */
   expiresInSec: z.number().nonnegative(),
 });

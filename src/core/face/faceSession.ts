@@ -1,0 +1,75 @@
+// The face step's share of a citizen's session: the challenge in play, the
+// attempts left, and the accepted capture (JPEG bytes kept only in memory,
+// zeroed when the session ends).
+import type { Challenge, StepEvidence } from '../../shared/face/liveness';
+
+export interface CapturedImage {
+  jpeg: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export interface FaceCapture {
+  /** Face crops for matching, best quality first, each with its quality score. */
+  frames: Array<CapturedImage & { score: number }>;
+  /** The full-resolution camera frame of the best moment. */
+  still: CapturedImage;
+  challenge: Challenge;
+  evidence: StepEvidence[];
+  capturedAt: number;
+}
+
+interface IssuedChallenge {
+  challenge: Challenge;
+  issuedAt: number;
+}
+
+export class FaceSession {
+  #attemptsLeft: number;
+  #issued: IssuedChallenge | null = null;
+  #capture: FaceCapture | null = null;
+
+  constructor(private readonly attempts: number) {
+    this.#attemptsLeft = attempts;
+  }
+
+  get attemptsLeft(): number {
+    return this.#attemptsLeft;
+  }
+
+  get capture(): FaceCapture | null {
+    return this.#capture;
+  }
+
+  /** Uses up one attempt for a new challenge; the previous one can no longer be answered. */
+  issue(challenge: Challenge, now: number): void {
+    this.#attemptsLeft = Math.max(0, this.#attemptsLeft - 1);
+    this.#issued = { challenge, issuedAt: now };
+  }
+
+  /** The challenge a capture may answer: the latest one, once. */
+  takeChallenge(id: string): IssuedChallenge | null {
+    const issued = this.#issued;
+    if (!issued || issued.challenge.id !== id) return null;
+    this.#issued = null;
+    return issued;
+  }
+
+  accept(capture: FaceCapture): void {
+    this.#wipeCapture();
+    this.#capture = capture;
+  }
+
+  wipe(): void {
+    this.#wipeCapture();
+    this.#issued = null;
+    this.#attemptsLeft = this.attempts;
+  }
+
+  #wipeCapture(): void {
+    if (!this.#capture) return;
+    for (const frame of this.#capture.frames) frame.jpeg.fill(0);
+    this.#capture.still.jpeg.fill(0);
+    this.#capture = null;
+  }
+}

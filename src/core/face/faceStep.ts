@@ -1,0 +1,145 @@
+// The face step's handlers: hand the renderer its settings, issue random
+// liveness challenges, and accept a capture only after replaying its trace
+// through the same judge the renderer ran and checking every picture.
+import { randomBytes, randomInt } from 'node:crypto';
+import { fail, ok, type BoothError, type Result } from '../../shared/contract/result';
+import type { FaceCaptureParams } from '../../shared/contract/faceSchemas';
+import type { SessionSnapshot } from '../../shared/contract/schemas';
+import { drawChallenge, judgeTrace, type Challenge } from '../../shared/face/liveness';
+import type { CameraSettings, FaceSettings, FaceSetup } from '../../shared/face/settings';
+import type { Logger } from '../logging/logger';
+import type { CitizenSession } from '../session/session';
+import { jpegSize } from './jpeg';
+import { LANDMARKER_FILE, type VerifiedModels } from './models';
+
+export interface FaceStepOptions {
+  settings: FaceSettings;
+  camera: CameraSettings | null;
+  models: VerifiedModels;
+  session: CitizenSession;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Where the renderer finds the runtime and the model on the booth's own origin. */
+export const FACE_WASM_BASE = 'mediapipe/';
+export const FACE_MODEL_URL = `models/${LANDMARKER_FILE}`;
+/** Slack on top of the challenge's own time for the capture to arrive. */
+const SUBMIT_GRACE_MS = 60_000;
+
+type Failure = { ok: false; error: BoothError };
+
+export function createFaceStep({ settings, camera, models, session, logger, now = Date.now }: FaceStepOptions) {
+  function unavailable(): Failure | null {
+    if (!camera) return fail('STEP_UNAVAILABLE', 'This booth has no camera configured.', { reason: 'NO_CAMERA' });
+    if (!models.ok) {
+      const tampered = models.problems.some((p) => p.problem === 'tampered');
+      return fail('STEP_UNAVAILABLE', models.problems.map((p) => p.message).join(' '), { reason: tampered ? 'MODEL_TAMPERED' : 'MODEL_MISSING' });
+    }
+    return null;
+  }
+
+  function guard(): Failure | null {
+    return session.requireStep('face') ?? unavailable();
+  }
+
+  return {
+    available: unavailable() === null,
+
+    setup(): Result<FaceSetup> {
+      const refused = guard();
+      if (refused) return refused;
+      return ok({
+        camera: camera!,
+        quality: settings.quality,
+        liveness: settings.liveness,
+        capture: settings.capture,
+        technicianOverlay: settings.technicianOverlay,
+        wasmBase: FACE_WASM_BASE,
+        modelUrl: FACE_MODEL_URL,
+        attemptsLeft: session.face.attemptsLeft,
+      });
+    },
+
+    beginChallenge(): Result<{ challenge: Challenge; attemptsLeft: number }> {
+      const refused = guard();
+      if (refused) return refused;
+      if (session.face.capture) return fail('FACE_FAILED', 'A face was already captured in this session.', { reason: 'ALREADY_CAPTURED' });
+      if (session.face.attemptsLeft === 0) return fail('FACE_FAILED', 'No face attempts are left in this session.', { reason: 'ATTEMPTS_EXHAUSTED' });
+      const challenge = drawChallenge(randomBytes(12).toString('hex'), settings.liveness, (n) => randomInt(n));
+      session.face.issue(challenge, now());
+      session.faceChanged();
+      logger.info({ event: 'face.challenge', steps: challenge.steps, fixed: settings.liveness.fixedOrder !== undefined, attemptsLeft: session.face.attemptsLeft }, 'liveness challenge issued');
+      return ok({ challenge, attemptsLeft: session.face.attemptsLeft });
+    },
+
+    submitCapture(params: FaceCaptureParams): Result<SessionSnapshot> {
+      const refused = guard();
+      if (refused) return refused;
+      const issued = session.face.takeChallenge(params.challengeId);
+      if (!issued) return fail('FACE_FAILED', 'The capture answers no challenge in play; start the face check again.', { reason: 'CHALLENGE_UNKNOWN' });
+      const elapsed = now() - issued.issuedAt;
+      const { challenge } = issued;
+      if (elapsed > challenge.steps.length * challenge.stepTimeoutMs + SUBMIT_GRACE_MS) {
+        return fail('FACE_FAILED', 'The challenge expired before the capture arrived.', { reason: 'CHALLENGE_EXPIRED' });
+      }
+      // The trace cannot be longer than the time since the challenge was issued.
+      if (params.trace.at(-1)!.t > elapsed + 1000) return fail('FACE_FAILED', 'The liveness trace is longer than the challenge has existed.', { reason: 'LIVENESS_BAD_TRACE' });
+      const verdict = judgeTrace(challenge, settings.liveness, params.trace);
+      if (verdict.status !== 'passed') {
+        const reason = verdict.status === 'failed' ? verdict.reason : 'TIMEOUT';
+        logger.warn({ event: 'face.liveness_refused', reason, steps: challenge.steps, done: verdict.done.length }, 'capture refused: liveness not shown');
+        return fail('FACE_FAILED', `The liveness challenge was not passed (${reason}).`, { reason: `LIVENESS_${reason}` });
+      }
+      const bad = checkPictures(params, settings, camera!);
+      if (bad) {
+        logger.warn({ event: 'face.capture_refused', why: bad }, 'capture refused: bad picture');
+        return fail('FACE_FAILED', bad, { reason: 'BAD_IMAGE' });
+      }
+      session.face.accept({
+        frames: params.frames.map(({ jpeg, width, height, score }) => ({ jpeg, width, height, score })),
+        still: params.still,
+        challenge,
+        evidence: verdict.done,
+        capturedAt: now(),
+      });
+      logger.info(
+        {
+          event: 'face.captured',
+          steps: verdict.done,
+          frames: params.frames.map((f) => ({ score: f.score, bytes: f.jpeg.byteLength })),
+          still: { width: params.still.width, height: params.still.height, bytes: params.still.jpeg.byteLength },
+          traceFrames: params.trace.length,
+        },
+        'face captured',
+      );
+      return session.faceChanged();
+    },
+
+    verify(): Result<SessionSnapshot> {
+      const refused = guard();
+      if (refused) return refused;
+      if (!session.face.capture) return fail('FACE_FAILED', 'No face has been captured yet.', { reason: 'NOT_CAPTURED' });
+      return fail('STEP_UNAVAILABLE', 'This booth cannot match the face to the chip photo yet.');
+    },
+  };
+}
+
+export type FaceStep = ReturnType<typeof createFaceStep>;
+
+/** Every picture must be a JPEG of the size it claims, under the configured caps. */
+function checkPictures(params: FaceCaptureParams, settings: FaceSettings, camera: CameraSettings): string | null {
+  const { maxFrameBytes, maxStillBytes } = settings.capture;
+  for (const [i, frame] of params.frames.entries()) {
+    if (frame.jpeg.byteLength > maxFrameBytes) return `Frame ${i} is ${frame.jpeg.byteLength} bytes; at most ${maxFrameBytes} are accepted.`;
+    const size = jpegSize(frame.jpeg);
+    if (!size || size.width !== frame.width || size.height !== frame.height) return `Frame ${i} is not a JPEG of ${frame.width} × ${frame.height}.`;
+  }
+  const still = params.still;
+  if (still.jpeg.byteLength > maxStillBytes) return `The still is ${still.jpeg.byteLength} bytes; at most ${maxStillBytes} are accepted.`;
+  const size = jpegSize(still.jpeg);
+  if (!size || size.width !== still.width || size.height !== still.height) return `The still is not a JPEG of ${still.width} × ${still.height}.`;
+  // A camera may deliver less than asked, never far more.
+  if (still.width > camera.width * 2 || still.height > camera.height * 2) return `The still (${still.width} × ${still.height}) is larger than the camera delivers.`;
+  return null;
+}

@@ -1,0 +1,67 @@
+// The face models are checked against models/manifest.json (built into the
+// core's code, so a swapped file on disk cannot bring its own hash) before
+// anything serves them. The renderer then gets the verified bytes from
+// memory, never the file itself: a model changed after the check is never
+// seen. A tampered or missing model disables the face step with a message
+// that tells the technician what to do.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import manifestJson from '../../../models/manifest.json';
+
+export const modelManifestSchema = z.object({
+  files: z
+    .array(
+      z.object({
+        name: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+        bytes: z.int().positive(),
+        licence: z.string(),
+      }),
+    )
+    .min(1),
+});
+export type ModelManifest = z.infer<typeof modelManifestSchema>;
+
+/** The manifest this build of the booth trusts. */
+export const modelManifest: ModelManifest = modelManifestSchema.parse(manifestJson);
+
+/** The landmarker bundle the renderer loads (detector + 478-point landmarks). */
+export const LANDMARKER_FILE = 'face_landmarker.task';
+
+export interface ModelProblem {
+  file: string;
+  problem: 'missing' | 'tampered';
+  /** For the technician: what was found and what to do. */
+  message: string;
+}
+
+export type VerifiedModels = { ok: true; files: Map<string, Buffer> } | { ok: false; problems: ModelProblem[] };
+
+/** Reads every manifest file from `dir` and checks its size and sha256. */
+export function verifyModels(dir: string, manifest: ModelManifest): VerifiedModels {
+  const files = new Map<string, Buffer>();
+  const problems: ModelProblem[] = [];
+  for (const entry of manifest.files) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(dir, entry.name));
+    } catch {
+      problems.push({ file: entry.name, problem: 'missing', message: `Model ${entry.name} is missing from ${dir}. Run "npm run models" and rebuild, or reinstall the booth software.` });
+      continue;
+    }
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (bytes.length !== entry.bytes || sha256 !== entry.sha256) {
+      problems.push({
+        file: entry.name,
+        problem: 'tampered',
+        message: `Model ${entry.name} failed its integrity check (sha256 ${sha256.slice(0, 12)}…, ${bytes.length} bytes; expected ${entry.sha256.slice(0, 12)}…, ${entry.bytes} bytes). The face step is disabled: reinstall the booth software; do not copy model files by hand.`,
+      });
+      bytes.fill(0);
+      continue;
+    }
+    files.set(entry.name, bytes);
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, files };
+}

@@ -1,0 +1,275 @@
+// The face step's loop, one camera frame at a time:
+//   position  — guidance prompts until every quality measure holds for holdMs
+//   challenge — the core's random liveness challenge, judged on every frame
+//   final     — look straight again; the best frames are kept
+//   sending   — JPEGs and the challenge trace go to the core, which replays it
+// A failure shows why and, while attempts remain, offers another challenge.
+// Nothing of the face stays in the renderer once the step ends.
+import type { Result } from '../../shared/contract/result';
+import type { SessionSnapshot } from '../../shared/contract/schemas';
+import type { FaceCaptureParams } from '../../shared/contract/faceSchemas';
+import { LivenessJudge, type Challenge, type LivenessAction, type TraceEntry } from '../../shared/face/liveness';
+import { PromptDebouncer } from '../../shared/face/prompts';
+import { judgeFrame, type GuidancePrompt, type MeasureResult } from '../../shared/face/quality';
+import type { FaceSetup } from '../../shared/face/settings';
+import { openCamera, stopCamera, CameraError } from './camera';
+import { CandidatePool } from './candidates';
+import { FrameAnalyzer, type FrameAnalysis } from './frameAnalyzer';
+import { loadFaceLandmarker, type FaceLandmarker } from './landmarker';
+
+export type FacePhase = 'loading' | 'position' | 'starting' | 'challenge' | 'final' | 'sending' | 'captured' | 'failed' | 'error';
+
+export interface FaceView {
+  phase: FacePhase;
+  prompt: GuidancePrompt;
+  action: LivenessAction | null;
+  stepIndex: number;
+  steps: number;
+  msLeft: number;
+  measures: MeasureResult[];
+  /** Why the attempt failed: a liveness failure, a FACE_FAILED reason or a camera problem. */
+  failure: string | null;
+  attemptsLeft: number;
+  faceInView: boolean;
+  /** Landmarks + measures time of the last frame, for the technician overlay. */
+  frameMs: number;
+}
+
+export interface FaceCalls {
+  beginChallenge(): Promise<Result<{ challenge: Challenge; attemptsLeft: number }>>;
+  submitCapture(params: FaceCaptureParams): Promise<Result<SessionSnapshot>>;
+}
+
+/** The final look-straight phase: at least this long, at most the second. */
+const FINAL_MIN_MS = 600;
+const FINAL_MAX_MS = 8000;
+const EMIT_EVERY_MS = 100;
+
+export class FaceController {
+  #view: FaceView;
+  #stream: MediaStream | null = null;
+  #landmarker: FaceLandmarker | null = null;
+  #analyzer: FrameAnalyzer | null = null;
+  #pool: CandidatePool;
+  #debouncer = new PromptDebouncer<GuidancePrompt>('noFace', { settleMs: 300, minShowMs: 700 });
+  #goodSince: number | null = null;
+  #challenge: Challenge | null = null;
+  #judge: LivenessJudge | null = null;
+  #challengeStart = 0;
+  #trace: TraceEntry[] = [];
+  #finalSince = 0;
+  #lostSince: number | null = null;
+  #lastEmit = 0;
+  #stopped = false;
+
+  constructor(
+    private readonly setup: FaceSetup,
+    private readonly calls: FaceCalls,
+    private readonly video: HTMLVideoElement,
+    private readonly onView: (view: FaceView) => void,
+    private readonly onCaptured: (snapshot: SessionSnapshot) => void,
+  ) {
+    this.#pool = new CandidatePool(setup.capture.bestFrames, setup.capture.cropSize);
+    this.#view = { phase: 'loading', prompt: 'noFace', action: null, stepIndex: 0, steps: 0, msLeft: 0, measures: [], failure: null, attemptsLeft: setup.attemptsLeft, faceInView: false, frameMs: 0 };
+  }
+
+  async start(): Promise<void> {
+    try {
+      const [landmarker, stream] = await Promise.all([loadFaceLandmarker(this.setup.wasmBase, this.setup.modelUrl), openCamera(this.setup.camera)]);
+      this.#landmarker = landmarker;
+      this.#stream = stream;
+      if (this.#stopped) return this.stop();
+      this.#analyzer = new FrameAnalyzer(landmarker);
+      this.video.srcObject = stream;
+      await this.video.play();
+    } catch (error) {
+      this.#set({ phase: 'error', failure: error instanceof CameraError ? error.problem : 'MODEL_FAILED' }, true);
+      this.stop();
+      return;
+    }
+    this.#set({ phase: 'position' }, true);
+    this.#schedule();
+  }
+
+  /** Another challenge after a failed one (uses an attempt). */
+  retry(): void {
+    if (this.#view.phase !== 'failed' || this.#view.attemptsLeft === 0) return;
+    this.#resetAttempt();
+    this.#set({ phase: 'position', failure: null }, true);
+  }
+
+  /** Ends the step: camera off, pictures and model released. Safe to call twice. */
+  stop(): void {
+    this.#stopped = true;
+    stopCamera(this.#stream);
+    this.#stream = null;
+    this.video.srcObject = null;
+    this.#pool.clear();
+    this.#analyzer?.dispose();
+    this.#analyzer = null;
+    this.#landmarker?.close();
+    this.#landmarker = null;
+    this.#trace = [];
+  }
+
+  #schedule(): void {
+    if (this.#stopped) return;
+    this.video.requestVideoFrameCallback(() => {
+      try {
+        this.#frame();
+      } finally {
+        this.#schedule();
+      }
+    });
+  }
+
+  #frame(): void {
+    const phase = this.#view.phase;
+    if (!this.#analyzer || phase === 'sending' || phase === 'captured' || phase === 'starting' || phase === 'error') return;
+    const started = performance.now();
+    const analysis = this.#analyzer.analyze(this.video, started);
+    const verdict = judgeFrame(analysis.measures, this.setup.quality, this.setup.camera.mirror);
+    const frameMs = performance.now() - started;
+    const common = { measures: verdict.measures, faceInView: analysis.measures.faces > 0, frameMs };
+    if (phase === 'position') this.#position(analysis, verdict.passed, verdict.score, verdict.prompt, started, common);
+    else if (phase === 'challenge') this.#challengeFrame(analysis, started, common);
+    else if (phase === 'final') this.#finalFrame(analysis, verdict.passed, verdict.score, verdict.prompt, started, common);
+    else this.#set(common);
+  }
+
+  #position(analysis: FrameAnalysis, passed: boolean, score: number, wanted: GuidancePrompt, now: number, common: Partial<FaceView>): void {
+    const prompt = this.#debouncer.update(wanted, now);
+    if (passed && analysis.geometry) {
+      this.#goodSince ??= now;
+      if (now - this.#goodSince >= this.setup.quality.holdMs) {
+        this.#set({ ...common, prompt, phase: 'starting' }, true);
+        void this.#begin();
+        return;
+      }
+    } else {
+      this.#goodSince = null;
+    }
+    this.#set({ ...common, prompt });
+  }
+
+  async #begin(): Promise<void> {
+    const result = await this.calls.beginChallenge();
+    if (this.#stopped) return;
+    if (!result.ok) {
+      this.#set({ phase: 'failed', failure: result.error.reason ?? result.error.code, attemptsLeft: result.error.reason === 'ATTEMPTS_EXHAUSTED' ? 0 : this.#view.attemptsLeft }, true);
+      return;
+    }
+    const { challenge, attemptsLeft } = result.value;
+    this.#challenge = challenge;
+    this.#judge = new LivenessJudge(challenge, this.setup.liveness);
+    this.#challengeStart = performance.now();
+    this.#trace = [];
+    this.#set({ phase: 'challenge', attemptsLeft, steps: challenge.steps.length, stepIndex: 0, action: challenge.steps[0] ?? null, msLeft: challenge.stepTimeoutMs }, true);
+  }
+
+  #challengeFrame(analysis: FrameAnalysis, now: number, common: Partial<FaceView>): void {
+    const entry = this.#traceEntry(analysis, now);
+    const state = this.#judge!.observe(entry);
+    if (state.status === 'failed') {
+      this.#fail(state.reason);
+      return;
+    }
+    if (state.status === 'passed') {
+      this.#finalSince = now;
+      this.#pool.clear(); // the kept frames come after the challenge, from the same tracked face
+      this.#set({ ...common, phase: 'final', action: null, prompt: 'good' }, true);
+      return;
+    }
+    const prompt: GuidancePrompt = analysis.measures.faces === 0 ? 'noFace' : analysis.measures.faces > 1 ? 'oneFace' : 'good';
+    this.#set({ ...common, prompt, action: state.action, stepIndex: state.stepIndex, msLeft: state.msLeft }, state.stepIndex !== this.#view.stepIndex);
+  }
+
+  #finalFrame(analysis: FrameAnalysis, passed: boolean, score: number, wanted: GuidancePrompt, now: number, common: Partial<FaceView>): void {
+    this.#trace.push(this.#traceEntry(analysis, now));
+    if (analysis.measures.faces !== 1) {
+      this.#lostSince ??= now;
+      if (now - this.#lostSince > this.setup.liveness.maxFaceLostMs) return this.#fail(analysis.measures.faces > 1 ? 'MULTIPLE_FACES' : 'FACE_LOST');
+    } else {
+      this.#lostSince = null;
+    }
+    if (passed && analysis.geometry) this.#pool.offer(this.video, analysis.geometry, score);
+    const elapsed = now - this.#finalSince;
+    if (this.#pool.count >= this.setup.capture.bestFrames && elapsed >= FINAL_MIN_MS) {
+      this.#set({ ...common, phase: 'sending' }, true);
+      void this.#send();
+      return;
+    }
+    if (elapsed > FINAL_MAX_MS) {
+      if (this.#pool.count > 0) {
+        this.#set({ ...common, phase: 'sending' }, true);
+        void this.#send();
+      } else this.#fail('TIMEOUT');
+      return;
+    }
+    this.#set({ ...common, prompt: this.#debouncer.update(wanted, now) });
+  }
+
+  async #send(): Promise<void> {
+    let params: FaceCaptureParams;
+    try {
+      const { frames, still } = await this.#pool.encode(this.setup.capture.jpegQuality);
+      params = { challengeId: this.#challenge!.id, trace: this.#trace, frames, still };
+    } catch {
+      this.#fail('ENCODING_FAILED');
+      return;
+    }
+    this.#pool.clear();
+    const result = await this.calls.submitCapture(params);
+    // The bytes were sent; the renderer's copies are wiped either way.
+    params.frames.forEach((frame) => frame.jpeg.fill(0));
+    params.still.jpeg.fill(0);
+    if (this.#stopped) return;
+    if (!result.ok) {
+      this.#fail((result.error.reason ?? result.error.code).replace(/^LIVENESS_/, ''));
+      return;
+    }
+    this.#set({ phase: 'captured' }, true);
+    this.stop();
+    this.onCaptured(result.value);
+  }
+
+  #traceEntry(analysis: FrameAnalysis, now: number): TraceEntry {
+    const g = analysis.geometry;
+    const t = Math.max(0, Math.round(now - this.#challengeStart));
+    if (!g) return { t, faces: analysis.measures.faces, yawDeg: 0, openness: 0, cx: 0, cy: 0, eyePx: 0 };
+    const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
+    return {
+      t,
+      faces: 1,
+      yawDeg: round(Math.max(-90, Math.min(90, g.yawDeg))),
+      openness: round(Math.min(2, g.eyeOpenness.mean), 3),
+      cx: round(g.box.x + g.box.width / 2, 1),
+      cy: round(g.box.y + g.box.height / 2, 1),
+      eyePx: round(g.interEyePx, 1),
+    };
+  }
+
+  #fail(reason: string): void {
+    this.#pool.clear();
+    this.#trace = [];
+    this.#set({ phase: 'failed', failure: reason, action: null }, true);
+  }
+
+  #resetAttempt(): void {
+    this.#goodSince = null;
+    this.#challenge = null;
+    this.#judge = null;
+    this.#trace = [];
+    this.#lostSince = null;
+    this.#pool.clear();
+  }
+
+  #set(patch: Partial<FaceView>, force = false): void {
+    this.#view = { ...this.#view, ...patch };
+    const now = performance.now();
+    if (force || now - this.#lastEmit >= EMIT_EVERY_MS) {
+      this.#lastEmit = now;
+      this.onView(this.#view);
+    }
+  }
+}

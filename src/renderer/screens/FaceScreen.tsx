@@ -1,0 +1,194 @@
+// The face step: camera preview inside an oval, one prompt at a time, the
+// liveness challenge, then the capture goes to the core. The loop itself is
+// in face/faceController.ts; this screen only draws what it reports.
+import { useEffect, useRef, useState } from 'react';
+import type { BoothError } from '../../shared/contract/result';
+import type { FaceSetup } from '../../shared/face/settings';
+import { useJourney, useT } from '../context';
+import { StepFrame } from '../components/StepFrame';
+import { FaceGuide } from '../components/FaceGuide';
+import { TechnicianOverlay } from '../components/TechnicianOverlay';
+import { FaceController, type FaceView } from '../face/faceController';
+import { isMessageKey, type MessageKey } from '../i18n';
+import { KEEPALIVE_INTERVAL_SEC, type SessionSnapshot } from '../../shared/contract/schemas';
+
+type Stage = { kind: 'checking' } | { kind: 'unavailable'; error: BoothError } | { kind: 'ready'; setup: FaceSetup } | { kind: 'captured'; outcome: BoothError | null };
+
+export function FaceScreen() {
+  const t = useT();
+  const faceCalls = useJourney((state) => state.faceCalls);
+  const applySnapshot = useJourney((state) => state.applySnapshot);
+  const [stage, setStage] = useState<Stage>({ kind: 'checking' });
+
+  useEffect(() => {
+    let current = true;
+    void faceCalls.setup().then((result) => current && setStage(result.ok ? { kind: 'ready', setup: result.value } : { kind: 'unavailable', error: result.error }));
+    return () => {
+      current = false;
+    };
+  }, [faceCalls]);
+
+  if (stage.kind === 'checking') {
+    return (
+      <StepFrame step="face" title={t('face.title')}>
+        <p className="lead" aria-live="polite">
+          {t('face.loading')}
+        </p>
+      </StepFrame>
+    );
+  }
+  if (stage.kind === 'unavailable') return <FaceOutOfService error={stage.error} />;
+  if (stage.kind === 'captured') return <FaceCaptured outcome={stage.outcome} />;
+  return (
+    <FaceCapture
+      setup={stage.setup}
+      onCaptured={(snapshot) => {
+        applySnapshot(snapshot);
+        // Matching is the next capability: ask the core, and show what it says.
+        void faceCalls.verify().then((result) => setStage({ kind: 'captured', outcome: result.ok ? null : result.error }));
+      }}
+    />
+  );
+}
+
+function FaceCapture({ setup, onCaptured }: { setup: FaceSetup; onCaptured: (snapshot: SessionSnapshot) => void }) {
+  const t = useT();
+  const faceCalls = useJourney((state) => state.faceCalls);
+  const setFaceInView = useJourney((state) => state.setFaceInView);
+  const keepAlive = useJourney((state) => state.keepAlive);
+  const video = useRef<HTMLVideoElement>(null);
+  const controller = useRef<FaceController | null>(null);
+  const [view, setView] = useState<FaceView | null>(null);
+
+  useEffect(() => {
+    const element = video.current!;
+    const loop = new FaceController(setup, { beginChallenge: () => faceCalls.beginChallenge(), submitCapture: (params) => faceCalls.submitCapture(params) }, element, setView, onCaptured);
+    controller.current = loop;
+    void loop.start();
+    return () => {
+      loop.stop();
+      controller.current = null;
+      setFaceInView(false);
+    };
+    // The loop is built once per screen; setup and calls do not change while it shows.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const inView = view?.faceInView ?? false;
+  useEffect(() => {
+    setFaceInView(inView);
+    if (!inView) return;
+    // Someone is in front of the camera: tell the core, as a touch would.
+    void keepAlive();
+    const timer = setInterval(() => void keepAlive(), KEEPALIVE_INTERVAL_SEC * 1000);
+    return () => clearInterval(timer);
+  }, [inView, keepAlive, setFaceInView]);
+
+  const phase = view?.phase ?? 'loading';
+  const failed = phase === 'failed';
+  const final = failed && view?.attemptsLeft === 0;
+  return (
+    <StepFrame
+      step="face"
+      title={failed ? t('face.failed.title') : t('face.title')}
+      actions={
+        failed && !final ? (
+          <button type="button" className="button button-primary" onClick={() => controller.current?.retry()} data-testid="face-retry">
+            {t('face.retry')}
+          </button>
+        ) : undefined
+      }
+    >
+      <div className="face-stage" data-phase={phase} data-testid="face-stage">
+        <video ref={video} className={setup.camera.mirror ? 'face-video mirrored' : 'face-video'} muted playsInline aria-label={t('face.cameraLabel')} />
+        <FaceGuide view={view} />
+        {setup.technicianOverlay && view && <TechnicianOverlay view={view} />}
+      </div>
+      <FaceMessage view={view} />
+    </StepFrame>
+  );
+}
+
+function FaceMessage({ view }: { view: FaceView | null }) {
+  const t = useT();
+  if (!view || view.phase === 'loading') return <p className="lead face-prompt">{t('face.loading')}</p>;
+  if (view.phase === 'error') {
+    const key = `face.error.${view.failure}`;
+    return (
+      <p className="lead face-prompt" role="alert" data-testid="face-error">
+        {t(isMessageKey(key) ? key : 'face.error.other')}
+      </p>
+    );
+  }
+  if (view.phase === 'failed') {
+    const key = view.attemptsLeft === 0 ? 'face.failure.ATTEMPTS_EXHAUSTED' : `face.failure.${view.failure}`;
+    return (
+      <div role="alert">
+        <p className="lead face-prompt" data-testid="face-failure" data-reason={view.failure ?? ''}>
+          {t(isMessageKey(key) ? key : 'face.failure.other')}
+        </p>
+        {view.attemptsLeft > 0 && <p>{t('face.attemptsLeft', { attempts: view.attemptsLeft })}</p>}
+      </div>
+    );
+  }
+  let key: MessageKey;
+  if (view.phase === 'challenge' && view.action && view.prompt === 'good') key = `face.action.${view.action}`;
+  else if (view.phase === 'starting') key = 'face.starting';
+  else if (view.phase === 'sending') key = 'face.sending';
+  else if (view.phase === 'final' && view.prompt === 'good') key = 'face.final';
+  else key = `face.prompt.${view.prompt}`;
+  return (
+    <div>
+      <p className="lead face-prompt" aria-live="polite" data-testid="face-prompt" data-prompt={view.phase === 'challenge' && view.action ? view.action : view.prompt}>
+        {t(key)}
+      </p>
+      {view.phase === 'challenge' && (
+        <p className="face-challenge-progress" data-testid="face-challenge-step">
+          {t('face.challengeProgress', { current: view.stepIndex + 1, total: view.steps })}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function FaceOutOfService({ error }: { error: BoothError }) {
+  const t = useT();
+  return (
+    <StepFrame
+      step="face"
+      title={t('face.title')}
+      actions={<FinishButton />}
+    >
+      <p className="lead" data-testid="face-out-of-service">
+        {t('face.outOfService')}
+      </p>
+      <p className="technician-code">{t('face.technicianCode', { code: error.reason ?? error.code })}</p>
+    </StepFrame>
+  );
+}
+
+function FaceCaptured({ outcome }: { outcome: BoothError | null }) {
+  const t = useT();
+  return (
+    <StepFrame
+      step="face"
+      title={t('face.captured.title')}
+      actions={<FinishButton />}
+    >
+      <p className="lead" data-testid="face-captured" data-outcome={outcome?.code ?? 'ok'}>
+        {t('face.captured.body')}
+      </p>
+    </StepFrame>
+  );
+}
+
+/** Ends the visit: the session and everything in it is erased. */
+function FinishButton() {
+  const t = useT();
+  const wipe = useJourney((state) => state.wipe);
+  return (
+    <button type="button" className="button button-primary" onClick={() => void wipe('finished')} data-testid="finish-erase">
+      {t('unavailable.finish')}
+    </button>
+  );
+}

@@ -1,0 +1,279 @@
+// Active liveness: the core issues a random challenge (blink, turn left, turn
+// right in some order), the renderer feeds every frame's landmarks-derived
+// observation to this judge, and the core replays the same trace through the
+// same judge before it accepts a capture. A printed photo or a still screen
+// never turns or blinks (NO_MOTION / TIMEOUT); a replayed video that ignores
+// the order turns the wrong way (WRONG_DIRECTION) or runs out of time; a face
+// that leaves, multiplies or jumps mid-challenge ends it (ISO/IEC 30107-3
+// calls all of these presentation attacks).
+import { z } from 'zod';
+
+export const livenessActions = ['blink', 'turnLeft', 'turnRight'] as const;
+export type LivenessAction = (typeof livenessActions)[number];
+
+export const livenessSettingsSchema = z
+  .object({
+    /** How many actions a challenge asks for, drawn without repeats. */
+    steps: z.int().min(1).max(livenessActions.length).default(3),
+    stepTimeoutMs: z.int().min(2000).max(30_000).default(7000),
+    /** A turn counts from this yaw (degrees) on, held for `holdMs`. */
+    turnYawDeg: z.number().min(8).max(45).default(18),
+    holdMs: z.int().min(0).max(2000).default(120),
+    /** Back to looking straight: the next action waits for |yaw| under this. */
+    frontalYawDeg: z.number().min(2).max(20).default(10),
+    /** Eyes count as closed below this openness and below `blinkClosedShare` of the citizen's own open level. */
+    blinkClosedOpenness: z.number().min(0.02).max(0.4).default(0.14),
+    blinkClosedShare: z.number().min(0.1).max(0.9).default(0.6),
+    /** A closure longer than this is not a blink. */
+    maxBlinkMs: z.int().min(100).max(3000).default(900),
+    /** The face may vanish this long (a missed detection) before the challenge fails. */
+    maxFaceLostMs: z.int().min(0).max(3000).default(700),
+    /** Challenges per session before the citizen is sent to the service desk. */
+    attempts: z.int().min(1).max(10).default(3),
+    /** Fixed order for automated tests and demos only; a production booth leaves it unset (random). */
+    fixedOrder: z.array(z.enum(livenessActions)).min(1).max(livenessActions.length).optional(),
+  })
+  .strict();
+export type LivenessSettings = z.output<typeof livenessSettingsSchema>;
+
+/** One frame as the judge sees it. */
+export const traceEntrySchema = z
+  .object({
+    /** Milliseconds since the challenge started on screen. */
+    t: z.number().min(0).max(600_000),
+    faces: z.int().min(0).max(10),
+    yawDeg: z.number().min(-90).max(90),
+    openness: z.number().min(0).max(2),
+    /** Face centre in pixels of the camera frame. */
+    cx: z.number().min(-10_000).max(10_000),
+    cy: z.number().min(-10_000).max(10_000),
+    /** Inter-eye distance in pixels: the scale for movement. */
+    eyePx: z.number().min(0).max(10_000),
+  })
+  .strict();
+export type TraceEntry = z.infer<typeof traceEntrySchema>;
+
+export const livenessFailures = ['TIMEOUT', 'NO_MOTION', 'WRONG_DIRECTION', 'FACE_LOST', 'MULTIPLE_FACES', 'FACE_JUMP', 'CAMERA_STALLED', 'BAD_TRACE'] as const;
+export type LivenessFailure = (typeof livenessFailures)[number];
+
+export const stepEvidenceSchema = z
+  .object({
+    action: z.enum(livenessActions),
+    startedMs: z.number(),
+    completedMs: z.number(),
+    /** Peak yaw (turns) or lowest openness (blink) reached. */
+    peak: z.number(),
+    /** How clearly the action was done: 1 is just at the threshold. */
+    score: z.number(),
+  })
+  .strict();
+export type StepEvidence = z.infer<typeof stepEvidenceSchema>;
+
+export interface Challenge {
+  id: string;
+  steps: LivenessAction[];
+  stepTimeoutMs: number;
+}
+
+export type LivenessState =
+  | { status: 'running'; stepIndex: number; action: LivenessAction; waitingForFrontal: boolean; msLeft: number; done: StepEvidence[] }
+  | { status: 'passed'; done: StepEvidence[] }
+  | { status: 'failed'; reason: LivenessFailure; stepIndex: number; done: StepEvidence[] };
+
+/** A gap without frames longer than this means the camera stalled. */
+const MAX_FRAME_GAP_MS = 1500;
+/** Below these per-step changes nothing moved at all: a still image. */
+const STILL_EPSILON = { centrePx: 1, yaw: 0.4, openness: 0.01 };
+
+export class LivenessJudge {
+  #state: LivenessState;
+  #stepStart = 0;
+  #last: TraceEntry | null = null;
+  #lostSince: number | null = null;
+  #multiSince: number | null = null;
+  #openLevel = 0;
+  #closedSince: number | null = null;
+  #minOpenness = Infinity;
+  #reachedSince: number | null = null;
+  #peak = 0;
+  #range = { cxMin: Infinity, cxMax: -Infinity, yawMin: Infinity, yawMax: -Infinity, openMin: Infinity, openMax: -Infinity };
+
+  constructor(
+    private readonly challenge: Challenge,
+    private readonly settings: LivenessSettings,
+  ) {
+    this.#state = this.#running(0, []);
+  }
+
+  get state(): LivenessState {
+    return this.#state;
+  }
+
+  /** Feeds one frame (in time order) and returns the state after it. */
+  observe(entry: TraceEntry): LivenessState {
+    const state = this.#state;
+    if (state.status !== 'running') return state;
+    const last = this.#last;
+    if (last && (entry.t < last.t || entry.t - last.t > MAX_FRAME_GAP_MS)) return this.#fail(entry.t < last.t ? 'BAD_TRACE' : 'CAMERA_STALLED');
+    this.#last = entry;
+    if (entry.t - this.#stepStart > this.challenge.stepTimeoutMs) return this.#fail(this.#stillThroughout() ? 'NO_MOTION' : 'TIMEOUT');
+
+    if (entry.faces === 0) {
+      this.#lostSince ??= entry.t;
+      if (entry.t - this.#lostSince > this.settings.maxFaceLostMs) return this.#fail('FACE_LOST');
+      return this.#update(entry.t);
+    }
+    this.#lostSince = null;
+    if (entry.faces > 1) {
+      this.#multiSince ??= entry.t;
+      if (entry.t - this.#multiSince >= 150) return this.#fail('MULTIPLE_FACES');
+      return this.#update(entry.t);
+    }
+    this.#multiSince = null;
+    if (last && last.faces === 1 && jumped(last, entry)) return this.#fail('FACE_JUMP');
+    this.#track(entry);
+
+    const s = this.settings;
+    if (state.waitingForFrontal) {
+      if (Math.abs(entry.yawDeg) <= s.frontalYawDeg) this.#state = { ...state, waitingForFrontal: false };
+      if (Math.abs(entry.yawDeg) <= s.frontalYawDeg) this.#openLevel = Math.max(this.#openLevel * 0.9, entry.openness);
+      return this.#update(entry.t);
+    }
+    switch (state.action) {
+      case 'turnLeft':
+      case 'turnRight':
+        return this.#turn(entry, state.action === 'turnLeft' ? 1 : -1);
+      case 'blink':
+        return this.#blink(entry);
+    }
+  }
+
+  /** Ends the challenge at `t` if it is still running (the trace stopped). */
+  finish(t: number): LivenessState {
+    if (this.#state.status === 'running') this.#fail(t - this.#stepStart > this.challenge.stepTimeoutMs && this.#stillThroughout() ? 'NO_MOTION' : 'TIMEOUT');
+    return this.#state;
+  }
+
+  #turn(entry: TraceEntry, sign: 1 | -1): LivenessState {
+    const yaw = entry.yawDeg * sign;
+    const s = this.settings;
+    if (yaw <= -s.turnYawDeg) return this.#fail('WRONG_DIRECTION');
+    if (yaw >= s.turnYawDeg) {
+      this.#reachedSince ??= entry.t;
+      this.#peak = Math.max(this.#peak, yaw);
+      if (entry.t - this.#reachedSince >= s.holdMs) return this.#complete(entry.t, this.#peak * sign, this.#peak / s.turnYawDeg);
+    } else {
+      this.#reachedSince = null;
+    }
+    return this.#update(entry.t);
+  }
+
+  #blink(entry: TraceEntry): LivenessState {
+    const s = this.settings;
+    // Openness is only trusted on a roughly frontal face.
+    if (Math.abs(entry.yawDeg) > s.turnYawDeg) return this.#update(entry.t);
+    const closedBelow = Math.min(s.blinkClosedOpenness, s.blinkClosedShare * this.#openLevel);
+    if (entry.openness < closedBelow) {
+      this.#closedSince ??= entry.t;
+      this.#minOpenness = Math.min(this.#minOpenness, entry.openness);
+      return this.#update(entry.t);
+    }
+    const reopened = entry.openness >= (closedBelow + this.#openLevel) / 2;
+    if (this.#closedSince !== null && reopened) {
+      const closedMs = entry.t - this.#closedSince;
+      this.#closedSince = null;
+      if (closedMs <= s.maxBlinkMs) {
+        const depth = this.#openLevel > 0 ? 1 - this.#minOpenness / this.#openLevel : 0;
+        return this.#complete(entry.t, this.#minOpenness, depth / (1 - s.blinkClosedShare));
+      }
+      this.#minOpenness = Infinity;
+    }
+    if (this.#closedSince === null) this.#openLevel = Math.max(this.#openLevel * 0.98, entry.openness);
+    return this.#update(entry.t);
+  }
+
+  #complete(t: number, peak: number, score: number): LivenessState {
+    const state = this.#state as Extract<LivenessState, { status: 'running' }>;
+    const done = [...state.done, { action: state.action, startedMs: round(this.#stepStart), completedMs: round(t), peak: round(peak, 3), score: round(score, 3) }];
+    this.#stepStart = t;
+    this.#reachedSince = null;
+    this.#closedSince = null;
+    this.#minOpenness = Infinity;
+    this.#peak = 0;
+    this.#resetRange();
+    const next = state.stepIndex + 1;
+    this.#state = next >= this.challenge.steps.length ? { status: 'passed', done } : this.#running(next, done, t);
+    return this.#state;
+  }
+
+  #running(stepIndex: number, done: StepEvidence[], t = 0): Extract<LivenessState, { status: 'running' }> {
+    return { status: 'running', stepIndex, action: this.challenge.steps[stepIndex]!, waitingForFrontal: true, msLeft: this.challenge.stepTimeoutMs - (t - this.#stepStart), done };
+  }
+
+  #update(t: number): LivenessState {
+    const state = this.#state;
+    if (state.status === 'running') this.#state = { ...state, msLeft: Math.max(0, this.challenge.stepTimeoutMs - (t - this.#stepStart)) };
+    return this.#state;
+  }
+
+  #fail(reason: LivenessFailure): LivenessState {
+    const state = this.#state;
+    const stepIndex = state.status === 'running' ? state.stepIndex : 0;
+    this.#state = { status: 'failed', reason, stepIndex, done: state.done };
+    return this.#state;
+  }
+
+  #track(entry: TraceEntry): void {
+    const r = this.#range;
+    r.cxMin = Math.min(r.cxMin, entry.cx);
+    r.cxMax = Math.max(r.cxMax, entry.cx);
+    r.yawMin = Math.min(r.yawMin, entry.yawDeg);
+    r.yawMax = Math.max(r.yawMax, entry.yawDeg);
+    r.openMin = Math.min(r.openMin, entry.openness);
+    r.openMax = Math.max(r.openMax, entry.openness);
+  }
+
+  #resetRange(): void {
+    this.#range = { cxMin: Infinity, cxMax: -Infinity, yawMin: Infinity, yawMax: -Infinity, openMin: Infinity, openMax: -Infinity };
+  }
+
+  #stillThroughout(): boolean {
+    const r = this.#range;
+    if (r.cxMin === Infinity) return false;
+    return r.cxMax - r.cxMin < STILL_EPSILON.centrePx && r.yawMax - r.yawMin < STILL_EPSILON.yaw && r.openMax - r.openMin < STILL_EPSILON.openness;
+  }
+}
+
+/** Replays a whole trace: what the core does before it accepts a capture. */
+export function judgeTrace(challenge: Challenge, settings: LivenessSettings, trace: readonly TraceEntry[]): LivenessState {
+  const judge = new LivenessJudge(challenge, settings);
+  for (const entry of trace) {
+    const state = judge.observe(entry);
+    if (state.status !== 'running') return state;
+  }
+  return judge.finish(trace.at(-1)?.t ?? 0);
+}
+
+/** Draws a challenge: `random(n)` returns an integer in [0, n) (crypto-backed in the core). */
+export function drawChallenge(id: string, settings: LivenessSettings, random: (n: number) => number): Challenge {
+  if (settings.fixedOrder) return { id, steps: [...settings.fixedOrder], stepTimeoutMs: settings.stepTimeoutMs };
+  const pool: LivenessAction[] = [...livenessActions];
+  for (let i = pool.length - 1; i > 0; i--) {
+    const j = random(i + 1);
+    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+  }
+  return { id, steps: pool.slice(0, settings.steps), stepTimeoutMs: settings.stepTimeoutMs };
+}
+
+/** A face that moved more than this many inter-eye distances between frames was swapped, not moved. */
+function jumped(a: TraceEntry, b: TraceEntry): boolean {
+  const scale = Math.max(a.eyePx, 1);
+  const moved = Math.hypot(b.cx - a.cx, b.cy - a.cy);
+  const resized = Math.abs(b.eyePx - a.eyePx) / scale;
+  return moved > 2.5 * scale || resized > 0.5;
+}
+
+function round(value: number, digits = 0): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

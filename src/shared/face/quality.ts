@@ -1,0 +1,157 @@
+// The quality gate: is this frame good enough to match against the chip
+// photo? Measures follow ISO/IEC 29794-5 and BSI OFIQ (single face, inter-eye
+// distance, head size, centring and margins, pose, eyes open, luminance,
+// exposure, dynamic range, illumination uniformity, sharpness, occlusions);
+// thresholds come from the booth's configuration. The first failing measure
+// in priority order picks the one prompt the citizen sees.
+import { z } from 'zod';
+import type { FaceGeometry } from './geometry';
+import type { LumaStats } from './pixels';
+
+export const qualityThresholdsSchema = z
+  .object({
+    minFaceHeightRatio: z.number().min(0.05).max(1).default(0.34),
+    maxFaceHeightRatio: z.number().min(0.1).max(1).default(0.8),
+    minInterEyePx: z.number().min(20).max(1000).default(70),
+    /** Largest distance of the face centre from the frame centre, as a fraction of the frame. */
+    maxCentreOffset: z.number().min(0.01).max(0.5).default(0.12),
+    /** Smallest gap from the face to a frame edge, as a fraction of the face width. */
+    minMarginRatio: z.number().min(0).max(1).default(0.05),
+    maxYawDeg: z.number().min(1).max(45).default(12),
+    maxPitchDeg: z.number().min(1).max(45).default(15),
+    maxRollDeg: z.number().min(1).max(45).default(10),
+    minEyeOpenness: z.number().min(0).max(1).default(0.15),
+    /** Mean face luma, 0–255. */
+    minLuma: z.number().min(0).max(255).default(70),
+    maxLuma: z.number().min(0).max(255).default(215),
+    maxClippedFraction: z.number().min(0).max(1).default(0.08),
+    minDynamicRange: z.number().min(0).max(255).default(40),
+    /** Darker half of the face over the brighter half. */
+    minUniformity: z.number().min(0).max(1).default(0.55),
+    /** Laplacian variance of the 96 × 96 face crop. */
+    minSharpness: z.number().min(0).default(25),
+    /** Face-centre movement between frames, in inter-eye distances: more is not holding still. */
+    maxMotion: z.number().min(0).default(0.12),
+    /** Eye-region luma over cheek luma below this reads as sunglasses. */
+    sunglassesRatio: z.number().min(0).max(1).default(0.4),
+    /** Colour distance between the lower face and the cheeks above this reads as a mask. */
+    maskColourDistance: z.number().min(0).max(442).default(90),
+    /** How long every measure must pass before the frame run counts as good. */
+    holdMs: z.int().min(0).max(10_000).default(800),
+  })
+  .strict();
+export type QualityThresholds = z.output<typeof qualityThresholdsSchema>;
+
+/** What the renderer measured on one frame. */
+export interface FrameMeasures {
+  faces: number;
+  geometry?: FaceGeometry;
+  pixels?: {
+    luma: LumaStats;
+    uniformity: number;
+    sharpness: number;
+    /** Mean luma of the eye regions over the cheeks. */
+    eyeToCheekLuma: number;
+    /** RGB distance between the mouth-and-chin region and the cheeks. */
+    lowerFaceColourDistance: number;
+  };
+  /** Face-centre movement since the previous frame, in inter-eye distances. */
+  motion?: number;
+}
+
+export const guidancePrompts = [
+  'noFace',
+  'oneFace',
+  'moveCloser',
+  'stepBack',
+  'moveLeft',
+  'moveRight',
+  'centreFace',
+  'moreLight',
+  'lessLight',
+  'evenLight',
+  'removeSunglasses',
+  'removeMask',
+  'lookStraight',
+  'levelHead',
+  'raiseHead',
+  'lowerHead',
+  'openEyes',
+  'holdStill',
+  'good',
+] as const;
+export type GuidancePrompt = (typeof guidancePrompts)[number];
+
+export interface MeasureResult {
+  name: string;
+  value: number;
+  /** The limit it was held to, shown in the technician overlay. */
+  limit: string;
+  pass: boolean;
+}
+
+export interface QualityVerdict {
+  passed: boolean;
+  prompt: GuidancePrompt;
+  measures: MeasureResult[];
+  /** 0–100, to rank good frames (only meaningful when passed). */
+  score: number;
+}
+
+/**
+ * Judges one frame. `mirrored` is whether the citizen sees a mirrored
+ * preview: "move left" then means the screen's left, which is also the
+ * citizen's own left.
+ */
+export function judgeFrame(frame: FrameMeasures, t: QualityThresholds, mirrored: boolean): QualityVerdict {
+  const measures: MeasureResult[] = [{ name: 'faces', value: frame.faces, limit: '= 1', pass: frame.faces === 1 }];
+  if (frame.faces === 0 || !frame.geometry) return verdict(measures, 'noFace', 0);
+  if (frame.faces > 1) return verdict(measures, 'oneFace', 0);
+  const g = frame.geometry;
+  const checks: Array<[MeasureResult, GuidancePrompt]> = [];
+  const add = (name: string, value: number, limit: string, pass: boolean, prompt: GuidancePrompt) => checks.push([{ name, value, limit, pass }, prompt]);
+
+  add('faceHeight', g.faceHeightRatio, `≥ ${t.minFaceHeightRatio}`, g.faceHeightRatio >= t.minFaceHeightRatio, 'moveCloser');
+  add('interEyePx', g.interEyePx, `≥ ${t.minInterEyePx}`, g.interEyePx >= t.minInterEyePx, 'moveCloser');
+  add('faceHeightMax', g.faceHeightRatio, `≤ ${t.maxFaceHeightRatio}`, g.faceHeightRatio <= t.maxFaceHeightRatio, 'stepBack');
+  // On a mirrored preview the face shows at 1 − x: steer by where the citizen sees it.
+  const screenX = mirrored ? 1 - g.centreX : g.centreX;
+  add('centreX', screenX - 0.5, `± ${t.maxCentreOffset}`, Math.abs(screenX - 0.5) <= t.maxCentreOffset, screenX > 0.5 ? 'moveLeft' : 'moveRight');
+  add('centreY', g.centreY - 0.5, `± ${t.maxCentreOffset * 1.5}`, Math.abs(g.centreY - 0.5) <= t.maxCentreOffset * 1.5, 'centreFace');
+  add('margin', g.marginRatio, `≥ ${t.minMarginRatio}`, g.marginRatio >= t.minMarginRatio, 'centreFace');
+  const p = frame.pixels;
+  if (p) {
+    add('luma', p.luma.mean, `≥ ${t.minLuma}`, p.luma.mean >= t.minLuma, 'moreLight');
+    add('lumaMax', p.luma.mean, `≤ ${t.maxLuma}`, p.luma.mean <= t.maxLuma, 'lessLight');
+    add('clipped', p.luma.darkFraction + p.luma.brightFraction, `≤ ${t.maxClippedFraction}`, p.luma.darkFraction + p.luma.brightFraction <= t.maxClippedFraction, p.luma.brightFraction > p.luma.darkFraction ? 'lessLight' : 'moreLight');
+    add('dynamicRange', p.luma.p95 - p.luma.p5, `≥ ${t.minDynamicRange}`, p.luma.p95 - p.luma.p5 >= t.minDynamicRange, 'moreLight');
+    add('uniformity', p.uniformity, `≥ ${t.minUniformity}`, p.uniformity >= t.minUniformity, 'evenLight');
+    add('sunglasses', p.eyeToCheekLuma, `≥ ${t.sunglassesRatio}`, p.eyeToCheekLuma >= t.sunglassesRatio, 'removeSunglasses');
+    add('mask', p.lowerFaceColourDistance, `≤ ${t.maskColourDistance}`, p.lowerFaceColourDistance <= t.maskColourDistance, 'removeMask');
+  }
+  add('yaw', g.yawDeg, `± ${t.maxYawDeg}°`, Math.abs(g.yawDeg) <= t.maxYawDeg, 'lookStraight');
+  add('roll', g.rollDeg, `± ${t.maxRollDeg}°`, Math.abs(g.rollDeg) <= t.maxRollDeg, 'levelHead');
+  add('pitch', g.pitchDeg, `± ${t.maxPitchDeg}°`, Math.abs(g.pitchDeg) <= t.maxPitchDeg, g.pitchDeg > 0 ? 'lowerHead' : 'raiseHead');
+  add('eyesOpen', g.eyeOpenness.mean, `≥ ${t.minEyeOpenness}`, g.eyeOpenness.mean >= t.minEyeOpenness, 'openEyes');
+  if (p) add('sharpness', p.sharpness, `≥ ${t.minSharpness}`, p.sharpness >= t.minSharpness, 'holdStill');
+  if (frame.motion !== undefined) add('motion', frame.motion, `≤ ${t.maxMotion}`, frame.motion <= t.maxMotion, 'holdStill');
+
+  measures.push(...checks.map(([m]) => m));
+  const failing = checks.find(([m]) => !m.pass);
+  return verdict(measures, failing ? failing[1] : 'good', failing ? 0 : score(frame, t));
+}
+
+function verdict(measures: MeasureResult[], prompt: GuidancePrompt, value: number): QualityVerdict {
+  return { passed: prompt === 'good', prompt, measures, score: value };
+}
+
+/** Ranks good frames: sharp, frontal, open-eyed and well exposed score higher. */
+function score(frame: FrameMeasures, t: QualityThresholds): number {
+  const g = frame.geometry!;
+  const p = frame.pixels;
+  const pose = 1 - Math.min(1, (Math.abs(g.yawDeg) / t.maxYawDeg + Math.abs(g.pitchDeg) / t.maxPitchDeg + Math.abs(g.rollDeg) / t.maxRollDeg) / 3);
+  const sharp = p ? Math.min(1, p.sharpness / (t.minSharpness * 4)) : 0.5;
+  const exposure = p ? 1 - Math.min(1, Math.abs(p.luma.mean - 128) / 128) : 0.5;
+  const eyes = Math.min(1, g.eyeOpenness.mean / (t.minEyeOpenness * 2));
+  return Math.round(100 * (0.4 * sharp + 0.3 * pose + 0.15 * exposure + 0.15 * eyes));
+}

@@ -1,0 +1,64 @@
+// Face-step settings: what the technician configures and what the core hands
+// the renderer (face.setup). Caps here are the hard limits of the contract;
+// configuration may only tighten them.
+import { z } from 'zod';
+import { livenessSettingsSchema } from './liveness';
+import { qualityThresholdsSchema } from './quality';
+
+/** Hard caps of one capture in the contract (configuration may lower them). */
+export const MAX_FRAME_JPEG_BYTES = 512 * 1024;
+export const MAX_STILL_JPEG_BYTES = 3 * 1024 * 1024;
+export const MAX_TRACE_ENTRIES = 4000;
+
+export const cameraSettingsSchema = z
+  .object({
+    /** Part of the camera's label to pick among several (e.g. "Logitech"); the first camera when unset. */
+    deviceLabel: z.string().min(1).max(128).optional(),
+    width: z.int().min(320).max(3840).default(640),
+    height: z.int().min(240).max(2160).default(480),
+    frameRate: z.int().min(5).max(60).default(30),
+    /** Show the preview as a mirror, as citizens expect of a selfie. */
+    mirror: z.boolean().default(true),
+  })
+  .strict();
+export type CameraSettings = z.output<typeof cameraSettingsSchema>;
+
+export const captureSettingsSchema = z
+  .object({
+    /** Face crops kept for matching, best quality first. */
+    bestFrames: z.int().min(1).max(5).default(3),
+    /** Side of the square face crop, pixels. */
+    cropSize: z.int().min(112).max(640).default(320),
+    jpegQuality: z.number().min(0.5).max(1).default(0.92),
+    maxFrameBytes: z.int().min(8 * 1024).max(MAX_FRAME_JPEG_BYTES).default(256 * 1024),
+    maxStillBytes: z.int().min(32 * 1024).max(MAX_STILL_JPEG_BYTES).default(2 * 1024 * 1024),
+  })
+  .strict();
+export type CaptureSettings = z.output<typeof captureSettingsSchema>;
+
+export const faceSettingsSchema = z
+  .object({
+    quality: qualityThresholdsSchema.prefault({}),
+    liveness: livenessSettingsSchema.prefault({}),
+    capture: captureSettingsSchema.prefault({}),
+    /** Draws every quality measure over the preview, for technicians tuning thresholds. */
+    technicianOverlay: z.boolean().default(false),
+  })
+  .strict();
+export type FaceSettings = z.output<typeof faceSettingsSchema>;
+
+/** What the renderer needs to run the face step (face.setup). */
+export const faceSetupSchema = z
+  .object({
+    camera: cameraSettingsSchema,
+    quality: qualityThresholdsSchema,
+    liveness: livenessSettingsSchema,
+    capture: captureSettingsSchema,
+    technicianOverlay: z.boolean(),
+    /** Paths on the booth's own origin: the wasm runtime folder and the landmarker bundle. */
+    wasmBase: z.string().max(128),
+    modelUrl: z.string().max(128),
+    attemptsLeft: z.int().min(0),
+  })
+  .strict();
+export type FaceSetup = z.output<typeof faceSetupSchema>;

@@ -1,0 +1,191 @@
+// The face step through the contract: settings, random challenges with a
+// bounded number of attempts, and captures the core accepts only after
+// replaying their liveness trace and checking every picture. Reached through
+// the real card step (serial emulator on a pseudo-terminal).
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { composeBooth } from '../../src/core/booth/compose';
+import type { BoothConfigInput } from '../../src/core/config';
+import { LANDMARKER_FILE, modelManifest, verifyModels, type VerifiedModels } from '../../src/core/face/models';
+import type { FaceCaptureParams } from '../../src/shared/contract/faceSchemas';
+import { encodeCallFrame, MAX_BINARY_CALL_BYTES } from '../../src/shared/contract/frames';
+import { CONTRACT_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../src/shared/contract/websocket';
+import type { LivenessAction } from '../../src/shared/face/liveness';
+import { startHost } from '../../src/host/server';
+import { inProcessBooth } from '../support/inProcess';
+import { rendererDir, startTestBooth } from '../support/host';
+import { answer, trace } from '../support/livenessTrace';
+import { encodeJpeg } from '../support/testImages';
+
+const verified: VerifiedModels = { ok: true, files: new Map([[LANDMARKER_FILE, Buffer.from('model')]]) };
+const opened: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const close of opened.splice(0)) await close();
+});
+
+async function atFaceStep(config: BoothConfigInput = {}, models: VerifiedModels = verified) {
+  const booth = inProcessBooth({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } }, ...config }, models);
+  opened.push(() => booth.booth.dispose());
+  const { client } = booth;
+  await client.session.start();
+  await client.session.chooseLanguage({ language: 'id' });
+  const info = await client.booth.info();
+  await client.session.acceptConsent({ consentVersion: info.ok ? info.value.consentVersion : '' });
+  await client.session.submitNik({ nik: '3174054208900001' });
+  await client.session.submitEmail({ email: 'siti@contoh.co.id' });
+  await client.session.submitPhone({ phone: '081234567890' });
+  await client.session.confirmReview();
+  expect(await client.card.read()).toMatchObject({ ok: true });
+  expect(await client.card.confirm()).toMatchObject({ ok: true, value: { step: 'face' } });
+  return booth;
+}
+
+const grey = (width: number, height: number) => new Uint8Array(encodeJpeg(new Uint8Array(width * height * 3).fill(128), width, height, 80));
+
+function capture(challengeId: string, steps: readonly LivenessAction[], extra: Partial<FaceCaptureParams> = {}): FaceCaptureParams {
+  return {
+    challengeId,
+    trace: answer(steps),
+    frames: [
+      { jpeg: grey(320, 320), width: 320, height: 320, score: 80 },
+      { jpeg: grey(320, 320), width: 320, height: 320, score: 70 },
+    ],
+    still: { jpeg: grey(640, 480), width: 640, height: 480 },
+    ...extra,
+  };
+}
+
+describe('face step', () => {
+  it('accepts a capture whose trace answers the issued challenge, keeps it in the core only, and zeroes it on wipe', async () => {
+    const { client, booth, logs } = await atFaceStep();
+    const setup = await client.face.setup();
+    expect(setup).toMatchObject({ ok: true, value: { camera: { width: 640, height: 480, mirror: true }, modelUrl: 'models/face_landmarker.task', attemptsLeft: 3 } });
+    const begun = await client.face.beginChallenge();
+    if (!begun.ok) throw new Error(begun.error.message);
+    expect(new Set(begun.value.challenge.steps).size).toBe(3);
+    expect(begun.value.attemptsLeft).toBe(2);
+    // The trace lasts a few seconds: the core refuses one that claims more time than has passed.
+    await new Promise((resolve) => setTimeout(resolve, answer(begun.value.challenge.steps).at(-1)!.t));
+    const params = capture(begun.value.challenge.id, begun.value.challenge.steps);
+    const result = await client.face.submitCapture(params);
+    expect(result).toMatchObject({ ok: true, value: { step: 'face', faceCaptured: true } });
+    const kept = booth.session.face.capture!;
+    expect(kept.frames.map((f) => f.score)).toEqual([80, 70]);
+    expect(kept.evidence.map((e) => e.action)).toEqual(begun.value.challenge.steps);
+    expect(logs.join('')).toContain('"event":"face.captured"');
+    // Matching is the next capability: the core says so plainly.
+    expect(await client.face.verify()).toMatchObject({ ok: false, error: { code: 'STEP_UNAVAILABLE' } });
+    const still = kept.still.jpeg;
+    booth.session.wipe('cancel');
+    expect(still.every((byte) => byte === 0)).toBe(true);
+  });
+
+  it('refuses a replay, a trace for another order, a trace longer than the challenge has existed, and a picture that is not what it claims', async () => {
+    const { client } = await atFaceStep({ face: { liveness: { fixedOrder: ['turnLeft', 'blink', 'turnRight'] } } });
+    const first = await client.face.beginChallenge();
+    if (!first.ok) throw new Error(first.error.message);
+    expect(first.value.challenge.steps).toEqual(['turnLeft', 'blink', 'turnRight']);
+    // Claims 4 s of frames a moment after the challenge was issued.
+    expect(await client.face.submitCapture(capture(first.value.challenge.id, first.value.challenge.steps))).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'LIVENESS_BAD_TRACE' } });
+    // The challenge is used up by that answer.
+    expect(await client.face.submitCapture(capture(first.value.challenge.id, first.value.challenge.steps))).toMatchObject({ ok: false, error: { reason: 'CHALLENGE_UNKNOWN' } });
+
+    const second = await client.face.beginChallenge();
+    if (!second.ok) throw new Error(second.error.message);
+    await new Promise((resolve) => setTimeout(resolve, 4200));
+    expect(await client.face.submitCapture(capture(second.value.challenge.id, ['turnRight', 'blink', 'turnLeft']))).toMatchObject({ ok: false, error: { reason: 'LIVENESS_WRONG_DIRECTION' } });
+
+    const third = await client.face.beginChallenge();
+    if (!third.ok) throw new Error(third.error.message);
+    expect(third.value.attemptsLeft).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 4200));
+    const lying = capture(third.value.challenge.id, third.value.challenge.steps, { still: { jpeg: grey(320, 240), width: 640, height: 480 } });
+    expect(await client.face.submitCapture(lying)).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'BAD_IMAGE' } });
+    expect(await client.face.beginChallenge()).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'ATTEMPTS_EXHAUSTED' } });
+  }, 20_000);
+
+  it('refuses a still picture (no motion) as the renderer would', async () => {
+    const { client } = await atFaceStep({ face: { liveness: { stepTimeoutMs: 2000 } } });
+    const begun = await client.face.beginChallenge();
+    if (!begun.ok) throw new Error(begun.error.message);
+    await new Promise((resolve) => setTimeout(resolve, 2600));
+    const still = capture(begun.value.challenge.id, [], { trace: trace([{ ms: 2500 }], { jitter: false }) });
+    expect(await client.face.submitCapture(still)).toMatchObject({ ok: false, error: { reason: 'LIVENESS_NO_MOTION' } });
+  });
+
+  it('is unavailable, with the reason, without a camera or without verified models', async () => {
+    const noCamera = await atFaceStep({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 }, camera: null } });
+    expect(await noCamera.client.face.setup()).toMatchObject({ ok: false, error: { code: 'STEP_UNAVAILABLE', reason: 'NO_CAMERA' } });
+    expect(await noCamera.client.booth.info()).toMatchObject({ ok: true, value: { capabilities: { face: false } } });
+    const noModels = await atFaceStep({}, { ok: false, problems: [{ file: LANDMARKER_FILE, problem: 'missing', message: 'missing for the test' }] });
+    expect(await noModels.client.face.beginChallenge()).toMatchObject({ ok: false, error: { code: 'STEP_UNAVAILABLE', reason: 'MODEL_MISSING' } });
+  });
+
+  it('refuses face calls outside the face step', async () => {
+    const booth = inProcessBooth({}, verified);
+    opened.push(() => booth.booth.dispose());
+    expect(await booth.client.face.setup()).toMatchObject({ ok: false, error: { code: 'NO_SESSION' } });
+    await booth.client.session.start();
+    expect(await booth.client.face.beginChallenge()).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
+  });
+});
+
+describe('face models on the booth origin', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it('serves the verified landmarker from memory, byte for byte what the manifest names', async () => {
+    const booth = await startTestBooth();
+    opened.push(() => booth.close());
+    expect(await booth.booth.handlers['booth.info']({})).toMatchObject({ ok: true, value: { capabilities: { face: true } } });
+    const response = await fetch(`${booth.host.origin}/models/${LANDMARKER_FILE}`);
+    expect(response.status).toBe(200);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(modelManifest.files[0]!.sha256);
+    expect((await fetch(`${booth.host.origin}/models/other.task`)).status).toBe(404);
+  });
+
+  it('refuses a tampered model: face step disabled with a technician message, nothing served', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'booth-renderer-'));
+    dirs.push(copy);
+    cpSync(rendererDir, copy, { recursive: true });
+    const file = join(copy, 'models', LANDMARKER_FILE);
+    const bytes = readFileSync(file);
+    bytes[bytes.length >> 1]! ^= 0x01;
+    writeFileSync(file, bytes);
+    const check = verifyModels(join(copy, 'models'), modelManifest);
+    expect(check).toMatchObject({ ok: false, problems: [{ file: LANDMARKER_FILE, problem: 'tampered' }] });
+    expect(!check.ok && check.problems[0]!.message).toMatch(/failed its integrity check.*reinstall/);
+
+    const lines: string[] = [];
+    const composed = composeBooth({ config: {}, version: 't', rendererDir: copy, logDestination: { write: (line: string) => void lines.push(line) } });
+    const host = await startHost({ booth: composed.booth, logger: composed.logger, rendererDir: copy, port: 0, bind: '127.0.0.1' });
+    opened.push(async () => {
+      await composed.booth.dispose();
+      await host.close();
+    });
+    expect((await fetch(`${host.origin}/models/${LANDMARKER_FILE}`)).status).toBe(404);
+    expect(lines.join('')).toContain('"event":"face.model_refused"');
+    expect(await composed.booth.handlers['booth.info']({})).toMatchObject({ ok: true, value: { capabilities: { face: false } } });
+  });
+
+  it('carries a capture as one binary frame over the host WebSocket', async () => {
+    const booth = await startTestBooth();
+    opened.push(() => booth.close());
+    const ws = new WebSocket(`ws://127.0.0.1:${booth.host.port}/contract`, [CONTRACT_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${booth.host.token}`], { origin: booth.host.origin });
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const reply = () => new Promise<unknown>((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)))));
+    const frame = encodeCallFrame({ type: 'call', id: 9, method: 'face.submitCapture', params: capture('0123456789abcdef', ['blink']) });
+    expect(frame).toBeInstanceOf(Uint8Array);
+    ws.send(frame);
+    // Well-formed: it reaches the core, which has no session to give it.
+    expect(await reply()).toMatchObject({ id: 9, result: { ok: false, error: { code: 'NO_SESSION' } } });
+    ws.send(new Uint8Array(MAX_BINARY_CALL_BYTES + 1)); // under the socket's hard cap: answered, not dropped
+    expect(await reply()).toMatchObject({ id: null, result: { ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } } });
+    ws.close();
+  });
+});

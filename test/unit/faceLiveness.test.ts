@@ -1,0 +1,88 @@
+// The liveness judge on synthetic traces: what a live citizen does passes;
+// a still picture, a wrong turn, a vanishing, doubled or swapped face, and a
+// replayed recording that ignores the order all fail with their reason.
+import { describe, expect, it } from 'vitest';
+import { drawChallenge, judgeTrace, livenessSettingsSchema, type Challenge, type LivenessAction } from '../../src/shared/face/liveness';
+import { blinkSegments, trace, turnSegments } from '../support/livenessTrace';
+
+const settings = livenessSettingsSchema.parse({});
+const challenge = (steps: LivenessAction[]): Challenge => ({ id: 'test-challenge-1', steps, stepTimeoutMs: settings.stepTimeoutMs });
+
+const blink = blinkSegments;
+const turn = turnSegments;
+
+describe('liveness judge', () => {
+  it('passes a citizen who blinks, then turns left, then right, with evidence for each step', () => {
+    const state = judgeTrace(challenge(['blink', 'turnLeft', 'turnRight']), settings, trace([{ ms: 500 }, ...blink, ...turn(28), ...turn(-28)]));
+    expect(state.status).toBe('passed');
+    expect(state.done.map((d) => d.action)).toEqual(['blink', 'turnLeft', 'turnRight']);
+    for (const step of state.done) {
+      expect(step.score).toBeGreaterThanOrEqual(1);
+      expect(step.completedMs).toBeGreaterThan(step.startedMs);
+    }
+    expect(state.done[1]!.peak).toBeGreaterThan(settings.turnYawDeg);
+    expect(state.done[2]!.peak).toBeLessThan(-settings.turnYawDeg);
+  });
+
+  it('refuses a still picture as NO_MOTION once the step times out', () => {
+    const state = judgeTrace(challenge(['blink', 'turnLeft', 'turnRight']), settings, trace([{ ms: settings.stepTimeoutMs + 500 }], { jitter: false }));
+    expect(state).toMatchObject({ status: 'failed', reason: 'NO_MOTION', stepIndex: 0 });
+  });
+
+  it('a face that moves but never does the action times out', () => {
+    const state = judgeTrace(challenge(['turnLeft']), settings, trace([{ ms: settings.stepTimeoutMs + 500, yaw: 5 }]));
+    expect(state).toMatchObject({ status: 'failed', reason: 'TIMEOUT' });
+  });
+
+  it('a trace that stops early is not a pass', () => {
+    const state = judgeTrace(challenge(['blink', 'turnLeft']), settings, trace([{ ms: 500 }, ...blink]));
+    expect(state.status).toBe('failed');
+  });
+
+  it('refuses a turn the wrong way: a recording cycling through every action fails the order it was not made for', () => {
+    const replay = trace([{ ms: 400 }, ...turn(-28), ...blink, ...turn(28)]);
+    expect(judgeTrace(challenge(['turnLeft', 'blink', 'turnRight']), settings, replay)).toMatchObject({ status: 'failed', reason: 'WRONG_DIRECTION' });
+    expect(judgeTrace(challenge(['turnRight', 'blink', 'turnLeft']), settings, replay).status).toBe('passed');
+  });
+
+  it('fails when the face vanishes longer than allowed, and tolerates a missed detection', () => {
+    const gone = trace([{ ms: 400 }, { ms: settings.maxFaceLostMs + 200, faces: 0 }, ...turn(28)]);
+    expect(judgeTrace(challenge(['turnLeft']), settings, gone)).toMatchObject({ status: 'failed', reason: 'FACE_LOST' });
+    const blip = trace([{ ms: 400 }, { ms: 100, faces: 0 }, ...turn(28)]);
+    expect(judgeTrace(challenge(['turnLeft']), settings, blip).status).toBe('passed');
+  });
+
+  it('fails when a second face joins, or the face jumps to another place', () => {
+    expect(judgeTrace(challenge(['turnLeft']), settings, trace([{ ms: 400 }, { ms: 300, faces: 2 }, ...turn(28)]))).toMatchObject({ status: 'failed', reason: 'MULTIPLE_FACES' });
+    expect(judgeTrace(challenge(['turnLeft']), settings, trace([{ ms: 400 }, { ms: 300, dx: 400 }, ...turn(28)]))).toMatchObject({ status: 'failed', reason: 'FACE_JUMP' });
+  });
+
+  it('fails a trace with a gap (camera stalled) or going back in time', () => {
+    const entries = trace([{ ms: 400 }, ...turn(28)]);
+    const gap = entries.map((e, i) => (i > 5 ? { ...e, t: e.t + 3000 } : e));
+    expect(judgeTrace(challenge(['turnLeft']), settings, gap)).toMatchObject({ status: 'failed', reason: 'CAMERA_STALLED' });
+    const backwards = [...entries.slice(0, 5), { ...entries[2]! }, ...entries.slice(5)];
+    expect(judgeTrace(challenge(['turnLeft']), settings, backwards)).toMatchObject({ status: 'failed', reason: 'BAD_TRACE' });
+  });
+
+  it('needs a real closure for a blink: eyes that only narrow a little, or stay shut, do not count', () => {
+    const squint = trace([{ ms: 500 }, { ms: 200, openness: 0.22 }, { ms: settings.stepTimeoutMs }]);
+    expect(judgeTrace(challenge(['blink']), settings, squint)).toMatchObject({ status: 'failed', reason: 'TIMEOUT' });
+    const shut = trace([{ ms: 500 }, { ms: settings.maxBlinkMs + 600, openness: 0.04 }, { ms: 300 }]);
+    expect(judgeTrace(challenge(['blink']), { ...settings, stepTimeoutMs: 3000 }, shut).status).toBe('failed');
+  });
+
+  it('draws every order from the random source, and honours a fixed order only when configured', () => {
+    const orders = new Set<string>();
+    let seed = 1;
+    const random = (n: number) => {
+      seed = (seed * 48271) % 2147483647;
+      return seed % n;
+    };
+    for (let i = 0; i < 200; i++) orders.add(drawChallenge(`c${i}`, settings, random).steps.join(','));
+    expect(orders.size).toBe(6);
+    const fixed = livenessSettingsSchema.parse({ fixedOrder: ['turnRight', 'blink'] });
+    expect(drawChallenge('x', fixed, () => 0).steps).toEqual(['turnRight', 'blink']);
+    expect(drawChallenge('y', livenessSettingsSchema.parse({ steps: 2 }), random).steps).toHaveLength(2);
+  });
+});
