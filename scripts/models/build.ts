@@ -24,6 +24,27 @@ export interface BuiltFile {
 /** Packages whose bytes feed the build; the manifest records their versions. */
 export const SOURCE_PACKAGES = ['@mediapipe/face_detection', '@mediapipe/face_mesh'] as const;
 
+/**
+ * Every model file the booth ships: the landmarker bundle, and the same
+ * detector on its own for the periodic "is anyone else in view?" scan (the
+ * landmarker tracks one face and runs its detector only when it loses it).
+ */
+export function buildFaceModels(root: string): BuiltFile[] {
+  const task = buildFaceLandmarkerTask(root);
+  const detector = task.entries.find((e) => e.name === 'face_detector.tflite')!;
+  return [
+    task,
+    {
+      name: 'face_detector.tflite',
+      bytes: detector.bytes,
+      entries: [],
+      sources: [task.sources[0]!],
+      licence: task.licence,
+      edits: 'Original bytes plus TFLite metadata (RGB input, normalization mean 127.5 std 127.5); identical to the detector inside face_landmarker.task.',
+    },
+  ];
+}
+
 /** Builds the face landmarker bundle from packages installed under `root` (no network). */
 export function buildFaceLandmarkerTask(root: string): BuiltFile {
   const detection = findPackage(root, '@mediapipe/face_detection');

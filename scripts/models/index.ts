@@ -10,7 +10,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildFaceLandmarkerTask } from './build.js';
+import { buildFaceModels } from './build.js';
 import { changedSources, checkFiles, formatManifest, manifestEntry, readManifest, type Manifest } from './manifest.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -55,26 +55,29 @@ export function runModels(argv: string[], log: (line: string) => void = console.
   }
 
   const started = Date.now();
-  const built = buildFaceLandmarkerTask(ROOT);
-  const entry = manifestEntry(built);
-  const recorded = manifest?.files.find((f) => f.name === entry.name);
-  if (manifest && !options.update && recorded?.sha256 !== entry.sha256) {
-    const changed = changedSources(ROOT, manifest);
-    throw new Error(
-      `Built ${entry.name} has sha256 ${entry.sha256} but ${manifestPath} expects ${recorded?.sha256 ?? '(no entry)'}.` +
-        (changed.length > 0 ? ` Source packages changed: ${changed.join(', ')}.` : ' The build script or its inputs changed.') +
-        ' Check the new model, then run "npm run models -- --update" to accept it.',
-    );
+  const built = buildFaceModels(ROOT);
+  const entries = built.map(manifestEntry);
+  for (const entry of entries) {
+    const recorded = manifest?.files.find((f) => f.name === entry.name);
+    if (manifest && !options.update && recorded?.sha256 !== entry.sha256) {
+      const changed = changedSources(ROOT, manifest);
+      throw new Error(
+        `Built ${entry.name} has sha256 ${entry.sha256} but ${manifestPath} expects ${recorded?.sha256 ?? '(no entry)'}.` +
+          (changed.length > 0 ? ` Source packages changed: ${changed.join(', ')}.` : ' The build script or its inputs changed.') +
+          ' Check the new model, then run "npm run models -- --update" to accept it.',
+      );
+    }
   }
 
   mkdirSync(options.dir, { recursive: true });
-  writeAtomically(join(options.dir, built.name), built.bytes);
+  for (const file of built) writeAtomically(join(options.dir, file.name), file.bytes);
   if (!manifest || options.update) {
-    const next: Manifest = { files: [entry] };
+    const next: Manifest = { files: entries };
     writeAtomically(manifestPath, new TextEncoder().encode(formatManifest(next)));
     log(`models: wrote ${manifestPath}`);
   }
-  log(`models: built ${built.name} (${entry.bytes} bytes, sha256 ${entry.sha256}) in ${Date.now() - started} ms.`);
+  for (const entry of entries) log(`models: built ${entry.name} (${entry.bytes} bytes, sha256 ${entry.sha256}).`);
+  log(`models: done in ${Date.now() - started} ms.`);
   return 0;
 }
 

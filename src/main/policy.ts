@@ -18,6 +18,16 @@ export function isAppUrl(url: string): boolean {
   }
 }
 
+/**
+ * What the booth window may fetch: its own app:// files, and the in-memory
+ * blob:/data: URLs the page makes itself (camera frames, JPEG encoding).
+ * Anything else (a CDN, a telemetry endpoint) is cancelled.
+ */
+export function isAllowedRequest(url: string): boolean {
+  if (isAppUrl(url)) return true;
+  return /^(blob|data):/i.test(url);
+}
+
 export interface PermissionAsk {
   permission: string;
   requestingUrl: string;

@@ -1,7 +1,7 @@
 // The kiosk window and its lockdown: isolated, sandboxed, no navigation away,
 // no new windows, no webviews, camera only, no zoom or devtools in kiosk.
 import { BrowserWindow, Menu, session, type WebContents } from 'electron';
-import { APP_ENTRY_URL, allowPermission, isAppUrl } from './policy';
+import { APP_ENTRY_URL, allowPermission, isAllowedRequest, isAppUrl } from './policy';
 
 export interface WindowOptions {
   preloadPath: string;
@@ -60,6 +60,9 @@ function lockDownSession(): void {
   ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
     allowPermission({ permission, requestingUrl: requestingOrigin, mediaTypes: details.mediaType ? [details.mediaType] : undefined }),
   );
+  // The page needs nothing beyond app:// (MediaPipe's wasm tries to post usage
+  // logs to Google; the CSP blocks that already, this stops it a second time).
+  ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAllowedRequest(details.url) }));
 }
 
 function lockDownContents(contents: WebContents): void {

@@ -115,11 +115,12 @@ describe.each(Object.keys(orientations) as Array<keyof typeof orientations>)('jo
     await tap(page, 'card-confirm');
 
     await waitForStep(page, 'face');
-    await page.getByTestId('later-step-message').waitFor();
-    expect(await page.locator('h1').textContent()).toBe(
-      language === 'id' ? 'Pemeriksaan wajah belum tersedia di anjungan ini' : 'The face check is not available on this booth yet',
+    // This browser has no camera at all: the face step says so and sends the citizen to an officer.
+    await page.getByTestId('face-error').waitFor();
+    expect(await page.getByTestId('face-error').textContent()).toBe(
+      language === 'id' ? 'Kamera anjungan tidak ditemukan. Silakan minta bantuan petugas.' : 'The booth camera was not found. Please ask an officer for help.',
     );
-    await check('11-face-unavailable');
+    await check('11-face-no-camera');
 
     await tap(page, 'cancel-erase');
     await page.getByRole('alertdialog').waitFor();

@@ -24,7 +24,7 @@ type V3 = [number, number, number];
 function model(openness: number): Map<number, V3> {
   const gap = openness * 0.4; // eye width is 0.4
   const m = new Map<number, V3>([
-    [mesh.noseTip, [0, 0.35, -0.6]],
+    [mesh.noseTip, [0, 0.382, -0.6]],
     [mesh.forehead, [0, -1.1, -0.2]],
     [mesh.chin, [0, 1.25, -0.2]],
     [mesh.rightContour, [-1, 0, 0]],

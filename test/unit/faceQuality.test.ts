@@ -54,6 +54,7 @@ describe('quality gate', () => {
   it.each([
     ['no face', { faces: 0 } as FrameMeasures, 'noFace'],
     ['two faces', measures({}, {}, 2), 'oneFace'],
+    ['two faces, none measured', { faces: 2 } as FrameMeasures, 'oneFace'],
     ['a small face', measures({ halfWidth: 30 }), 'moveCloser'],
     ['a face too close', measures({ halfWidth: 170 }), 'stepBack'],
     ['a dark face', measures({}, { luma: { ...goodPixels.luma, mean: 40 } }), 'moreLight'],

@@ -1,7 +1,7 @@
 // The Electron shell's decisions, tested without the Electron binary.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allowPermission, appUrlToRelativePath, isAppUrl, isTrustedSender } from '../../src/main/policy';
+import { allowPermission, appUrlToRelativePath, isAllowedRequest, isAppUrl, isTrustedSender } from '../../src/main/policy';
 
 describe('Electron shell policy', () => {
   it('grants only the camera, only to the booth page', () => {
@@ -47,5 +47,16 @@ describe('Electron shell policy', () => {
         }
       }),
     );
+  });
+
+  it('lets the window fetch only its own files and what the page makes in memory', () => {
+    expect(isAllowedRequest('app://booth/models/face_landmarker.task')).toBe(true);
+    expect(isAllowedRequest('blob:app://booth/1b2c')).toBe(true);
+    expect(isAllowedRequest('data:image/png;base64,AAAA')).toBe(true);
+    // MediaPipe's usage logging, a CDN, another app host:
+    expect(isAllowedRequest('https://odml.pa.googleapis.com/v1/log')).toBe(false);
+    expect(isAllowedRequest('https://cdn.jsdelivr.net/npm/@mediapipe/tasks-vision/wasm')).toBe(false);
+    expect(isAllowedRequest('app://evil/index.html')).toBe(false);
+    expect(isAllowedRequest('file:///etc/passwd')).toBe(false);
   });
 });

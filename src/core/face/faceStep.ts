@@ -10,7 +10,7 @@ import type { CameraSettings, FaceSettings, FaceSetup } from '../../shared/face/
 import type { Logger } from '../logging/logger';
 import type { CitizenSession } from '../session/session';
 import { jpegSize } from './jpeg';
-import { LANDMARKER_FILE, type VerifiedModels } from './models';
+import { DETECTOR_FILE, LANDMARKER_FILE, type VerifiedModels } from './models';
 
 export interface FaceStepOptions {
   settings: FaceSettings;
@@ -24,6 +24,7 @@ export interface FaceStepOptions {
 /** Where the renderer finds the runtime and the model on the booth's own origin. */
 export const FACE_WASM_BASE = 'mediapipe/';
 export const FACE_MODEL_URL = `models/${LANDMARKER_FILE}`;
+export const FACE_DETECTOR_URL = `models/${DETECTOR_FILE}`;
 /** Slack on top of the challenge's own time for the capture to arrive. */
 const SUBMIT_GRACE_MS = 60_000;
 
@@ -57,6 +58,7 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
         technicianOverlay: settings.technicianOverlay,
         wasmBase: FACE_WASM_BASE,
         modelUrl: FACE_MODEL_URL,
+        detectorUrl: FACE_DETECTOR_URL,
         attemptsLeft: session.face.attemptsLeft,
       });
     },

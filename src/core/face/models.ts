@@ -29,6 +29,8 @@ export const modelManifest: ModelManifest = modelManifestSchema.parse(manifestJs
 
 /** The landmarker bundle the renderer loads (detector + 478-point landmarks). */
 export const LANDMARKER_FILE = 'face_landmarker.task';
+/** The same detector alone, for the renderer's periodic scan for a second face. */
+export const DETECTOR_FILE = 'face_detector.tflite';
 
 export interface ModelProblem {
   file: string;

@@ -15,7 +15,7 @@ import type { FaceSetup } from '../../shared/face/settings';
 import { openCamera, stopCamera, CameraError } from './camera';
 import { CandidatePool } from './candidates';
 import { FrameAnalyzer, type FrameAnalysis } from './frameAnalyzer';
-import { loadFaceLandmarker, type FaceLandmarker } from './landmarker';
+import { loadFaceModels, type FaceModels } from './landmarker';
 
 export type FacePhase = 'loading' | 'position' | 'starting' | 'challenge' | 'final' | 'sending' | 'captured' | 'failed' | 'error';
 
@@ -48,7 +48,7 @@ const EMIT_EVERY_MS = 100;
 export class FaceController {
   #view: FaceView;
   #stream: MediaStream | null = null;
-  #landmarker: FaceLandmarker | null = null;
+  #models: FaceModels | null = null;
   #analyzer: FrameAnalyzer | null = null;
   #pool: CandidatePool;
   #debouncer = new PromptDebouncer<GuidancePrompt>('noFace', { settleMs: 300, minShowMs: 700 });
@@ -75,11 +75,11 @@ export class FaceController {
 
   async start(): Promise<void> {
     try {
-      const [landmarker, stream] = await Promise.all([loadFaceLandmarker(this.setup.wasmBase, this.setup.modelUrl), openCamera(this.setup.camera)]);
-      this.#landmarker = landmarker;
+      const [models, stream] = await Promise.all([loadFaceModels(this.setup.wasmBase, this.setup.modelUrl, this.setup.detectorUrl), openCamera(this.setup.camera)]);
+      this.#models = models;
       this.#stream = stream;
       if (this.#stopped) return this.stop();
-      this.#analyzer = new FrameAnalyzer(landmarker);
+      this.#analyzer = new FrameAnalyzer(models);
       this.video.srcObject = stream;
       await this.video.play();
     } catch (error) {
@@ -107,8 +107,9 @@ export class FaceController {
     this.#pool.clear();
     this.#analyzer?.dispose();
     this.#analyzer = null;
-    this.#landmarker?.close();
-    this.#landmarker = null;
+    this.#models?.landmarker.close();
+    this.#models?.detector.close();
+    this.#models = null;
     this.#trace = [];
   }
 
@@ -120,6 +121,8 @@ export class FaceController {
       } finally {
         this.#schedule();
       }
+      // The once-a-second look for other faces, after the frame's own work.
+      setTimeout(() => this.#analyzer?.scanIfDue(performance.now()), 0);
     });
   }
 
@@ -169,6 +172,7 @@ export class FaceController {
 
   #challengeFrame(analysis: FrameAnalysis, now: number, common: Partial<FaceView>): void {
     const entry = this.#traceEntry(analysis, now);
+    this.#trace.push(entry);
     const state = this.#judge!.observe(entry);
     if (state.status === 'failed') {
       this.#fail(state.reason);

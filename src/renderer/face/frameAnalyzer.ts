@@ -1,13 +1,27 @@
 // One camera frame → landmarks → the measures the quality gate and the
 // liveness judge read. Pixel measures come from a fixed 96 × 96 crop of the
 // face, so they do not depend on how close the citizen stands.
-import type { FaceLandmarker } from '@mediapipe/tasks-vision';
+import type { FaceModels } from './landmarker';
 import { faceGeometry, type FaceGeometry } from '../../shared/face/geometry';
 import { mesh, type Point3 } from '../../shared/face/landmarks';
-import { illuminationUniformity, laplacianVariance, lumaStats, meanRgb, toLuma, type Rect } from '../../shared/face/pixels';
+import { illuminationUniformity, laplacianVariance, lumaStats, meanRgb, toLuma, type Rect, type RgbaImage } from '../../shared/face/pixels';
 import type { FrameMeasures } from '../../shared/face/quality';
 
 const CROP = 96;
+/** How often the detector looks for anyone else in view (a second face costs a detector run). */
+const SCAN_EVERY_MS = 1000;
+/**
+ * The scan runs on a 160-pixel-wide copy: the short-range detector looks at
+ * 128 × 128 anyway, and converting a small frame costs a fraction of a full one.
+ */
+const SCAN_WIDTH = 160;
+
+/** A camera frame: the live video element, or a canvas (the benchmark's recorded frames). */
+export type FrameSource = HTMLVideoElement | HTMLCanvasElement;
+
+export function frameSize(source: FrameSource): { width: number; height: number } {
+  return source instanceof HTMLVideoElement ? { width: source.videoWidth, height: source.videoHeight } : { width: source.width, height: source.height };
+}
 
 export interface FrameAnalysis {
   measures: FrameMeasures;
@@ -17,21 +31,28 @@ export interface FrameAnalysis {
 }
 
 export class FrameAnalyzer {
-  readonly #canvas = document.createElement('canvas');
-  readonly #context: CanvasRenderingContext2D;
+  readonly #crop = document.createElement('canvas');
+  readonly #cropContext: CanvasRenderingContext2D;
+  readonly #scanCanvas = document.createElement('canvas');
+  /** The last frame analysed, for the scan that follows it. */
+  #source: FrameSource | null = null;
   #previous: FaceGeometry | null = null;
+  #lastScan = -Infinity;
+  #othersInView = false;
 
-  constructor(private readonly landmarker: FaceLandmarker) {
-    this.#canvas.width = CROP;
-    this.#canvas.height = CROP;
-    this.#context = this.#canvas.getContext('2d', { willReadFrequently: true })!;
+  constructor(private readonly models: FaceModels) {
+    this.#crop.width = CROP;
+    this.#crop.height = CROP;
+    this.#cropContext = this.#crop.getContext('2d', { willReadFrequently: true })!;
   }
 
-  analyze(video: HTMLVideoElement, timestamp: number): FrameAnalysis {
-    const width = video.videoWidth;
-    const height = video.videoHeight;
-    const result = this.landmarker.detectForVideo(video, timestamp);
-    const faces = result.faceLandmarks.length;
+  /** Landmarks and every quality measure of one frame. */
+  analyze(source: FrameSource, timestamp: number): FrameAnalysis {
+    const { width, height } = frameSize(source);
+    const result = this.models.landmarker.detectForVideo(source, timestamp);
+    this.#source = source;
+    const tracked = result.faceLandmarks.length;
+    const faces = tracked === 0 ? 0 : this.#othersInView ? 2 : 1;
     if (faces !== 1) {
       this.#previous = null;
       return { measures: { faces }, width, height };
@@ -41,43 +62,68 @@ export class FrameAnalyzer {
     const previous = this.#previous;
     this.#previous = geometry;
     const motion = previous ? Math.hypot(centre(geometry).x - centre(previous).x, centre(geometry).y - centre(previous).y) / Math.max(1, geometry.interEyePx) : undefined;
-    return { measures: { faces, geometry, pixels: this.#pixels(video, geometry, points, width, height), motion }, geometry, width, height };
+    // Only the face box is read back from the frame, already at the measuring size.
+    this.#cropContext.drawImage(source, geometry.box.x, geometry.box.y, geometry.box.width, geometry.box.height, 0, 0, CROP, CROP);
+    const crop = this.#cropContext.getImageData(0, 0, CROP, CROP);
+    return { measures: { faces, geometry, pixels: pixelMeasures(crop, width, height, geometry, points), motion }, geometry, width, height };
   }
 
-  /** Frees the crop buffer. */
+  /**
+   * Looks for anyone else in view, at most once a second, on the last frame.
+   * The landmarker tracks one face; this is the detector's full look. The
+   * loop runs it in the idle time after a frame, so it never delays a prompt.
+   * Returns the milliseconds it took (0 when not due).
+   */
+  scanIfDue(timestamp: number): number {
+    const source = this.#source;
+    if (!source || timestamp - this.#lastScan < SCAN_EVERY_MS) return 0;
+    const started = performance.now();
+    this.#lastScan = timestamp;
+    const { width, height } = frameSize(source);
+    const scan = this.#scanCanvas;
+    scan.width = SCAN_WIDTH;
+    scan.height = Math.round((SCAN_WIDTH * height) / Math.max(1, width));
+    scan.getContext('2d')!.drawImage(source, 0, 0, scan.width, scan.height);
+    this.#othersInView = this.models.detector.detectForVideo(scan, timestamp).detections.length > 1;
+    return performance.now() - started;
+  }
+
+  /** Frees the frame buffers. */
   dispose(): void {
-    this.#canvas.width = 0;
-    this.#canvas.height = 0;
+    for (const canvas of [this.#crop, this.#scanCanvas]) {
+      canvas.width = 0;
+      canvas.height = 0;
+    }
+    this.#source = null;
   }
+}
 
-  #pixels(video: HTMLVideoElement, g: FaceGeometry, points: Point3[], width: number, height: number): FrameMeasures['pixels'] {
-    const { box } = g;
-    this.#context.drawImage(video, box.x, box.y, box.width, box.height, 0, 0, CROP, CROP);
-    const image = this.#context.getImageData(0, 0, CROP, CROP);
-    const toCrop = (p: Point3) => ({ x: ((p.x * width - box.x) / box.width) * CROP, y: ((p.y * height - box.y) / box.height) * CROP });
-    const at = (i: number) => toCrop(points[i]!);
-    const luma = toLuma(image);
-    // The box's corners are background: judge light on the face's middle.
-    const inner: Rect = { x: CROP * 0.15, y: CROP * 0.1, width: CROP * 0.7, height: CROP * 0.8 };
-    const eyes = [eyeRect(at(mesh.rightEye.outer), at(mesh.rightEye.inner)), eyeRect(at(mesh.leftEye.outer), at(mesh.leftEye.inner))];
-    const cheeks = [below(eyes[0]!), below(eyes[1]!)];
-    const mouth = at(mesh.upperLipInner);
-    const chin = at(mesh.chin);
-    const lower: Rect = { x: at(mesh.mouthRight).x, y: mouth.y, width: at(mesh.mouthLeft).x - at(mesh.mouthRight).x, height: Math.max(2, chin.y - mouth.y) };
-    const eyeLuma = mean(eyes.map((r) => lumaStats(luma, r).mean));
-    const cheekLuma = mean(cheeks.map((r) => lumaStats(luma, r).mean));
-    const cheekRgb = averageRgb(cheeks.map((r) => meanRgb(image, r)));
-    const lowerRgb = meanRgb(image, lower);
-    // A region outside the crop (face at the frame edge) is not evidence of a mask.
-    const lowerDistance = lowerRgb && cheekRgb ? Math.hypot(lowerRgb[0] - cheekRgb[0], lowerRgb[1] - cheekRgb[1], lowerRgb[2] - cheekRgb[2]) : 0;
-    return {
-      luma: lumaStats(luma, inner),
-      uniformity: illuminationUniformity(cropLuma(luma, inner)),
-      sharpness: laplacianVariance(luma),
-      eyeToCheekLuma: cheekLuma > 0 ? eyeLuma / cheekLuma : 0,
-      lowerFaceColourDistance: lowerDistance,
-    };
-  }
+/** Measures the face crop (the face box drawn at CROP × CROP). */
+function pixelMeasures(crop: RgbaImage, width: number, height: number, g: FaceGeometry, points: Point3[]): FrameMeasures['pixels'] {
+  const { box } = g;
+  const toCrop = (p: Point3) => ({ x: ((p.x * width - box.x) / box.width) * CROP, y: ((p.y * height - box.y) / box.height) * CROP });
+  const at = (i: number) => toCrop(points[i]!);
+  const luma = toLuma(crop);
+  // The box's corners are background: judge light on the face's middle.
+  const inner: Rect = { x: CROP * 0.15, y: CROP * 0.1, width: CROP * 0.7, height: CROP * 0.8 };
+  const eyes = [eyeRect(at(mesh.rightEye.outer), at(mesh.rightEye.inner)), eyeRect(at(mesh.leftEye.outer), at(mesh.leftEye.inner))];
+  const cheeks = [below(eyes[0]!), below(eyes[1]!)];
+  const mouth = at(mesh.upperLipInner);
+  const chin = at(mesh.chin);
+  const lower: Rect = { x: at(mesh.mouthRight).x, y: mouth.y, width: at(mesh.mouthLeft).x - at(mesh.mouthRight).x, height: Math.max(2, chin.y - mouth.y) };
+  const eyeLuma = mean(eyes.map((r) => lumaStats(luma, r).mean));
+  const cheekLuma = mean(cheeks.map((r) => lumaStats(luma, r).mean));
+  const cheekRgb = averageRgb(cheeks.map((r) => meanRgb(crop, r)));
+  const lowerRgb = meanRgb(crop, lower);
+  // A region outside the crop (face at the frame edge) is not evidence of a mask.
+  const lowerDistance = lowerRgb && cheekRgb ? Math.hypot(lowerRgb[0] - cheekRgb[0], lowerRgb[1] - cheekRgb[1], lowerRgb[2] - cheekRgb[2]) : 0;
+  return {
+    luma: lumaStats(luma, inner),
+    uniformity: illuminationUniformity(cropLuma(luma, inner)),
+    sharpness: laplacianVariance(luma),
+    eyeToCheekLuma: cheekLuma > 0 ? eyeLuma / cheekLuma : 0,
+    lowerFaceColourDistance: lowerDistance,
+  };
 }
 
 function centre(g: FaceGeometry) {

@@ -1,23 +1,34 @@
-// MediaPipe's FaceLandmarker, loaded from the booth's own origin: the wasm
-// runtime (copied from @mediapipe/tasks-vision at build time) and the
-// landmarker bundle the core verified against the model manifest. CPU only:
-// for models this small the GPU path costs more in readback than it saves.
-import { FaceLandmarker, FilesetResolver } from '@mediapipe/tasks-vision';
+// MediaPipe's FaceLandmarker and FaceDetector, loaded from the booth's own
+// origin: the wasm runtime (copied from @mediapipe/tasks-vision at build
+// time) and the models the core verified against the model manifest. CPU
+// only: for models this small the GPU path costs more in readback than it
+// saves.
+import { FaceDetector, FaceLandmarker, FilesetResolver } from '@mediapipe/tasks-vision';
 
-export type { FaceLandmarker };
+export type { FaceDetector, FaceLandmarker };
 
-export async function loadFaceLandmarker(wasmBase: string, modelUrl: string): Promise<FaceLandmarker> {
-  const base = new URL(wasmBase, document.baseURI).href.replace(/\/$/, '');
-  const fileset = await FilesetResolver.forVisionTasks(base);
-  return FaceLandmarker.createFromOptions(fileset, {
-    baseOptions: { modelAssetPath: new URL(modelUrl, document.baseURI).href, delegate: 'CPU' },
-    runningMode: 'VIDEO',
-    // Two, so a second person in view is seen and refused rather than ignored.
-    numFaces: 2,
-    outputFaceBlendshapes: false,
-    outputFacialTransformationMatrixes: false,
-    minFaceDetectionConfidence: 0.5,
-    minFacePresenceConfidence: 0.5,
-    minTrackingConfidence: 0.5,
-  });
+export interface FaceModels {
+  landmarker: FaceLandmarker;
+  detector: FaceDetector;
+}
+
+export async function loadFaceModels(wasmBase: string, modelUrl: string, detectorUrl: string): Promise<FaceModels> {
+  const url = (path: string) => new URL(path, document.baseURI).href;
+  const fileset = await FilesetResolver.forVisionTasks(url(wasmBase).replace(/\/$/, ''));
+  const [landmarker, detector] = await Promise.all([
+    FaceLandmarker.createFromOptions(fileset, {
+      baseOptions: { modelAssetPath: url(modelUrl), delegate: 'CPU' },
+      runningMode: 'VIDEO',
+      // One tracked face: the landmarker then runs its detector only when it
+      // loses the face. Other people are found by the detector's own scan.
+      numFaces: 1,
+      outputFaceBlendshapes: false,
+      outputFacialTransformationMatrixes: false,
+      minFaceDetectionConfidence: 0.5,
+      minFacePresenceConfidence: 0.5,
+      minTrackingConfidence: 0.5,
+    }),
+    FaceDetector.createFromOptions(fileset, { baseOptions: { modelAssetPath: url(detectorUrl), delegate: 'CPU' }, runningMode: 'VIDEO', minDetectionConfidence: 0.6 }),
+  ]);
+  return { landmarker, detector };
 }

@@ -96,6 +96,8 @@ function FaceCapture({ setup, onCaptured }: { setup: FaceSetup; onCaptured: (sna
           <button type="button" className="button button-primary" onClick={() => controller.current?.retry()} data-testid="face-retry">
             {t('face.retry')}
           </button>
+        ) : final || phase === 'error' ? (
+          <FinishButton />
         ) : undefined
       }
     >
@@ -127,7 +129,7 @@ function FaceMessage({ view }: { view: FaceView | null }) {
         <p className="lead face-prompt" data-testid="face-failure" data-reason={view.failure ?? ''}>
           {t(isMessageKey(key) ? key : 'face.failure.other')}
         </p>
-        {view.attemptsLeft > 0 && <p>{t('face.attemptsLeft', { attempts: view.attemptsLeft })}</p>}
+        {view.attemptsLeft > 0 && <p className="face-challenge-progress">{t('face.attemptsLeft', { attempts: view.attemptsLeft })}</p>}
       </div>
     );
   }

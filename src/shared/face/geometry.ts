@@ -23,7 +23,11 @@ export interface FaceGeometry {
   centreY: number;
   /** Smallest gap between the face box and a frame edge, as a fraction of the face width. */
   marginRatio: number;
-  /** Positive: the citizen turned to their own left (nose towards the image's right). */
+  /**
+   * Positive: the citizen turned to their own left (nose towards the image's
+   * right). From the model's depth of the two face-contour points: turning
+   * the head swings the line between them away from the image plane.
+   */
   yawDeg: number;
   /** Positive: head raised (chin up). */
   pitchDeg: number;
@@ -31,20 +35,14 @@ export interface FaceGeometry {
   rollDeg: number;
   /** Eyelid gap over eye width, per eye and averaged; open eyes ≈ 0.25–0.4. */
   eyeOpenness: { right: number; left: number; mean: number };
-  /** Where the nose tip sits between the face contours (0.5 frontal); the raw signal behind yawDeg. */
+  /** Where the nose tip sits between the face contours (0.5 frontal): a 2D cross-check of yawDeg for the technician overlay. */
   yawRatio: number;
   /** Where the nose tip sits between the eye line and the chin; the raw signal behind pitchDeg. */
   pitchRatio: number;
 }
 
-/**
- * Nose protrusion over half the face width, of a typical adult head. With
- * contours at ±W and the nose tip D in front, turning by θ moves the nose
- * tip's share of the contour span to 0.5 + (D / 2W)·tan θ.
- */
-const NOSE_DEPTH_OVER_FACE_WIDTH = 0.3;
-/** Nose tip share of the eye-line-to-chin distance on a level, frontal face (calibrated on the package sample faces). */
-export const NEUTRAL_PITCH_RATIO = 0.42;
+/** Nose tip share of the eye-line-to-chin distance on a level, frontal face (0.45 on the package's sample face, 0.42–0.46 on others). */
+export const NEUTRAL_PITCH_RATIO = 0.44;
 /** How fast that share moves with pitch: 0.5 + k·tan θ, as for yaw. */
 const PITCH_SLOPE = 0.45;
 
@@ -90,7 +88,7 @@ export function faceGeometry(points: readonly Point3[], frame: FrameSize): FaceG
     centreX,
     centreY,
     marginRatio: box.width > 0 ? marginPx / box.width : 0,
-    yawDeg: degrees(Math.atan((yawRatio - 0.5) / NOSE_DEPTH_OVER_FACE_WIDTH)),
+    yawDeg: degrees(Math.atan2(leftContour.z - rightContour.z, leftContour.x - rightContour.x)),
     pitchDeg: degrees(Math.atan((NEUTRAL_PITCH_RATIO - pitchRatio) / PITCH_SLOPE)),
     // Image y grows downwards: the citizen's left eye (image right) higher gives a negative slope.
     rollDeg: degrees(Math.atan2(-(l.y - r.y), l.x - r.x)),

@@ -105,8 +105,8 @@ export interface QualityVerdict {
  */
 export function judgeFrame(frame: FrameMeasures, t: QualityThresholds, mirrored: boolean): QualityVerdict {
   const measures: MeasureResult[] = [{ name: 'faces', value: frame.faces, limit: '= 1', pass: frame.faces === 1 }];
-  if (frame.faces === 0 || !frame.geometry) return verdict(measures, 'noFace', 0);
   if (frame.faces > 1) return verdict(measures, 'oneFace', 0);
+  if (frame.faces === 0 || !frame.geometry) return verdict(measures, 'noFace', 0);
   const g = frame.geometry;
   const checks: Array<[MeasureResult, GuidancePrompt]> = [];
   const add = (name: string, value: number, limit: string, pass: boolean, prompt: GuidancePrompt) => checks.push([{ name, value, limit, pass }, prompt]);

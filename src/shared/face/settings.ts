@@ -58,6 +58,8 @@ export const faceSetupSchema = z
     /** Paths on the booth's own origin: the wasm runtime folder and the landmarker bundle. */
     wasmBase: z.string().max(128),
     modelUrl: z.string().max(128),
+    /** The detector alone, for the periodic scan for a second face. */
+    detectorUrl: z.string().max(128),
     attemptsLeft: z.int().min(0),
   })
   .strict();

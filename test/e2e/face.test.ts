@@ -1,0 +1,139 @@
+// The face step as a citizen meets it, in Chromium with a fake camera that
+// plays the project's own videos (scripts/make-face-videos.ts) against the
+// real host: each bad video shows its prompt, the good one passes the quality
+// gate, a still photo is refused with a clear message, and the synthesized
+// liveness video answers the challenge and is captured by the core.
+//
+// What this proves: the whole loop (camera → MediaPipe → measures → prompts →
+// challenge → capture → the core's replay) works on real pixels in the real
+// browser. What only a real camera can show: that real turns and blinks of
+// real people cross the same thresholds (the turn here is an image warp, the
+// blink painted eyelids), and how printed photos or phone screens held by a
+// hand behave (they move, so they fail by timing out rather than NO_MOTION).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openBrowser, type BrowserSession } from '../support/browser';
+import { screenshot, seriousAxeViolations, tap } from '../support/citizen';
+import { ensureFaceVideos, fakeCameraArgs, type VideoName } from '../support/fakeCamera';
+import { startTestBooth, type TestBooth } from '../support/host';
+import { reachFaceStep } from '../support/journey';
+
+/** Records every camera stream the page opens, to check they are all stopped after the step. */
+const RECORD_STREAMS = `
+  (() => {
+    const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    window.__boothStreams = [];
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      const stream = await open(constraints);
+      window.__boothStreams.push(stream);
+      return stream;
+    };
+  })();
+`;
+
+let videos: Record<VideoName, string>;
+/** Requests that tried to leave the machine (MediaPipe's wasm would post usage logs to Google without the CSP). */
+const offBox: string[] = [];
+let booth: TestBooth;
+const sessions: BrowserSession[] = [];
+
+async function faceStepWith(video: VideoName, language: 'id' | 'en' = 'en'): Promise<Page> {
+  const browser = await openBrowser({ width: 1920, height: 1080 }, fakeCameraArgs(videos[video]));
+  sessions.push(browser);
+  await browser.context.addInitScript(RECORD_STREAMS);
+  await browser.context.route(
+    (url) => url.hostname !== '127.0.0.1',
+    (route) => {
+      offBox.push(route.request().url());
+      return route.abort();
+    },
+  );
+  booth.booth.session.wipe('cancel');
+  await reachFaceStep(browser.page, booth.host.launchUrl, language);
+  return browser.page;
+}
+
+const promptOf = (page: Page) => page.getByTestId('face-prompt').getAttribute('data-prompt', { timeout: 1000 }).catch(() => null);
+const phaseOf = (page: Page) => page.getByTestId('face-stage').getAttribute('data-phase', { timeout: 1000 }).catch(() => null);
+
+beforeAll(async () => {
+  videos = await ensureFaceVideos();
+  booth = await startTestBooth({
+    devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } },
+    // The synthesized video answers this order; a production booth draws it at random.
+    face: { liveness: { fixedOrder: ['blink', 'turnLeft', 'turnRight'] } },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  for (const session of sessions) await session.close();
+  await booth?.close();
+});
+
+describe('face step guidance', () => {
+  it.each([
+    ['noFace', 'noFace'],
+    ['twoFaces', 'oneFace'],
+    ['tooSmall', 'moveCloser'],
+    ['tooDark', 'moreLight'],
+    // The face sits at the image's left; the mirrored preview shows it on the right.
+    ['offCentre', 'moveLeft'],
+  ] as const)('the %s video shows the %s prompt and never starts the challenge', async (video, prompt) => {
+    const page = await faceStepWith(video);
+    await expect.poll(() => promptOf(page), { timeout: 30_000 }).toBe(prompt);
+    // Still the same after a while: a bad frame never passes the gate.
+    await page.waitForTimeout(1500);
+    expect(await phaseOf(page)).toBe('position');
+    expect(await promptOf(page)).toBe(prompt);
+    await screenshot(page, `landscape-en-10-face-${video}`);
+    await sessions.pop()!.close();
+  });
+
+  it('the good video passes the quality gate and the challenge begins, in Bahasa Indonesia', async () => {
+    const page = await faceStepWith('good', 'id');
+    await expect.poll(() => phaseOf(page), { timeout: 30_000 }).toBe('challenge');
+    expect(await page.getByTestId('face-prompt').textContent()).toBe('Kedipkan mata Anda');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'landscape-id-10-face-challenge');
+    await sessions.pop()!.close();
+  });
+});
+
+describe('face step liveness', () => {
+  it('refuses a still photo with a clear message, and offers another attempt', async () => {
+    const page = await faceStepWith('still');
+    await expect.poll(() => phaseOf(page), { timeout: 30_000 }).toBe('challenge');
+    await expect.poll(() => page.getByTestId('face-failure').getAttribute('data-reason', { timeout: 1000 }).catch(() => null), { timeout: 20_000 }).toBe('NO_MOTION');
+    expect(await page.getByTestId('face-failure').textContent()).toContain('A photo or a screen cannot be used');
+    expect(await page.getByText('Attempts left: 2').count()).toBe(1);
+    expect(booth.booth.session.snapshot()).toMatchObject({ step: 'face', faceCaptured: false, faceAttemptsLeft: 2 });
+    await screenshot(page, 'landscape-en-11-face-still-refused');
+    // Another attempt starts over from positioning.
+    await tap(page, 'face-retry');
+    await expect.poll(() => phaseOf(page), { timeout: 10_000 }).toMatch(/position|starting|challenge/);
+    await sessions.pop()!.close();
+  });
+
+  it('captures the face once the synthesized video answers the challenge, and the renderer keeps nothing', async () => {
+    const page = await faceStepWith('liveness');
+    await expect.poll(() => phaseOf(page), { timeout: 30_000 }).toBe('challenge');
+    await screenshot(page, 'landscape-en-12-face-challenge');
+    await expect.poll(() => page.getByTestId('face-captured').count(), { timeout: 40_000 }).toBe(1);
+    await screenshot(page, 'landscape-en-13-face-captured');
+    const kept = booth.booth.session.face.capture!;
+    expect(kept.evidence.map((e) => e.action)).toEqual(['blink', 'turnLeft', 'turnRight']);
+    expect(kept.frames.length).toBe(3);
+    expect(kept.still).toMatchObject({ width: 640, height: 480 });
+    expect(booth.logText()).toContain('"event":"face.captured"');
+    // The camera is off and the preview is gone.
+    expect(await page.evaluate('window.__boothStreams.flatMap((s) => s.getTracks()).every((t) => t.readyState === "ended")')).toBe(true);
+    expect(await page.locator('video').count()).toBe(0);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(offBox).toEqual([]);
+    // Erasing ends the session and zeroes the pictures in the core.
+    const still = kept.still.jpeg;
+    await tap(page, 'finish-erase');
+    await expect.poll(() => booth.booth.session.snapshot()).toBeNull();
+    expect(still.every((byte) => byte === 0)).toBe(true);
+  });
+});
