@@ -5,11 +5,12 @@
 // eight videos within a few seconds of CPU.
 import { blinkWarp, livenessPose, LIVENESS_FRAMES } from './liveness';
 import { FACE_SCALE, faceToSource, FPS, HEIGHT, similarity, subjectAlpha, sway, toSource, turnWarp, wall, WIDTH, YAW_CORRECTION_RAD, type Point } from './face';
+import { paintMask, paintSunglasses } from './occlusions';
 import { render, sample, sampleArea, type Raster } from './raster';
 
 export { FPS };
 
-export const videoNames = ['good', 'still', 'noFace', 'twoFaces', 'tooSmall', 'tooDark', 'offCentre', 'liveness'] as const;
+export const videoNames = ['good', 'still', 'noFace', 'twoFaces', 'tooSmall', 'tooDark', 'offCentre', 'sunglasses', 'mask', 'liveness'] as const;
 export type VideoName = (typeof videoNames)[number];
 
 export interface Sources {
@@ -114,6 +115,17 @@ export function scenes(src: Sources): Record<VideoName, Scene> {
     }).data;
   };
 
+  /** The good face with something painted over it in canonical coordinates. */
+  const occluded = (index: number, paint: (c: Point, out: Float64Array) => void): Uint8Array => {
+    const s = sway(index, CLIP_FRAMES);
+    const c: Point = { x: 0, y: 0 };
+    return render(WIDTH, HEIGHT, (x, y, out) => {
+      toCanonical(x, y, GOOD_ZOOM, s, 0, c);
+      over(near, c.x, c.y, x, y, out);
+      paint(c, out);
+    }).data;
+  };
+
   const stillFrame = swaying(0, GOOD_ZOOM);
   const pair = similarity({ x: PAIR.x, y: PAIR.y }, { x: 0, y: 0 }, PAIR.scale, 0);
 
@@ -149,6 +161,8 @@ export function scenes(src: Sources): Record<VideoName, Scene> {
       },
     },
     offCentre: { frames: CLIP_FRAMES, frame: (i) => swaying(i, GOOD_ZOOM, near, 1, (OFF_CENTRE_X - 0.5) * WIDTH) },
+    sunglasses: { frames: CLIP_FRAMES, frame: (i) => occluded(i, paintSunglasses) },
+    mask: { frames: CLIP_FRAMES, frame: (i) => occluded(i, paintMask) },
     liveness: {
       frames: LIVENESS_FRAMES,
       frame: (i) => {

@@ -1,13 +1,12 @@
 // Picks the screen for the journey step the core reports, and runs the idle
 // timeout over every step of a session.
-import { useCallback, useEffect } from 'react';
+import { lazy, Suspense, useCallback, useEffect } from 'react';
 import { useJourney } from './context';
 import { IdleWarning } from './components/IdleWarning';
 import { AttractScreen } from './screens/AttractScreen';
 import { CardScreen } from './screens/CardScreen';
 import { ConsentScreen } from './screens/ConsentScreen';
 import { EmailScreen } from './screens/EmailScreen';
-import { FaceScreen } from './screens/FaceScreen';
 import { LanguageScreen } from './screens/LanguageScreen';
 import { LaterStepScreen } from './screens/LaterStepScreen';
 import { NikScreen } from './screens/NikScreen';
@@ -15,6 +14,9 @@ import { OfflineScreen } from './screens/OfflineScreen';
 import { PhoneScreen } from './screens/PhoneScreen';
 import { ReviewScreen } from './screens/ReviewScreen';
 import { useIdleTimeout } from './state/useIdleTimeout';
+
+// The face step brings MediaPipe (~300 kB of script): loaded when a citizen gets there, not at start-up.
+const FaceScreen = lazy(() => import('./screens/FaceScreen').then((module) => ({ default: module.FaceScreen })));
 
 export function App() {
   const connection = useJourney((state) => state.connection);
@@ -69,7 +71,11 @@ function Screen({ step }: { step: string | null }) {
     case 'card':
       return <CardScreen />;
     case 'face':
-      return <FaceScreen />;
+      return (
+        <Suspense fallback={null}>
+          <FaceScreen />
+        </Suspense>
+      );
     case 'signoff':
     case 'done':
       return <LaterStepScreen key={step} step={step} />;

@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openBrowser, type BrowserSession } from '../support/browser';
-import { screenshot, seriousAxeViolations, tap } from '../support/citizen';
+import { screenshot, seriousAxeViolations, tap, waitForStep } from '../support/citizen';
 import { ensureFaceVideos, fakeCameraArgs, type VideoName } from '../support/fakeCamera';
 import { startTestBooth, type TestBooth } from '../support/host';
 import { reachFaceStep } from '../support/journey';
@@ -78,6 +78,9 @@ describe('face step guidance', () => {
     ['tooDark', 'moreLight'],
     // The face sits at the image's left; the mirrored preview shows it on the right.
     ['offCentre', 'moveLeft'],
+    // Painted occlusions: they show the measures respond, not how real eyewear and masks look.
+    ['sunglasses', 'removeSunglasses'],
+    ['mask', 'removeMask'],
   ] as const)('the %s video shows the %s prompt and never starts the challenge', async (video, prompt) => {
     const page = await faceStepWith(video);
     await expect.poll(() => promptOf(page), { timeout: 30_000 }).toBe(prompt);
@@ -100,6 +103,17 @@ describe('face step guidance', () => {
 });
 
 describe('face step liveness', () => {
+  it('cancelling mid-challenge erases the session and turns the camera off', async () => {
+    const page = await faceStepWith('good');
+    await expect.poll(() => phaseOf(page), { timeout: 30_000 }).toBe('challenge');
+    await tap(page, 'cancel-erase');
+    await tap(page, 'cancel-confirm');
+    await waitForStep(page, 'attract');
+    expect(booth.booth.session.snapshot()).toBeNull();
+    expect(await page.evaluate('window.__boothStreams.length > 0 && window.__boothStreams.flatMap((s) => s.getTracks()).every((t) => t.readyState === "ended")')).toBe(true);
+    await sessions.pop()!.close();
+  });
+
   it('refuses a still photo with a clear message, and offers another attempt', async () => {
     const page = await faceStepWith('still');
     await expect.poll(() => phaseOf(page), { timeout: 30_000 }).toBe('challenge');

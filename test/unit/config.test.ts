@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { livenessSettingsSchema } from '../../src/shared/face/liveness';
 import { qualityThresholdsSchema } from '../../src/shared/face/quality';
@@ -31,6 +31,12 @@ describe('booth configuration', () => {
         technicianOverlay: false,
       },
     });
+  });
+
+  it('reads the example configuration shipped in resources/', () => {
+    const config = loadConfig(resolve(import.meta.dirname, '../../resources/config/booth.example.json'));
+    expect(config.devices.camera).toMatchObject({ width: 1280, height: 720 });
+    expect(config.face.quality.minInterEyePx).toBe(90);
   });
 
   it('checks the face settings: typos named, caps held, the camera can be switched off', () => {

@@ -15,7 +15,7 @@ const goodPixels: NonNullable<FrameMeasures['pixels']> = {
   uniformity: 0.9,
   sharpness: 200,
   eyeToCheekLuma: 0.8,
-  lowerFaceColourDistance: 30,
+  maskScore: 0,
 };
 
 function measures(pose: Partial<FacePose> = {}, pixels: Partial<NonNullable<FrameMeasures['pixels']>> = {}, faces = 1): FrameMeasures {
@@ -61,7 +61,7 @@ describe('quality gate', () => {
     ['a face in glare', measures({}, { luma: { ...goodPixels.luma, mean: 235 } }), 'lessLight'],
     ['half-lit face', measures({}, { uniformity: 0.3 }), 'evenLight'],
     ['sunglasses', measures({}, { eyeToCheekLuma: 0.2 }), 'removeSunglasses'],
-    ['a mask', measures({}, { lowerFaceColourDistance: 150 }), 'removeMask'],
+    ['a mask', measures({}, { maskScore: 20 }), 'removeMask'],
     ['a turned head', measures({ yawDeg: 25 }), 'lookStraight'],
     ['a tilted head', measures({ rollDeg: 20 }), 'levelHead'],
     ['a raised chin', measures({ pitchDeg: 25 }), 'lowerHead'],

@@ -113,17 +113,35 @@ function pixelMeasures(crop: RgbaImage, width: number, height: number, g: FaceGe
   const lower: Rect = { x: at(mesh.mouthRight).x, y: mouth.y, width: at(mesh.mouthLeft).x - at(mesh.mouthRight).x, height: Math.max(2, chin.y - mouth.y) };
   const eyeLuma = mean(eyes.map((r) => lumaStats(luma, r).mean));
   const cheekLuma = mean(cheeks.map((r) => lumaStats(luma, r).mean));
-  const cheekRgb = averageRgb(cheeks.map((r) => meanRgb(crop, r)));
-  const lowerRgb = meanRgb(crop, lower);
-  // A region outside the crop (face at the frame edge) is not evidence of a mask.
-  const lowerDistance = lowerRgb && cheekRgb ? Math.hypot(lowerRgb[0] - cheekRgb[0], lowerRgb[1] - cheekRgb[1], lowerRgb[2] - cheekRgb[2]) : 0;
+  // A mask covers the cheeks too: the lower face is compared with the forehead's skin.
+  const top = at(mesh.forehead);
+  const eyeTop = Math.min(eyes[0]!.y, eyes[1]!.y);
+  const foreheadX = eyes[0]!.x + eyes[0]!.width / 2;
+  const forehead: Rect = { x: foreheadX, y: top.y + (eyeTop - top.y) * 0.3, width: eyes[1]!.x + eyes[1]!.width / 2 - foreheadX, height: (eyeTop - top.y) * 0.35 };
+  const mask = maskScore(crop, luma, forehead, lower);
   return {
     luma: lumaStats(luma, inner),
     uniformity: illuminationUniformity(cropLuma(luma, inner)),
     sharpness: laplacianVariance(luma),
     eyeToCheekLuma: cheekLuma > 0 ? eyeLuma / cheekLuma : 0,
-    lowerFaceColourDistance: lowerDistance,
+    maskScore: mask,
   };
+}
+
+/**
+ * How much less red the mouth-and-chin region is than the forehead, ×100.
+ * Skin of every tone has red above blue, lips more so; blue, white and black
+ * masks do not. A beard can lose redness too, but it is full of texture where
+ * a mask is smooth, so a textured lower face scores 0.
+ */
+function maskScore(crop: RgbaImage, luma: { width: number; height: number; data: Uint8Array }, forehead: Rect, lower: Rect): number {
+  const skin = meanRgb(crop, forehead);
+  const below = meanRgb(crop, lower);
+  // A region outside the crop (face at the frame edge) is not evidence of a mask.
+  if (!skin || !below || forehead.width < 3 || forehead.height < 3 || lower.width < 3 || lower.height < 3) return 0;
+  const redness = ([r, g, b]: [number, number, number]) => (r - b) / Math.max(1, r + g + b);
+  const textured = laplacianVariance(cropLuma(luma, lower)) > 3 * Math.max(20, laplacianVariance(cropLuma(luma, forehead)));
+  return textured ? 0 : Math.max(0, 100 * (redness(skin) - redness(below)));
 }
 
 function centre(g: FaceGeometry) {
@@ -144,17 +162,12 @@ function mean(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 }
 
-function averageRgb(colours: Array<[number, number, number] | null>): [number, number, number] | null {
-  const known = colours.filter((c): c is [number, number, number] => c !== null);
-  if (known.length === 0) return null;
-  return [mean(known.map((c) => c[0])), mean(known.map((c) => c[1])), mean(known.map((c) => c[2]))];
-}
-
-function cropLuma(luma: { width: number; data: Uint8Array }, r: Rect) {
-  const x0 = Math.round(r.x);
-  const y0 = Math.round(r.y);
-  const w = Math.round(r.width);
-  const h = Math.round(r.height);
+/** The part of `r` inside the image, as its own luma image (empty when none is). */
+function cropLuma(luma: { width: number; height: number; data: Uint8Array }, r: Rect) {
+  const x0 = Math.max(0, Math.round(r.x));
+  const y0 = Math.max(0, Math.round(r.y));
+  const w = Math.max(0, Math.min(luma.width, Math.round(r.x + r.width)) - x0);
+  const h = Math.max(0, Math.min(luma.height, Math.round(r.y + r.height)) - y0);
   const data = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) data.set(luma.data.subarray((y0 + y) * luma.width + x0, (y0 + y) * luma.width + x0 + w), y * w);
   return { width: w, height: h, data };

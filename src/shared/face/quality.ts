@@ -34,8 +34,8 @@ export const qualityThresholdsSchema = z
     maxMotion: z.number().min(0).default(0.12),
     /** Eye-region luma over cheek luma below this reads as sunglasses. */
     sunglassesRatio: z.number().min(0).max(1).default(0.4),
-    /** Colour distance between the lower face and the cheeks above this reads as a mask. */
-    maskColourDistance: z.number().min(0).max(442).default(90),
+    /** The lower face this much less red than the forehead (×100, smooth, not a beard) reads as a mask. */
+    maxMaskScore: z.number().min(0).max(100).default(6),
     /** How long every measure must pass before the frame run counts as good. */
     holdMs: z.int().min(0).max(10_000).default(800),
   })
@@ -52,8 +52,8 @@ export interface FrameMeasures {
     sharpness: number;
     /** Mean luma of the eye regions over the cheeks. */
     eyeToCheekLuma: number;
-    /** RGB distance between the mouth-and-chin region and the cheeks. */
-    lowerFaceColourDistance: number;
+    /** How much less red (and no more textured) the mouth-and-chin region is than the forehead, ×100. */
+    maskScore: number;
   };
   /** Face-centre movement since the previous frame, in inter-eye distances. */
   motion?: number;
@@ -127,7 +127,7 @@ export function judgeFrame(frame: FrameMeasures, t: QualityThresholds, mirrored:
     add('dynamicRange', p.luma.p95 - p.luma.p5, `≥ ${t.minDynamicRange}`, p.luma.p95 - p.luma.p5 >= t.minDynamicRange, 'moreLight');
     add('uniformity', p.uniformity, `≥ ${t.minUniformity}`, p.uniformity >= t.minUniformity, 'evenLight');
     add('sunglasses', p.eyeToCheekLuma, `≥ ${t.sunglassesRatio}`, p.eyeToCheekLuma >= t.sunglassesRatio, 'removeSunglasses');
-    add('mask', p.lowerFaceColourDistance, `≤ ${t.maskColourDistance}`, p.lowerFaceColourDistance <= t.maskColourDistance, 'removeMask');
+    add('mask', p.maskScore, `≤ ${t.maxMaskScore}`, p.maskScore <= t.maxMaskScore, 'removeMask');
   }
   add('yaw', g.yawDeg, `± ${t.maxYawDeg}°`, Math.abs(g.yawDeg) <= t.maxYawDeg, 'lookStraight');
   add('roll', g.rollDeg, `± ${t.maxRollDeg}°`, Math.abs(g.rollDeg) <= t.maxRollDeg, 'levelHead');
