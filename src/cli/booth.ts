@@ -1,23 +1,28 @@
 // `npm run booth -- <command>`: the technician's command line. Today the
-// card reader; provisioning will add its commands here.
+// card reader and the face models; provisioning will add its commands here.
 //
 //   card readers            PC/SC readers attached, and which hold a card
 //   card status             the configured reader: reachable? SAM? card? (never unlocks the SAM)
 //   card read               a full read with the configured reader, PII masked
+//   face models             the face models checked against the manifest
 //
-// Options: --config FILE (or BOOTH_CONFIG), --json.
+// Options: --config FILE (or BOOTH_CONFIG), --json, --models DIR.
 import { parseArgs } from 'node:util';
 import { maskNik } from '../shared/identity/nik';
 import { ConfigError, loadConfig } from '../core/config';
 import { createCardReader } from '../core/card/reader';
 import { describeCardError, isCardError } from '../core/card/errors';
 import { pcscReaderStates } from '../core/card/pcsc/pcscChannels';
+import { checkFaceModels, defaultModelsDir } from './faceCommands';
 
 const usage = `Usage: npm run booth -- card <readers|status|read> [--config FILE] [--json]
+       npm run booth -- face models [--models DIR] [--json]
 
   card readers   list PC/SC readers and whether each holds a card
   card status    check the configured card reader (devices.card in the config)
   card read      read the card on the configured reader; personal data is masked
+  face models    check the face model files against the booth's manifest
+                 (the installed ones, or those in --models DIR)
 
 The configuration is read from --config FILE or BOOTH_CONFIG; without one the
 booth's defaults apply (the simulated serial reader).`;
@@ -27,7 +32,7 @@ type Print = (text: string, data: unknown) => void;
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { config: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { config: { type: 'string' }, models: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${usage}`);
     return 2;
@@ -39,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const print: Print = (text, data) => console.log(values.json ? JSON.stringify(data) : text);
   const [group, command] = positionals;
+  if (group === 'face' && command === 'models' && positionals.length === 2) return checkFaceModels(values.models ?? defaultModelsDir(), print);
   if (group !== 'card' || !command || !['readers', 'status', 'read'].includes(command)) {
     console.error(`Unknown command "${positionals.join(' ')}".\n\n${usage}`);
     return 2;

@@ -1,7 +1,7 @@
 // The technician's command line, run as a technician would, in a terminal
 // process: output masked, errors readable, exit codes meaningful.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,5 +48,34 @@ describe('npm run booth -- card', () => {
     const unknown = booth('card', 'fly');
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('Unknown command "card fly"');
+  });
+});
+
+describe('npm run booth -- face models', () => {
+  const installed = resolve(root, 'out/renderer/models');
+
+  it('verifies the installed models against the manifest', () => {
+    const { code, out } = booth('face', 'models', '--models', installed);
+    expect(code).toBe(0);
+    expect(out).toMatch(/ok {7}face_landmarker\.task {2}\d+ bytes {2}sha256 [0-9a-f]{16}… {2}Apache-2\.0/);
+    expect(out).toContain('All verified');
+  });
+
+  it('names an altered and a missing model, with what to do, and exits 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'booth-models-'));
+    const model = readFileSync(join(installed, 'face_landmarker.task'));
+    model[100]! ^= 0xff;
+    writeFileSync(join(dir, 'face_landmarker.task'), model);
+    const { code, out } = booth('face', 'models', '--models', dir, '--json');
+    rmSync(dir, { recursive: true, force: true });
+    expect(code).toBe(1);
+    const result = JSON.parse(out) as { ok: boolean; files: Array<{ name: string; status: string; message?: string }> };
+    expect(result.ok).toBe(false);
+    expect(result.files.map((f) => [f.name, f.status])).toEqual([
+      ['face_landmarker.task', 'tampered'],
+      ['face_detector.tflite', 'missing'],
+    ]);
+    expect(result.files[0]!.message).toMatch(/failed its integrity check.*reinstall the booth software/);
+    expect(result.files[1]!.message).toMatch(/is missing.*npm run models/);
   });
 });
