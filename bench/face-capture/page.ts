@@ -57,7 +57,7 @@ async function booth(canvas: HTMLCanvasElement, bitmaps: ImageBitmap[], options:
     show(canvas, bitmaps, i);
     const t0 = performance.now();
     const analysis = analyzer.analyze(canvas, i * 33.3);
-    judgeFrame(analysis.measures, thresholds, true);
+    judgeFrame(analysis.measures, thresholds);
     const elapsed = performance.now() - t0;
     // The second-face scan runs in the idle gap after a frame, as in the booth's loop: timed on its own.
     const scan = analyzer.scanIfDue(i * 33.3);

@@ -136,14 +136,31 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   async function onMessage(ws: WebSocket, data: RawData, isBinary: boolean) {
     const bytes = rawLength(data);
-    const frame = decodeCallFrame(isBinary ? new Uint8Array(rawBuffer(data)) : rawText(data));
-    const reply: ResultEnvelope = frame.ok
-      ? await dispatch(frame.envelope)
-      : { type: 'result', id: null, result: fail(frame.tooLarge ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', frame.message) };
+    let reply: ResultEnvelope;
+    // Text is refused by its size before it is decoded; binary frames are checked by the decoder.
+    const copy = isBinary ? new Uint8Array(rawBuffer(data)) : null;
+    try {
+      const frame = !isBinary && bytes > MAX_CALL_BYTES ? null : decodeCallFrame(copy ?? rawText(data));
+      if (frame === null) reply = answerRefusal(true, `A call may be at most ${MAX_CALL_BYTES} bytes; this one was ${bytes}.`);
+      else reply = frame.ok ? await dispatch(frame.envelope) : answerRefusal(frame.tooLarge, frame.message);
+    } catch (error) {
+      logger.error({ event: 'contract.bug', err: error }, 'message handling failed');
+      reply = { type: 'result', id: null, result: fail('INTERNAL', 'The booth could not handle that message.') };
+    } finally {
+      // The frame may hold a citizen's pictures: the handler kept its own copies.
+      if (copy) {
+        copy.fill(0);
+        for (const part of Array.isArray(data) ? data : [data]) (part instanceof ArrayBuffer ? new Uint8Array(part) : part).fill(0);
+      }
+    }
     if (!reply.result.ok) {
       logger.info({ event: 'contract.rejected', code: reply.result.error.code, method: isBinary ? undefined : methodOf(data, bytes) }, 'call refused');
     }
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+  }
+
+  function answerRefusal(tooLarge: boolean, message: string): ResultEnvelope {
+    return { type: 'result', id: null, result: fail(tooLarge ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', message) };
   }
 
   function actualPort(): number {

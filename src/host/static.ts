@@ -40,13 +40,15 @@ export function serveStatic(root: string, csp: string, request: IncomingMessage,
     response.writeHead(400).end();
     return;
   }
-  if (pathname.startsWith(MEMORY_ONLY_PREFIX)) {
-    const bytes = memory.get(pathname.slice(MEMORY_ONLY_PREFIX.length));
+  // Judge the path as it will be resolved: "/%2Fmodels/x" or "/.//models/x" are models/ too.
+  const normalized = normalize(`/${pathname}`).replace(/\\/g, '/').replace(/\/{2,}/g, '/');
+  if (normalized.startsWith(MEMORY_ONLY_PREFIX)) {
+    const bytes = memory.get(normalized.slice(MEMORY_ONLY_PREFIX.length));
     if (!bytes) {
       response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
       return;
     }
-    response.writeHead(200, { ...headers(csp, pathname), 'Content-Length': bytes.byteLength });
+    response.writeHead(200, { ...headers(csp, normalized), 'Content-Length': bytes.byteLength });
     response.end(request.method === 'HEAD' ? undefined : bytes);
     return;
   }

@@ -4,6 +4,7 @@
 // the real card step (serial emulator on a pseudo-terminal).
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -42,6 +43,18 @@ async function atFaceStep(config: BoothConfigInput = {}, models: VerifiedModels 
   expect(await client.card.read()).toMatchObject({ ok: true });
   expect(await client.card.confirm()).toMatchObject({ ok: true, value: { step: 'face' } });
   return booth;
+}
+
+/** GET a path exactly as written (no URL normalisation), answering the status code. */
+function rawStatus(port: number, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers: { Host: `127.0.0.1:${port}` } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 const grey = (width: number, height: number) => new Uint8Array(encodeJpeg(new Uint8Array(width * height * 3).fill(128), width, height, 80));
@@ -105,6 +118,8 @@ describe('face step', () => {
     await new Promise((resolve) => setTimeout(resolve, 4200));
     const lying = capture(third.value.challenge.id, third.value.challenge.steps, { still: { jpeg: grey(320, 240), width: 640, height: 480 } });
     expect(await client.face.submitCapture(lying)).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'BAD_IMAGE' } });
+    // Refused pictures are zeroed at once, not left for the garbage collector.
+    expect([...lying.frames.map((f) => f.jpeg), lying.still.jpeg].every((jpeg) => jpeg.every((byte) => byte === 0))).toBe(true);
     expect(await client.face.beginChallenge()).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'ATTEMPTS_EXHAUSTED' } });
   }, 20_000);
 
@@ -169,6 +184,10 @@ describe('face models on the booth origin', () => {
       await host.close();
     });
     expect((await fetch(`${host.origin}/models/${LANDMARKER_FILE}`)).status).toBe(404);
+    // Spellings that resolve to the same folder on disk are refused too, sent raw (fetch would tidy them).
+    for (const path of [`/%2Fmodels/${LANDMARKER_FILE}`, `/.//models/${LANDMARKER_FILE}`, `//models/${LANDMARKER_FILE}`, `/x/../models/${LANDMARKER_FILE}`]) {
+      expect(await rawStatus(host.port, path)).toBe(404);
+    }
     expect(lines.join('')).toContain('"event":"face.model_refused"');
     expect(await composed.booth.handlers['booth.info']({})).toMatchObject({ ok: true, value: { capabilities: { face: false } } });
   });
@@ -184,6 +203,9 @@ describe('face models on the booth origin', () => {
     ws.send(frame);
     // Well-formed: it reaches the core, which has no session to give it.
     expect(await reply()).toMatchObject({ id: 9, result: { ok: false, error: { code: 'NO_SESSION' } } });
+    // A header that is JSON null once took the host down: now a plain BAD_REQUEST.
+    ws.send(new Uint8Array([0x42, 0x4b, 0x42, 0x31, 0, 0, 0, 4, ...new TextEncoder().encode('null')]));
+    expect(await reply()).toMatchObject({ id: null, result: { ok: false, error: { code: 'BAD_REQUEST' } } });
     ws.send(new Uint8Array(MAX_BINARY_CALL_BYTES + 1)); // under the socket's hard cap: answered, not dropped
     expect(await reply()).toMatchObject({ id: null, result: { ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } } });
     ws.close();

@@ -52,12 +52,24 @@ describe('call frames', () => {
       [bytes({ ...call({ x: { $bytes: 0, extra: 1 } }), attachments: [1] }, [1]), false],
       [bytes({ ...call({}), attachments: [] }), false],
       [bytes({ ...call({}), attachments: 'no' }), false],
+      // A header that is JSON but not an object (null once crashed the host).
+      [(() => { const b = bytes({}); const n = new TextEncoder().encode('null'); const out = new Uint8Array(8 + n.length); out.set(b.subarray(0, 4)); new DataView(out.buffer).setUint32(4, n.length); out.set(n, 8); return out; })(), false],
     ];
     for (const [frame, tooLarge] of cases) {
       const decoded = decodeCallFrame(frame);
       expect(decoded.ok).toBe(false);
       expect(decoded).toMatchObject({ tooLarge });
     }
+  });
+
+  it('takes a liveness trace larger than a text call in the header, up to its own cap, and refuses bytes nested too deep', () => {
+    const trace = Array.from({ length: 900 }, (_, t) => ({ t: t * 33, faces: 1, yawDeg: -8.23, openness: 0.386, cx: 320.5, cy: 240.1, eyePx: 90.6 }));
+    const frame = encodeCallFrame(call({ trace, still: { jpeg: new Uint8Array(10) } }));
+    expect((frame as Uint8Array).length).toBeGreaterThan(MAX_CALL_BYTES);
+    expect(decodeCallFrame(frame).ok).toBe(true);
+    let deep: unknown = new Uint8Array(1);
+    for (let i = 0; i < 20; i++) deep = { deep };
+    expect(() => encodeCallFrame(call({ deep, still: new Uint8Array(1) }))).toThrow(/nested deeper/);
   });
 
   it('never throws on arbitrary bytes', () => {

@@ -85,4 +85,30 @@ describe('liveness judge', () => {
     expect(drawChallenge('x', fixed, () => 0).steps).toEqual(['turnRight', 'blink']);
     expect(drawChallenge('y', livenessSettingsSchema.parse({ steps: 2 }), random).steps).toHaveLength(2);
   });
+
+  it('compares against the last single-face frame: a missed detection cannot hide a swap', () => {
+    const entries = trace([{ ms: 400 }]);
+    const lastT = entries.at(-1)!.t;
+    const swapped = [...entries, { ...entries.at(-1)!, t: lastT + 33, faces: 0 }, { ...entries.at(-1)!, t: lastT + 66, cx: 570, eyePx: 160 }, ...trace(turn(28)).map((e) => ({ ...e, t: e.t + lastT + 99, cx: e.cx + 250, eyePx: 160 }))];
+    expect(judgeTrace(challenge(['turnLeft']), settings, swapped)).toMatchObject({ status: 'failed', reason: 'FACE_JUMP' });
+  });
+
+  it('keeps checking the frames after the pass, where the kept pictures come from', () => {
+    const passed = trace([{ ms: 400 }, ...turn(28)]);
+    const end = passed.at(-1)!;
+    const after = (patch: object, count = 10) => Array.from({ length: count }, (_, i) => ({ ...end, t: end.t + 33 * (i + 1), ...patch }));
+    expect(judgeTrace(challenge(['turnLeft']), settings, [...passed, ...after({})]).status).toBe('passed');
+    expect(judgeTrace(challenge(['turnLeft']), settings, [...passed, ...after({ faces: 3 })])).toMatchObject({ status: 'failed', reason: 'MULTIPLE_FACES' });
+    expect(judgeTrace(challenge(['turnLeft']), settings, [...passed, ...after({ faces: 0 }, 40)])).toMatchObject({ status: 'failed', reason: 'FACE_LOST' });
+    expect(judgeTrace(challenge(['turnLeft']), settings, [...passed, ...after({ cx: end.cx + 400 })])).toMatchObject({ status: 'failed', reason: 'FACE_JUMP' });
+    expect(judgeTrace(challenge(['turnLeft']), settings, [...passed, { ...end, t: end.t + 600_000 - end.t }])).toMatchObject({ status: 'failed', reason: 'CAMERA_STALLED' });
+    expect(judgeTrace(challenge(['turnLeft']), settings, [...passed, { ...end, t: 0 }])).toMatchObject({ status: 'failed', reason: 'BAD_TRACE' });
+  });
+
+  it('does not count a closure shorter than a camera frame as a blink', () => {
+    const base = trace([{ ms: 500 }]);
+    const t = base.at(-1)!.t;
+    const flick = [...base, { ...base.at(-1)!, t: t + 1, openness: 0.02 }, { ...base.at(-1)!, t: t + 2, openness: 0.32 }, ...trace([{ ms: 2500 }]).map((e) => ({ ...e, t: e.t + t + 3 }))];
+    expect(judgeTrace(challenge(['blink']), { ...settings, stepTimeoutMs: 2000 }, flick).status).toBe('failed');
+  });
 });

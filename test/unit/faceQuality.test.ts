@@ -45,7 +45,7 @@ describe('face geometry', () => {
 
 describe('quality gate', () => {
   it('passes a centred, frontal, well-lit face and scores it', () => {
-    const verdict = judgeFrame(measures(), thresholds, true);
+    const verdict = judgeFrame(measures(), thresholds);
     expect(verdict.measures.filter((m) => !m.pass)).toEqual([]);
     expect(verdict).toMatchObject({ passed: true, prompt: 'good' });
     expect(verdict.score).toBeGreaterThan(50);
@@ -69,21 +69,20 @@ describe('quality gate', () => {
     ['closed eyes', measures({ openness: 0.05 }), 'openEyes'],
     ['a blurred face', measures({}, { sharpness: 5 }), 'holdStill'],
   ])('prompts for %s', (_name, frameMeasures, prompt) => {
-    const verdict = judgeFrame(frameMeasures, thresholds, true);
+    const verdict = judgeFrame(frameMeasures, thresholds);
     expect(verdict.passed).toBe(false);
     expect(verdict.prompt).toBe(prompt);
   });
 
-  it('steers by what the citizen sees: on a mirrored preview a face at the image left shows on the right', () => {
-    const atImageLeft = measures({ cx: 170 });
-    expect(judgeFrame(atImageLeft, thresholds, true).prompt).toBe('moveLeft');
-    expect(judgeFrame(atImageLeft, thresholds, false).prompt).toBe('moveRight');
+  it("steers by the citizen's own left and right: a face at the camera image's left must move to the citizen's left", () => {
+    expect(judgeFrame(measures({ cx: 170 }), thresholds).prompt).toBe('moveLeft');
+    expect(judgeFrame(measures({ cx: 470 }), thresholds).prompt).toBe('moveRight');
   });
 
   it('holds the configured limits: a looser yaw limit passes the same turn', () => {
     const turned = measures({ yawDeg: 15 });
-    expect(judgeFrame(turned, thresholds, true).prompt).toBe('lookStraight');
-    expect(judgeFrame(turned, qualityThresholdsSchema.parse({ maxYawDeg: 20 }), true).passed).toBe(true);
+    expect(judgeFrame(turned, thresholds).prompt).toBe('lookStraight');
+    expect(judgeFrame(turned, qualityThresholdsSchema.parse({ maxYawDeg: 20 })).passed).toBe(true);
   });
 });
 

@@ -44,7 +44,11 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
     return session.requireStep('face') ?? unavailable();
   }
 
-  return {
+  if (settings.liveness.fixedOrder) {
+    logger.warn({ event: 'face.fixed_order', order: settings.liveness.fixedOrder }, 'face.liveness.fixedOrder is set: every challenge is the same (tests and demos only, never a production booth)');
+  }
+
+  const step = {
     available: unavailable() === null,
 
     setup(): Result<FaceSetup> {
@@ -76,46 +80,10 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
     },
 
     submitCapture(params: FaceCaptureParams): Result<SessionSnapshot> {
-      const refused = guard();
-      if (refused) return refused;
-      const issued = session.face.takeChallenge(params.challengeId);
-      if (!issued) return fail('FACE_FAILED', 'The capture answers no challenge in play; start the face check again.', { reason: 'CHALLENGE_UNKNOWN' });
-      const elapsed = now() - issued.issuedAt;
-      const { challenge } = issued;
-      if (elapsed > challenge.steps.length * challenge.stepTimeoutMs + SUBMIT_GRACE_MS) {
-        return fail('FACE_FAILED', 'The challenge expired before the capture arrived.', { reason: 'CHALLENGE_EXPIRED' });
-      }
-      // The trace cannot be longer than the time since the challenge was issued.
-      if (params.trace.at(-1)!.t > elapsed + 1000) return fail('FACE_FAILED', 'The liveness trace is longer than the challenge has existed.', { reason: 'LIVENESS_BAD_TRACE' });
-      const verdict = judgeTrace(challenge, settings.liveness, params.trace);
-      if (verdict.status !== 'passed') {
-        const reason = verdict.status === 'failed' ? verdict.reason : 'TIMEOUT';
-        logger.warn({ event: 'face.liveness_refused', reason, steps: challenge.steps, done: verdict.done.length }, 'capture refused: liveness not shown');
-        return fail('FACE_FAILED', `The liveness challenge was not passed (${reason}).`, { reason: `LIVENESS_${reason}` });
-      }
-      const bad = checkPictures(params, settings, camera!);
-      if (bad) {
-        logger.warn({ event: 'face.capture_refused', why: bad }, 'capture refused: bad picture');
-        return fail('FACE_FAILED', bad, { reason: 'BAD_IMAGE' });
-      }
-      session.face.accept({
-        frames: params.frames.map(({ jpeg, width, height, score }) => ({ jpeg, width, height, score })),
-        still: params.still,
-        challenge,
-        evidence: verdict.done,
-        capturedAt: now(),
-      });
-      logger.info(
-        {
-          event: 'face.captured',
-          steps: verdict.done,
-          frames: params.frames.map((f) => ({ score: f.score, bytes: f.jpeg.byteLength })),
-          still: { width: params.still.width, height: params.still.height, bytes: params.still.jpeg.byteLength },
-          traceFrames: params.trace.length,
-        },
-        'face captured',
-      );
-      return session.faceChanged();
+      const result = acceptCapture(params);
+      // Refused pictures are not kept: zero them now rather than leave them to the garbage collector.
+      if (!result.ok) for (const picture of [...params.frames, params.still]) picture.jpeg.fill(0);
+      return result;
     },
 
     verify(): Result<SessionSnapshot> {
@@ -125,6 +93,51 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
       return fail('STEP_UNAVAILABLE', 'This booth cannot match the face to the chip photo yet.');
     },
   };
+
+  function acceptCapture(params: FaceCaptureParams): Result<SessionSnapshot> {
+    const refused = guard();
+    if (refused) return refused;
+    const issued = session.face.takeChallenge(params.challengeId);
+    if (!issued) return fail('FACE_FAILED', 'The capture answers no challenge in play; start the face check again.', { reason: 'CHALLENGE_UNKNOWN' });
+    const elapsed = now() - issued.issuedAt;
+    const { challenge } = issued;
+    if (elapsed > challenge.steps.length * challenge.stepTimeoutMs + SUBMIT_GRACE_MS) {
+      return fail('FACE_FAILED', 'The challenge expired before the capture arrived.', { reason: 'CHALLENGE_EXPIRED' });
+    }
+    // The trace cannot be longer than the time since the challenge was issued.
+    if (params.trace.at(-1)!.t > elapsed + 1000) return fail('FACE_FAILED', 'The liveness trace is longer than the challenge has existed.', { reason: 'LIVENESS_BAD_TRACE' });
+    const verdict = judgeTrace(challenge, settings.liveness, params.trace);
+    if (verdict.status !== 'passed') {
+      const reason = verdict.status === 'failed' ? verdict.reason : 'TIMEOUT';
+      logger.warn({ event: 'face.liveness_refused', reason, steps: challenge.steps, done: verdict.done.length }, 'capture refused: liveness not shown');
+      return fail('FACE_FAILED', `The liveness challenge was not passed (${reason}).`, { reason: `LIVENESS_${reason}` });
+    }
+    const bad = checkPictures(params, settings, camera!);
+    if (bad) {
+      logger.warn({ event: 'face.capture_refused', why: bad }, 'capture refused: bad picture');
+      return fail('FACE_FAILED', bad, { reason: 'BAD_IMAGE' });
+    }
+    session.face.accept({
+      frames: params.frames.map(({ jpeg, width, height, score }) => ({ jpeg, width, height, score })),
+      still: params.still,
+      challenge,
+      evidence: verdict.done,
+      capturedAt: now(),
+    });
+    logger.info(
+      {
+        event: 'face.captured',
+        steps: verdict.done,
+        frames: params.frames.map((f) => ({ score: f.score, bytes: f.jpeg.byteLength })),
+        still: { width: params.still.width, height: params.still.height, bytes: params.still.jpeg.byteLength },
+        traceFrames: params.trace.length,
+      },
+      'face captured',
+    );
+    return session.faceChanged();
+  }
+
+  return step;
 }
 
 export type FaceStep = ReturnType<typeof createFaceStep>;

@@ -44,6 +44,8 @@ export interface FaceCalls {
 const FINAL_MIN_MS = 600;
 const FINAL_MAX_MS = 8000;
 const EMIT_EVERY_MS = 100;
+/** No frame for this long mid-challenge: the camera stalled (the judge only runs on frames). */
+const STALL_MS = 1500;
 
 export class FaceController {
   #view: FaceView;
@@ -58,9 +60,10 @@ export class FaceController {
   #challengeStart = 0;
   #trace: TraceEntry[] = [];
   #finalSince = 0;
-  #lostSince: number | null = null;
   #lastEmit = 0;
   #stopped = false;
+  #lastFrameAt = 0;
+  #watchdog: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly setup: FaceSetup,
@@ -74,13 +77,16 @@ export class FaceController {
   }
 
   async start(): Promise<void> {
+    // Both are started together; whichever succeeded is released if the other failed.
+    const [models, stream] = await Promise.allSettled([loadFaceModels(this.setup.wasmBase, this.setup.modelUrl, this.setup.detectorUrl), openCamera(this.setup.camera)]);
+    if (models.status === 'fulfilled') this.#models = models.value;
+    if (stream.status === 'fulfilled') this.#stream = stream.value;
+    if (this.#stopped) return this.stop();
     try {
-      const [models, stream] = await Promise.all([loadFaceModels(this.setup.wasmBase, this.setup.modelUrl, this.setup.detectorUrl), openCamera(this.setup.camera)]);
-      this.#models = models;
-      this.#stream = stream;
-      if (this.#stopped) return this.stop();
-      this.#analyzer = new FrameAnalyzer(models);
-      this.video.srcObject = stream;
+      if (stream.status === 'rejected') throw stream.reason;
+      if (models.status === 'rejected') throw models.reason;
+      this.#analyzer = new FrameAnalyzer(models.value);
+      this.video.srcObject = stream.value;
       await this.video.play();
     } catch (error) {
       this.#set({ phase: 'error', failure: error instanceof CameraError ? error.problem : 'MODEL_FAILED' }, true);
@@ -88,6 +94,8 @@ export class FaceController {
       return;
     }
     this.#set({ phase: 'position' }, true);
+    this.#lastFrameAt = performance.now();
+    this.#watchdog = setInterval(() => this.#checkStall(), 500);
     this.#schedule();
   }
 
@@ -101,6 +109,8 @@ export class FaceController {
   /** Ends the step: camera off, pictures and model released. Safe to call twice. */
   stop(): void {
     this.#stopped = true;
+    if (this.#watchdog) clearInterval(this.#watchdog);
+    this.#watchdog = null;
     stopCamera(this.#stream);
     this.#stream = null;
     this.video.srcObject = null;
@@ -130,8 +140,9 @@ export class FaceController {
     const phase = this.#view.phase;
     if (!this.#analyzer || phase === 'sending' || phase === 'captured' || phase === 'starting' || phase === 'error') return;
     const started = performance.now();
+    this.#lastFrameAt = started;
     const analysis = this.#analyzer.analyze(this.video, started);
-    const verdict = judgeFrame(analysis.measures, this.setup.quality, this.setup.camera.mirror);
+    const verdict = judgeFrame(analysis.measures, this.setup.quality);
     const frameMs = performance.now() - started;
     const common = { measures: verdict.measures, faceInView: analysis.measures.faces > 0, frameMs };
     if (phase === 'position') this.#position(analysis, verdict.passed, verdict.score, verdict.prompt, started, common);
@@ -159,7 +170,9 @@ export class FaceController {
     const result = await this.calls.beginChallenge();
     if (this.#stopped) return;
     if (!result.ok) {
-      this.#set({ phase: 'failed', failure: result.error.reason ?? result.error.code, attemptsLeft: result.error.reason === 'ATTEMPTS_EXHAUSTED' ? 0 : this.#view.attemptsLeft }, true);
+      // Only a transport hiccup is worth another try; anything the core refused ends the step.
+      const retryable = result.error.code === 'TIMEOUT' || result.error.code === 'TRANSPORT_CLOSED';
+      this.#fail(result.error.reason ?? result.error.code, retryable ? this.#view.attemptsLeft : 0);
       return;
     }
     const { challenge, attemptsLeft } = result.value;
@@ -189,13 +202,11 @@ export class FaceController {
   }
 
   #finalFrame(analysis: FrameAnalysis, passed: boolean, score: number, wanted: GuidancePrompt, now: number, common: Partial<FaceView>): void {
-    this.#trace.push(this.#traceEntry(analysis, now));
-    if (analysis.measures.faces !== 1) {
-      this.#lostSince ??= now;
-      if (now - this.#lostSince > this.setup.liveness.maxFaceLostMs) return this.#fail(analysis.measures.faces > 1 ? 'MULTIPLE_FACES' : 'FACE_LOST');
-    } else {
-      this.#lostSince = null;
-    }
+    const entry = this.#traceEntry(analysis, now);
+    this.#trace.push(entry);
+    // The kept pictures come from here: the same face must stay, alone, without a gap.
+    const state = this.#judge!.observe(entry);
+    if (state.status === 'failed') return this.#fail(state.reason);
     if (passed && analysis.geometry) this.#pool.offer(this.video, analysis.geometry, score);
     const elapsed = now - this.#finalSince;
     if (this.#pool.count >= this.setup.capture.bestFrames && elapsed >= FINAL_MIN_MS) {
@@ -223,6 +234,7 @@ export class FaceController {
       return;
     }
     this.#pool.clear();
+    if (this.#stopped) return;
     const result = await this.calls.submitCapture(params);
     // The bytes were sent; the renderer's copies are wiped either way.
     params.frames.forEach((frame) => frame.jpeg.fill(0));
@@ -253,10 +265,18 @@ export class FaceController {
     };
   }
 
-  #fail(reason: string): void {
+  #fail(reason: string, attemptsLeft = this.#view.attemptsLeft): void {
     this.#pool.clear();
     this.#trace = [];
-    this.#set({ phase: 'failed', failure: reason, action: null }, true);
+    this.#set({ phase: 'failed', failure: reason, action: null, attemptsLeft, faceInView: false }, true);
+    // Nothing more can happen at this booth: the camera goes off, so a face in view keeps no session alive.
+    if (attemptsLeft === 0) this.stop();
+  }
+
+  /** No camera frame for a while during the challenge or the capture: the camera stalled. */
+  #checkStall(): void {
+    const phase = this.#view.phase;
+    if ((phase === 'challenge' || phase === 'final') && performance.now() - this.#lastFrameAt > STALL_MS) this.#fail('CAMERA_STALLED');
   }
 
   #resetAttempt(): void {
@@ -264,7 +284,6 @@ export class FaceController {
     this.#challenge = null;
     this.#judge = null;
     this.#trace = [];
-    this.#lostSince = null;
     this.#pool.clear();
   }
 

@@ -15,7 +15,7 @@ export interface FaceModels {
 export async function loadFaceModels(wasmBase: string, modelUrl: string, detectorUrl: string): Promise<FaceModels> {
   const url = (path: string) => new URL(path, document.baseURI).href;
   const fileset = await FilesetResolver.forVisionTasks(url(wasmBase).replace(/\/$/, ''));
-  const [landmarker, detector] = await Promise.all([
+  const [landmarker, detector] = await Promise.allSettled([
     FaceLandmarker.createFromOptions(fileset, {
       baseOptions: { modelAssetPath: url(modelUrl), delegate: 'CPU' },
       runningMode: 'VIDEO',
@@ -30,5 +30,11 @@ export async function loadFaceModels(wasmBase: string, modelUrl: string, detecto
     }),
     FaceDetector.createFromOptions(fileset, { baseOptions: { modelAssetPath: url(detectorUrl), delegate: 'CPU' }, runningMode: 'VIDEO', minDetectionConfidence: 0.6 }),
   ]);
-  return { landmarker, detector };
+  if (landmarker.status === 'rejected' || detector.status === 'rejected') {
+    // Release the one that loaded.
+    if (landmarker.status === 'fulfilled') landmarker.value.close();
+    if (detector.status === 'fulfilled') detector.value.close();
+    throw landmarker.status === 'rejected' ? landmarker.reason : (detector as PromiseRejectedResult).reason;
+  }
+  return { landmarker: landmarker.value, detector: detector.value };
 }

@@ -74,7 +74,8 @@ function FaceCapture({ setup, onCaptured }: { setup: FaceSetup; onCaptured: (sna
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const inView = view?.faceInView ?? false;
+  // A face counts as presence only while the step can still go on (not after a failure).
+  const inView = (view?.faceInView ?? false) && view?.phase !== 'failed' && view?.phase !== 'error';
   useEffect(() => {
     setFaceInView(inView);
     if (!inView) return;

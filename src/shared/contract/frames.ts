@@ -15,8 +15,13 @@
 // 8 + ~2 KB of header + 221 000 bytes.
 import { MAX_CALL_BYTES, type CallEnvelope } from './envelope';
 
-/** A call with attachments may be this large in all; its JSON header still obeys MAX_CALL_BYTES. */
+/** A call with attachments may be this large in all. */
 export const MAX_BINARY_CALL_BYTES = 4 * 1024 * 1024;
+/**
+ * Its JSON header may be larger than a text call: a face capture's liveness
+ * trace is one entry per camera frame (30 s at 30 fps ≈ 80 KB).
+ */
+export const MAX_BINARY_HEADER_BYTES = 1024 * 1024;
 const MAX_ATTACHMENTS = 16;
 const MAX_DEPTH = 16;
 const MAGIC = [0x42, 0x4b, 0x42, 0x31];
@@ -26,8 +31,11 @@ export type CallFrame = string | Uint8Array;
 /** JSON text when the call carries no bytes, else one binary frame. */
 export function encodeCallFrame(envelope: CallEnvelope): CallFrame {
   const attachments: Uint8Array[] = [];
-  const params = replaceBytes(envelope.params, attachments, 0);
+  const walk = { tooDeep: false };
+  const params = replaceBytes(envelope.params, attachments, 0, walk);
   if (attachments.length === 0) return JSON.stringify(envelope);
+  // The decoder refuses a binary call nested deeper than this: fail here, not on the other side.
+  if (walk.tooDeep) throw new Error(`A call with bytes cannot be nested deeper than ${MAX_DEPTH} levels.`);
   const header = new TextEncoder().encode(JSON.stringify({ ...envelope, params, attachments: attachments.map((a) => a.byteLength) }));
   const total = 8 + header.byteLength + attachments.reduce((sum, a) => sum + a.byteLength, 0);
   const frame = new Uint8Array(total);
@@ -54,7 +62,7 @@ export function decodeCallFrame(frame: CallFrame): DecodedFrame {
   if (frame.byteLength > MAX_BINARY_CALL_BYTES) return refuse(true, `A call with attachments may be at most ${MAX_BINARY_CALL_BYTES} bytes; this one was ${frame.byteLength}.`);
   if (frame.byteLength < 8 || MAGIC.some((byte, i) => frame[i] !== byte)) return refuse(false, 'A binary call must start with "BKB1".');
   const headerLength = new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(4);
-  if (headerLength > MAX_CALL_BYTES) return refuse(true, `The JSON part of a call may be at most ${MAX_CALL_BYTES} bytes; this one was ${headerLength}.`);
+  if (headerLength > MAX_BINARY_HEADER_BYTES) return refuse(true, `The JSON part of a call may be at most ${MAX_BINARY_HEADER_BYTES} bytes; this one was ${headerLength}.`);
   if (8 + headerLength > frame.byteLength) return refuse(false, 'The binary call is shorter than its header says.');
   let headerText: string;
   try {
@@ -64,6 +72,7 @@ export function decodeCallFrame(frame: CallFrame): DecodedFrame {
   }
   const header = parse(headerText);
   if (!header.ok) return header;
+  if (typeof header.envelope !== 'object' || header.envelope === null || Array.isArray(header.envelope)) return refuse(false, 'The header of a binary call must be a JSON object.');
   const raw = header.envelope as { attachments?: unknown; params?: unknown };
   const lengths = raw.attachments;
   if (!Array.isArray(lengths) || lengths.length === 0 || lengths.length > MAX_ATTACHMENTS || !lengths.every((n) => Number.isSafeInteger(n) && n >= 0)) {
@@ -86,14 +95,18 @@ export function decodeCallFrame(frame: CallFrame): DecodedFrame {
 
 const INVALID = Symbol('invalid');
 
-function replaceBytes(value: unknown, out: Uint8Array[], depth: number): unknown {
+function replaceBytes(value: unknown, out: Uint8Array[], depth: number, walk: { tooDeep: boolean }): unknown {
   if (value instanceof Uint8Array) {
     out.push(value);
     return { $bytes: out.length - 1 };
   }
-  if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item) => replaceBytes(item, out, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceBytes(item, out, depth + 1)]));
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_DEPTH) {
+    walk.tooDeep = true;
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((item) => replaceBytes(item, out, depth + 1, walk));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceBytes(item, out, depth + 1, walk)]));
 }
 
 function reviveBytes(value: unknown, pieces: Uint8Array[], used: Set<number>, depth: number): unknown {

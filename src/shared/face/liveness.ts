@@ -80,6 +80,8 @@ export type LivenessState =
   | { status: 'passed'; done: StepEvidence[] }
   | { status: 'failed'; reason: LivenessFailure; stepIndex: number; done: StepEvidence[] };
 
+/** Shorter closures are no blink a camera can see (one frame at 30 fps is 33 ms). */
+const MIN_BLINK_MS = 30;
 /** A gap without frames longer than this means the camera stalled. */
 const MAX_FRAME_GAP_MS = 1500;
 /** Below these per-step changes nothing moved at all: a still image. */
@@ -89,6 +91,8 @@ export class LivenessJudge {
   #state: LivenessState;
   #stepStart = 0;
   #last: TraceEntry | null = null;
+  /** The last frame with exactly one face, for the jump check. */
+  #lastFace: TraceEntry | null = null;
   #lostSince: number | null = null;
   #multiSince: number | null = null;
   #openLevel = 0;
@@ -109,14 +113,19 @@ export class LivenessJudge {
     return this.#state;
   }
 
-  /** Feeds one frame (in time order) and returns the state after it. */
+  /**
+   * Feeds one frame (in time order) and returns the state after it. Once the
+   * challenge is passed, later frames (the final look-straight phase, whose
+   * pictures are kept) are still checked for continuity: the same single
+   * face, no gap, time moving forward.
+   */
   observe(entry: TraceEntry): LivenessState {
     const state = this.#state;
-    if (state.status !== 'running') return state;
+    if (state.status === 'failed') return state;
     const last = this.#last;
     if (last && (entry.t < last.t || entry.t - last.t > MAX_FRAME_GAP_MS)) return this.#fail(entry.t < last.t ? 'BAD_TRACE' : 'CAMERA_STALLED');
     this.#last = entry;
-    if (entry.t - this.#stepStart > this.challenge.stepTimeoutMs) return this.#fail(this.#stillThroughout() ? 'NO_MOTION' : 'TIMEOUT');
+    if (state.status === 'running' && entry.t - this.#stepStart > this.challenge.stepTimeoutMs) return this.#fail(this.#stillThroughout() ? 'NO_MOTION' : 'TIMEOUT');
 
     if (entry.faces === 0) {
       this.#lostSince ??= entry.t;
@@ -130,7 +139,10 @@ export class LivenessJudge {
       return this.#update(entry.t);
     }
     this.#multiSince = null;
-    if (last && last.faces === 1 && jumped(last, entry)) return this.#fail('FACE_JUMP');
+    // Against the last frame that showed one face: a missed detection in between must not hide a swap.
+    if (this.#lastFace && jumped(this.#lastFace, entry)) return this.#fail('FACE_JUMP');
+    this.#lastFace = entry;
+    if (state.status === 'passed') return state;
     this.#track(entry);
 
     const s = this.settings;
@@ -182,7 +194,7 @@ export class LivenessJudge {
     if (this.#closedSince !== null && reopened) {
       const closedMs = entry.t - this.#closedSince;
       this.#closedSince = null;
-      if (closedMs <= s.maxBlinkMs) {
+      if (closedMs >= MIN_BLINK_MS && closedMs <= s.maxBlinkMs) {
         const depth = this.#openLevel > 0 ? 1 - this.#minOpenness / this.#openLevel : 0;
         return this.#complete(entry.t, this.#minOpenness, depth / (1 - s.blinkClosedShare));
       }
@@ -218,7 +230,7 @@ export class LivenessJudge {
 
   #fail(reason: LivenessFailure): LivenessState {
     const state = this.#state;
-    const stepIndex = state.status === 'running' ? state.stepIndex : 0;
+    const stepIndex = state.status === 'running' ? state.stepIndex : this.challenge.steps.length;
     this.#state = { status: 'failed', reason, stepIndex, done: state.done };
     return this.#state;
   }
@@ -244,12 +256,12 @@ export class LivenessJudge {
   }
 }
 
-/** Replays a whole trace: what the core does before it accepts a capture. */
+/** Replays a whole trace, frames after the pass included: what the core does before it accepts a capture. */
 export function judgeTrace(challenge: Challenge, settings: LivenessSettings, trace: readonly TraceEntry[]): LivenessState {
   const judge = new LivenessJudge(challenge, settings);
   for (const entry of trace) {
     const state = judge.observe(entry);
-    if (state.status !== 'running') return state;
+    if (state.status === 'failed') return state;
   }
   return judge.finish(trace.at(-1)?.t ?? 0);
 }

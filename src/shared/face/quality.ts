@@ -99,11 +99,12 @@ export interface QualityVerdict {
 }
 
 /**
- * Judges one frame. `mirrored` is whether the citizen sees a mirrored
- * preview: "move left" then means the screen's left, which is also the
- * citizen's own left.
+ * Judges one frame. "Move left" means the citizen's own left, whatever the
+ * preview: a face at the camera image's left (the citizen's right side of
+ * the view) must move to the citizen's left. On the default mirrored
+ * preview that is also the screen's left.
  */
-export function judgeFrame(frame: FrameMeasures, t: QualityThresholds, mirrored: boolean): QualityVerdict {
+export function judgeFrame(frame: FrameMeasures, t: QualityThresholds): QualityVerdict {
   const measures: MeasureResult[] = [{ name: 'faces', value: frame.faces, limit: '= 1', pass: frame.faces === 1 }];
   if (frame.faces > 1) return verdict(measures, 'oneFace', 0);
   if (frame.faces === 0 || !frame.geometry) return verdict(measures, 'noFace', 0);
@@ -114,9 +115,9 @@ export function judgeFrame(frame: FrameMeasures, t: QualityThresholds, mirrored:
   add('faceHeight', g.faceHeightRatio, `≥ ${t.minFaceHeightRatio}`, g.faceHeightRatio >= t.minFaceHeightRatio, 'moveCloser');
   add('interEyePx', g.interEyePx, `≥ ${t.minInterEyePx}`, g.interEyePx >= t.minInterEyePx, 'moveCloser');
   add('faceHeightMax', g.faceHeightRatio, `≤ ${t.maxFaceHeightRatio}`, g.faceHeightRatio <= t.maxFaceHeightRatio, 'stepBack');
-  // On a mirrored preview the face shows at 1 − x: steer by where the citizen sees it.
-  const screenX = mirrored ? 1 - g.centreX : g.centreX;
-  add('centreX', screenX - 0.5, `± ${t.maxCentreOffset}`, Math.abs(screenX - 0.5) <= t.maxCentreOffset, screenX > 0.5 ? 'moveLeft' : 'moveRight');
+  // Seen from the citizen, the camera image is mirrored: x in their own frame is 1 − x.
+  const citizenX = 1 - g.centreX;
+  add('centreX', citizenX - 0.5, `± ${t.maxCentreOffset}`, Math.abs(citizenX - 0.5) <= t.maxCentreOffset, citizenX > 0.5 ? 'moveLeft' : 'moveRight');
   add('centreY', g.centreY - 0.5, `± ${t.maxCentreOffset * 1.5}`, Math.abs(g.centreY - 0.5) <= t.maxCentreOffset * 1.5, 'centreFace');
   add('margin', g.marginRatio, `≥ ${t.minMarginRatio}`, g.marginRatio >= t.minMarginRatio, 'centreFace');
   const p = frame.pixels;

@@ -8,7 +8,8 @@ import { qualityThresholdsSchema } from './quality';
 /** Hard caps of one capture in the contract (configuration may lower them). */
 export const MAX_FRAME_JPEG_BYTES = 512 * 1024;
 export const MAX_STILL_JPEG_BYTES = 3 * 1024 * 1024;
-export const MAX_TRACE_ENTRIES = 4000;
+/** 60 fps × (3 steps × 30 s + the final phase), with room to spare. */
+export const MAX_TRACE_ENTRIES = 8000;
 
 export const cameraSettingsSchema = z
   .object({
