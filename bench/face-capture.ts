@@ -5,13 +5,13 @@
 // @vladmandic/human's face pipeline (BlazeFace + FaceMesh + Iris, tfjs wasm)
 // as the peer. Writes bench/results/face-capture.json.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { openBrowser } from '../test/support/browser';
+import { startStaticServer } from '../test/support/staticServer';
 import { ensureFaceVideos } from '../test/support/fakeCamera';
 
 const FRAMES = 330;
@@ -39,35 +39,21 @@ try {
   });
 
   const humanDir = dirname(dirname(require.resolve('@vladmandic/human')));
-  const mounts: Array<[string, string]> = [
-    ['/mediapipe/', join(dirname(require.resolve('@mediapipe/tasks-vision')), 'wasm')],
-    ['/models/', join(root, 'models')],
-    ['/human-models/', join(humanDir, 'models')],
-    ['/tfjs-wasm/', join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '..', 'dist')],
-    ['/frames/', framesDir],
-    ['/', work],
-  ];
-  const types: Record<string, string> = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.html': 'text/html' };
-  const server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
-    if (path === '/') return void response.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><script type="module" src="/page.js"></script>');
-    const mount = mounts.find(([prefix]) => path.startsWith(prefix));
-    const file = mount && resolve(mount[1], path.slice(mount[0].length));
-    if (!mount || !file || !file.startsWith(resolve(mount[1])) || file.includes('..')) return void response.writeHead(404).end();
-    let body: Buffer;
-    try {
-      body = readFileSync(file);
-    } catch {
-      return void response.writeHead(404).end();
-    }
-    response.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' }).end(body);
+  const server = await startStaticServer({
+    pages: { '/': { type: 'text/html', body: '<!doctype html><script type="module" src="/page.js"></script>' } },
+    mounts: {
+      '/mediapipe/': join(dirname(require.resolve('@mediapipe/tasks-vision')), 'wasm'),
+      '/models/': join(root, 'models'),
+      '/human-models/': join(humanDir, 'models'),
+      '/tfjs-wasm/': join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '..', 'dist'),
+      '/frames/': framesDir,
+      '/': work,
+    },
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const port = (server.address() as { port: number }).port;
   const browser = await openBrowser({ width: 800, height: 600 });
   try {
     const page = browser.page;
-    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.goto(`${server.origin}/`);
     await page.waitForFunction('typeof globalThis.runFaceBench === "function"');
     const options = { frameUrls: frameFiles.map((f) => `/frames/${f}`), frames: FRAMES, warmup: WARMUP };
     const result = (await page.evaluate(`globalThis.runFaceBench(${JSON.stringify(options)})`)) as {
@@ -116,7 +102,7 @@ try {
     writeFileSync(join(root, 'bench/results/face-capture.json'), JSON.stringify(figures, null, 2) + '\n');
   } finally {
     await browser.close();
-    server.close();
+    await server.close();
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -4,16 +4,15 @@
 // landmarks where a person annotated them (test/fixtures/face-landmarks.json).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFaceLandmarkerTask, buildFaceModels, type BuiltFile } from '../../scripts/models/build';
 import { runModels } from '../../scripts/models/index';
 import { formatManifest, manifestEntry, readManifest, sha256 } from '../../scripts/models/manifest';
 import { readStoredZip } from '../../scripts/models/zip';
 import { openBrowser, type BrowserSession } from '../support/browser';
+import { startStaticServer, type StaticServer } from '../support/staticServer';
 import fixture from '../fixtures/face-landmarks.json';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -88,31 +87,6 @@ window.harness = {
 document.title = 'ready';
 </script>`;
 
-const TYPES: Record<string, string> = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.jpg': 'image/jpeg' };
-
-/** Serves the harness, tasks-vision, the sample images and in-memory models on 127.0.0.1 only. */
-function serve(models: Map<string, Uint8Array>): Promise<Server> {
-  const roots: Record<string, string> = { '/tasks-vision/': TASKS_VISION, '/images/': IMAGES };
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
-    const model = models.get(path);
-    if (path === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(HARNESS_PAGE);
-    if (model) return void res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(model);
-    for (const [prefix, dir] of Object.entries(roots)) {
-      const file = resolve(dir, '.' + path.slice(prefix.length - 1));
-      if (path.startsWith(prefix) && file.startsWith(dir + sep)) {
-        try {
-          return void res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-        } catch {
-          break;
-        }
-      }
-    }
-    res.writeHead(404).end();
-  });
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
-}
-
 const distance = (a: readonly number[], b: readonly number[]): number => Math.hypot((a[0] ?? 0) - (b[0] ?? 0), (a[1] ?? 0) - (b[1] ?? 0));
 
 describe('face model bundle and manifest', () => {
@@ -163,18 +137,22 @@ describe('face model bundle and manifest', () => {
 
 describe('face models in Chromium (MediaPipe Tasks)', () => {
   let browser: BrowserSession | undefined;
-  let server: Server | undefined;
+  let server: StaticServer | undefined;
   let harness: <K extends keyof Harness>(name: K, ...args: Parameters<Harness[K]>) => Promise<Awaited<ReturnType<Harness[K]>>>;
 
   beforeAll(async () => {
     const built = buildFaceLandmarkerTask(ROOT);
     const detector = readStoredZip(built.bytes).find((e) => e.name === 'face_detector.tflite');
-    server = await serve(new Map([['/models/face_landmarker.task', built.bytes], ['/models/face_detector.tflite', detector?.data ?? new Uint8Array()]]));
+    server = await startStaticServer({
+      pages: { '/': { type: 'text/html', body: HARNESS_PAGE } },
+      files: new Map([['/models/face_landmarker.task', built.bytes], ['/models/face_detector.tflite', detector?.data ?? new Uint8Array()]]),
+      mounts: { '/tasks-vision/': TASKS_VISION, '/images/': IMAGES },
+    });
     browser = await openBrowser({ width: 400, height: 300 });
     const page = browser.page;
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await page.goto(`${server.origin}/`);
     await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 }).catch((error: unknown) => {
       throw new Error(`The tasks-vision harness page did not start: ${errors.join('; ') || String(error)}`);
     });
@@ -184,8 +162,7 @@ describe('face models in Chromium (MediaPipe Tasks)', () => {
 
   afterAll(async () => {
     await browser?.close();
-    server?.closeAllConnections();
-    await new Promise((done) => (server ? server.close(done) : done(undefined)));
+    await server?.close();
   });
 
   const jobs = fixture.faces.map((f) => ({ image: f.image, crop: f.crop }));

@@ -10,14 +10,13 @@
 //              turn to the citizen's own left (nose towards the image's right)
 //   yaw3d    = atan2(p454.z − p234.z, p454.x − p234.x)
 //   roll     = angle of p33 → p263
-import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVENESS_FRAMES } from '../../scripts/face-videos/liveness';
 import { openBrowser } from '../support/browser';
 import { ensureFaceVideos, fakeCameraArgs, type VideoName } from '../support/fakeCamera';
+import { startStaticServer, type StaticServer } from '../support/staticServer';
 
 const root = resolve(import.meta.dirname, '../..');
 const MODEL = resolve(root, 'models/face_landmarker.task');
@@ -190,34 +189,15 @@ window.runProbe = async (count) => {
 const page = `<!doctype html><meta charset="utf-8"><title>face-video probe</title><script type="module" src="/probe.js"></script>`;
 
 /** Only these folders are served: the tasks-vision bundle with its wasm, and the model. */
-const mounts: Record<string, string> = {
-  '/tasks/': resolve(root, 'node_modules/@mediapipe/tasks-vision'),
-  '/models/': resolve(root, 'models'),
-};
-const types: Record<string, string> = { mjs: 'text/javascript', js: 'text/javascript', wasm: 'application/wasm', html: 'text/html' };
-
-function startServer(): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    const send = (status: number, type: string, body: string | Buffer) => {
-      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
-      res.end(body);
-    };
-    if (path === '/') return send(200, types['html']!, page);
-    if (path === '/probe.js') return send(200, types['js']!, probeScript);
-    for (const [prefix, dir] of Object.entries(mounts)) {
-      if (!path.startsWith(prefix)) continue;
-      const file = resolve(dir, decodeURIComponent(path.slice(prefix.length)));
-      if (file.startsWith(dir + sep) && existsSync(file)) return send(200, types[file.split('.').pop() ?? ''] ?? 'application/octet-stream', readFileSync(file));
-    }
-    send(404, 'text/plain', 'not found');
+function startServer(): Promise<StaticServer> {
+  return startStaticServer({
+    pages: { '/': { type: 'text/html', body: page }, '/probe.js': { type: 'text/javascript', body: probeScript } },
+    mounts: { '/tasks/': resolve(root, 'node_modules/@mediapipe/tasks-vision'), '/models/': resolve(root, 'models') },
   });
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
 }
 
-async function probe(server: Server, name: VideoName, count: number): Promise<FrameOut[]> {
-  const { port } = server.address() as AddressInfo;
-  const origin = `http://127.0.0.1:${port}`;
+async function probe(server: StaticServer, name: VideoName, count: number): Promise<FrameOut[]> {
+  const { origin } = server;
   const session = await openBrowser({ width: 800, height: 600 }, fakeCameraArgs(videos[name]));
   try {
     // tasks-vision reports usage to a Google endpoint: nothing leaves this machine.
@@ -272,12 +252,12 @@ function summary(name: string, frames: FrameOut[]): string {
 }
 
 describe.skipIf(!existsSync(MODEL))('face videos: FaceLandmarker through the fake camera', () => {
-  let server: Server;
+  let server: StaticServer;
   beforeAll(async () => {
     server = await startServer();
   });
   afterAll(async () => {
-    await new Promise((done) => server.close(done));
+    await server.close();
   });
 
   const CLIP = 45;

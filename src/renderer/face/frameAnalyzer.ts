@@ -4,7 +4,7 @@
 import type { FaceModels } from './landmarker';
 import { faceGeometry, type FaceGeometry } from '../../shared/face/geometry';
 import { mesh, type Point3 } from '../../shared/face/landmarks';
-import { illuminationUniformity, laplacianVariance, lumaStats, meanRgb, toLuma, type Rect, type RgbaImage } from '../../shared/face/pixels';
+import { cropLuma, illuminationUniformity, laplacianVariance, lumaStats, meanRgb, toLuma, type LumaImage, type Rect, type RgbaImage } from '../../shared/face/pixels';
 import type { FrameMeasures } from '../../shared/face/quality';
 
 const CROP = 96;
@@ -134,7 +134,7 @@ function pixelMeasures(crop: RgbaImage, width: number, height: number, g: FaceGe
  * masks do not. A beard can lose redness too, but it is full of texture where
  * a mask is smooth, so a textured lower face scores 0.
  */
-function maskScore(crop: RgbaImage, luma: { width: number; height: number; data: Uint8Array }, forehead: Rect, lower: Rect): number {
+function maskScore(crop: RgbaImage, luma: LumaImage, forehead: Rect, lower: Rect): number {
   const skin = meanRgb(crop, forehead);
   const below = meanRgb(crop, lower);
   // A region outside the crop (face at the frame edge) is not evidence of a mask.
@@ -160,15 +160,4 @@ function below(eye: Rect): Rect {
 
 function mean(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-}
-
-/** The part of `r` inside the image, as its own luma image (empty when none is). */
-function cropLuma(luma: { width: number; height: number; data: Uint8Array }, r: Rect) {
-  const x0 = Math.max(0, Math.round(r.x));
-  const y0 = Math.max(0, Math.round(r.y));
-  const w = Math.max(0, Math.min(luma.width, Math.round(r.x + r.width)) - x0);
-  const h = Math.max(0, Math.min(luma.height, Math.round(r.y + r.height)) - y0);
-  const data = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) data.set(luma.data.subarray((y0 + y) * luma.width + x0, (y0 + y) * luma.width + x0 + w), y * w);
-  return { width: w, height: h, data };
 }

@@ -92,6 +92,17 @@ export function laplacianVariance(image: LumaImage): number {
   return sumSq / n - mean * mean;
 }
 
+/** The part of `r` inside the image, as its own luma image (empty when none is). */
+export function cropLuma(luma: LumaImage, r: Rect): LumaImage {
+  const x0 = Math.max(0, Math.round(r.x));
+  const y0 = Math.max(0, Math.round(r.y));
+  const w = Math.max(0, Math.min(luma.width, Math.round(r.x + r.width)) - x0);
+  const h = Math.max(0, Math.min(luma.height, Math.round(r.y + r.height)) - y0);
+  const data = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) data.set(luma.data.subarray((y0 + y) * luma.width + x0, (y0 + y) * luma.width + x0 + w), y * w);
+  return { width: w, height: h, data };
+}
+
 /** Mean colour of a region, for the occlusion checks; null when the region lies outside the image. */
 export function meanRgb(image: RgbaImage, region: Rect): [number, number, number] | null {
   const { x0, y0, x1, y1 } = clip(image, region);
