@@ -10,6 +10,13 @@ const electronMessage = 'Only src/main and src/preload may import electron; keep
 const electronBan = { group: ['electron', 'electron/*'], message: electronMessage };
 const nodeBan = { group: nodeBuiltins, message: 'This layer runs outside Node: no Node built-ins.' };
 
+// Optional native modules are dropped by npm when their build fails: typing
+// them from the package would make the typecheck depend on that build.
+const optionalNativeBan = {
+  name: 'smartcard',
+  message: 'An optional native module: use src/core/card/pcsc/smartcardBinding.ts (own types, loaded with createRequire).',
+};
+
 const namedExportsOnly = { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' };
 // `await import('electron')` and `require('electron')` dodge no-restricted-imports.
 const dynamicElectron = [
@@ -43,7 +50,7 @@ export default tseslint.config(
   ...Object.entries(layerRules).map(([glob, rule]) => ({
     files: [glob],
     rules: {
-      'no-restricted-imports': ['error', { paths: rule.paths, patterns: rule.patterns }],
+      'no-restricted-imports': ['error', { paths: [...rule.paths, optionalNativeBan], patterns: rule.patterns }],
       'no-restricted-syntax': ['error', namedExportsOnly, ...(rule.patterns.includes(electronBan) ? dynamicElectron : [])],
     },
   })),

@@ -1,15 +1,29 @@
-// `npm test`: build, typecheck, lint, then every vitest suite (unit,
-// integration, e2e). Ends with one line "N passed, N failed" that totals
-// all of it (each of build, typecheck and lint counts as one check).
+// `npm test`: the machine's prerequisites, then build, typecheck, lint and
+// every vitest suite (unit, integration, e2e). Ends with one line
+// "N passed, N failed" that totals all of it (each of build, typecheck and
+// lint counts as one check).
+//
+// On a fresh Debian machine the first run installs the Debian packages the
+// suites need (scripts/system-packages.txt) when it runs as root or with
+// password-less sudo, and builds the optional PC/SC binding; where it cannot,
+// it prints the one command to run and stops before any suite.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ensurePrerequisites } from './prerequisites.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const bin = (name) => resolve(root, 'node_modules/.bin', name);
 const extraArgs = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
+
+const missing = ensurePrerequisites();
+if (missing) {
+  console.error(`\n${missing}`);
+  console.log('\nNo suite was run: the machine is missing what the tests need (above).\n0 passed, 1 failed');
+  process.exit(1);
+}
 
 function check(name, command, args) {
   console.log(`\n▶ ${name}`);

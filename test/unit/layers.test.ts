@@ -28,6 +28,11 @@ describe('layer rule', () => {
     expect(await ruleIds(importElectron, file)).not.toContain('no-restricted-imports');
   });
 
+  it.each(['src/core/card/pcsc/probe.ts', 'src/host/probe.ts', 'src/main/probe.ts'])('keeps the typecheck independent of the optional smartcard build in %s', async (file) => {
+    expect(await ruleIds("import type * as Smartcard from 'smartcard';\nexport type Module = typeof Smartcard;\n", file)).toContain('no-restricted-imports');
+    expect(await ruleIds("import { Context } from 'smartcard';\nexport const make = () => new Context();\n", file)).toContain('no-restricted-imports');
+  });
+
   it('keeps Node built-ins out of src/shared and the renderer, and the renderer out of the core', async () => {
     const importFs = "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n";
     expect(await ruleIds(importFs, 'src/shared/probe.ts')).toContain('no-restricted-imports');

@@ -2,21 +2,20 @@
 // (a dual-slot reader shows its SAM slot as a second reader), through
 // `smartcard`, an N-API binding to pcscd (Linux) and WinSCard (Windows)
 // that needs no rebuild for Electron. Every PC/SC failure becomes a CardError.
-import { createRequire } from 'node:module';
-import type * as Smartcard from 'smartcard';
 import type { ApduChannel } from '../apdu/channel';
 import { CardError } from '../errors';
+import { loadSmartcard, type SmartcardCard, type SmartcardContext, type SmartcardModule, type SmartcardReader } from './smartcardBinding';
 
 /**
  * `smartcard` is an optional dependency: it builds against libpcsclite-dev,
  * and a booth without PC/SC readers (or a developer machine without the
  * headers) must still install and run. It is loaded on first use.
  */
-let binding: typeof Smartcard | undefined;
-function pcsc(): typeof Smartcard {
+let binding: SmartcardModule | undefined;
+function pcsc(): SmartcardModule {
   if (binding) return binding;
   try {
-    binding = createRequire(import.meta.url)('smartcard') as typeof Smartcard;
+    binding = loadSmartcard();
     return binding;
   } catch {
     throw new CardError('NO_READER', 'PC/SC support is not installed: apt-get install libpcsclite-dev pcscd, then npm rebuild smartcard.');
@@ -42,10 +41,6 @@ export interface PcscSession {
   sam: ApduChannel;
   close(): void;
 }
-
-type SmartcardContext = InstanceType<typeof Smartcard.Context>;
-type SmartcardReader = ReturnType<SmartcardContext['listReaders']>[number];
-type SmartcardCard = Awaited<ReturnType<SmartcardReader['connect']>>;
 
 export interface PcscReaderState {
   name: string;
