@@ -14,8 +14,11 @@ import { pathToFileURL } from 'node:url';
 
 const root = resolve(import.meta.dirname, '..');
 
-/** The package names of scripts/system-packages.txt, comments stripped. */
-export function systemPackages(listFile = resolve(root, 'scripts/system-packages.txt')) {
+/**
+ * The package names of scripts/system-packages.txt, comments stripped.
+ * BOOTH_SYSTEM_PACKAGES names another list (the tests of this script use it).
+ */
+export function systemPackages(listFile = process.env.BOOTH_SYSTEM_PACKAGES || resolve(root, 'scripts/system-packages.txt')) {
   return readFileSync(listFile, 'utf8')
     .split('\n')
     .map((line) => line.replace(/#.*/, '').trim())

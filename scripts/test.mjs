@@ -20,7 +20,7 @@ let failed = 0;
 
 const missing = ensurePrerequisites();
 if (missing) {
-  console.error(`\n${missing}`);
+  console.log(`\n${missing}`);
   console.log('\nNo suite was run: the machine is missing what the tests need (above).\n0 passed, 1 failed');
   process.exit(1);
 }
