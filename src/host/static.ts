@@ -3,7 +3,8 @@
 // reachable: paths are resolved and checked against the root.
 import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, join, posix, resolve, sep } from 'node:path';
+import { judgeRendererPath, verifiedContentType } from '../shared/security/verifiedPaths';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -21,9 +22,6 @@ const contentTypes: Record<string, string> = {
   '.onnx': 'application/octet-stream',
 };
 
-/** Paths served only from verified bytes in memory (the face models), never from disk. */
-export const MEMORY_ONLY_PREFIX = '/models/';
-
 export function serveStatic(root: string, csp: string, request: IncomingMessage, response: ServerResponse, memory: ReadonlyMap<string, Uint8Array> = new Map()): void {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { Allow: 'GET, HEAD' }).end();
@@ -40,20 +38,27 @@ export function serveStatic(root: string, csp: string, request: IncomingMessage,
     response.writeHead(400).end();
     return;
   }
-  // Judge the path as it will be resolved: "/%2Fmodels/x" or "/.//models/x" are models/ too.
-  const normalized = normalize(`/${pathname}`).replace(/\\/g, '/').replace(/\/{2,}/g, '/');
-  if (normalized.startsWith(MEMORY_ONLY_PREFIX)) {
-    const bytes = memory.get(normalized.slice(MEMORY_ONLY_PREFIX.length));
+  // Judge the path as it will be resolved, with "\\" a separator as on
+  // Windows: "/%2Fmodels/x", "/.//models/x", "/Models/x" and "/models./x" are
+  // all the verified folder (verifiedPaths.ts), served from memory or not at all.
+  const normalized = posix.normalize(`/${pathname.replace(/\\/g, '/')}`);
+  const verdict = judgeRendererPath(normalized);
+  if (verdict.kind === 'memory') {
+    const bytes = memory.get(verdict.file);
     if (!bytes) {
       response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
       return;
     }
-    response.writeHead(200, { ...headers(csp, normalized), 'Content-Length': bytes.byteLength });
+    response.writeHead(200, { ...headers(csp, verdict.file), 'Content-Type': verifiedContentType(verdict.file), 'Content-Length': bytes.byteLength });
     response.end(request.method === 'HEAD' ? undefined : bytes);
     return;
   }
+  if (verdict.kind === 'refused') {
+    response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
+    return;
+  }
   const base = resolve(root);
-  const file = resolve(join(base, normalize(pathname === '/' ? '/index.html' : pathname)));
+  const file = resolve(join(base, normalized === '/' ? '/index.html' : normalized));
   if (file !== base && !file.startsWith(base + sep)) {
     response.writeHead(404).end();
     return;

@@ -1,11 +1,13 @@
 // Electron entry: wiring only. The booth itself is the same core the
 // headless host runs; this file gives it a kiosk window.
-import { app, powerSaveBlocker, type BrowserWindow } from 'electron';
+import { app, powerSaveBlocker, session, type BrowserWindow, type WebContents } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { composeBooth } from '../core/booth/compose';
 import { ConfigError } from '../core/config';
+import { guardAllWebContents, lockDownBoothSession } from './guard';
 import { wireContract } from './ipc';
+import { BOOTH_PARTITION } from './policy';
 import { registerAppScheme, serveRenderer } from './protocol';
 import { createBoothWindow } from './window';
 
@@ -16,8 +18,10 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let window: BrowserWindow | undefined;
   app.on('second-instance', () => window?.focus());
+  const isBoothContents = (contents: WebContents | null | undefined) => contents != null && window !== undefined && !window.isDestroyed() && contents === window.webContents;
 
   void app.whenReady().then(() => {
+    guardAllWebContents(isBoothContents);
     const here = dirname(fileURLToPath(import.meta.url));
     const rendererDir = join(here, '../renderer');
     let composed;
@@ -29,8 +33,14 @@ if (!app.requestSingleInstanceLock()) {
       return;
     }
     const { booth, logger } = composed;
-    serveRenderer(rendererDir, booth.faceModelFiles);
+    const boothSession = session.fromPartition(BOOTH_PARTITION);
+    lockDownBoothSession(boothSession, isBoothContents);
+    serveRenderer(boothSession, rendererDir, booth.faceModelFiles);
     window = createBoothWindow({
+      session: boothSession,
+      adopt: (created) => {
+        window = created;
+      },
       preloadPath: join(here, '../preload/index.cjs'),
       kiosk: app.isPackaged || process.env['BOOTH_KIOSK'] === '1',
       onScreenLost: (why) => {

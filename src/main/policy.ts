@@ -1,12 +1,29 @@
 // Decisions of the Electron shell, kept free of `electron` imports so they
-// are unit-tested in plain Node: what the window may load, which permission
-// it may get, which sender may call the contract.
+// are unit-tested in plain Node: which session the window uses, what it may
+// load and navigate to, which permission it may get, which sender may call
+// the contract, which renderer files are served from verified memory.
+import { judgeRendererPath, type RendererPathVerdict } from '../shared/security/verifiedPaths';
 
 /** The renderer is served from this custom protocol, never from file://. */
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'booth';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
+
+/**
+ * The booth window's session partition. Without the "persist:" prefix
+ * Electron keeps the partition in memory only: cookies, cache, local
+ * storage, IndexedDB, service workers and the HTTP cache of a citizen's
+ * visit never reach the profile folder on disk, and are gone when the app
+ * exits. Every handler of the window (app:// protocol, permissions, request
+ * filter) must be installed on this session, not on defaultSession.
+ */
+export const BOOTH_PARTITION = 'booth-kiosk';
+
+/** True for a partition name Electron keeps in memory only. */
+export function isInMemoryPartition(partition: string): boolean {
+  return partition.length > 0 && !partition.startsWith('persist:');
+}
 
 /** True for URLs of the booth's own pages. */
 export function isAppUrl(url: string): boolean {
@@ -65,4 +82,46 @@ export function appUrlToRelativePath(url: string): string | undefined {
   const parts = pathname.split('/').filter((part) => part.length > 0);
   if (parts.some((part) => part === '..' || part === '.')) return undefined;
   return parts.join('/');
+}
+
+/**
+ * What an app:// URL serves: a verified in-memory file (models/, in any case
+ * or Windows spelling), a renderer file on disk, or nothing. The disk is
+ * never asked for a path the verified folder could be reached by.
+ */
+export function appUrlTarget(url: string): RendererPathVerdict & { relative?: string } {
+  const relative = appUrlToRelativePath(url);
+  if (relative === undefined) return { kind: 'refused' };
+  const verdict = judgeRendererPath(relative);
+  return verdict.kind === 'disk' ? { kind: 'disk', relative } : verdict;
+}
+
+/** Something a webContents is about to do that the app-wide guard decides on. */
+export type ContentsAction =
+  | { kind: 'window-open'; url: string }
+  | { kind: 'attach-webview' }
+  | { kind: 'navigate'; url: string; isMainFrame: boolean }
+  | { kind: 'redirect'; url: string; isMainFrame: boolean }
+  | { kind: 'permission'; ask: PermissionAsk };
+
+/**
+ * The app-wide guard for every webContents Electron creates: the booth
+ * window's page, and anything else (a devtools window, a page some bug or
+ * exploit manages to open). Only the booth's own page may do anything, and
+ * even it may only navigate its main frame within app://booth and get the
+ * camera. New windows and webviews: never. Subframes: the booth uses none,
+ * so a subframe navigation (an injected iframe) is refused too.
+ */
+export function allowContentsAction(action: ContentsAction, isBoothContents: boolean): boolean {
+  if (!isBoothContents) return false;
+  switch (action.kind) {
+    case 'window-open':
+    case 'attach-webview':
+      return false;
+    case 'navigate':
+    case 'redirect':
+      return action.isMainFrame && isAppUrl(action.url);
+    case 'permission':
+      return allowPermission(action.ask);
+  }
 }

@@ -1,9 +1,12 @@
-// The kiosk window and its lockdown: isolated, sandboxed, no navigation away,
-// no new windows, no webviews, camera only, no zoom or devtools in kiosk.
-import { BrowserWindow, Menu, session, type WebContents } from 'electron';
-import { APP_ENTRY_URL, allowPermission, isAllowedRequest, isAppUrl } from './policy';
+// The kiosk window and its lockdown: isolated, sandboxed, on an in-memory
+// session, no navigation away, no new windows, no webviews (guard.ts, for
+// every webContents), camera only, no zoom or devtools in kiosk.
+import { BrowserWindow, Menu, type Session, type WebContents } from 'electron';
+import { APP_ENTRY_URL, isAppUrl } from './policy';
 
 export interface WindowOptions {
+  /** policy.ts BOOTH_PARTITION's session, already locked down and serving app://. */
+  session: Session;
   preloadPath: string;
   kiosk: boolean;
   /**
@@ -11,10 +14,11 @@ export interface WindowOptions {
    * before the window reloads a fresh page.
    */
   onScreenLost: (why: string) => void;
+  /** Hears the window as soon as it exists, before it loads anything, so the guards know its page. */
+  adopt: (window: BrowserWindow) => void;
 }
 
-export function createBoothWindow({ preloadPath, kiosk, onScreenLost }: WindowOptions): BrowserWindow {
-  lockDownSession();
+export function createBoothWindow({ session, preloadPath, kiosk, onScreenLost, adopt }: WindowOptions): BrowserWindow {
   // No menu: its accelerators (quit, zoom, reload, full screen) would work from a USB keyboard.
   Menu.setApplicationMenu(null);
   const window = new BrowserWindow({
@@ -24,6 +28,9 @@ export function createBoothWindow({ preloadPath, kiosk, onScreenLost }: WindowOp
     backgroundColor: '#0b3d6b',
     show: false,
     webPreferences: {
+      // session.fromPartition(BOOTH_PARTITION): in memory only, nothing of a
+      // citizen's visit is written to the profile on disk.
+      session,
       preload: preloadPath,
       contextIsolation: true,
       sandbox: true,
@@ -37,6 +44,7 @@ export function createBoothWindow({ preloadPath, kiosk, onScreenLost }: WindowOp
       devTools: !kiosk,
     },
   });
+  adopt(window);
   lockDownContents(window.webContents);
   window.webContents.on('render-process-gone', (_event, details) => {
     onScreenLost(`renderer ${details.reason}`);
@@ -51,26 +59,16 @@ export function createBoothWindow({ preloadPath, kiosk, onScreenLost }: WindowOp
   return window;
 }
 
-function lockDownSession(): void {
-  const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
-    const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes as string[] | undefined) : undefined;
-    callback(allowPermission({ permission, requestingUrl: details.requestingUrl ?? '', mediaTypes }));
-  });
-  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
-    allowPermission({ permission, requestingUrl: requestingOrigin, mediaTypes: details.mediaType ? [details.mediaType] : undefined }),
-  );
-  // The page needs nothing beyond app:// (MediaPipe's wasm tries to post usage
-  // logs to Google; the CSP blocks that already, this stops it a second time).
-  ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAllowedRequest(details.url) }));
-}
-
 function lockDownContents(contents: WebContents): void {
   contents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault();
   });
   contents.on('will-redirect', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault();
+  });
+  // Every frame, subframes included: the booth has none, an injected iframe gets nowhere.
+  contents.on('will-frame-navigate', (event) => {
+    if (!event.isMainFrame || !isAppUrl(event.url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
