@@ -1,14 +1,27 @@
 // A pseudo-terminal pair from socat, as a USB-serial reader module would
 // appear: the driver opens one end, the module emulator the other.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 
 export interface PtyPair {
   hostPath: string;
   modulePath: string;
   close(): Promise<void>;
+}
+
+/** Whether socat can be started: an executable named socat on PATH. */
+export function hasSocat(path = process.env.PATH ?? ''): boolean {
+  return path.split(delimiter).some((dir) => {
+    if (!dir) return false;
+    try {
+      accessSync(join(dir, 'socat'), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 export async function openPtyPair(): Promise<PtyPair> {
