@@ -24,14 +24,15 @@ export interface BoothWindow {
 }
 
 /**
- * Starts Chromium on the booth URL (pass a one-time launch link: the command
- * line is visible to other local users); `kiosk` fills the screen with no
- * browser UI.
+ * Starts Chromium on the booth. Pass the file: URL of the private launch
+ * page (./launchFile.ts), never a URL with the token: a command line is
+ * readable by other local users. `kiosk` fills the screen with no browser
+ * UI; `extraArgs` are for tests (headless, no sandbox as root).
  */
-export function openBoothWindow(url: string, options: { kiosk: boolean; executable: string }): BoothWindow {
+export function openBoothWindow(launchPageUrl: string, options: { kiosk: boolean; executable: string; extraArgs?: string[] }): BoothWindow {
   const profile = mkdtempSync(join(tmpdir(), 'booth-chromium-'));
   const args = [
-    `--app=${url}`,
+    `--app=${launchPageUrl}`,
     `--user-data-dir=${profile}`,
     '--no-first-run',
     '--disable-background-networking',
@@ -43,6 +44,7 @@ export function openBoothWindow(url: string, options: { kiosk: boolean; executab
     '--use-fake-ui-for-media-stream',
   ];
   if (options.kiosk) args.push('--kiosk');
+  args.push(...(options.extraArgs ?? []));
   const child = spawn(options.executable, args, { stdio: 'ignore', detached: false });
   const removeProfile = () => rmSync(profile, { recursive: true, force: true });
   child.once('exit', removeProfile);

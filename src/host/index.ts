@@ -1,12 +1,14 @@
 // `node out/host/index.js [--config FILE] [--port N] [--open|--kiosk]`
 // Runs the booth without Electron: the core, the contract over loopback, and
-// the renderer as a web page. Prints the URL to open.
+// the renderer as a web page. Prints the URL and where the link with this
+// launch's token is (./launchFile.ts).
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../core/config';
 import { composeBooth } from '../core/booth/compose';
 import { findChromium, hasDisplay, openBoothWindow, type BoothWindow } from './browser';
+import { writeLaunchFiles } from './launchFile';
 import { startHost } from './server';
 import packageJson from '../../package.json';
 
@@ -64,14 +66,17 @@ async function main(): Promise<number> {
     return 1;
   }
   logger.info({ event: 'host.ready', port: host.port }, 'headless host ready');
-  console.log(`Booth ready at ${host.launchUrl}`);
+  // The token stays off stdout (logs are often readable by others): it is in a file only this user can read.
+  const launch = writeLaunchFiles(host.launchUrl);
+  console.log(`Booth ready at ${host.url}`);
+  console.log(`The link with this launch's token is in ${launch.urlFile} (readable only by this user); or open ${launch.pageUrl} in a browser on this machine.`);
 
   let window: BoothWindow | undefined;
   if (args.open || args.kiosk) {
     const chromium = findChromium();
-    if (!chromium) console.log('No Chromium found (set BOOTH_CHROMIUM): open the URL above in a browser.');
-    else if (!hasDisplay()) console.log('No display: open the URL above in a browser on this machine.');
-    else window = openBoothWindow(host.oneTimeLaunchUrl(), { kiosk: args.kiosk, executable: chromium });
+    if (!chromium) console.log('No Chromium found (set BOOTH_CHROMIUM): open the link above in a browser.');
+    else if (!hasDisplay()) console.log('No display: open the link above in a browser on this machine.');
+    else window = openBoothWindow(launch.pageUrl, { kiosk: args.kiosk, executable: chromium });
   }
 
   await new Promise<void>((resolveSignal) => {
@@ -81,6 +86,7 @@ async function main(): Promise<number> {
   window?.close();
   await booth.dispose();
   await host.close();
+  launch.remove();
   logger.flush();
   return 0;
 }

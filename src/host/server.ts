@@ -2,8 +2,9 @@
 // over one WebSocket, both on loopback only. A connection must come from the
 // page this host served (Origin), name this launch's random token (as a
 // WebSocket subprotocol, so it never sits in a URL or a log), and keep each
-// message under the cap.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+// message under the cap. One connection at a time owns the citizen session
+// (./ownership.ts); sockets that stop answering pings are ended.
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -14,16 +15,16 @@ import { createDispatcher } from '../shared/contract/dispatch';
 import { MAX_CALL_BYTES, type EventEnvelope, type ResultEnvelope } from '../shared/contract/envelope';
 import { decodeCallFrame, MAX_BINARY_CALL_BYTES } from '../shared/contract/frames';
 import { fail, type BoothError } from '../shared/contract/result';
-import { CONTRACT_PATH, CONTRACT_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../shared/contract/websocket';
+import { CONTRACT_PATH, CONTRACT_PROTOCOL, INSTANCE_ID_PATTERN, INSTANCE_PROTOCOL_PREFIX, TOKEN_PROTOCOL_PREFIX } from '../shared/contract/websocket';
 import { contentSecurityPolicy } from '../shared/security/csp';
+import { createOwnership, guardSessionCalls, type OwnedConnection } from './ownership';
 import { serveStatic } from './static';
+import { hostHeaderAllowed, methodOf, offeredProtocols, rawBuffer, rawLength, rawText, refuseUpgradeSocket, sameSecret, zeroRaw } from './wire';
 
 /** Frames past this close the socket (1009) before they are buffered whole. */
 export const HARD_FRAME_CAP = MAX_BINARY_CALL_BYTES + 64 * 1024;
 /** A kiosk has one screen; a few spare connections cover reloads and tests. */
-const MAX_CLIENTS = 4;
-const LAUNCH_PATH = '/launch';
-const statusText: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 421: 'Misdirected Request', 503: 'Service Unavailable' };
+export const MAX_CLIENTS = 4;
 
 export interface HostOptions {
   booth: Booth;
@@ -33,18 +34,19 @@ export interface HostOptions {
   bind: '127.0.0.1' | '::1';
   /** Fixed token for tests; a random one otherwise. */
   token?: string;
+  /** Ping interval: a socket that has not answered the last ping by the next one is ended (a dead page, a stalled frame). Default 5 s, so within 10 s. */
+  heartbeatMs?: number;
+  /** Longest wait for a request's headers, upgrades included (a half-open handshake). Default 10 s. */
+  handshakeTimeoutMs?: number;
+  /** How long a closed owner's page may take to reconnect before its session is wiped. Default 5 s. */
+  ownerGraceMs?: number;
 }
 
 export interface RunningHost {
+  /** The booth page, without the token: safe to print. */
   url: string;
-  /** The URL to open: it carries the token in the fragment, which browsers never send. */
+  /** The URL to open: it carries the token in the fragment, which browsers never send. Keep it off stdout and argv. */
   launchUrl: string;
-  /**
-   * A one-time link for a browser the host starts itself: a command line is
-   * readable by other local users, so it carries a code that works once,
-   * for a minute, instead of the token.
-   */
-  oneTimeLaunchUrl(): string;
   origin: string;
   port: number;
   token: string;
@@ -52,13 +54,25 @@ export interface RunningHost {
   close(): Promise<void>;
 }
 
+interface Connection extends OwnedConnection {
+  socket: WebSocket;
+  /** Answered the last ping (or sent anything since). */
+  alive: boolean;
+}
+
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const { booth, logger } = options;
   const token = options.token ?? randomBytes(24).toString('hex');
-  const dispatch = createDispatcher(booth.handlers, {
-    onBug: (method, error) => logger.error({ event: 'contract.bug', method, err: error }, 'handler threw'),
+  const heartbeatMs = options.heartbeatMs ?? 5_000;
+  const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
+  const connections = new Set<Connection>();
+  /** Upgrades let through but not yet open: counted against the cap, so concurrent ones cannot pass it together. */
+  let pendingUpgrades = 0;
+  const ownership = createOwnership<Connection>({
+    graceMs: options.ownerGraceMs ?? 5_000,
+    hasSession: () => booth.session.snapshot() !== null,
+    wipeSession: () => booth.session.wipe('disconnected'),
   });
-  const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: HARD_FRAME_CAP,
@@ -66,46 +80,67 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     // Choose the contract protocol; never echo the token back.
     handleProtocols: (protocols) => (protocols.has(CONTRACT_PROTOCOL) ? CONTRACT_PROTOCOL : false),
   });
-  const server = createServer();
+  const server = createServer({
+    headersTimeout: handshakeTimeoutMs,
+    requestTimeout: handshakeTimeoutMs * 3,
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(handshakeTimeoutMs / 4))),
+  });
   let origin = '';
   let csp = '';
-  let launch: { code: string; until: number } | null = null;
 
   server.on('request', (request, response) => {
     if (!hostHeaderAllowed(request, actualPort())) {
       response.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`This booth is served only at ${origin}/ (open the URL the host printed).\n`);
       return;
     }
-    const url = new URL(request.url ?? '/', origin || 'http://127.0.0.1');
-    if (url.pathname === LAUNCH_PATH) {
-      const valid = launch !== null && Date.now() <= launch.until && sameSecret(url.searchParams.get('code') ?? '', launch.code);
-      if (valid) launch = null;
-      if (valid) response.writeHead(302, { Location: `/#token=${token}`, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }).end();
-      else response.writeHead(410, { 'Content-Type': 'text/plain; charset=utf-8' }).end('This launch link was already used or has expired: open the URL the host printed.\n');
-      return;
-    }
     serveStatic(options.rendererDir, csp, request, response, options.booth.faceModelFiles);
   });
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node stops listening for this socket's errors once it is handed here; ws adds its own only while upgrading.
+    socket.on('error', (error) => {
+      logger.debug({ event: 'contract.socket_error', err: error }, 'socket error before the upgrade');
+      socket.destroy();
+    });
     const refusal = refuseUpgrade(request);
     if (refusal) {
       logger.warn({ event: 'contract.refused', code: refusal.error.code, status: refusal.status }, 'websocket refused');
-      const body = JSON.stringify({ ok: false, error: refusal.error });
-      socket.end(
-        `HTTP/1.1 ${refusal.status} ${statusText[refusal.status] ?? 'Refused'}\r\n` +
-          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
+      refuseUpgradeSocket(socket, refusal.status, refusal.error);
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => accept(ws));
+    pendingUpgrades++;
+    let settled = false;
+    const settle = () => {
+      if (!settled) pendingUpgrades--;
+      settled = true;
+    };
+    socket.once('close', settle);
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      settle();
+      accept(ws, instanceOf(request));
+    });
   });
 
   const unsubscribe = booth.events.subscribe((event, payload) => {
+    // Session events carry the citizen's data: only the owner's page gets them.
+    const owner = ownership.current();
+    if (!owner || owner.socket.readyState !== owner.socket.OPEN) return;
     const envelope: EventEnvelope = { type: 'event', event, payload };
-    const text = JSON.stringify(envelope);
-    for (const ws of sockets) ws.send(text);
+    owner.socket.send(JSON.stringify(envelope));
   });
+
+  const heartbeat = setInterval(() => {
+    for (const connection of connections) {
+      if (!connection.alive) {
+        logger.warn({ event: 'contract.unresponsive' }, 'no answer to the last ping: connection ended');
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }, heartbeatMs);
+  heartbeat.unref();
 
   function refuseUpgrade(request: IncomingMessage): { status: number; error: BoothError } | null {
     if (!hostHeaderAllowed(request, actualPort())) return { status: 421, error: fail('FORBIDDEN_ORIGIN', `Connect to ${origin}${CONTRACT_PATH} only.`).error };
@@ -114,27 +149,39 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (request.headers.origin !== origin) {
       return { status: 403, error: fail('FORBIDDEN_ORIGIN', 'Only the booth page served by this host may connect.').error };
     }
-    const offered = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    const offered = offeredProtocols(request);
     const tokenOffer = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX));
     if (!offered.includes(CONTRACT_PROTOCOL) || !tokenOffer || !sameSecret(tokenOffer.slice(TOKEN_PROTOCOL_PREFIX.length), token)) {
       return { status: 401, error: fail('UNAUTHORIZED', 'Missing or wrong booth token.').error };
     }
-    if (sockets.size >= MAX_CLIENTS) return { status: 503, error: fail('BUSY', `The booth accepts at most ${MAX_CLIENTS} connections.`).error };
+    if (connections.size + pendingUpgrades >= MAX_CLIENTS) return { status: 503, error: fail('BUSY', `The booth accepts at most ${MAX_CLIENTS} connections.`).error };
     return null;
   }
 
-  function accept(ws: WebSocket) {
-    sockets.add(ws);
-    logger.info({ event: 'contract.connected', clients: sockets.size }, 'renderer connected');
-    ws.on('message', (data, isBinary) => void onMessage(ws, data, isBinary));
-    ws.on('error', (error) => logger.warn({ event: 'contract.socket_error', err: error }, 'socket error'));
-    ws.on('close', (code) => {
-      sockets.delete(ws);
-      logger.info({ event: 'contract.disconnected', code, clients: sockets.size }, 'renderer disconnected');
+  function accept(socket: WebSocket, instanceId: string) {
+    const connection: Connection = { socket, instanceId, alive: true };
+    connections.add(connection);
+    // The owner's page came back (its old socket may not have noticed it was gone yet).
+    ownership.attach(connection)?.socket.terminate();
+    const dispatch = createDispatcher(
+      guardSessionCalls(booth.handlers, () => ownership.mayUse(connection)),
+      { onBug: (method, error) => logger.error({ event: 'contract.bug', method, err: error }, 'handler threw') },
+    );
+    logger.info({ event: 'contract.connected', clients: connections.size }, 'renderer connected');
+    socket.on('pong', () => (connection.alive = true));
+    socket.on('message', (data, isBinary) => {
+      connection.alive = true;
+      void onMessage(socket, dispatch, data, isBinary);
+    });
+    socket.on('error', (error) => logger.warn({ event: 'contract.socket_error', err: error }, 'socket error'));
+    socket.on('close', (code) => {
+      connections.delete(connection);
+      ownership.detach(connection);
+      logger.info({ event: 'contract.disconnected', code, clients: connections.size }, 'renderer disconnected');
     });
   }
 
-  async function onMessage(ws: WebSocket, data: RawData, isBinary: boolean) {
+  async function onMessage(ws: WebSocket, dispatch: ReturnType<typeof createDispatcher>, data: RawData, isBinary: boolean) {
     const bytes = rawLength(data);
     let reply: ResultEnvelope;
     // Text is refused by its size before it is decoded; binary frames are checked by the decoder.
@@ -150,11 +197,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       // The frame may hold a citizen's pictures: the handler kept its own copies.
       if (copy) {
         copy.fill(0);
-        for (const part of Array.isArray(data) ? data : [data]) (part instanceof ArrayBuffer ? new Uint8Array(part) : part).fill(0);
+        zeroRaw(data);
       }
     }
     if (!reply.result.ok) {
-      logger.info({ event: 'contract.rejected', code: reply.result.error.code, method: isBinary ? undefined : methodOf(data, bytes) }, 'call refused');
+      logger.info({ event: 'contract.rejected', code: reply.result.error.code, reason: reply.result.error.reason, method: isBinary ? undefined : methodOf(data, bytes) }, 'call refused');
     }
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
   }
@@ -183,57 +230,25 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   return {
     url,
     launchUrl: `${url}#token=${token}`,
-    oneTimeLaunchUrl: () => {
-      launch = { code: randomBytes(16).toString('hex'), until: Date.now() + 60_000 };
-      return `${origin}${LAUNCH_PATH}?code=${launch.code}`;
-    },
     origin,
     port,
     token,
     server,
     close: async () => {
       unsubscribe();
-      for (const ws of sockets) ws.terminate();
+      clearInterval(heartbeat);
+      ownership.dispose();
+      for (const connection of connections) connection.socket.terminate();
       wss.close();
+      server.closeAllConnections();
       await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
     },
   };
 }
 
-/**
- * Guards against DNS rebinding: only our own loopback address and port are
- * served. "localhost" is refused too, because the contract accepts only the
- * origin the host printed, and a page that loads but cannot connect would
- * only confuse.
- */
-function hostHeaderAllowed(request: IncomingMessage, port: number): boolean {
-  const host = request.headers.host;
-  return host === `127.0.0.1:${port}` || host === `[::1]:${port}`;
-}
-
-function sameSecret(offered: string, token: string): boolean {
-  const a = Buffer.from(offered);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function rawLength(data: RawData): number {
-  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
-  return data instanceof ArrayBuffer ? data.byteLength : data.length;
-}
-
-function rawBuffer(data: RawData): Buffer {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return data instanceof ArrayBuffer ? Buffer.from(data) : data;
-}
-
-function rawText(data: RawData): string {
-  return rawBuffer(data).toString('utf8');
-}
-
-/** The method name for the log line, only when it is a short plain word. */
-function methodOf(data: RawData, bytes: number): string | undefined {
-  if (bytes > MAX_CALL_BYTES) return undefined;
-  const match = /"method"\s*:\s*"([a-zA-Z.]{1,64})"/.exec(rawText(data));
-  return match?.[1];
+/** The page instance the upgrade names, or a fresh one: a client that names none is a page of its own. */
+function instanceOf(request: IncomingMessage): string {
+  const offer = offeredProtocols(request).find((p) => p.startsWith(INSTANCE_PROTOCOL_PREFIX));
+  const id = offer?.slice(INSTANCE_PROTOCOL_PREFIX.length);
+  return id && INSTANCE_ID_PATTERN.test(id) ? id : randomBytes(16).toString('hex');
 }

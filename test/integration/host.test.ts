@@ -4,6 +4,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { connectContract, openContract, type ConnectOptions, type Opened } from '../support/contractClient';
 import { CONTRACT_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../src/shared/contract/websocket';
 import { startTestBooth, type TestBooth } from '../support/host';
 import { HARD_FRAME_CAP } from '../../src/host/server';
@@ -17,60 +18,12 @@ afterAll(async () => {
   await booth?.close();
 });
 
-interface Opened {
-  ws: WebSocket;
-  /** Sends a message and waits for the next result envelope. */
-  call(message: unknown): Promise<Record<string, unknown>>;
-  /** The next result envelope, without sending. */
-  next(): Promise<Record<string, unknown>>;
-  /** Event envelopes received so far. */
-  events: Array<Record<string, unknown>>;
+function connect(options: ConnectOptions = {}) {
+  return connectContract(booth.host, options);
 }
 
-function connect(options: { token?: string | null; origin?: string | null } = {}): Promise<Opened | { status: number; body: Record<string, unknown> }> {
-  const token = options.token === undefined ? booth.host.token : options.token;
-  const protocols = token === null ? [CONTRACT_PROTOCOL] : [CONTRACT_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${token}`];
-  const origin = options.origin === undefined ? booth.host.origin : options.origin;
-  const ws = new WebSocket(`ws://127.0.0.1:${booth.host.port}/contract`, protocols, origin === null ? {} : { origin });
-  const inbox: Array<Record<string, unknown>> = [];
-  const events: Array<Record<string, unknown>> = [];
-  const waiters: Array<(message: Record<string, unknown>) => void> = [];
-  ws.on('message', (data) => {
-    const message = JSON.parse(String(data)) as Record<string, unknown>;
-    if (message['type'] === 'event') {
-      events.push(message);
-      return;
-    }
-    const waiter = waiters.shift();
-    if (waiter) waiter(message);
-    else inbox.push(message);
-  });
-  const next = () => new Promise<Record<string, unknown>>((resolve) => (inbox.length ? resolve(inbox.shift()!) : waiters.push(resolve)));
-  return new Promise((resolve, reject) => {
-    ws.once('open', () =>
-      resolve({
-        ws,
-        next,
-        events,
-        call: async (message) => {
-          ws.send(typeof message === 'string' ? message : JSON.stringify(message));
-          return next();
-        },
-      }),
-    );
-    ws.once('unexpected-response', (_req, res) => {
-      let body = '';
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(body) as Record<string, unknown> }));
-    });
-    ws.once('error', (error) => reject(error));
-  });
-}
-
-async function open(): Promise<Opened> {
-  const connection = await connect();
-  if (!('ws' in connection)) throw new Error(`refused: ${connection.status}`);
-  return connection;
+function open(): Promise<Opened> {
+  return openContract(booth.host);
 }
 
 describe('who may connect', () => {
@@ -185,16 +138,6 @@ describe('HTTP', () => {
     expect(page.headers['content-security-policy']).toContain(`connect-src 'self' ws://127.0.0.1:${booth.host.port}`);
     expect(page.headers['content-security-policy']).toContain("script-src 'self' 'wasm-unsafe-eval'");
     expect(page.headers['x-content-type-options']).toBe('nosniff');
-  });
-
-  it('a one-time launch link hands the token over once, then never again', async () => {
-    const link = new URL(booth.host.oneTimeLaunchUrl());
-    expect(link.href).not.toContain(booth.host.token);
-    const first = await get(`${link.pathname}${link.search}`);
-    expect(first.status).toBe(302);
-    expect(first.headers['location']).toBe(`/#token=${booth.host.token}`);
-    expect((await get(`${link.pathname}${link.search}`)).status).toBe(410);
-    expect((await get('/launch?code=')).status).toBe(410);
   });
 
   it('serves nothing outside the renderer folder and refuses foreign Host headers', async () => {

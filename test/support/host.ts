@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { composeBooth, type ComposedBooth } from '../../src/core/booth/compose';
 import type { BoothConfigInput } from '../../src/core/config';
-import { startHost, type RunningHost } from '../../src/host/server';
+import { startHost, type HostOptions, type RunningHost } from '../../src/host/server';
 
 export interface TestBooth extends ComposedBooth {
   host: RunningHost;
@@ -15,7 +15,10 @@ export interface TestBooth extends ComposedBooth {
 
 export const rendererDir = resolve(import.meta.dirname, '../../out/renderer');
 
-export async function startTestBooth(config: BoothConfigInput = {}): Promise<TestBooth> {
+/** Host timings a test may shorten (the defaults are seconds). */
+export type HostTimings = Pick<HostOptions, 'heartbeatMs' | 'handshakeTimeoutMs' | 'ownerGraceMs'>;
+
+export async function startTestBooth(config: BoothConfigInput = {}, timings: HostTimings = {}): Promise<TestBooth> {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {
@@ -29,7 +32,7 @@ export async function startTestBooth(config: BoothConfigInput = {}): Promise<Tes
     logDestination: destination,
     rendererDir,
   });
-  const host = await startHost({ booth: composed.booth, logger: composed.logger, rendererDir, port: 0, bind: '127.0.0.1' });
+  const host = await startHost({ booth: composed.booth, logger: composed.logger, rendererDir, port: 0, bind: '127.0.0.1', ...timings });
   return {
     ...composed,
     host,

@@ -4,3 +4,10 @@
 export const CONTRACT_PATH = '/contract';
 export const CONTRACT_PROTOCOL = 'booth.v1';
 export const TOKEN_PROTOCOL_PREFIX = 'token.';
+/**
+ * The page's own random id, kept in memory only (a reload is a new page):
+ * the host gives a closed connection's citizen session back only to the
+ * same page instance.
+ */
+export const INSTANCE_PROTOCOL_PREFIX = 'instance.';
+export const INSTANCE_ID_PATTERN = /^[0-9a-f]{32}$/;
