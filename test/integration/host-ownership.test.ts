@@ -1,0 +1,112 @@
+// One connection owns the citizen session, tried with two real WebSocket
+// clients on 127.0.0.1 that both hold the launch token: the second neither
+// sees the citizen's data nor steers the session; the owner's session is
+// wiped when it goes away, unless the same page instance comes back within
+// the grace.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CONSENT_VERSION } from '../../src/core/booth/booth';
+import { callMethod, openContract, type Opened } from '../support/contractClient';
+import { startTestBooth, type TestBooth } from '../support/host';
+
+const GRACE_MS = 400;
+const NIK = '3174054208900001';
+let booth: TestBooth;
+
+beforeAll(async () => {
+  booth = await startTestBooth({}, { ownerGraceMs: GRACE_MS });
+});
+afterAll(async () => {
+  await booth?.close();
+});
+beforeEach(async () => {
+  booth.booth.session.wipe('cancel');
+  // Let the previous test's owner go (its grace ends with no session left).
+  await new Promise((resolve) => setTimeout(resolve, GRACE_MS + 100));
+});
+
+const instance = () => randomBytes(16).toString('hex');
+const notOwner = { ok: false, error: { code: 'BUSY', reason: 'NOT_OWNER' } };
+
+async function citizenAtEmailStep(page: Opened): Promise<void> {
+  expect(await callMethod(page, 'session.start', {})).toMatchObject({ ok: true });
+  expect(await callMethod(page, 'session.chooseLanguage', { language: 'en' })).toMatchObject({ ok: true });
+  expect(await callMethod(page, 'session.acceptConsent', { consentVersion: CONSENT_VERSION })).toMatchObject({ ok: true });
+  expect(await callMethod(page, 'session.submitNik', { nik: NIK })).toMatchObject({ ok: true, value: { step: 'email', nik: NIK } });
+}
+
+describe('one owner per citizen session', () => {
+  it('a second connection with the token neither sees nor steers the session', async () => {
+    const owner = await openContract(booth.host);
+    const other = await openContract(booth.host);
+    await citizenAtEmailStep(owner);
+
+    expect(JSON.stringify(owner.events)).toContain(NIK);
+    expect(other.events).toEqual([]);
+    expect(await callMethod(other, 'session.get')).toMatchObject(notOwner);
+    expect(await callMethod(other, 'session.start', {})).toMatchObject(notOwner);
+    expect(await callMethod(other, 'session.wipe', { reason: 'cancel' })).toMatchObject(notOwner);
+    expect(await callMethod(other, 'session.submitEmail', { email: 'x@contoh.id' })).toMatchObject(notOwner);
+    // Harmless booth facts stay open to every connection.
+    expect(await callMethod(other, 'booth.info')).toMatchObject({ ok: true });
+
+    expect(booth.booth.session.snapshot()).toMatchObject({ step: 'email', nik: NIK });
+    expect(JSON.stringify(other.events)).not.toContain(NIK);
+    await owner.close();
+    await other.close();
+  });
+
+  it('wipes the session when the owner goes and does not come back, then lets another page own the booth', async () => {
+    const owner = await openContract(booth.host, { instance: instance() });
+    await citizenAtEmailStep(owner);
+    await owner.close();
+    expect(booth.booth.session.snapshot()).not.toBeNull(); // the grace for a reconnect
+    await expect.poll(() => booth.booth.session.snapshot(), { timeout: GRACE_MS * 5 }).toBeNull();
+    expect(booth.logText()).toContain('"reason":"disconnected"');
+
+    const next = await openContract(booth.host);
+    expect(await callMethod(next, 'session.get')).toEqual({ ok: true, value: null });
+    expect(await callMethod(next, 'session.start', {})).toMatchObject({ ok: true });
+    await next.close();
+  });
+
+  it('gives the session back to the same page instance reconnecting within the grace', async () => {
+    const page = instance();
+    const first = await openContract(booth.host, { instance: page });
+    await citizenAtEmailStep(first);
+    await first.close();
+    const again = await openContract(booth.host, { instance: page });
+    expect(await callMethod(again, 'session.get')).toMatchObject({ ok: true, value: { step: 'email', nik: NIK } });
+    await new Promise((resolve) => setTimeout(resolve, GRACE_MS * 2));
+    expect(booth.booth.session.snapshot()).toMatchObject({ nik: NIK });
+    expect(await callMethod(again, 'session.submitEmail', { email: 'siti@contoh.id' })).toMatchObject({ ok: true });
+    await again.close();
+  });
+
+  it('a new page (a reload) asking during the grace finds no session, not the previous citizen', async () => {
+    const before = instance();
+    const first = await openContract(booth.host, { instance: before });
+    await citizenAtEmailStep(first);
+    await first.close();
+
+    const reloaded = await openContract(booth.host, { instance: instance() });
+    expect(await callMethod(reloaded, 'session.get')).toEqual({ ok: true, value: null });
+    expect(booth.booth.session.snapshot()).toBeNull();
+    expect(JSON.stringify(reloaded.events)).not.toContain(NIK);
+
+    // The old page coming back late is now the other window.
+    const late = await openContract(booth.host, { instance: before });
+    expect(await callMethod(late, 'session.get')).toMatchObject(notOwner);
+    await reloaded.close();
+    await late.close();
+  });
+
+  it('a connection that names a malformed instance is a page of its own', async () => {
+    const first = await openContract(booth.host, { instance: 'A'.repeat(32) });
+    await citizenAtEmailStep(first);
+    await first.close();
+    const same = await openContract(booth.host, { instance: 'A'.repeat(32) });
+    expect(await callMethod(same, 'session.get')).toEqual({ ok: true, value: null });
+    await same.close();
+  });
+});
