@@ -14,6 +14,8 @@ const LICENCE = 'Apache-2.0';
 
 export interface BuiltFile {
   name: string;
+  /** A model the runtime loads, or the runtime itself (runtime.ts). */
+  kind: 'model' | 'runtime';
   bytes: Uint8Array;
   entries: { name: string; bytes: Uint8Array }[];
   sources: SourceSlice[];
@@ -36,6 +38,7 @@ export function buildFaceModels(root: string): BuiltFile[] {
     task,
     {
       name: 'face_detector.tflite',
+      kind: 'model',
       bytes: detector.bytes,
       entries: [],
       sources: [task.sources[0]!],
@@ -115,6 +118,7 @@ export function buildFaceLandmarkerTask(root: string): BuiltFile {
   ];
   return {
     name: 'face_landmarker.task',
+    kind: 'model',
     bytes: writeStoredZip(entries.map((e) => ({ name: e.name, data: e.bytes }))),
     entries,
     sources: [detectorSource, landmarkSource, refinementSource],

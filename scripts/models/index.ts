@@ -1,7 +1,9 @@
 // npm run models [-- --check | --update] [--dir <models dir>]
 //
-// Builds models/face_landmarker.task from installed npm packages only and
-// keeps it in step with the committed models/manifest.json:
+// Builds models/face_landmarker.task and face_detector.tflite, and copies
+// the MediaPipe runtime (runtime.ts) beside them, from installed npm
+// packages only, keeping all of them in step with the committed
+// models/manifest.json:
 //   (default)  skip if outputs match the manifest and source versions are
 //              unchanged; otherwise build, and fail if the result differs
 //              from the manifest (a manifest is created if there is none).
@@ -10,8 +12,9 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildFaceModels } from './build.js';
+import { buildFaceModels, type BuiltFile } from './build.js';
 import { changedSources, checkFiles, formatManifest, manifestEntry, readManifest, type Manifest } from './manifest.js';
+import { copyFaceRuntime } from './runtime.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -55,7 +58,7 @@ export function runModels(argv: string[], log: (line: string) => void = console.
   }
 
   const started = Date.now();
-  const built = buildFaceModels(ROOT);
+  const built = buildBoothFiles(ROOT);
   const entries = built.map(manifestEntry);
   for (const entry of entries) {
     const recorded = manifest?.files.find((f) => f.name === entry.name);
@@ -79,6 +82,11 @@ export function runModels(argv: string[], log: (line: string) => void = console.
   for (const entry of entries) log(`models: built ${entry.name} (${entry.bytes} bytes, sha256 ${entry.sha256}).`);
   log(`models: done in ${Date.now() - started} ms.`);
   return 0;
+}
+
+/** Every file models/manifest.json lists, in its order: the models, then the runtime. */
+export function buildBoothFiles(root: string): BuiltFile[] {
+  return [...buildFaceModels(root), ...copyFaceRuntime(root)];
 }
 
 function writeAtomically(path: string, bytes: Uint8Array): void {

@@ -1,5 +1,5 @@
-// models/manifest.json: what each generated model file must hash to and
-// where its bytes came from. Committed, so a changed package or build script
+// models/manifest.json: what each generated model file and each MediaPipe
+// runtime file must hash to and where its bytes came from. Committed, so a changed package or build script
 // shows up as a reviewable diff instead of a silent model swap.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ export type ManifestSource = Omit<SourceSlice, 'bytes'>;
 
 export interface ManifestFile {
   name: string;
+  kind: 'model' | 'runtime';
   sha256: string;
   bytes: number;
   sources: ManifestSource[];
@@ -42,6 +43,7 @@ export function readManifest(path: string): Manifest | undefined {
 export function manifestEntry(built: BuiltFile): ManifestFile {
   return {
     name: built.name,
+    kind: built.kind,
     sha256: sha256(built.bytes),
     bytes: built.bytes.length,
     sources: built.sources.map((s) => ({ package: s.package, version: s.version, file: s.file, range: s.range, licence: s.licence, use: s.use })),

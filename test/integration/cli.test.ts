@@ -74,6 +74,11 @@ describe('npm run booth -- face models', () => {
     expect(result.files.map((f) => [f.name, f.status])).toEqual([
       ['face_landmarker.task', 'tampered'],
       ['face_detector.tflite', 'missing'],
+      // The MediaPipe runtime is in the manifest too (none of it was copied here).
+      ['vision_wasm_internal.js', 'missing'],
+      ['vision_wasm_internal.wasm', 'missing'],
+      ['vision_wasm_nosimd_internal.js', 'missing'],
+      ['vision_wasm_nosimd_internal.wasm', 'missing'],
     ]);
     expect(result.files[0]!.message).toMatch(/failed its integrity check.*reinstall the booth software/);
     expect(result.files[1]!.message).toMatch(/is missing.*npm run models/);

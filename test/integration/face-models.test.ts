@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFaceLandmarkerTask, buildFaceModels, type BuiltFile } from '../../scripts/models/build';
-import { runModels } from '../../scripts/models/index';
+import { buildFaceLandmarkerTask, type BuiltFile } from '../../scripts/models/build';
+import { buildBoothFiles, runModels } from '../../scripts/models/index';
 import { formatManifest, manifestEntry, readManifest, sha256 } from '../../scripts/models/manifest';
 import { readStoredZip } from '../../scripts/models/zip';
 import { openBrowser, type BrowserSession } from '../support/browser';
@@ -101,7 +101,16 @@ describe('face model bundle and manifest', () => {
   it('builds the same bytes every time, matching the committed manifest', () => {
     expect(sha256(buildFaceLandmarkerTask(ROOT).bytes)).toBe(sha256(built.bytes));
     const committed = readManifest(join(ROOT, 'models', 'manifest.json'));
-    expect(committed?.files).toEqual(buildFaceModels(ROOT).map(manifestEntry));
+    // The models, then the MediaPipe runtime copied from tasks-vision.
+    expect(committed?.files).toEqual(buildBoothFiles(ROOT).map(manifestEntry));
+    expect(committed?.files.map((f) => [f.name, f.kind])).toEqual([
+      ['face_landmarker.task', 'model'],
+      ['face_detector.tflite', 'model'],
+      ['vision_wasm_internal.js', 'runtime'],
+      ['vision_wasm_internal.wasm', 'runtime'],
+      ['vision_wasm_nosimd_internal.js', 'runtime'],
+      ['vision_wasm_nosimd_internal.wasm', 'runtime'],
+    ]);
     expect(committed?.files[0]).toEqual(manifestEntry(built));
   });
 

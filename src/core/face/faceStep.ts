@@ -21,8 +21,8 @@ export interface FaceStepOptions {
   now?: () => number;
 }
 
-/** Where the renderer finds the runtime and the model on the booth's own origin. */
-export const FACE_WASM_BASE = 'mediapipe/';
+/** Where the renderer finds the runtime and the model on the booth's own origin (both verified, served from memory). */
+export const FACE_WASM_BASE = 'models/';
 export const FACE_MODEL_URL = `models/${LANDMARKER_FILE}`;
 export const FACE_DETECTOR_URL = `models/${DETECTOR_FILE}`;
 /** Slack on top of the challenge's own time for the capture to arrive. */

@@ -1,9 +1,11 @@
-// The face models are checked against models/manifest.json (built into the
-// core's code, so a swapped file on disk cannot bring its own hash) before
-// anything serves them. The renderer then gets the verified bytes from
-// memory, never the file itself: a model changed after the check is never
-// seen. A tampered or missing model disables the face step with a message
-// that tells the technician what to do.
+// The face models and the MediaPipe runtime (its wasm and JavaScript
+// loader, which see every camera frame) are checked against
+// models/manifest.json (built into the core's code, so a swapped file on
+// disk cannot bring its own hash) before anything serves them. The renderer
+// then gets the verified bytes from memory, never the file itself: a file
+// changed after the check is never seen. A tampered or missing file disables
+// the face step (STEP_UNAVAILABLE, reason MODEL_TAMPERED or MODEL_MISSING)
+// with a message that tells the technician what to do.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +17,8 @@ export const modelManifestSchema = z.object({
     .array(
       z.object({
         name: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+        /** A model the runtime loads, or the runtime itself. */
+        kind: z.enum(['model', 'runtime']).default('model'),
         sha256: z.string().regex(/^[0-9a-f]{64}$/),
         bytes: z.int().positive(),
         licence: z.string(),
@@ -34,6 +38,8 @@ export const DETECTOR_FILE = 'face_detector.tflite';
 
 export interface ModelProblem {
   file: string;
+  /** Absent means a model. */
+  kind?: 'model' | 'runtime';
   problem: 'missing' | 'tampered';
   /** For the technician: what was found and what to do. */
   message: string;
@@ -46,19 +52,21 @@ export function verifyModels(dir: string, manifest: ModelManifest): VerifiedMode
   const files = new Map<string, Buffer>();
   const problems: ModelProblem[] = [];
   for (const entry of manifest.files) {
+    const what = entry.kind === 'runtime' ? `MediaPipe runtime file ${entry.name}` : `Model ${entry.name}`;
     let bytes: Buffer;
     try {
       bytes = readFileSync(join(dir, entry.name));
     } catch {
-      problems.push({ file: entry.name, problem: 'missing', message: `Model ${entry.name} is missing from ${dir}. Run "npm run models" and rebuild, or reinstall the booth software.` });
+      problems.push({ file: entry.name, kind: entry.kind, problem: 'missing', message: `${what} is missing from ${dir}. Run "npm run models" and rebuild, or reinstall the booth software.` });
       continue;
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     if (bytes.length !== entry.bytes || sha256 !== entry.sha256) {
       problems.push({
         file: entry.name,
+        kind: entry.kind,
         problem: 'tampered',
-        message: `Model ${entry.name} failed its integrity check (sha256 ${sha256.slice(0, 12)}…, ${bytes.length} bytes; expected ${entry.sha256.slice(0, 12)}…, ${entry.bytes} bytes). The face step is disabled: reinstall the booth software; do not copy model files by hand.`,
+        message: `${what} failed its integrity check (sha256 ${sha256.slice(0, 12)}…, ${bytes.length} bytes; expected ${entry.sha256.slice(0, 12)}…, ${entry.bytes} bytes). The face step is disabled: reinstall the booth software; do not copy model or runtime files by hand.`,
       });
       bytes.fill(0);
       continue;
