@@ -10,6 +10,7 @@
 import { parseArgs } from 'node:util';
 import { maskNik } from '../shared/identity/nik';
 import { ConfigError, loadConfig } from '../core/config';
+import { cardReadDeadlineMs, readWithDeadline } from '../core/card/deadline';
 import { createCardReader } from '../core/card/reader';
 import { describeCardError, isCardError } from '../core/card/errors';
 import { pcscReaderStates } from '../core/card/pcsc/pcscChannels';
@@ -20,7 +21,8 @@ const usage = `Usage: npm run booth -- card <readers|status|read> [--config FILE
 
   card readers   list PC/SC readers and whether each holds a card
   card status    check the configured card reader (devices.card in the config)
-  card read      read the card on the configured reader; personal data is masked
+  card read      read the card on the configured reader; personal data is masked;
+                 gives up with TIMEOUT after devices.card.readDeadlineMs (20 s)
   face models    check the face model files against the booth's manifest
                  (the installed ones, or those in --models DIR)
 
@@ -91,7 +93,8 @@ async function main(argv: string[]): Promise<number> {
       return status.samPresent ? 0 : 1;
     }
     const started = Date.now();
-    const readout = await reader.read();
+    // The booth's own deadline: a card that stops answering ends in TIMEOUT, not a command that never returns.
+    const readout = await readWithDeadline((signal) => reader.read(undefined, signal), { deadlineMs: cardReadDeadlineMs(config.devices.card) }).outcome;
     const ms = Date.now() - started;
     const b = readout.biodata;
     const masked = {

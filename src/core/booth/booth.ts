@@ -10,8 +10,9 @@ import type { JourneyStep } from '../../shared/journey/machine';
 import type { BoothConfig } from '../config/schema';
 import type { Logger } from '../logging/logger';
 import { createCardReader, type CardReader } from '../card/reader';
-import { CardError, isCardError } from '../card/errors';
-import { zeroReadout, type CardReadout } from '../card/ektp/readEktp';
+import { isCardError } from '../card/errors';
+import { zeroReadout } from '../card/ektp/readEktp';
+import { cardReadDeadlineMs, readWithDeadline, type DeadlineRead } from '../card/deadline';
 import { createFaceStep } from '../face/faceStep';
 import type { VerifiedModels } from '../face/models';
 import { CitizenSession, type SessionClock } from '../session/session';
@@ -49,6 +50,7 @@ export function createBooth({ config, logger, version, clock, faceModels }: Boot
     clock,
     onChange: (snapshot) => events.emit('session.changed', snapshot),
     faceAttempts: config.face.liveness.attempts,
+    presenceCapSec: config.face.presenceCapSec,
     onWiped: (reason) => {
       logger.info({ event: 'session.wiped', reason }, 'session wiped');
       events.emit('session.wiped', { reason });
@@ -58,7 +60,9 @@ export function createBooth({ config, logger, version, clock, faceModels }: Boot
   const face = createFaceStep({ settings: config.face, camera: config.devices.camera, models: faceModels, session, logger });
   if (!faceModels.ok) for (const problem of faceModels.problems) logger.error({ event: 'face.model_refused', file: problem.file, problem: problem.problem }, problem.message);
   const capabilities: Capabilities = { card: cardReader !== null, face: face.available, signoff: false };
-  let cardBusy = false;
+  /** The read under way, until it has really ended on the reader (not only until the citizen got an answer). */
+  let cardRead: DeadlineRead | null = null;
+  let stopCardRead: (() => void) | null = null;
   /** After the SAM refuses PCID/CONF, no read may try again: each try counts towards blocking it. */
   let samRefusal: { message: string; detail?: string } | null = null;
 
@@ -69,31 +73,56 @@ export function createBooth({ config, logger, version, clock, faceModels }: Boot
     if (before.chip) return ok(before); // already read: removing the card afterwards loses nothing
     if (!cardReader) return fail('STEP_UNAVAILABLE', 'This booth has no e-KTP reader configured.');
     if (before.cardAttemptsLeft === 0) return fail('CARD_FAILED', 'No card attempts are left in this session.', { reason: 'NIK_MISMATCH_FINAL' });
-    if (cardBusy) return fail('BUSY', 'The card is being read already.');
+    if (cardRead) return fail('BUSY', 'The card is being read already.');
     if (samRefusal) return fail('CARD_FAILED', samRefusal.message, { reason: 'SAM_LOCKED' });
-    cardBusy = true;
     const started = Date.now();
+    // Back, cancel, a wipe or shutdown stop the read on the reader, not only the wait for it.
+    const stop = new AbortController();
+    const unsubscribe = events.subscribe((event, payload) => {
+      const snapshot = event === 'session.changed' ? (payload as ReturnType<typeof session.snapshot>) : undefined;
+      if (event === 'session.wiped' || (event === 'session.changed' && (snapshot?.sessionId !== before.sessionId || snapshot.step !== 'card'))) stop.abort();
+    });
+    const run = readWithDeadline(
+      (signal) =>
+        cardReader.read((stage, fraction) => {
+          if (!signal.aborted) events.emit('card.progress', { stage, fraction: Math.min(1, Math.max(0, fraction)) });
+        }, signal),
+      { deadlineMs: cardReadDeadlineMs(config.devices.card), signal: stop.signal },
+    );
+    cardRead = run;
+    stopCardRead = () => stop.abort();
+    // The reader stays busy until the read has really ended: a second read never runs beside it.
+    const release = () => {
+      unsubscribe();
+      if (cardRead === run) {
+        cardRead = null;
+        stopCardRead = null;
+      }
+    };
     try {
-      const reading = cardReader.read((stage, fraction) => events.emit('card.progress', { stage, fraction: Math.min(1, Math.max(0, fraction)) }));
-      const readout = await withDeadline(reading, CARD_READ_DEADLINE_MS);
+      const readout = await run.outcome;
       // The citizen may have cancelled (or walked away) while the card was read.
       if (session.snapshot()?.sessionId !== before.sessionId) {
         zeroReadout(readout);
         return fail('NO_SESSION', 'The session ended during the card read.');
       }
       const result = session.acceptCardReadout(readout);
+      // Kept only when the session took it; a mismatch or a session that moved on (WRONG_STEP) drops it.
+      if (session.cardReadout !== readout) zeroReadout(readout);
       logger.info({ event: 'card.read', driver: cardReader.driver, ms: Date.now() - started, matched: result.ok, reason: result.ok ? undefined : result.error.reason }, 'card read');
       return result;
     } catch (error) {
       if (!isCardError(error)) throw error;
       logger.warn({ event: 'card.failed', driver: cardReader.driver, code: error.code, detail: error.detail, ms: Date.now() - started }, 'card read failed');
+      if (error.code === 'CANCELLED') return session.requireStep('card') ?? fail('CARD_FAILED', error.message, { reason: error.code });
       if (error.code === 'SAM_LOCKED') {
         samRefusal = { message: `${error.message} Reads are stopped until the booth is provisioned again.`, detail: error.detail };
         logger.error({ event: 'card.sam_refused', detail: error.detail }, 'SAM refused PCID/CONF: card reading stopped to protect the SAM');
       }
       return fail('CARD_FAILED', error.message, { reason: error.code });
     } finally {
-      cardBusy = false;
+      if (run.hasEnded) release();
+      else void run.ended.then(release);
     }
   }
 
@@ -151,25 +180,11 @@ export function createBooth({ config, logger, version, clock, faceModels }: Boot
     faceModelFiles: faceModels.ok ? faceModels.files : new Map(),
     dispose: async () => {
       session.wipe('cancel');
+      stopCardRead?.();
+      await cardRead?.ended;
       await cardReader?.close();
     },
   };
-}
-
-/** Longest a whole card read may take before the booth gives up (a reader that stopped answering). */
-export const CARD_READ_DEADLINE_MS = 20_000;
-
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CardError('TIMEOUT', `The card read did not finish within ${ms / 1000} s.`)), ms);
-  });
-  // A read that finishes after the deadline still has its photo wiped.
-  promise.then((late) => timer === undefined && zeroReadout(late as CardReadout), () => undefined);
-  return Promise.race([promise, deadline]).finally(() => {
-    clearTimeout(timer);
-    timer = undefined;
-  });
 }
 
 /** Rejected values are counted by reason only; the value itself is never logged. */

@@ -8,11 +8,14 @@ export const cardErrorCodes = [
   'SAM_MISSING', // the reader has no SAM, or it does not answer
   'SAM_LOCKED', // the SAM refuses to unlock (wrong PCID/CONF, or blocked)
   'NOT_EKTP', // a card, but not an e-KTP
+  'UNREADABLE_CARD', // a card lies on the reader, but it cannot be powered or does not answer as a card should
   'AUTH_FAILED', // card and SAM did not authenticate each other
   'CARD_REMOVED', // the card left the field mid-read
   'TIMEOUT', // the reader or card stopped answering
   'MALFORMED', // an answer that breaks the protocol (length, status, record)
   'TOO_LARGE', // an answer beyond the caps (photo size, file length)
+  'ENDLESS_MORE_DATA', // the card kept answering "more data" (61 xx) without end
+  'CANCELLED', // the booth stopped the read: the citizen went back or cancelled, or the booth shut down
 ] as const;
 
 export type CardErrorCode = (typeof cardErrorCodes)[number];
@@ -40,11 +43,14 @@ const advice: Record<CardErrorCode, string> = {
   SAM_MISSING: 'check that the SAM sits in the reader\'s SAM slot',
   SAM_LOCKED: 'check PCID and CONF in the provisioning; a blocked SAM goes back to Dukcapil',
   NOT_EKTP: 'the card is not an e-KTP',
+  UNREADABLE_CARD: 'a card is on the reader but it is not a readable e-KTP (no power-up, a protocol the reader does not speak, or answers outside ISO 7816); try another e-KTP: if that one reads, this card is damaged and Dukcapil replaces it',
   AUTH_FAILED: 'the SAM and the card did not accept each other (SAM of another issuer, or a damaged card)',
   CARD_REMOVED: 'keep the card on the reader until the read ends',
-  TIMEOUT: 'the reader stopped answering; reconnect it',
+  TIMEOUT: 'the card or the reader stopped answering; lift the card and try again, and if every card times out, reconnect the reader',
   MALFORMED: 'the reader or card answered outside the protocol; try another card, then replace the reader',
   TOO_LARGE: 'the card declared data larger than an e-KTP holds',
+  ENDLESS_MORE_DATA: 'the card kept answering "more data" (61 xx) without end: a faulty chip; try another e-KTP, and if every card does this, replace the reader',
+  CANCELLED: 'nothing to do: the read was stopped on purpose',
 };
 
 /** One line for technicians: the code, what happened, what to do. Never PII. */

@@ -8,6 +8,7 @@ import { SerialModuleEmulator } from './emulator/serialModule';
 import type { CardReadout, ReadProgress, SamSecrets } from './ektp/readEktp';
 import { readEktp } from './ektp/readEktp';
 import { CardError } from './errors';
+import { throwIfAborted } from './abort';
 import { openPcscSession, pcscSlotStatus } from './pcsc/pcscChannels';
 import { moduleClientOptions, SerialModuleClient } from './serial/client';
 import { openHidLink } from './serial/hidLink';
@@ -50,7 +51,14 @@ export interface CardReader {
   watch(listener: (presence: CardPresence) => void, intervalMs?: number): () => void;
   /** Is the reader there, with a SAM and a card? Never unlocks the SAM (a wrong PCID would cost a try). */
   status(): Promise<CardReaderStatus>;
-  read(onProgress?: ReadProgress): Promise<CardReadout>;
+  /**
+   * One whole read. `signal` stops it on the reader: no APDU or frame is sent
+   * after it fires and the wait in flight ends. The promise settles only when
+   * the read has really ended (a PC/SC transmit in flight cannot be
+   * interrupted and is waited for), so a caller that holds the reader until
+   * then never overlaps two reads.
+   */
+  read(onProgress?: ReadProgress, signal?: AbortSignal): Promise<CardReadout>;
   close(): Promise<void>;
   readonly emulator?: CardEmulatorControls;
 }
@@ -110,13 +118,15 @@ function pcscReader(config: Extract<CardDriverConfig, { driver: 'pcsc' }>): Card
     driver: 'pcsc',
     status,
     watch: pollPresence(status),
-    read: async (onProgress) => {
+    read: async (onProgress, signal) => {
+      throwIfAborted(signal);
       const escape = config.samSlotEscape && { command: fromHex(config.samSlotEscape.command), controlCode: config.samSlotEscape.controlCode };
       const session = await openPcscSession({ cardReader: config.cardReader, samReader: config.samReader, ...(escape ? { samSlotEscape: escape } : {}) });
       try {
-        return await readEktp(session.card, session.sam, secrets, onProgress);
+        return await readEktp(session.card, session.sam, secrets, onProgress, signal);
       } finally {
-        session.close();
+        // Waits for a transmit still in flight after an abort: the read has ended only then.
+        await session.close();
       }
     },
     close: async () => undefined,
@@ -167,7 +177,7 @@ function serialReader(
     driver,
     status,
     watch: pollPresence(status),
-    read: (onProgress = () => undefined) => withClient((module) => readEktpViaModule(module, secrets, hooks.beforeRead ? hooks.beforeRead(onProgress) : onProgress)),
+    read: (onProgress = () => undefined, signal) => withClient((module) => readEktpViaModule(module, secrets, hooks.beforeRead ? hooks.beforeRead(onProgress) : onProgress, signal)),
     close: closeClient,
     closeClient,
   };

@@ -46,6 +46,9 @@ const samSecretsSchema = z
   })
   .strict();
 
+/** Longest a whole card read may take, in ms, before the booth (and `booth card read`) gives up with TIMEOUT. */
+const readDeadlineMs = z.int().min(100).max(120_000).default(20_000);
+
 /** Which e-KTP reader the booth drives; the simulated one by default. */
 const cardSchema = z.discriminatedUnion('driver', [
   z.object({ driver: z.literal('none') }).strict(),
@@ -60,24 +63,26 @@ const cardSchema = z.discriminatedUnion('driver', [
         .object({ command: z.string().regex(/^([0-9a-fA-F]{2}){1,64}$/, 'the escape command is hex bytes'), controlCode: z.int().min(0).max(0xffff).default(3500) })
         .strict()
         .optional(),
+      readDeadlineMs,
     })
     .strict(),
-  z.object({ driver: z.literal('serial'), path: z.string().min(1), baudRate: z.int().min(1200).max(4_000_000).default(115200), sam: samSecretsSchema }).strict(),
+  z.object({ driver: z.literal('serial'), path: z.string().min(1), baudRate: z.int().min(1200).max(4_000_000).default(115200), sam: samSecretsSchema, readDeadlineMs }).strict(),
   /** A HID reader module, by USB vendor and product id. */
-  z.object({ driver: z.literal('hid'), vendorId: z.int().min(0).max(0xffff), productId: z.int().min(0).max(0xffff), sam: samSecretsSchema }).strict(),
+  z.object({ driver: z.literal('hid'), vendorId: z.int().min(0).max(0xffff), productId: z.int().min(0).max(0xffff), sam: samSecretsSchema, readDeadlineMs }).strict(),
   z
     .object({
       driver: z.literal('emulated-serial'),
       /** Which synthetic citizen's card lies on the simulated reader (0: SITI RAHMAWATI, NIK 3174054208900001). */
       identity: z.int().min(0).max(2).default(0),
       baudRate: z.int().min(1200).max(4_000_000).default(115200),
+      readDeadlineMs,
     })
     .strict(),
 ]);
 
 const devicesSchema = z
   .object({
-    card: cardSchema.default({ driver: 'emulated-serial', identity: 0, baudRate: 115200 }),
+    card: cardSchema.default({ driver: 'emulated-serial', identity: 0, baudRate: 115200, readDeadlineMs: 20_000 }),
     /** The booth camera (getUserMedia in the renderer); null: the booth has none and skips nothing, it says the face step is unavailable. */
     camera: cameraSettingsSchema.nullable().prefault({}),
   })

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeSw, encodeCommand, fromHex, parseCommand, parseResponse, toHex } from '../../../src/core/card/apdu/apdu';
 import { exchange, type ApduChannel } from '../../../src/core/card/apdu/channel';
-import { CardError } from '../../../src/core/card/errors';
+import { CardError, describeCardError } from '../../../src/core/card/errors';
 
 describe('APDU encoding', () => {
   it('encodes the four short cases (ISO/IEC 7816-4 §5.1)', () => {
@@ -81,8 +81,14 @@ describe('exchange', () => {
   });
 
   it('stops a card that asks for GET RESPONSE forever, and one that keeps changing Le', async () => {
-    const endless: ApduChannel = { transmit: async () => fromHex('AA61FF') };
-    await expect(exchange(endless, { cla: 0, ins: 0xb0, p1: 0, p2: 0, le: 1 })).rejects.toMatchObject({ code: 'TOO_LARGE' });
+    let sent = 0;
+    const endless: ApduChannel = { transmit: async () => (sent++, fromHex('AA61FF')) };
+    const error = await exchange(endless, { cla: 0, ins: 0xb0, p1: 0, p2: 0, le: 1 }).catch((caught: CardError) => caught);
+    // Its own code and advice: the card keeps saying "more data", it did not declare a size.
+    expect(error).toMatchObject({ code: 'ENDLESS_MORE_DATA', detail: '61FF' });
+    expect(describeCardError(error as CardError)).toMatch(/kept answering "more data" \(61 xx\) without end/);
+    expect(describeCardError(error as CardError)).not.toContain('larger than an e-KTP holds');
+    expect(sent).toBe(65); // the command, then 64 GET RESPONSE rounds: bounded
     const fickle: ApduChannel = { transmit: async () => fromHex('6C10') };
     await expect(exchange(fickle, { cla: 0, ins: 0xb0, p1: 0, p2: 0, le: 1 })).rejects.toMatchObject({ code: 'MALFORMED' });
   });

@@ -8,7 +8,8 @@ import { CardError } from '../errors';
 import { BIODATA_MAX_BYTES, type Biodata } from './biodata';
 import { cardCommands, CHALLENGE_LENGTH, CRYPTOGRAM_LENGTH, EKTP_FILES, EKTP_FOLDER, READ_CHUNK, SAM_KEY_LENGTH, samCommands } from './commands';
 import { PHOTO_MAX_BYTES, type ImageFormat } from './photo';
-import { assembleReadout, readPrefixedFile } from './prefixedFile';
+import { abortableChannel } from '../abort';
+import { checkBiodata, readImagesIntoReadout, readPrefixedFile } from './prefixedFile';
 
 export interface SamSecrets {
   /** 32 bytes each, issued with the SAM. Never logged, never sent to the renderer. */
@@ -36,21 +37,33 @@ export function zeroReadout(readout: CardReadout | null | undefined): void {
   readout?.signatureImage?.bytes.fill(0);
 }
 
-/** Reads the whole card; every failure is a CardError. */
-export async function readEktp(card: ApduChannel, sam: ApduChannel, secrets: SamSecrets, onProgress: ReadProgress = () => undefined): Promise<CardReadout> {
+/**
+ * Reads the whole card; every failure is a CardError. The biodata is checked
+ * before the photo is read (a card with garbage biodata is refused at once).
+ * `signal` stops the read: no APDU is sent after it fires, and the one in
+ * flight is no longer waited for (CANCELLED, or the signal's CardError).
+ */
+export async function readEktp(cardLine: ApduChannel, samLine: ApduChannel, secrets: SamSecrets, onProgress: ReadProgress = () => undefined, signal?: AbortSignal): Promise<CardReadout> {
+  const card = abortableChannel(cardLine, signal);
+  const sam = abortableChannel(samLine, signal);
   onProgress('sam', 0);
   await unlockSam(sam, secrets);
   onProgress('card', 0);
   const uid = await openCard(card, sam, () => onProgress('auth', 0));
-  const biodata = await readFile(card, sam, EKTP_FILES.biodata, BIODATA_MAX_BYTES, 'biodata', (f) => onProgress('biodata', f));
-  const photo = await readFile(card, sam, EKTP_FILES.photo, PHOTO_MAX_BYTES, 'photo', (f) => onProgress('photo', f));
-  const signature = await readFile(card, sam, EKTP_FILES.signature, PHOTO_MAX_BYTES, 'signature', (f) => onProgress('signature', f), true);
-  return assembleReadout(uid, biodata, photo, signature, toHex);
+  const biodata = checkBiodata(await readFile(card, sam, EKTP_FILES.biodata, BIODATA_MAX_BYTES, 'biodata', (f) => onProgress('biodata', f)));
+  return readImagesIntoReadout(
+    uid,
+    biodata,
+    () => readFile(card, sam, EKTP_FILES.photo, PHOTO_MAX_BYTES, 'photo', (f) => onProgress('photo', f)),
+    () => readFile(card, sam, EKTP_FILES.signature, PHOTO_MAX_BYTES, 'signature', (f) => onProgress('signature', f), true),
+    toHex,
+  );
 }
 
 /** The card's UID, after selecting the e-KTP folder and authenticating card and SAM to each other. */
 export async function openCard(card: ApduChannel, sam: ApduChannel, onAuth: () => void = () => undefined): Promise<Uint8Array> {
-  const uid = await expectOk(card, cardCommands.getUid(), 'NO_CARD', 'The card did not give its UID.');
+  // A card that answers at all is on the reader: refusing the UID makes it unreadable, not absent.
+  const uid = await expectOk(card, cardCommands.getUid(), 'UNREADABLE_CARD', 'The card on the reader refused to give its UID.');
   if (uid.length < 4 || uid.length > 10) throw new CardError('MALFORMED', `A UID of ${uid.length} bytes is not ISO 14443.`);
   const folder = await exchange(card, cardCommands.select(EKTP_FOLDER));
   if (folder.sw !== SW.OK) throw new CardError('NOT_EKTP', 'The card has no e-KTP folder.', hexSw(folder.sw));

@@ -41,8 +41,11 @@ export function encodeVpcdMessage(data: Uint8Array): Uint8Array {
 }
 
 export interface ApduResponder {
-  /** Answers one command APDU (response data ‖ SW1 SW2). */
-  answer(command: Uint8Array): Uint8Array;
+  /**
+   * Answers one command APDU (response data ‖ SW1 SW2). null: say nothing,
+   * as a card that stopped answering does (tests of the read deadline).
+   */
+  answer(command: Uint8Array): Uint8Array | null;
   /** Called when the reader powers the card off or resets it. */
   reset?(): void;
 }
@@ -67,7 +70,8 @@ export function insertVirtualCard(port: number, atr: Uint8Array, responder: Apdu
         else if (control === VPCD_CONTROL.powerOff || control === VPCD_CONTROL.reset) responder.reset?.();
         return;
       }
-      socket.write(encodeVpcdMessage(responder.answer(message)));
+      const answer = responder.answer(message);
+      if (answer) socket.write(encodeVpcdMessage(answer));
     });
     socket.on('data', (chunk) => decoder.push(new Uint8Array(chunk)));
     socket.once('error', reject);

@@ -39,7 +39,12 @@ export interface PcscReaderNames {
 export interface PcscSession {
   card: ApduChannel;
   sam: ApduChannel;
-  close(): void;
+  /**
+   * Releases both connections. A transmit still in flight (its caller gave
+   * up: deadline, back, cancel) is waited for first: pcsc-lite would block
+   * the disconnect, and the event loop with it, until that transmit returns.
+   */
+  close(): Promise<void>;
 }
 
 export interface PcscReaderState {
@@ -74,10 +79,12 @@ export async function openPcscSession(names: PcscReaderNames): Promise<PcscSessi
     if (names.samSlotEscape) await selectSamSlot(sam, names.samSlotEscape);
     const card = await connectTo(cardReader, 'NO_CARD', 'No card on the reader.');
     opened.push(card);
+    const inFlight = new Set<Promise<unknown>>();
     return {
-      card: channelOf(card, 'card'),
-      sam: channelOf(sam, 'SAM'),
-      close: () => {
+      card: channelOf(card, 'card', inFlight),
+      sam: channelOf(sam, 'SAM', inFlight),
+      close: async () => {
+        await Promise.allSettled([...inFlight]);
         for (const connection of opened) {
           try {
             connection.disconnect(pcsc().SCARD_LEAVE_CARD);
@@ -152,9 +159,34 @@ async function connectTo(reader: SmartcardReader, absent: CardError['code'], mes
     // SCARD_E_NO_SMARTCARD (0x8010000C), SCARD_W_REMOVED_CARD (0x80100069).
     const noCard = code === 0x8010000c || code === 0x80100069 || error instanceof pcsc().CardRemovedError || /no smart ?card/i.test(String((error as Error)?.message));
     if (noCard) throw new CardError(absent, message);
+    // pcscd sees a card in the slot: one that cannot be powered (mute) or answers an ATR the reader cannot use.
+    const fault = cardFault(error, true);
+    if (fault) throw new CardError(absent === 'SAM_MISSING' ? 'SAM_MISSING' : 'UNREADABLE_CARD', `The ${absent === 'SAM_MISSING' ? 'SAM' : 'card'} on ${reader.name} cannot be used: ${fault}.`, errorText(error));
     throw toCardError(error, `connecting to ${reader.name}`);
   }
 }
+
+/**
+ * What is wrong with a card that is there, or undefined when the failure is
+ * not the card's. At connect, "unresponsive" means a card that cannot be
+ * powered; mid-read it means a contactless card leaving the field
+ * (CARD_REMOVED), so it counts only at connect.
+ */
+function cardFault(error: unknown, connecting: boolean): string | undefined {
+  const code = error instanceof pcsc().PCSCError ? error.code >>> 0 : undefined;
+  const text = errorText(error);
+  // SCARD_E_PROTO_MISMATCH, SCARD_E_INVALID_ATR, SCARD_W_UNSUPPORTED_CARD, SCARD_E_CARD_UNSUPPORTED, SCARD_E_UNKNOWN_CARD.
+  if (code === 0x8010000f || /protocol mismatch/i.test(text)) return 'it speaks a protocol the reader does not (T=0 or T=1 expected)';
+  if (code === 0x80100015 || code === 0x80100065 || code === 0x8010001c || code === 0x8010000d || /invalid atr|not supported|unsupported|unknown card/i.test(text)) return 'its answer to reset is not one the reader can use';
+  // SCARD_E_INSUFFICIENT_BUFFER: more than a short response (256 data bytes + SW1 SW2).
+  if (code === 0x80100008 || /insufficient buffer/i.test(text)) return 'it answered more than 258 bytes, beyond any short APDU response';
+  // SCARD_W_UNPOWERED_CARD, SCARD_W_UNRESPONSIVE_CARD.
+  if (code === 0x80100067 || /unpowered/i.test(text)) return 'it cannot be powered';
+  if (connecting && (code === 0x80100066 || /unresponsive/i.test(text))) return 'it does not answer when powered';
+  return undefined;
+}
+
+const errorText = (error: unknown) => String((error as Error)?.message ?? '').slice(0, 60);
 
 async function selectSamSlot(sam: SmartcardCard, escape: { command: Uint8Array; controlCode: number }): Promise<void> {
   try {
@@ -164,13 +196,20 @@ async function selectSamSlot(sam: SmartcardCard, escape: { command: Uint8Array; 
   }
 }
 
-function channelOf(card: SmartcardCard, role: string): ApduChannel {
+/** An APDU channel on one connection; each transmit is tracked in `inFlight` until the binding returns. */
+function channelOf(card: SmartcardCard, role: string, inFlight: Set<Promise<unknown>>): ApduChannel {
   return {
     transmit: async (command) => {
+      const sent = card.transmit(Buffer.from(command), { maxRecvLength: 258 });
+      inFlight.add(sent);
       try {
-        return new Uint8Array(await card.transmit(Buffer.from(command), { maxRecvLength: 258 }));
+        return new Uint8Array(await sent);
       } catch (error) {
+        const fault = cardFault(error, false);
+        if (fault) throw new CardError(role === 'SAM' ? 'SAM_MISSING' : 'UNREADABLE_CARD', `The ${role} cannot be read: ${fault}.`, errorText(error));
         throw toCardError(error, `talking to the ${role}`);
+      } finally {
+        inFlight.delete(sent);
       }
     },
   };

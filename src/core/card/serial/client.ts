@@ -3,6 +3,7 @@
 // makes the host send the same frame again (same SEQ, so the module answers
 // from its cache instead of doing the work twice), at most `retransmissions`
 // times, then the read fails with TIMEOUT.
+import { abortError, throwIfAborted } from '../abort';
 import { CardError } from '../errors';
 import { CMD, moduleErrors } from './commands';
 import { encodeFrame, FrameDecoder, type Frame } from './frame';
@@ -60,9 +61,13 @@ export class SerialModuleClient {
     });
   }
 
-  /** Sends one command and resolves with the payload of the expected answer. */
-  request(cmd: number, payload: Uint8Array, expect: number): Promise<Uint8Array> {
-    const run = this.#queue.then(() => this.#exchange(cmd, payload, expect));
+  /**
+   * Sends one command and resolves with the payload of the expected answer.
+   * `signal` stops it: nothing is sent after it fires, and the wait for the
+   * answer ends at once (a late answer carries an old SEQ and is ignored).
+   */
+  request(cmd: number, payload: Uint8Array, expect: number, signal?: AbortSignal): Promise<Uint8Array> {
+    const run = this.#queue.then(() => this.#exchange(cmd, payload, expect, signal));
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -72,14 +77,15 @@ export class SerialModuleClient {
     await this.link.close();
   }
 
-  async #exchange(cmd: number, payload: Uint8Array, expect: number): Promise<Uint8Array> {
+  async #exchange(cmd: number, payload: Uint8Array, expect: number, signal?: AbortSignal): Promise<Uint8Array> {
+    throwIfAborted(signal);
     if (this.#closed) throw new CardError('NO_READER', 'The card module is not connected.');
     this.#seq = (this.#seq % 255) + 1;
     const seq = this.#seq;
     const request = encodeFrame({ seq, cmd, payload });
     for (let attempt = 0; attempt <= this.options.retransmissions; attempt++) {
       if (attempt > 0) this.stats.retransmissions += 1;
-      const answer = await this.#sendAndWait(request, seq);
+      const answer = await this.#sendAndWait(request, seq, signal);
       if (answer === 'retry') continue;
       if (answer.cmd === CMD.ERROR) {
         const code = moduleErrors[answer.payload[0] ?? 0] ?? 'MALFORMED';
@@ -93,7 +99,8 @@ export class SerialModuleClient {
   }
 
   /** One attempt: the answer, or 'retry' after a NAK, a damaged answer or silence. */
-  async #sendAndWait(request: Uint8Array, seq: number): Promise<Frame | 'retry'> {
+  async #sendAndWait(request: Uint8Array, seq: number, signal?: AbortSignal): Promise<Frame | 'retry'> {
+    throwIfAborted(signal);
     let settle: (value: Frame | 'retry' | Error) => void = () => undefined;
     // One NAK per attempt: a damaged 1 KB frame can raise many faults while the
     // decoder resynchronises, and each NAK would make the module send it all again.
@@ -101,6 +108,8 @@ export class SerialModuleClient {
     this.#decoder.reset();
     const answer = new Promise<Frame | 'retry'>((resolve, reject) => {
       const timer = setTimeout(() => settle('retry'), this.options.responseTimeoutMs);
+      const onAbort = () => settle(abortError(signal!));
+      signal?.addEventListener('abort', onAbort, { once: true });
       const handler: Waiter = ({ frame, fault, closed }) => {
         if (closed) settle(new CardError('NO_READER', 'The card module was unplugged.'));
         else if (fault && !nakSent) {
@@ -113,6 +122,7 @@ export class SerialModuleClient {
       };
       settle = (value) => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         if (this.#waiting === handler) this.#waiting = undefined;
         if (value instanceof Error) reject(value);
         else resolve(value);

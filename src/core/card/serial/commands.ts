@@ -28,6 +28,9 @@ export const moduleErrors: Record<number, CardErrorCode> = {
   0x06: 'AUTH_FAILED',
   0x07: 'MALFORMED',
   0x08: 'NOT_EKTP', // file not found
+  0x09: 'UNREADABLE_CARD', // a card in the field that does not answer as a card should
+  0x0a: 'ENDLESS_MORE_DATA', // the card kept answering 61 xx
+  0x0b: 'TOO_LARGE',
 };
 
 export const moduleErrorCode = (code: CardErrorCode): number => Number(Object.entries(moduleErrors).find(([, value]) => value === code)?.[0] ?? 0x07);
