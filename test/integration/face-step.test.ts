@@ -18,6 +18,10 @@ import { CONTRACT_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../src/shared/contr
 import type { LivenessAction } from '../../src/shared/face/liveness';
 import { startHost } from '../../src/host/server';
 import { inProcessBooth } from '../support/inProcess';
+import { ManualClock } from '../support/manualClock';
+import { createBoothClient, type BoothClient } from '../../src/shared/contract/client';
+import { createDispatcher } from '../../src/shared/contract/dispatch';
+import { KEEPALIVE_INTERVAL_SEC, type WipeReason } from '../../src/shared/contract/schemas';
 import { rendererDir, startTestBooth } from '../support/host';
 import { answer, trace } from '../support/livenessTrace';
 import { encodeJpeg } from '../support/testImages';
@@ -31,7 +35,12 @@ afterEach(async () => {
 async function atFaceStep(config: BoothConfigInput = {}, models: VerifiedModels = verified) {
   const booth = inProcessBooth({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } }, ...config }, models);
   opened.push(() => booth.booth.dispose());
-  const { client } = booth;
+  await journeyToFace(booth.client);
+  return booth;
+}
+
+/** Typed details, the simulated card read and confirmed: the session is at the face step. */
+async function journeyToFace(client: BoothClient): Promise<void> {
   await client.session.start();
   await client.session.chooseLanguage({ language: 'id' });
   const info = await client.booth.info();
@@ -42,7 +51,22 @@ async function atFaceStep(config: BoothConfigInput = {}, models: VerifiedModels 
   await client.session.confirmReview();
   expect(await client.card.read()).toMatchObject({ ok: true });
   expect(await client.card.confirm()).toMatchObject({ ok: true, value: { step: 'face' } });
-  return booth;
+}
+
+/** The real core behind the real dispatcher (contract schemas checked), its session on a hand-driven clock. */
+function boothOnClock(config: BoothConfigInput) {
+  const clock = new ManualClock();
+  const composed = composeBooth({ config: { logging: { level: 'silent' }, devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } }, ...config }, version: 't', clock, faceModels: verified });
+  opened.push(() => composed.booth.dispose());
+  const dispatch = createDispatcher(composed.booth.handlers);
+  let id = 0;
+  const wipes: WipeReason[] = [];
+  const client = createBoothClient({
+    call: async (method, params) => (await dispatch({ type: 'call', id: id++, method, params })).result,
+    subscribe: (listener) => composed.booth.events.subscribe((event, payload) => listener(event, payload)),
+  });
+  composed.booth.events.subscribe((event, payload) => event === 'session.wiped' && wipes.push((payload as { reason: WipeReason }).reason));
+  return { clock, client, wipes };
 }
 
 /** GET a path exactly as written (no URL normalisation), answering the status code. */
@@ -146,6 +170,39 @@ describe('face step', () => {
     expect(await booth.client.face.setup()).toMatchObject({ ok: false, error: { code: 'NO_SESSION' } });
     await booth.client.session.start();
     expect(await booth.client.face.beginChallenge()).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
+  });
+});
+
+describe('face step presence cap', () => {
+  it('a face in view (keep-alives over the contract) holds the face step only up to face.presenceCapSec; challenges still extend it until they run out', async () => {
+    const { clock, client, wipes } = boothOnClock({ face: { presenceCapSec: 120 } });
+    await journeyToFace(client);
+    const expirySec = 60 + 30 + 20; // the default idle timeout, warning and grace
+    /** The renderer's keep-alive every 10 s while a face is in view, for at most `sec` seconds. */
+    const faceInView = async (sec: number) => {
+      for (let elapsed = 0; elapsed < sec && wipes.length === 0; elapsed += KEEPALIVE_INTERVAL_SEC) {
+        await client.session.keepAlive();
+        clock.advance(KEEPALIVE_INTERVAL_SEC * 1000);
+      }
+    };
+    await faceInView(100);
+    expect(wipes).toEqual([]);
+    // Two challenges near and past the cap: each one still gives the citizen the full expiry.
+    for (const attemptsLeft of [2, 1]) {
+      expect(await client.face.beginChallenge()).toMatchObject({ ok: true, value: { attemptsLeft } });
+      expect(await client.session.get()).toMatchObject({ ok: true, value: { expiresInSec: expirySec } });
+      await faceInView(50);
+      expect(wipes).toEqual([]);
+    }
+    // Past the cap a keep-alive no longer pushes the expiry out.
+    const before = await client.session.keepAlive();
+    clock.advance(KEEPALIVE_INTERVAL_SEC * 1000);
+    const after = await client.session.keepAlive();
+    expect(before.ok && after.ok && after.value.expiresInSec).toBe(before.ok && before.value.expiresInSec - KEEPALIVE_INTERVAL_SEC);
+    await faceInView(600);
+    expect(wipes).toEqual(['expired']);
+    expect(await client.session.get()).toMatchObject({ ok: true, value: null });
+    expect(await client.session.keepAlive()).toMatchObject({ ok: false, error: { code: 'NO_SESSION' } });
   });
 });
 

@@ -36,7 +36,18 @@ export interface SessionOptions {
   onWiped?: (reason: WipeReason) => void;
   /** Liveness challenges a session may use (configuration). */
   faceAttempts?: number;
+  /**
+   * Seconds after the session first reaches the face step beyond which a
+   * keep-alive (a face in view, a touch) no longer pushes the expiry out: a
+   * poster or the next person in the queue must not hold a citizen's session
+   * open. Only the step's own progress (a new challenge, a capture), bounded
+   * by its attempts, still extends it. Unset: no cap.
+   */
+  presenceCapSec?: number;
 }
+
+/** What a call that refreshes the expiry stands for: progress of the journey, or only someone being there. */
+type Activity = 'progress' | 'presence';
 
 export type SessionResult = Result<SessionSnapshot>;
 
@@ -52,7 +63,10 @@ export class CitizenSession {
   readonly face: FaceSession;
   #sessionId = '';
   #consentVersion = '';
-  #lastActivity = 0;
+  /** When the session expires unless something extends it (clock ms). */
+  #expiresAt = 0;
+  /** When this session first reached the face step (clock ms); going back and forth does not reset it. */
+  #faceSince: number | null = null;
   #expiryTimer: unknown = null;
   readonly #clock: SessionClock;
 
@@ -72,7 +86,6 @@ export class CitizenSession {
   snapshot(): SessionSnapshot | null {
     const state = this.#state;
     if (!state) return null;
-    const elapsed = (this.#clock.now() - this.#lastActivity) / 1000;
     return {
       sessionId: this.#sessionId,
       step: state.step,
@@ -86,7 +99,7 @@ export class CitizenSession {
       cardAttemptsLeft: this.#cardAttemptsLeft,
       faceAttemptsLeft: this.face.attemptsLeft,
       faceCaptured: this.face.capture !== null,
-      expiresInSec: Math.max(0, Math.round(this.options.expirySec - elapsed)),
+      expiresInSec: Math.max(0, Math.round((this.#expiresAt - this.#clock.now()) / 1000)),
     };
   }
 
@@ -181,10 +194,14 @@ export class CitizenSession {
     return this.#changed();
   }
 
-  /** The citizen is still there (touched the screen, answered the warning). */
+  /**
+   * Someone is still there (touched the screen, answered the warning, a face
+   * in view). At the face step this extends the session only up to the
+   * presence cap; the renderer cannot tell the core otherwise.
+   */
   keepAlive(): SessionResult {
     if (!this.#state) return noSession();
-    return this.#changed();
+    return this.#changed('presence');
   }
 
   /** Checks that a session exists and sits at `step`; returns the error if not. */
@@ -201,6 +218,7 @@ export class CitizenSession {
     zeroReadout(this.#readout);
     this.#readout = null;
     this.#cardAttemptsLeft = CARD_ATTEMPTS;
+    this.#faceSince = null;
     this.face.wipe();
     this.#clearExpiry();
     if (had) {
@@ -224,17 +242,33 @@ export class CitizenSession {
       zeroReadout(this.#readout); // went back: the card is read again later
       this.#readout = null;
     }
+    const moved = next.state.step !== this.#state.step;
     this.#state = next.state;
-    return this.#changed();
+    if (next.state.step === 'face') this.#faceSince ??= this.#clock.now();
+    // Staying on the face step (a language switch) is no progress: it counts as presence.
+    return this.#changed(moved ? 'progress' : 'presence');
   }
 
-  #changed(): SessionResult {
-    this.#lastActivity = this.#clock.now();
+  /** Notifies listeners and pushes the expiry out: fully for progress, up to the presence cap for presence. */
+  #changed(activity: Activity = 'progress'): SessionResult {
+    const now = this.#clock.now();
+    let expiresAt = now + this.options.expirySec * 1000;
+    const cap = this.#presenceCapAt();
+    // Presence never shortens what progress granted, and never reaches past the cap.
+    if (activity === 'presence' && cap !== null) expiresAt = Math.max(this.#expiresAt, Math.min(expiresAt, cap));
+    this.#expiresAt = expiresAt;
     this.#clearExpiry();
-    this.#expiryTimer = this.#clock.setTimeout(() => this.wipe('expired'), this.options.expirySec * 1000);
+    this.#expiryTimer = this.#clock.setTimeout(() => this.wipe('expired'), Math.max(0, expiresAt - now));
     const snapshot = this.snapshot()!;
     this.options.onChange?.(snapshot);
     return ok(snapshot);
+  }
+
+  /** The latest time presence may keep the face step open (null: no cap applies here). */
+  #presenceCapAt(): number | null {
+    const capSec = this.options.presenceCapSec;
+    if (capSec === undefined || this.#state?.step !== 'face' || this.#faceSince === null) return null;
+    return this.#faceSince + capSec * 1000;
   }
 
   #clearExpiry() {
