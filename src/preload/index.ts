@@ -13,7 +13,11 @@ const transport: ContractTransport = {
   async call(method, params) {
     let answer: unknown;
     try {
-      answer = await ipcRenderer.invoke(IPC_CALL_CHANNEL, encodeCallFrame({ type: 'call', id: nextId++, method, params }));
+      const frame = encodeCallFrame({ type: 'call', id: nextId++, method, params });
+      const sent = ipcRenderer.invoke(IPC_CALL_CHANNEL, frame);
+      // invoke() structured-clones its arguments before it returns: the pictures in our copy can go at once.
+      if (typeof frame !== 'string') frame.fill(0);
+      answer = await sent;
     } catch {
       // Main went away or could not clone the call: an expected failure, not a crash of the page.
       return fail('TRANSPORT_CLOSED', 'The booth did not take the call.');

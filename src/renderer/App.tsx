@@ -42,7 +42,7 @@ export function App() {
     onExpire,
   });
 
-  if (connection !== 'open' || info === null) return <OfflineScreen />;
+  if (connection !== 'open' || info === null) return <OfflineScreen inUse={connection === 'in-use'} />;
 
   return (
     <>

@@ -18,6 +18,8 @@ if ('error' in connection) {
   const store = createJourneyStore(connection.client);
   connection.onStatus((status) => {
     store.getState().setConnection(status);
+    // Another window owns the booth now: forget whatever this page still held of a citizen.
+    if (status === 'in-use') store.getState().resetLocal();
     if (status === 'open') {
       // After a reconnect the core may have wiped the session meanwhile.
       void store.getState().loadInfo();

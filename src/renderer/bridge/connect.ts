@@ -2,6 +2,7 @@
 // client on window.booth; in a plain browser the headless host handed us a
 // token in the URL fragment and we speak the same contract over WebSocket.
 import { createBoothClient, type BoothClient } from '../../shared/contract/client';
+import { watchOwnership } from './ownership';
 import { createWebSocketTransport, type ConnectionStatus } from './websocketTransport';
 
 declare global {
@@ -21,7 +22,7 @@ export function connectToBooth(): BoothConnection | { error: 'no-token' } {
   if (window.booth) return { client: window.booth, onStatus: (listener) => listener('open') };
   const token = takeToken();
   if (!token) return { error: 'no-token' };
-  const transport = createWebSocketTransport(window.location.host, token);
+  const transport = watchOwnership(createWebSocketTransport(window.location.host, token));
   return { client: createBoothClient(transport), onStatus: (listener) => transport.onStatus(listener) };
 }
 

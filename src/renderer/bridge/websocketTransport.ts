@@ -1,12 +1,16 @@
 // The contract over the headless host's WebSocket. Calls time out, a lost
 // connection fails every pending call at once, and reconnection is bounded.
+// Each page names a random instance id, kept in this module's memory only:
+// the host gives a dropped connection's citizen session back to the same
+// page, never to a reloaded or another one.
 import type { ContractTransport } from '../../shared/contract/client';
 import { eventEnvelopeSchema, resultEnvelopeSchema } from '../../shared/contract/envelope';
 import { encodeCallFrame, type CallFrame } from '../../shared/contract/frames';
 import { fail, type Result } from '../../shared/contract/result';
-import { CONTRACT_PATH, CONTRACT_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../shared/contract/websocket';
+import { CONTRACT_PATH, CONTRACT_PROTOCOL, INSTANCE_PROTOCOL_PREFIX, TOKEN_PROTOCOL_PREFIX } from '../../shared/contract/websocket';
 
-export type ConnectionStatus = 'connecting' | 'open' | 'lost' | 'gave-up';
+/** 'in-use': connected, but another page owns the citizen session (./ownership.ts). */
+export type ConnectionStatus = 'connecting' | 'open' | 'lost' | 'gave-up' | 'in-use';
 
 const CALL_TIMEOUT_MS = 10_000;
 const MAX_RECONNECTS = 30;
@@ -15,7 +19,7 @@ export interface WebSocketTransport extends ContractTransport {
   onStatus(listener: (status: ConnectionStatus) => void): void;
 }
 
-export function createWebSocketTransport(host: string, token: string): WebSocketTransport {
+export function createWebSocketTransport(host: string, token: string, instanceId = newPageInstanceId()): WebSocketTransport {
   const url = `ws://${host}${CONTRACT_PATH}`;
   const pending = new Map<number, { resolve: (result: Result<unknown>) => void; timer: ReturnType<typeof setTimeout> }>();
   const eventListeners = new Set<(event: string, payload: unknown) => void>();
@@ -30,16 +34,17 @@ export function createWebSocketTransport(host: string, token: string): WebSocket
 
   function open() {
     setStatus('connecting');
-    socket = new WebSocket(url, [CONTRACT_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${token}`]);
+    socket = new WebSocket(url, [CONTRACT_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${token}`, `${INSTANCE_PROTOCOL_PREFIX}${instanceId}`]);
     socket.onopen = () => {
       reconnects = 0;
       setStatus('open');
-      for (const frame of queue.values()) socket.send(frame);
+      for (const frame of queue.values()) sendAndZero(frame);
       queue.clear();
     };
     socket.onmessage = (message) => onMessage(String(message.data));
     socket.onclose = () => {
       // A call that failed must never be replayed later: the citizen was told it failed.
+      for (const frame of queue.values()) zeroFrame(frame);
       queue.clear();
       for (const [id, call] of pending) {
         clearTimeout(call.timer);
@@ -54,6 +59,17 @@ export function createWebSocketTransport(host: string, token: string): WebSocket
       const delay = Math.min(5_000, 250 * 2 ** reconnects++);
       setTimeout(open, delay);
     };
+  }
+
+  /**
+   * A binary frame holds the citizen's pictures. send() takes its own copy
+   * of an ArrayBufferView's bytes before it returns (WHATWG WebSockets: send
+   * gets "a copy of the bytes held by the buffer source"; web-platform-tests
+   * websockets/send-data-isolation), so the page's copy is overwritten at once.
+   */
+  function sendAndZero(frame: CallFrame) {
+    socket.send(frame);
+    zeroFrame(frame);
   }
 
   function onMessage(text: string) {
@@ -86,11 +102,13 @@ export function createWebSocketTransport(host: string, token: string): WebSocket
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
           pending.delete(id);
+          const unsent = queue.get(id);
+          if (unsent !== undefined) zeroFrame(unsent);
           queue.delete(id);
           resolve(fail('TIMEOUT', `The booth did not answer ${method} in time.`));
         }, CALL_TIMEOUT_MS);
         pending.set(id, { resolve, timer });
-        if (socket.readyState === WebSocket.OPEN) socket.send(frame);
+        if (socket.readyState === WebSocket.OPEN) sendAndZero(frame);
         else queue.set(id, frame);
       });
     },
@@ -102,4 +120,14 @@ export function createWebSocketTransport(host: string, token: string): WebSocket
       statusListeners.add(listener);
     },
   };
+}
+
+/** Overwrites an encoded call's bytes (a text call holds no pictures). */
+export function zeroFrame(frame: CallFrame): void {
+  if (typeof frame !== 'string') frame.fill(0);
+}
+
+/** 128 random bits as hex: names this page, not the citizen; lives in memory only. */
+export function newPageInstanceId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

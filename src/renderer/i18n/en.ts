@@ -32,6 +32,7 @@ export const en: Record<MessageKey, string> = {
   'attract.start': 'Touch to start',
   'offline.title': 'This booth is not available right now',
   'offline.body': 'The booth is reconnecting. If this screen does not change, please ask an officer.',
+  'offline.inUseBody': 'This booth is in use in another window. Close that window; this screen will connect by itself.',
   'language.title': 'Choose your language',
   'language.id': 'Bahasa Indonesia',
   'language.en': 'English',

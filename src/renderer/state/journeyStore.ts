@@ -9,7 +9,8 @@ import type { EditableStep, Language } from '../../shared/journey/machine';
 import { checkEmail } from '../../shared/identity/email';
 import { appendToDraft, backspaceDraft, emptyDrafts, type DraftField, type Drafts } from './drafts';
 
-export type ConnectionState = 'connecting' | 'open' | 'lost' | 'gave-up' | 'no-token';
+/** 'in-use': another window owns the booth's citizen session (headless host). */
+export type ConnectionState = 'connecting' | 'open' | 'lost' | 'gave-up' | 'no-token' | 'in-use';
 
 export interface Problem {
   /** Which field (or the card step) the problem belongs to, or 'general'. */
