@@ -16,13 +16,18 @@ export const livenessSettingsSchema = z
     /** How many actions a challenge asks for, drawn without repeats. */
     steps: z.int().min(1).max(livenessActions.length).default(3),
     stepTimeoutMs: z.int().min(2000).max(30_000).default(7000),
-    /** A turn counts from this yaw (degrees) on, held for `holdMs`. */
+    /** A turn counts from this yaw (degrees) on, held for `holdMs` (seen on two frames in a row at least). */
     turnYawDeg: z.number().min(8).max(45).default(18),
     holdMs: z.int().min(0).max(2000).default(120),
     /** Back to looking straight: the next action waits for |yaw| under this. */
     frontalYawDeg: z.number().min(2).max(20).default(10),
-    /** Eyes count as closed below this openness and below `blinkClosedShare` of the citizen's own open level. */
-    blinkClosedOpenness: z.number().min(0.02).max(0.4).default(0.14),
+    /**
+     * Eyes count as closed below `blinkClosedShare` of the citizen's own open
+     * level, and never above this openness. One frame that deep is enough: at
+     * 10 frames a second a 150 ms blink may show on a single frame, often not
+     * at its deepest point, so the depth asked of it is relative, not absolute.
+     */
+    blinkClosedOpenness: z.number().min(0.02).max(0.4).default(0.2),
     blinkClosedShare: z.number().min(0.1).max(0.9).default(0.6),
     /** A closure longer than this is not a blink. */
     maxBlinkMs: z.int().min(100).max(3000).default(900),
@@ -82,6 +87,13 @@ export type LivenessState =
 
 /** Shorter closures are no blink a camera can see (one frame at 30 fps is 33 ms). */
 const MIN_BLINK_MS = 30;
+/**
+ * The open level is the recent maximum openness, forgetting this share per
+ * 33 ms (one frame at 30 fps) while the eyes are open and frontal, this
+ * share while the face comes back to frontal. Per millisecond of the frames'
+ * own timestamps, not per frame: a slow loop must not remember longer.
+ */
+const OPEN_LEVEL_KEEP = { open: 0.98, returning: 0.9, perMs: 1000 / 30 };
 /** A gap without frames longer than this means the camera stalled. */
 const MAX_FRAME_GAP_MS = 1500;
 /** Below these per-step changes nothing moved at all: a still image. */
@@ -123,6 +135,7 @@ export class LivenessJudge {
     const state = this.#state;
     if (state.status === 'failed') return state;
     const last = this.#last;
+    const sinceLast = last ? entry.t - last.t : 0;
     if (last && (entry.t < last.t || entry.t - last.t > MAX_FRAME_GAP_MS)) return this.#fail(entry.t < last.t ? 'BAD_TRACE' : 'CAMERA_STALLED');
     this.#last = entry;
     if (state.status === 'running' && entry.t - this.#stepStart > this.challenge.stepTimeoutMs) return this.#fail(this.#stillThroughout() ? 'NO_MOTION' : 'TIMEOUT');
@@ -148,15 +161,15 @@ export class LivenessJudge {
     const s = this.settings;
     if (state.waitingForFrontal) {
       if (Math.abs(entry.yawDeg) <= s.frontalYawDeg) this.#state = { ...state, waitingForFrontal: false };
-      if (Math.abs(entry.yawDeg) <= s.frontalYawDeg) this.#openLevel = Math.max(this.#openLevel * 0.9, entry.openness);
+      if (Math.abs(entry.yawDeg) <= s.frontalYawDeg) this.#openLevel = Math.max(this.#openLevel * keep(OPEN_LEVEL_KEEP.returning, sinceLast), entry.openness);
       return this.#update(entry.t);
     }
     switch (state.action) {
       case 'turnLeft':
       case 'turnRight':
-        return this.#turn(entry, state.action === 'turnLeft' ? 1 : -1);
+        return this.#turn(entry, state.action === 'turnLeft' ? 1 : -1, sinceLast);
       case 'blink':
-        return this.#blink(entry);
+        return this.#blink(entry, sinceLast);
     }
   }
 
@@ -166,21 +179,28 @@ export class LivenessJudge {
     return this.#state;
   }
 
-  #turn(entry: TraceEntry, sign: 1 | -1): LivenessState {
+  /**
+   * A turn held for holdMs. Each frame stands for the time since the one
+   * before it (up to half the hold), so at 10 frames a second two frames in a
+   * row past the threshold show a hold that 30 frames a second would need
+   * four frames for, and one frame alone never does.
+   */
+  #turn(entry: TraceEntry, sign: 1 | -1, sinceLast: number): LivenessState {
     const yaw = entry.yawDeg * sign;
     const s = this.settings;
     if (yaw <= -s.turnYawDeg) return this.#fail('WRONG_DIRECTION');
     if (yaw >= s.turnYawDeg) {
       this.#reachedSince ??= entry.t;
       this.#peak = Math.max(this.#peak, yaw);
-      if (entry.t - this.#reachedSince >= s.holdMs) return this.#complete(entry.t, this.#peak * sign, this.#peak / s.turnYawDeg);
+      const held = entry.t - this.#reachedSince;
+      if (held > 0 && held + Math.min(sinceLast, s.holdMs / 2) >= s.holdMs) return this.#complete(entry.t, this.#peak * sign, this.#peak / s.turnYawDeg);
     } else {
       this.#reachedSince = null;
     }
     return this.#update(entry.t);
   }
 
-  #blink(entry: TraceEntry): LivenessState {
+  #blink(entry: TraceEntry, sinceLast: number): LivenessState {
     const s = this.settings;
     // Openness is only trusted on a roughly frontal face.
     if (Math.abs(entry.yawDeg) > s.turnYawDeg) return this.#update(entry.t);
@@ -200,7 +220,7 @@ export class LivenessJudge {
       }
       this.#minOpenness = Infinity;
     }
-    if (this.#closedSince === null) this.#openLevel = Math.max(this.#openLevel * 0.98, entry.openness);
+    if (this.#closedSince === null) this.#openLevel = Math.max(this.#openLevel * keep(OPEN_LEVEL_KEEP.open, sinceLast), entry.openness);
     return this.#update(entry.t);
   }
 
@@ -275,6 +295,11 @@ export function drawChallenge(id: string, settings: LivenessSettings, random: (n
     [pool[i], pool[j]] = [pool[j]!, pool[i]!];
   }
   return { id, steps: pool.slice(0, settings.steps), stepTimeoutMs: settings.stepTimeoutMs };
+}
+
+/** The share of the open level kept after `ms` of frames, for a share `perFrame` kept per 30 fps frame. */
+function keep(perFrame: number, ms: number): number {
+  return perFrame ** (Math.max(0, ms) / OPEN_LEVEL_KEEP.perMs);
 }
 
 /** A face that moved more than this many inter-eye distances between frames was swapped, not moved. */
