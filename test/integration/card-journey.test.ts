@@ -1,13 +1,12 @@
 // The card step of the journey through the contract, with the booth's
 // simulated reader: a serial module emulator on a real pseudo-terminal.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BoothClient } from '../../src/shared/contract/client';
-import type { BoothConfigInput } from '../../src/core/config';
 import { toHex } from '../../src/core/card/apdu/apdu';
 import { createVirtualEktp } from '../../src/core/card/emulator';
 import { openPtyPair } from '../../src/core/card/emulator/pty';
 import { SerialModuleEmulator } from '../../src/core/card/emulator/serialModule';
 import { openSerialLink } from '../../src/core/card/serial/link';
+import { boothAtCardStep, type CardConfig } from '../support/cardStep';
 import { inProcessBooth } from '../support/inProcess';
 import { identityPhoto } from '../../src/core/card/emulator/identities';
 
@@ -16,21 +15,10 @@ afterEach(async () => {
   for (const close of opened.splice(0)) await close();
 });
 
-type CardConfig = NonNullable<NonNullable<BoothConfigInput['devices']>['card']>;
-
 async function atCardStep(nik = '3174054208900001', card: CardConfig = { driver: 'emulated-serial', identity: 0, baudRate: 921600 }) {
-  const booth = inProcessBooth({ devices: { card } });
+  const booth = await boothAtCardStep(card, nik);
   opened.push(() => booth.booth.dispose());
-  const client: BoothClient = booth.client;
-  await client.session.start();
-  await client.session.chooseLanguage({ language: 'id' });
-  const info = await client.booth.info();
-  await client.session.acceptConsent({ consentVersion: info.ok ? info.value.consentVersion : '' });
-  await client.session.submitNik({ nik });
-  await client.session.submitEmail({ email: 'siti@contoh.co.id' });
-  await client.session.submitPhone({ phone: '081234567890' });
-  await client.session.confirmReview();
-  return { ...booth, client };
+  return booth;
 }
 
 describe('card step', () => {

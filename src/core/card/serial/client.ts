@@ -129,6 +129,8 @@ export class SerialModuleClient {
       };
       this.#waiting = handler;
     });
+    // Settled early by an abort while the request is still being written: handled below, not unhandled now.
+    answer.catch(() => undefined);
     try {
       await this.#write(request);
     } catch {
