@@ -89,7 +89,7 @@ describe('Electron shell policy', () => {
   });
 
   it('routes every case, dot, space and encoded variant of models/ to verified memory or to nothing, never to disk', () => {
-    for (const url of ['app://booth/models/face_landmarker.task', 'app://booth/Models/face_landmarker.task', 'app://booth/MODELS/face_landmarker.task', 'app://booth/mOdElS/face_landmarker.task', 'app://booth/models./face_landmarker.task', 'app://booth/models%20/face_landmarker.task', 'app://booth/models.%20./face_landmarker.task', 'app://booth/%4Dodels/face_landmarker.task', 'app://booth/models%2Fface_landmarker.task', 'app://booth/assets/../Models/face_landmarker.task', 'app://booth//MODELS//face_landmarker.task']) {
+    for (const url of ['app://booth/models/face_landmarker.task', 'app://booth/Models/face_landmarker.task', 'app://booth/MODELS/face_landmarker.task', 'app://booth/mOdElS/face_landmarker.task', 'app://booth/models./face_landmarker.task', 'app://booth/models%20/face_landmarker.task', 'app://booth/models.%20./face_landmarker.task', 'app://booth/%4Dodels/face_landmarker.task', 'app://booth/models%2Fface_landmarker.task', 'app://booth/assets/../Models/face_landmarker.task', 'app://booth//MODELS//face_landmarker.task', 'app://booth/model%C5%BF/face_landmarker.task']) {
       expect(appUrlTarget(url), url).toEqual({ kind: 'memory', file: 'face_landmarker.task' });
     }
     for (const url of ['app://booth/%254Dodels/face_landmarker.task', 'app://booth/models::$INDEX_ALLOCATION/face_landmarker.task', 'app://booth/assets/Models/x.task', 'app://booth/models%5cface_landmarker.task', 'app://booth/c:/models/x']) {

@@ -23,9 +23,13 @@ export type RendererPathVerdict =
   /** Neither: answer 404 without touching the disk. */
   | { kind: 'refused' };
 
-/** A path segment as a case-insensitive Windows file system resolves it: case folded, trailing dots and spaces dropped. */
+/**
+ * A path segment as a case-insensitive Windows file system resolves it:
+ * case folded (upper-casing first, as NTFS's upcase table does, so "modelſ"
+ * with a long s is "MODELS" too), trailing dots and spaces dropped.
+ */
 export function windowsCanonicalSegment(segment: string): string {
-  return segment.toLowerCase().replace(/[. ]+$/, '');
+  return segment.toUpperCase().toLowerCase().replace(/[. ]+$/, '');
 }
 
 /**
@@ -42,7 +46,8 @@ export function judgeRendererPath(decodedPath: string): RendererPathVerdict {
   if (segments.some((segment) => segment.includes(':'))) return { kind: 'refused' };
   const [first, ...rest] = segments;
   if (first !== undefined && windowsCanonicalSegment(first) === VERIFIED_DIR) return { kind: 'memory', file: rest.join('/') };
-  // Any other folder whose canonical name is models (assets/../Models is resolved before this) is not ours to serve either.
+  // A models folder further down is not the verified one and holds nothing of
+  // ours (vite writes assets/): refuse it rather than guess what it is.
   if (segments.some((segment) => windowsCanonicalSegment(segment) === VERIFIED_DIR)) return { kind: 'refused' };
   return { kind: 'disk' };
 }
