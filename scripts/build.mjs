@@ -1,4 +1,5 @@
-// Builds every target: the face models (npm run models), Electron main,
+// Builds every target: the face models and the MediaPipe runtime (npm run
+// models, both checked against models/manifest.json), Electron main,
 // preload and renderer (electron-vite), the headless host and the
 // technician CLI (vite). Works without the Electron binary.
 import { spawnSync } from 'node:child_process';
@@ -11,7 +12,7 @@ const bin = (name) => resolve(root, 'node_modules/.bin', name);
 for (const folder of ['host', 'cli', 'shared']) rmSync(resolve(root, 'out', folder), { recursive: true, force: true });
 
 for (const [command, args] of [
-  // The face models first (quick when they already match models/manifest.json).
+  // The face models and runtime first (quick when they already match models/manifest.json).
   [bin('tsx'), ['scripts/models/index.ts']],
   [bin('electron-vite'), ['build', '--logLevel', 'warn']],
   [bin('vite'), ['build', '--config', 'vite.host.config.ts', '--logLevel', 'warn']],
