@@ -3,7 +3,10 @@
 // at 640 × 480 in headless Chromium, over 330 frames of the project's own
 // liveness test video (turns, a blink, frontal), and on the very same frames
 // @vladmandic/human's face pipeline (BlazeFace + FaceMesh + Iris, tfjs wasm)
-// as the peer. Writes bench/results/face-capture.json.
+// as the peer. Writes bench/results/face-capture.json. The booth's figure is
+// the same work per frame as the booth's loop: FrameAnalyzer.analyze (the
+// frame scaled down for the landmarker by the face's size, landmarks,
+// pixel measures from the full frame) and the quality gate.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -57,7 +60,7 @@ try {
     await page.waitForFunction('typeof globalThis.runFaceBench === "function"');
     const options = { frameUrls: frameFiles.map((f) => `/frames/${f}`), frames: FRAMES, warmup: WARMUP };
     const result = (await page.evaluate(`globalThis.runFaceBench(${JSON.stringify(options)})`)) as {
-      booth: { ms: number[]; oneFace: number; loadMs: number; scanMs: number[]; landmarkerMs: number[] };
+      booth: { ms: number[]; oneFace: number; loadMs: number; scanMs: number[]; landmarkerMs: number[]; inputWidths: number[] };
       peer: { ms: number[]; oneFace: number; loadMs: number };
       width: number;
       height: number;
@@ -86,6 +89,8 @@ try {
       scans: result.booth.scanMs.length,
       frames: result.booth.ms.length,
       resolution: `${result.width}x${result.height}`,
+      // How many frames the landmarker saw at each input width (the frame scaled down to the face's size).
+      landmarker_input_widths: Object.fromEntries([...new Set(result.booth.inputWidths)].sort((a, b) => a - b).map((w) => [String(w), result.booth.inputWidths.filter((x) => x === w).length])),
       one_face_frames: result.booth.oneFace,
       peer_one_face_frames: result.peer.oneFace,
       model_load_ms: round(result.booth.loadMs),
@@ -96,6 +101,7 @@ try {
     console.log(`  booth (detect + landmarks + quality):   p50 ${ours.p50} ms, p95 ${ours.p95} ms, p99 ${ours.p99} ms, ${ours.fps} fps, one face in ${result.booth.oneFace} frames`);
     console.log(`  peer  (@vladmandic/human face, tfjs wasm):        p50 ${theirs.p50} ms, p95 ${theirs.p95} ms, ${theirs.fps} fps, one face in ${result.peer.oneFace} frames`);
     console.log(`  of which MediaPipe's FaceLandmarker call: p50 ${figures.landmarker_ms_p50} ms, p95 ${figures.landmarker_ms_p95} ms`);
+    console.log(`  landmarker input widths (px: frames): ${JSON.stringify(figures.landmarker_input_widths)}`);
     console.log(`  second-face scan, once a second between frames: ${figures.scans} scans, p50 ${figures.scan_ms_p50} ms, max ${figures.scan_ms_max} ms`);
     console.log(`  speedup vs peer (p95): ${figures.speedup_vs_peer}× (goal ≥ 4); p95 goal ≤ 16 ms`);
     mkdirSync(join(root, 'bench/results'), { recursive: true });

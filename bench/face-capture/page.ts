@@ -14,6 +14,8 @@ export interface PipelineFigures {
   scanMs?: number[];
   /** The MediaPipe FaceLandmarker call alone, per frame. */
   landmarkerMs?: number[];
+  /** The landmarker's input width per frame (the booth scales the frame down by the face's size). */
+  inputWidths?: number[];
   /** Frames in which the pipeline found exactly one face. */
   oneFace: number;
   loadMs: number;
@@ -51,6 +53,7 @@ async function booth(canvas: HTMLCanvasElement, bitmaps: ImageBitmap[], options:
   const thresholds = qualityThresholdsSchema.parse({});
   const ms: number[] = [];
   const scanMs: number[] = [];
+  const inputWidths: number[] = [];
   let oneFace = 0;
   // A 30 fps camera's timestamps, so tracking and the 1 s scan behave as live.
   for (let i = 0; i < options.warmup + options.frames; i++) {
@@ -63,6 +66,7 @@ async function booth(canvas: HTMLCanvasElement, bitmaps: ImageBitmap[], options:
     const scan = analyzer.scanIfDue(i * 33.3);
     if (i >= options.warmup) {
       ms.push(elapsed);
+      inputWidths.push(analyzer.inputSize?.width ?? 0);
       if (scan > 0) scanMs.push(scan);
       if (analysis.measures.faces === 1) oneFace++;
     }
@@ -70,7 +74,7 @@ async function booth(canvas: HTMLCanvasElement, bitmaps: ImageBitmap[], options:
   analyzer.dispose();
   models.landmarker.close();
   models.detector.close();
-  return { ms, oneFace, loadMs, scanMs, landmarkerMs: landmarkerMs.slice(options.warmup) };
+  return { ms, oneFace, loadMs, scanMs, inputWidths, landmarkerMs: landmarkerMs.slice(options.warmup) };
 }
 
 async function peer(canvas: HTMLCanvasElement, bitmaps: ImageBitmap[], options: BenchOptions): Promise<PipelineFigures> {

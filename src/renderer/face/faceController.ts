@@ -11,6 +11,7 @@ import type { FaceCaptureParams } from '../../shared/contract/faceSchemas';
 import { LivenessJudge, type Challenge, type LivenessAction, type TraceEntry } from '../../shared/face/liveness';
 import { PromptDebouncer } from '../../shared/face/prompts';
 import { judgeFrame, type GuidancePrompt, type MeasureResult } from '../../shared/face/quality';
+import { FrameClock } from '../../shared/face/frameClock';
 import type { FaceSetup } from '../../shared/face/settings';
 import { openCamera, stopCamera, CameraError } from './camera';
 import { CandidatePool } from './candidates';
@@ -63,6 +64,8 @@ export class FaceController {
   #lastEmit = 0;
   #stopped = false;
   #lastFrameAt = 0;
+  /** Frame times from the camera's own timestamps: holds, the challenge and the trace are timed on them. */
+  #frameClock = new FrameClock();
   #watchdog: ReturnType<typeof setInterval> | null = null;
 
   constructor(
@@ -125,9 +128,10 @@ export class FaceController {
 
   #schedule(): void {
     if (this.#stopped) return;
-    this.video.requestVideoFrameCallback(() => {
+    this.video.requestVideoFrameCallback((now, metadata) => {
       try {
-        this.#frame();
+        const frameAt = this.#frameClock.stamp({ now, captureTime: metadata.captureTime, mediaTime: metadata.mediaTime });
+        if (frameAt !== null) this.#frame(frameAt);
       } finally {
         this.#schedule();
       }
@@ -136,18 +140,19 @@ export class FaceController {
     });
   }
 
-  #frame(): void {
+  /** One camera frame, taken at `frameAt` (performance clock, ms). */
+  #frame(frameAt: number): void {
     const phase = this.#view.phase;
     if (!this.#analyzer || phase === 'sending' || phase === 'captured' || phase === 'starting' || phase === 'error') return;
     const started = performance.now();
     this.#lastFrameAt = started;
-    const analysis = this.#analyzer.analyze(this.video, started);
+    const analysis = this.#analyzer.analyze(this.video, frameAt);
     const verdict = judgeFrame(analysis.measures, this.setup.quality);
     const frameMs = performance.now() - started;
     const common = { measures: verdict.measures, faceInView: analysis.measures.faces > 0, frameMs };
-    if (phase === 'position') this.#position(analysis, verdict.passed, verdict.score, verdict.prompt, started, common);
-    else if (phase === 'challenge') this.#challengeFrame(analysis, started, common);
-    else if (phase === 'final') this.#finalFrame(analysis, verdict.passed, verdict.score, verdict.prompt, started, common);
+    if (phase === 'position') this.#position(analysis, verdict.passed, verdict.score, verdict.prompt, frameAt, common);
+    else if (phase === 'challenge') this.#challengeFrame(analysis, frameAt, common);
+    else if (phase === 'final') this.#finalFrame(analysis, verdict.passed, verdict.score, verdict.prompt, frameAt, common);
     else this.#set(common);
   }
 

@@ -1,8 +1,12 @@
 // One camera frame → landmarks → the measures the quality gate and the
 // liveness judge read. Pixel measures come from a fixed 96 × 96 crop of the
-// face, so they do not depend on how close the citizen stands.
+// face, so they do not depend on how close the citizen stands. The
+// landmarker gets a scaled-down copy of the frame, as small as keeps the
+// face detail its mesh window uses (shared/face/inputSize.ts); its
+// landmarks are normalized, so the geometry still maps onto the full frame.
 import type { FaceModels } from './landmarker';
 import { faceGeometry, type FaceGeometry } from '../../shared/face/geometry';
+import { landmarkInputSize, type Size } from '../../shared/face/inputSize';
 import { mesh, type Point3 } from '../../shared/face/landmarks';
 import { cropLuma, illuminationUniformity, laplacianVariance, lumaStats, meanRgb, toLuma, type LumaImage, type Rect, type RgbaImage } from '../../shared/face/pixels';
 import type { FrameMeasures } from '../../shared/face/quality';
@@ -34,6 +38,9 @@ export class FrameAnalyzer {
   readonly #crop = document.createElement('canvas');
   readonly #cropContext: CanvasRenderingContext2D;
   readonly #scanCanvas = document.createElement('canvas');
+  /** The landmarker's scaled copy of the frame. */
+  readonly #input = document.createElement('canvas');
+  #inputSize: Size | null = null;
   /** The last frame analysed, for the scan that follows it. */
   #source: FrameSource | null = null;
   #previous: FaceGeometry | null = null;
@@ -49,7 +56,7 @@ export class FrameAnalyzer {
   /** Landmarks and every quality measure of one frame. */
   analyze(source: FrameSource, timestamp: number): FrameAnalysis {
     const { width, height } = frameSize(source);
-    const result = this.models.landmarker.detectForVideo(source, timestamp);
+    const result = this.models.landmarker.detectForVideo(this.#landmarkInput(source, { width, height }), timestamp);
     this.#source = source;
     const tracked = result.faceLandmarks.length;
     const faces = tracked === 0 ? 0 : this.#othersInView ? 2 : 1;
@@ -66,6 +73,25 @@ export class FrameAnalyzer {
     this.#cropContext.drawImage(source, geometry.box.x, geometry.box.y, geometry.box.width, geometry.box.height, 0, 0, CROP, CROP);
     const crop = this.#cropContext.getImageData(0, 0, CROP, CROP);
     return { measures: { faces, geometry, pixels: pixelMeasures(crop, width, height, geometry, points), motion }, geometry, width, height };
+  }
+
+  /** The frame, scaled for the landmarker by the size of the face it tracked last; the frame itself at full size. */
+  #landmarkInput(source: FrameSource, frame: Size): FrameSource {
+    const size = landmarkInputSize(frame, this.#previous ? this.#previous.box.height : null, this.#inputSize);
+    this.#inputSize = size;
+    if (size.width >= frame.width) return source;
+    const input = this.#input;
+    if (input.width !== size.width || input.height !== size.height) {
+      input.width = size.width;
+      input.height = size.height;
+    }
+    input.getContext('2d', { alpha: false })!.drawImage(source, 0, 0, size.width, size.height);
+    return input;
+  }
+
+  /** The input size of the last frame, for the benchmark's figures. */
+  get inputSize(): Size | null {
+    return this.#inputSize;
   }
 
   /**
@@ -90,7 +116,7 @@ export class FrameAnalyzer {
 
   /** Frees the frame buffers. */
   dispose(): void {
-    for (const canvas of [this.#crop, this.#scanCanvas]) {
+    for (const canvas of [this.#crop, this.#scanCanvas, this.#input]) {
       canvas.width = 0;
       canvas.height = 0;
     }
