@@ -12,8 +12,9 @@ import { maskNik } from '../shared/identity/nik';
 import { ConfigError, loadConfig } from '../core/config';
 import { cardReadDeadlineMs, readWithDeadline } from '../core/card/deadline';
 import { createCardReader } from '../core/card/reader';
-import { describeCardError, isCardError } from '../core/card/errors';
+import { CardError, describeCardError, isCardError } from '../core/card/errors';
 import { pcscReaderStates } from '../core/card/pcsc/pcscChannels';
+import { isCardReadChild, reportExitCode, runCardReadInChild } from './cardReadProcess';
 import { checkFaceModels, defaultModelsDir } from './faceCommands';
 
 const usage = `Usage: npm run booth -- card <readers|status|read> [--config FILE] [--json]
@@ -144,9 +145,13 @@ function fail(error: unknown, print: Print): number {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    reportExitCode(code);
+    process.exit(code);
+  },
   (error: unknown) => {
     console.error(error);
     process.exit(1);
   },
 );
+    reportExitCode(1);

@@ -69,7 +69,7 @@ describe('PC/SC driver against pcscd + vpcd', () => {
         expect(readout.nik).toBe(set.identity.nik);
         expect(readout.photo.bytes).toEqual(identityPhoto(0));
       } finally {
-        session.close();
+        await session.close();
       }
       await remove('card');
       await insert(set, ['card']);
@@ -96,7 +96,7 @@ describe('PC/SC driver against pcscd + vpcd', () => {
       });
       expect(await cardErrorCode(reading)).toBe('CARD_REMOVED');
     } finally {
-      session.close();
+      await session.close();
       slots.delete('card');
       await waitForCard(VPCD_READERS.card.name, false);
     }

@@ -49,6 +49,19 @@ describe('npm run booth -- card', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('Unknown command "card fly"');
   });
+
+  it('gives up a read that outlasts the deadline with TIMEOUT and its advice, and exits 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'booth-cli-'));
+    const slow = join(dir, 'slow.json');
+    // At 1200 baud the whole read takes minutes; the deadline is half a second.
+    writeFileSync(slow, JSON.stringify({ devices: { card: { driver: 'emulated-serial', baudRate: 1200, readDeadlineMs: 500 } } }));
+    const started = Date.now();
+    const { code, out } = booth('card', 'read', '--config', slow);
+    rmSync(dir, { recursive: true, force: true });
+    expect(code).toBe(1);
+    expect(out).toMatch(/^Card reader: TIMEOUT: The card read did not finish within 0\.5 s\. \(the card or the reader stopped answering/m);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
 });
 
 describe('npm run booth -- face models', () => {

@@ -181,7 +181,8 @@ export function createBooth({ config, logger, version, clock, faceModels }: Boot
     dispose: async () => {
       session.wipe('cancel');
       stopCardRead?.();
-      await cardRead?.ended;
+      // A PC/SC exchange stuck on a silent card ends only when the card is lifted: wait a little, not for ever.
+      if (cardRead) await Promise.race([cardRead.ended, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
       await cardReader?.close();
     },
   };
