@@ -73,6 +73,10 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+  if (command === 'read' && !isCardReadChild()) {
+    const deadlineMs = cardReadDeadlineMs(config.devices.card);
+    return runCardReadInChild(deadlineMs + 15_000, () => fail(new CardError('TIMEOUT', `The card read did not end within ${deadlineMs / 1000} s and the reader process did not answer.`), print));
+  }
   const reader = createCardReader(config.devices.card);
   if (!reader) {
     print('No card reader is configured (devices.card.driver is "none").', { driver: 'none' });
