@@ -155,7 +155,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     console.error(error);
+    reportExitCode(1);
     process.exit(1);
   },
 );
-    reportExitCode(1);
