@@ -1,8 +1,8 @@
 // The e-KTP step: place the card, read it (with progress), then confirm the
 // name and masked NIK from the chip. Every failure says what to do next.
 import { useJourney, useT } from '../context';
-import { isMessageKey } from '../i18n';
 import { StepFrame } from '../components/StepFrame';
+import { cardProblemKey } from './cardProblem';
 
 export function CardScreen() {
   const t = useT();
@@ -61,8 +61,7 @@ export function CardScreen() {
 
   const reason = problem?.reason ?? '';
   const final = reason === 'NIK_MISMATCH_FINAL' || attemptsLeft === 0;
-  const messageKey = `card.error.${reason}`;
-  const message = problem ? (isMessageKey(messageKey) ? t(messageKey, { attempts: attemptsLeft }) : t('card.error.READER')) : null;
+  const message = problem ? t(cardProblemKey(reason), { attempts: attemptsLeft }) : null;
   return (
     <StepFrame
       step="card"

@@ -1,0 +1,13 @@
+// Which message the card step shows for a failed read. Each way a card can
+// fail has its own words and next step; only the booth's own faults (no
+// reader, no SAM, a SAM that refuses the booth) share "the reader has a
+// problem", since the citizen can do nothing about them but ask an officer.
+import { isMessageKey, type MessageKey } from '../i18n';
+
+const boothFaults = new Set(['NO_READER', 'SAM_MISSING', 'SAM_LOCKED']);
+
+/** The message key for a card.read failure reason (a card error code, or NIK_MISMATCH / NIK_MISMATCH_FINAL). */
+export function cardProblemKey(reason: string): MessageKey {
+  const key = `card.error.${reason}`;
+  return !boothFaults.has(reason) && isMessageKey(key) ? key : 'card.error.READER';
+}
