@@ -2,7 +2,8 @@
 // driver (serialport) on one end, the module emulator on the other, with
 // the wire behaving well and badly.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createVirtualEktp } from '../../src/core/card/emulator';
+import { createVirtualEktp, testIdentities, VirtualEktpCard } from '../../src/core/card/emulator';
+import { EKTP_FILES } from '../../src/core/card/ektp/commands';
 import { SerialModuleEmulator, type ModuleKnobs } from '../../src/core/card/emulator/serialModule';
 import { CardError } from '../../src/core/card/errors';
 import { SerialModuleClient } from '../../src/core/card/serial/client';
@@ -10,7 +11,7 @@ import { openSerialLink } from '../../src/core/card/serial/link';
 import { moduleStatus, readEktpViaModule } from '../../src/core/card/serial/readViaModule';
 import { openPtyPair, type PtyPair } from '../../src/core/card/emulator/pty';
 import { cardErrorCode } from '../support/cardErrors';
-import { identityPhoto } from '../../src/core/card/emulator/identities';
+import { chipFiles, identityPhoto, withLengthPrefix } from '../../src/core/card/emulator/identities';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -89,5 +90,25 @@ describe('serial card module over a pseudo-terminal', () => {
       if (stage === 'photo' && fraction > 0.3) removed.emulator.setCard(null);
     });
     expect(await cardErrorCode(reading)).toBe('CARD_REMOVED');
+  });
+
+  it('refuses garbage biodata before asking for the photo, and names a card that refuses its UID as unreadable', async () => {
+    const garbage = await rig();
+    const files = chipFiles(testIdentities[0]!, { photo: identityPhoto(0) });
+    files.set(EKTP_FILES.biodata, withLengthPrefix(Uint8Array.from('no biodata here', (c) => c.charCodeAt(0))));
+    garbage.emulator.setCard(new VirtualEktpCard({ uid: Uint8Array.of(1, 2, 3, 4, 5, 6, 7), files, cardKey: garbage.set.cardKey }));
+    const stages: string[] = [];
+    expect(await cardErrorCode(readEktpViaModule(garbage.client, garbage.set.secrets, (stage) => stages.push(stage)))).toBe('MALFORMED');
+    expect(stages).toContain('biodata');
+    expect(stages).not.toContain('photo');
+
+    const refusing = await rig();
+    class UidRefusingCard extends VirtualEktpCard {
+      override answer(command: Uint8Array): Uint8Array {
+        return command[0] === 0xff && command[1] === 0xca ? Uint8Array.of(0x6a, 0x81) : super.answer(command);
+      }
+    }
+    refusing.emulator.setCard(new UidRefusingCard({ uid: Uint8Array.of(1, 2, 3, 4), files, cardKey: refusing.set.cardKey }));
+    expect(await cardErrorCode(readEktpViaModule(refusing.client, refusing.set.secrets))).toBe('UNREADABLE_CARD');
   });
 });
