@@ -77,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
     const deadlineMs = cardReadDeadlineMs(config.devices.card);
     return runCardReadInChild(deadlineMs + 15_000, () => fail(new CardError('TIMEOUT', `The card read did not end within ${deadlineMs / 1000} s and the reader process did not answer.`), print));
   }
-  const reader = createCardReader(config.devices.card);
+  const reader = createCardReader(config.devices.card, { onNotice: (_event, message) => console.error(message) });
   if (!reader) {
     print('No card reader is configured (devices.card.driver is "none").', { driver: 'none' });
     return 1;

@@ -23,7 +23,7 @@ describe('booth configuration', () => {
       session: { idleTimeoutSec: 60, idleWarningSec: 30, expiryGraceSec: 20 },
       host: { port: 0, bind: '127.0.0.1' },
       logging: { level: 'info' },
-      devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 115200 }, camera: { width: 640, height: 480, frameRate: 30, mirror: true } },
+      devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 115200, link: 'auto', readDeadlineMs: 20_000 }, camera: { width: 640, height: 480, frameRate: 30, mirror: true } },
       face: {
         quality: qualityThresholdsSchema.parse({}),
         liveness: livenessSettingsSchema.parse({}),

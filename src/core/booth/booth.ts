@@ -56,7 +56,7 @@ export function createBooth({ config, logger, version, clock, faceModels }: Boot
       events.emit('session.wiped', { reason });
     },
   });
-  const cardReader = createCardReader(config.devices.card);
+  const cardReader = createCardReader(config.devices.card, { onNotice: (event, message) => logger.warn({ event }, message) });
   const face = createFaceStep({ settings: config.face, camera: config.devices.camera, models: faceModels, session, logger });
   if (!faceModels.ok) for (const problem of faceModels.problems) logger.error({ event: 'face.model_refused', file: problem.file, problem: problem.problem }, problem.message);
   const capabilities: Capabilities = { card: cardReader !== null, face: face.available, signoff: false };

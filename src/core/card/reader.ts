@@ -3,12 +3,13 @@
 // module) and the emulated serial module behind a pseudo-terminal.
 import { fromHex } from './apdu/apdu';
 import { createVirtualEktp, testIdentities, type VirtualEktpSet } from './emulator';
-import { openPtyPair, type PtyPair } from './emulator/pty';
+import { openMemoryLine } from './emulator/memoryLine';
+import { hasSocat, openPtyPair, type PtyPair } from './emulator/pty';
 import { SerialModuleEmulator } from './emulator/serialModule';
 import type { CardReadout, ReadProgress, SamSecrets } from './ektp/readEktp';
 import { readEktp } from './ektp/readEktp';
-import { CardError } from './errors';
 import { throwIfAborted } from './abort';
+import { CardError } from './errors';
 import { openPcscSession, pcscSlotStatus } from './pcsc/pcscChannels';
 import { moduleClientOptions, SerialModuleClient } from './serial/client';
 import { openHidLink } from './serial/hidLink';
@@ -20,7 +21,7 @@ export type CardDriverConfig =
   | { driver: 'pcsc'; cardReader: string; samReader: string; sam: { pcid: string; conf: string }; samSlotEscape?: { command: string; controlCode: number } }
   | { driver: 'serial'; path: string; baudRate: number; sam: { pcid: string; conf: string } }
   | { driver: 'hid'; vendorId: number; productId: number; sam: { pcid: string; conf: string } }
-  | { driver: 'emulated-serial'; identity: number; baudRate: number };
+  | { driver: 'emulated-serial'; identity: number; baudRate: number; link?: 'auto' | 'pty' | 'in-process' };
 
 /** What a demo or a test can do to the emulated reader, like a citizen's hand would. */
 export interface CardEmulatorControls {
@@ -96,7 +97,12 @@ function pollPresence(status: () => Promise<CardReaderStatus>): CardReader['watc
   };
 }
 
-export function createCardReader(config: CardDriverConfig): CardReader | null {
+export interface CardReaderOptions {
+  /** Things a technician should know that are not errors (e.g. how the simulated reader is linked). */
+  onNotice?: (event: string, message: string) => void;
+}
+
+export function createCardReader(config: CardDriverConfig, options: CardReaderOptions = {}): CardReader | null {
   switch (config.driver) {
     case 'none':
       return null;
@@ -107,7 +113,7 @@ export function createCardReader(config: CardDriverConfig): CardReader | null {
     case 'hid':
       return serialReader(() => openHidLink(config.vendorId, config.productId), secretsOf(config.sam), 'hid');
     case 'emulated-serial':
-      return emulatedSerialReader(config);
+      return emulatedSerialReader(config, options);
   }
 }
 
@@ -186,12 +192,14 @@ function serialReader(
 /**
  * The booth's simulated card reader: a serial module emulator with a virtual
  * e-KTP and SAM on one end of a socat pseudo-terminal pair, the real serial
- * driver on the other. Started on the first read.
+ * driver on the other. Without socat (a fresh machine) the same frames go
+ * over an in-process line instead, and a notice says so. Started on the
+ * first read.
  */
-function emulatedSerialReader(config: Extract<CardDriverConfig, { driver: 'emulated-serial' }>): CardReader {
-  let pty: PtyPair | undefined;
+function emulatedSerialReader(config: Extract<CardDriverConfig, { driver: 'emulated-serial' }>, options: CardReaderOptions): CardReader {
+  let line: { openHost(): Promise<ByteLink>; close(): Promise<void> } | undefined;
   let emulator: SerialModuleEmulator | undefined;
-  let moduleLink: Awaited<ReturnType<typeof openSerialLink>> | undefined;
+  let moduleLink: ByteLink | undefined;
   // The SAM stays; cards placed later are issued for it (same secrets, same card key).
   const set: VirtualEktpSet = createVirtualEktp({ identity: testIdentities[config.identity] });
   let removeAt: Parameters<ReadProgress>[0] | null = null;
@@ -203,22 +211,34 @@ function emulatedSerialReader(config: Extract<CardDriverConfig, { driver: 'emula
     return createVirtualEktp({ identity: testIdentities[choice.identity] ?? testIdentities[0], sharedWith: set }).card;
   };
 
+  /** The module end for the emulator and a way to open the driver's end, over a pty pair or in process. */
+  const openLine = async (): Promise<{ module: ByteLink; openHost(): Promise<ByteLink>; close(): Promise<void> }> => {
+    const link = config.link ?? 'auto';
+    if (link === 'in-process' || (link === 'auto' && !hasSocat())) {
+      if (link === 'auto') options.onNotice?.('card.emulator_in_process', 'socat is not installed: the simulated card module is linked in process (same frames, no pseudo-terminal). apt-get install socat for a real serial line.');
+      const memory = openMemoryLine();
+      return { module: memory.module, openHost: memory.openHost, close: () => memory.module.close() };
+    }
+    const pair: PtyPair = await openPtyPair();
+    try {
+      const module = await openSerialLink({ path: pair.modulePath, baudRate: config.baudRate });
+      return { module, openHost: () => openSerialLink({ path: pair.hostPath, baudRate: config.baudRate }), close: pair.close };
+    } catch (error) {
+      await pair.close();
+      throw error;
+    }
+  };
+
   const reader = serialReader(
     async () => {
-      if (!pty) {
+      if (!line) {
         // Assigned only once every part is up, so a failed start is retried whole next time.
-        const pair = await openPtyPair();
-        try {
-          const link = await openSerialLink({ path: pair.modulePath, baudRate: config.baudRate });
-          emulator = new SerialModuleEmulator(link, { card: cardFor(wanted), sam: set.sam }, { baudRate: config.baudRate });
-          moduleLink = link;
-          pty = pair;
-        } catch (error) {
-          await pair.close();
-          throw error;
-        }
+        const opened = await openLine();
+        emulator = new SerialModuleEmulator(opened.module, { card: cardFor(wanted), sam: set.sam }, { baudRate: config.baudRate });
+        moduleLink = opened.module;
+        line = opened;
       }
-      return openSerialLink({ path: pty.hostPath, baudRate: config.baudRate });
+      return line.openHost();
     },
     set.secrets,
     'emulated-serial',
@@ -239,8 +259,8 @@ function emulatedSerialReader(config: Extract<CardDriverConfig, { driver: 'emula
     close: async () => {
       await reader.closeClient();
       await moduleLink?.close();
-      await pty?.close();
-      pty = undefined;
+      await line?.close();
+      line = undefined;
     },
     emulator: {
       place: (card) => {

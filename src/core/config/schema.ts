@@ -76,13 +76,15 @@ const cardSchema = z.discriminatedUnion('driver', [
       identity: z.int().min(0).max(2).default(0),
       baudRate: z.int().min(1200).max(4_000_000).default(115200),
       readDeadlineMs,
+      /** How the emulator is linked to the serial driver: a socat pseudo-terminal pair, an in-process line, or the pair when socat is installed. */
+      link: z.enum(['auto', 'pty', 'in-process']).default('auto'),
     })
     .strict(),
 ]);
 
 const devicesSchema = z
   .object({
-    card: cardSchema.default({ driver: 'emulated-serial', identity: 0, baudRate: 115200, readDeadlineMs: 20_000 }),
+    card: cardSchema.default({ driver: 'emulated-serial', identity: 0, baudRate: 115200, link: 'auto', readDeadlineMs: 20_000 }),
     /** The booth camera (getUserMedia in the renderer); null: the booth has none and skips nothing, it says the face step is unavailable. */
     camera: cameraSettingsSchema.nullable().prefault({}),
   })
