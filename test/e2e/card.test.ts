@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { toHex } from '../../src/core/card/apdu/apdu';
 import { createVirtualEktp } from '../../src/core/card/emulator';
 import { CONTACTLESS_ATR, CONTACT_T1_ATR, insertVirtualCard, type VirtualCardConnection } from '../../src/core/card/emulator/vpcd';
+import { catalogues } from '../../src/renderer/i18n';
 import { openBrowser, type BrowserSession } from '../support/browser';
 import { screenshot, seriousAxeViolations, tap, typeOnKeys, waitForStep } from '../support/citizen';
 import { reachCardStep } from '../support/journey';
@@ -95,6 +96,33 @@ describe('e-KTP step with the simulated serial reader', () => {
     await expect.poll(() => cardProblem(page).textContent()).toBe(language === 'id' ? 'Kartu ini bukan e-KTP. Letakkan e-KTP Anda di pembaca.' : 'This card is not an e-KTP. Put your e-KTP on the reader.');
     await screenshot(page, `landscape-${language}-09d-card-not-ektp`);
     booth.booth.cardReader!.emulator!.place({ identity: 0 });
+  });
+});
+
+describe('e-KTP step with a reader too slow for the deadline', () => {
+  let booth: TestBooth;
+  let browser: BrowserSession;
+
+  beforeAll(async () => {
+    // At 1200 baud a whole read takes minutes: the booth gives up at its deadline.
+    booth = await startTestBooth({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 1200, readDeadlineMs: 1_500 } } });
+    browser = await openBrowser({ width: 1920, height: 1080 });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await booth?.close();
+  });
+
+  it.each(['id', 'en'] as const)('says the reading took too long and how to try again, not that the reader is broken (%s)', async (language) => {
+    booth.booth.session.wipe('cancel');
+    const page = browser.page;
+    await reachCardStep(page, booth.host.launchUrl, '3174054208900001', language);
+    await tap(page, 'card-read');
+    await expect.poll(() => cardProblem(page).textContent(), { timeout: 15_000 }).toBe(catalogues[language]['card.error.TIMEOUT']);
+    expect(await cardProblem(page).textContent()).not.toBe(catalogues[language]['card.error.READER']);
+    expect(await page.getByTestId('card-read').textContent()).toBe(catalogues[language]['card.retry']);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, `landscape-${language}-09e-card-timeout`);
   });
 });
 
