@@ -9,7 +9,8 @@ import type { ApduChannel } from '../../../src/core/card/apdu/channel';
 import { createVirtualEktp, testIdentities, VirtualEktpCard } from '../../../src/core/card/emulator';
 import { chipFiles, identityPhoto, withLengthPrefix } from '../../../src/core/card/emulator/identities';
 import { EKTP_FILES } from '../../../src/core/card/ektp/commands';
-import { readPrefixedFile } from '../../../src/core/card/ektp/prefixedFile';
+import { formatBiodataRecord } from '../../../src/core/card/ektp/biodata';
+import { checkBiodata, readImagesIntoReadout, readPrefixedFile } from '../../../src/core/card/ektp/prefixedFile';
 import { readEktp } from '../../../src/core/card/ektp/readEktp';
 import { CardError } from '../../../src/core/card/errors';
 
@@ -50,6 +51,23 @@ describe('cards that misbehave', () => {
     };
     await expect(readPrefixedFile(readRange, 224, 32 * 1024, 'photo')).rejects.toMatchObject({ code: 'MALFORMED' });
     expect(handedOut.slice(0, 3).every((chunk) => chunk.length === 224 && chunk.every((byte) => byte === 0))).toBe(true);
+  });
+
+  it('zeroes the photo already read when the signature read fails or the signature is not an image', async () => {
+    const biodata = checkBiodata(formatBiodataRecord(testIdentities[0]!));
+    const uid = Uint8Array.of(1, 2, 3, 4);
+    const failing = identityPhoto(0);
+    const removed = readImagesIntoReadout(uid, biodata, async () => failing, async () => {
+      throw new CardError('CARD_REMOVED', 'gone');
+    }, toHex);
+    await expect(removed).rejects.toMatchObject({ code: 'CARD_REMOVED' });
+    expect(failing.every((byte) => byte === 0)).toBe(true);
+
+    const photo = identityPhoto(0);
+    const signature = new Uint8Array(500).fill(0x41);
+    await expect(readImagesIntoReadout(uid, biodata, async () => photo, async () => signature, toHex)).rejects.toMatchObject({ code: 'MALFORMED' });
+    expect(photo.every((byte) => byte === 0)).toBe(true);
+    expect(signature.every((byte) => byte === 0)).toBe(true);
   });
 
   it('zeroes the chunks once copied into the file on a good read', async () => {
