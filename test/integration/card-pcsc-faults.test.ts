@@ -3,6 +3,9 @@
 // on the reader or reported absent; a card that stops answering ends in
 // TIMEOUT, for the booth and for the technician's command, and the booth
 // holds the reader until the stuck exchange has really ended.
+// (A card that cannot be powered at all, e.g. one that gives vpcd an empty
+// ATR, is shown by pcscd as an empty slot, so NO_CARD is all it can say; a
+// real reader reports it as mute, and the driver names that UNREADABLE_CARD.)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
