@@ -46,7 +46,14 @@ export function openBoothWindow(launchPageUrl: string, options: { kiosk: boolean
   if (options.kiosk) args.push('--kiosk');
   args.push(...(options.extraArgs ?? []));
   const child = spawn(options.executable, args, { stdio: 'ignore', detached: false });
-  const removeProfile = () => rmSync(profile, { recursive: true, force: true });
+  const removeProfile = () => {
+    try {
+      // Chromium's helper processes may still be writing when the browser process exits.
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    } catch {
+      // Left for the system's temp cleaner: an exit handler must not throw.
+    }
+  };
   child.once('exit', removeProfile);
   return {
     child,
