@@ -19,10 +19,11 @@ function startHost(): Promise<{ child: ChildProcess; url: string }> {
     const timer = setTimeout(() => reject(new Error('host did not print its URL within 10 s')), 10_000);
     child.stdout!.on('data', (chunk) => {
       text += String(chunk);
-      const match = /Booth ready at (\S+)/.exec(text);
+      // The host prints no token: the link that carries it is in a file only this user can read.
+      const match = /token is in (\S+) /.exec(text);
       if (match) {
         clearTimeout(timer);
-        resolvePromise({ child, url: match[1]! });
+        resolvePromise({ child, url: readFileSync(match[1]!, 'utf8').trim() });
       }
     });
     child.once('exit', (code) => reject(new Error(`host exited early (${code})`)));
