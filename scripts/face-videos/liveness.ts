@@ -105,7 +105,17 @@ export function blinkWarp(x: number, y: number, closure: number, out: { y: numbe
   }
 }
 
-/** Liveness timeline, in frames at FPS: each phase with its start. */
+/**
+ * Liveness timeline, in frames at FPS: each phase with its start. The only
+ * frontal spell that lasts as long as the quality gate's hold (800 ms) is
+ * the one before the blink (0.7 s at the loop's end + 2.0 s at its start),
+ * so the challenge always begins shortly before the blink. The spells
+ * between the actions (0.2 s; with the ramps about 0.4 s of frontal face)
+ * are only for the judge's return to frontal. Were they 0.7 s, a busy
+ * machine (whose fake camera plays the file slower) could pass the gate in
+ * one of them, start the challenge just after the blink and wait a whole
+ * loop (over the 7 s step timeout) for the next one.
+ */
 const PHASES = (() => {
   const f = (seconds: number) => Math.round(seconds * FPS);
   const list: Array<{ name: string; frames: number }> = [
@@ -113,11 +123,11 @@ const PHASES = (() => {
     { name: 'blinkClose', frames: 2 },
     { name: 'blinkClosed', frames: 4 },
     { name: 'blinkOpen', frames: 3 },
-    { name: 'frontal', frames: f(0.7) },
+    { name: 'frontal', frames: f(0.2) },
     { name: 'leftIn', frames: f(0.3) },
     { name: 'left', frames: f(1.0) },
     { name: 'leftOut', frames: f(0.3) },
-    { name: 'frontal', frames: f(0.7) },
+    { name: 'frontal', frames: f(0.2) },
     { name: 'rightIn', frames: f(0.3) },
     { name: 'right', frames: f(1.0) },
     { name: 'rightOut', frames: f(0.3) },

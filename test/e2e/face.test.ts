@@ -10,6 +10,8 @@
 // real people cross the same thresholds (the turn here is an image warp, the
 // blink painted eyelids), and how printed photos or phone screens held by a
 // hand behave (they move, so they fail by timing out rather than NO_MOTION).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openBrowser, type BrowserSession } from '../support/browser';
@@ -37,10 +39,38 @@ const offBox: string[] = [];
 let booth: TestBooth;
 const sessions: BrowserSession[] = [];
 
-async function faceStepWith(video: VideoName, language: 'id' | 'en' = 'en'): Promise<Page> {
+/**
+ * A slow booth PC: every camera-frame callback first spends `ms` of busy CPU,
+ * so the face loop processes about 10 frames a second and the camera's other
+ * frames are dropped, as on a weak or busy machine.
+ */
+const slowFrames = (ms: number) => `
+  (() => {
+    const request = HTMLVideoElement.prototype.requestVideoFrameCallback;
+    window.__frameTimes = [];
+    HTMLVideoElement.prototype.requestVideoFrameCallback = function (callback) {
+      return request.call(this, (now, metadata) => {
+        window.__frameTimes.push(performance.now());
+        const until = performance.now() + ${ms};
+        while (performance.now() < until);
+        callback(now, metadata);
+      });
+    };
+  })();
+`;
+
+/** Busy-loop processes, one per core, each ending by itself after `ms`; the test also ends them by pid. */
+function contendCpu(ms: number): ChildProcess[] {
+  return Array.from({ length: availableParallelism() }, () => spawn(process.execPath, ['-e', `const end = Date.now() + ${ms}; while (Date.now() < end);`], { stdio: 'ignore' }));
+}
+
+async function faceStepWith(video: VideoName, language: 'id' | 'en' = 'en', initScripts: string[] = []): Promise<Page> {
+  // One booth page at a time: the host gives the citizen session to one connection only.
+  for (const open of sessions.splice(0)) await open.close();
   const browser = await openBrowser({ width: 1920, height: 1080 }, fakeCameraArgs(videos[video]));
   sessions.push(browser);
   await browser.context.addInitScript(RECORD_STREAMS);
+  for (const script of initScripts) await browser.context.addInitScript(script);
   await browser.context.route(
     (url) => url.hostname !== '127.0.0.1',
     (route) => {
@@ -150,4 +180,24 @@ describe('face step liveness', () => {
     await expect.poll(() => booth.booth.session.snapshot()).toBeNull();
     expect(still.every((byte) => byte === 0)).toBe(true);
   });
+
+  it('captures the face on a slow, busy PC: about 10 processed frames a second, every core contended', async () => {
+    const busy = contendCpu(100_000);
+    try {
+      const page = await faceStepWith('liveness', 'en', [slowFrames(80)]);
+      await expect.poll(() => phaseOf(page), { timeout: 40_000 }).toBe('challenge');
+      // Captured, or the reason it failed (which the poll then reports).
+      const outcome = async () => (await page.getByTestId('face-captured').count()) ? 'captured' : await page.getByTestId('face-failure').getAttribute('data-reason', { timeout: 500 }).catch(() => null);
+      await expect.poll(outcome, { timeout: 60_000 }).toBe('captured');
+      const kept = booth.booth.session.face.capture!;
+      expect(kept.evidence.map((e) => e.action)).toEqual(['blink', 'turnLeft', 'turnRight']);
+      // It really ran slowly: the median gap between processed frames.
+      const gaps = (await page.evaluate('window.__frameTimes.slice(1).map((t, i) => t - window.__frameTimes[i])')) as number[];
+      const median = gaps.sort((a, b) => a - b)[gaps.length >> 1]!;
+      expect(1000 / median, 'processed frames a second').toBeLessThanOrEqual(13);
+      await sessions.pop()!.close();
+    } finally {
+      for (const child of busy) child.kill('SIGKILL');
+    }
+  }, 150_000);
 });
