@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { faceGeometry } from '../../src/shared/face/geometry';
 import { PromptDebouncer } from '../../src/shared/face/prompts';
 import { illuminationUniformity, laplacianVariance, lumaStats, toLuma } from '../../src/shared/face/pixels';
-import { judgeFrame, qualityThresholdsSchema, type FrameMeasures } from '../../src/shared/face/quality';
+import { judgeFrame, motionPerFrame, qualityThresholdsSchema, type FrameMeasures } from '../../src/shared/face/quality';
 import { syntheticFace, type FacePose } from '../support/syntheticFace';
 
 const frame = { width: 640, height: 480 };
@@ -116,5 +116,19 @@ describe('prompt debouncing', () => {
     expect(d.update('good', 800)).toBe('moveLeft');
     expect(d.update('good', 1200)).toBe('moveLeft'); // settled, but moveLeft is shown only 500 ms
     expect(d.update('good', 1450)).toBe('good');
+  });
+
+  it('measures motion per 1/30 s: a citizen swaying the same at 10 fps is not told to hold still, a jump after a stall still counts', () => {
+    // Swaying at 2 inter-eye distances a second (100 px eyes): 6.7 px per 30 fps frame, 20 px per 10 fps frame.
+    const at30 = motionPerFrame(6.7, 100, 1000 / 30);
+    const at10 = motionPerFrame(20, 100, 100);
+    expect(at10).toBeCloseTo(at30, 2);
+    expect(judgeFrame({ ...measures(), motion: at10 }, thresholds).passed).toBe(true);
+    // The old per-frame-pair measure would have said "hold still" at 10 fps.
+    expect(20 / 100).toBeGreaterThan(thresholds.maxMotion);
+    // A move of one eye distance across a 1.5 s stall is still movement: long gaps count as 200 ms.
+    expect(motionPerFrame(100, 100, 1500)).toBeGreaterThan(thresholds.maxMotion);
+    // A 60 fps camera: the same sway reads the same.
+    expect(motionPerFrame(3.35, 100, 1000 / 60)).toBeCloseTo(at30, 2);
   });
 });

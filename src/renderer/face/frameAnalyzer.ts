@@ -9,7 +9,7 @@ import { faceGeometry, type FaceGeometry } from '../../shared/face/geometry';
 import { landmarkInputSize, type Size } from '../../shared/face/inputSize';
 import { mesh, type Point3 } from '../../shared/face/landmarks';
 import { cropLuma, illuminationUniformity, laplacianVariance, lumaStats, meanRgb, toLuma, type LumaImage, type Rect, type RgbaImage } from '../../shared/face/pixels';
-import type { FrameMeasures } from '../../shared/face/quality';
+import { motionPerFrame, type FrameMeasures } from '../../shared/face/quality';
 
 const CROP = 96;
 /** How often the detector looks for anyone else in view (a second face costs a detector run). */
@@ -44,6 +44,7 @@ export class FrameAnalyzer {
   /** The last frame analysed, for the scan that follows it. */
   #source: FrameSource | null = null;
   #previous: FaceGeometry | null = null;
+  #previousAt = 0;
   #lastScan = -Infinity;
   #othersInView = false;
 
@@ -67,8 +68,11 @@ export class FrameAnalyzer {
     const points = result.faceLandmarks[0] as Point3[];
     const geometry = faceGeometry(points, { width, height });
     const previous = this.#previous;
+    const previousAt = this.#previousAt;
     this.#previous = geometry;
-    const motion = previous ? Math.hypot(centre(geometry).x - centre(previous).x, centre(geometry).y - centre(previous).y) / Math.max(1, geometry.interEyePx) : undefined;
+    this.#previousAt = timestamp;
+    const shift = previous ? Math.hypot(centre(geometry).x - centre(previous).x, centre(geometry).y - centre(previous).y) : 0;
+    const motion = previous ? motionPerFrame(shift, geometry.interEyePx, timestamp - previousAt) : undefined;
     // Only the face box is read back from the frame, already at the measuring size.
     this.#cropContext.drawImage(source, geometry.box.x, geometry.box.y, geometry.box.width, geometry.box.height, 0, 0, CROP, CROP);
     const crop = this.#cropContext.getImageData(0, 0, CROP, CROP);

@@ -30,7 +30,7 @@ export const qualityThresholdsSchema = z
     minUniformity: z.number().min(0).max(1).default(0.55),
     /** Laplacian variance of the 96 × 96 face crop. */
     minSharpness: z.number().min(0).default(25),
-    /** Face-centre movement between frames, in inter-eye distances: more is not holding still. */
+    /** Face-centre movement per 1/30 s (see motionPerFrame), in inter-eye distances: more is not holding still. */
     maxMotion: z.number().min(0).default(0.12),
     /** Eye-region luma over cheek luma below this reads as sunglasses. */
     sunglassesRatio: z.number().min(0).max(1).default(0.4),
@@ -55,8 +55,24 @@ export interface FrameMeasures {
     /** How much less red (and no more textured) the mouth-and-chin region is than the forehead, ×100. */
     maskScore: number;
   };
-  /** Face-centre movement since the previous frame, in inter-eye distances. */
+  /** Face-centre movement per 1/30 s since the previous frame, in inter-eye distances (motionPerFrame). */
   motion?: number;
+}
+
+/** Motion is measured per this much time (one frame at 30 fps), whatever the loop's frame rate. */
+const MOTION_FRAME_MS = 1000 / 30;
+/** Longer gaps count as this long: after a stall a jump must still read as movement. */
+const MOTION_MAX_GAP_MS = 200;
+
+/**
+ * Face-centre movement between two processed frames `dtMs` apart, in
+ * inter-eye distances per 1/30 s. Per frame pair it would grow as the loop
+ * slows: at 10 frames a second a citizen standing as still as at 30 would
+ * move three times as far between frames and be told to hold still.
+ */
+export function motionPerFrame(shiftPx: number, interEyePx: number, dtMs: number): number {
+  const dt = Math.min(MOTION_MAX_GAP_MS, Math.max(MOTION_FRAME_MS / 2, dtMs));
+  return (shiftPx / Math.max(1, interEyePx)) * (MOTION_FRAME_MS / dt);
 }
 
 export const guidancePrompts = [
