@@ -1,6 +1,9 @@
 // The simulated card reader on a machine without socat: the same module
 // emulator and the same serial driver, with an in-process line between them
 // instead of a pseudo-terminal pair, and a log line that says so.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hasSocat } from '../../src/core/card/emulator/pty';
 import { openMemoryLine } from '../../src/core/card/emulator/memoryLine';
@@ -60,6 +63,25 @@ describe('in-process line for the simulated card module', () => {
     reader.emulator!.place({ identity: 1 });
     const readout = await reader.read();
     expect(readout.biodata.name).toBe('DEWI ANGGRAINI');
+  });
+
+  it('falls back to the in-process line when socat is there but cannot make a pair, unless a pty was asked for', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'booth-broken-socat-'));
+    writeFileSync(join(bin, 'socat'), '#!/bin/sh\necho "socat: no /dev/pts" >&2\nexit 1\n', { mode: 0o755 });
+    const saved = process.env.PATH;
+    process.env.PATH = bin;
+    cleanup.push(() => {
+      process.env.PATH = saved;
+      rmSync(bin, { recursive: true, force: true });
+    });
+    const notices: string[] = [];
+    const auto = createCardReader({ driver: 'emulated-serial', identity: 0, baudRate: 921600, link: 'auto' }, { onNotice: (event, message) => notices.push(`${event}: ${message}`) }) as CardReader;
+    cleanup.push(() => auto.close());
+    expect((await auto.read()).biodata.name).toBe('SITI RAHMAWATI');
+    expect(notices).toEqual([expect.stringMatching(/^card\.emulator_in_process: socat could not open a pseudo-terminal pair/)]);
+    const pty = createCardReader({ driver: 'emulated-serial', identity: 0, baudRate: 921600, link: 'pty' }) as CardReader;
+    cleanup.push(() => pty.close());
+    expect(await cardErrorCode(pty.read())).toBe('NO_READER');
   });
 
   it('opens like a port: one driver at a time, reopened after close, gone for good when the module unplugs', async () => {

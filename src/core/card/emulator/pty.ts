@@ -51,7 +51,12 @@ export async function openPtyPair(): Promise<PtyPair> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await Promise.race([ready, spawnError]);
+    const quit = exited.then(() => {
+      throw new Error(`socat exited (code ${socat.exitCode ?? socat.signalCode}) before creating the pseudo-terminal pair`);
+    });
+    // Whichever loses the race must not end as an unhandled rejection.
+    for (const loser of [ready, spawnError, quit]) loser.catch(() => undefined);
+    await Promise.race([ready, spawnError, quit]);
   } catch (error) {
     await close();
     throw error;
