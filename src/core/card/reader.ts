@@ -214,12 +214,24 @@ function emulatedSerialReader(config: Extract<CardDriverConfig, { driver: 'emula
   /** The module end for the emulator and a way to open the driver's end, over a pty pair or in process. */
   const openLine = async (): Promise<{ module: ByteLink; openHost(): Promise<ByteLink>; close(): Promise<void> }> => {
     const link = config.link ?? 'auto';
-    if (link === 'in-process' || (link === 'auto' && !hasSocat())) {
-      if (link === 'auto') options.onNotice?.('card.emulator_in_process', 'socat is not installed: the simulated card module is linked in process (same frames, no pseudo-terminal). apt-get install socat for a real serial line.');
+    const inProcess = () => {
       const memory = openMemoryLine();
       return { module: memory.module, openHost: memory.openHost, close: () => memory.module.close() };
+    };
+    if (link === 'in-process') return inProcess();
+    if (link === 'auto' && !hasSocat()) {
+      options.onNotice?.('card.emulator_in_process', 'socat is not installed: the simulated card module is linked in process (same frames, no pseudo-terminal). apt-get install socat for a real serial line.');
+      return inProcess();
     }
-    const pair: PtyPair = await openPtyPair();
+    let pair: PtyPair;
+    try {
+      pair = await openPtyPair();
+    } catch (error) {
+      if (link === 'pty') throw error;
+      // socat is there but cannot make a pair (e.g. no /dev/pts in a container).
+      options.onNotice?.('card.emulator_in_process', `socat could not open a pseudo-terminal pair (${(error as Error).message}): the simulated card module is linked in process instead.`);
+      return inProcess();
+    }
     try {
       const module = await openSerialLink({ path: pair.modulePath, baudRate: config.baudRate });
       return { module, openHost: () => openSerialLink({ path: pair.hostPath, baudRate: config.baudRate }), close: pair.close };
