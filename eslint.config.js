@@ -66,6 +66,11 @@ export default tseslint.config(
     },
   },
   {
+    // Tests, benches and scripts are typechecked too: the same ban keeps the typecheck independent of the smartcard build.
+    files: ['test/**', 'bench/**', 'scripts/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [optionalNativeBan] }] },
+  },
+  {
     files: ['*.config.ts', '*.config.js', 'vite.host.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },

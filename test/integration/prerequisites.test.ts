@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module script without types
-import { missingPackages, systemPackages } from '../../scripts/prerequisites.mjs';
+import { ensureSystemPackages, missingPackages, systemPackages } from '../../scripts/prerequisites.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'booth-prereq-'));
@@ -22,8 +22,26 @@ describe('machine prerequisites', () => {
     expect(readFileSync(join(root, 'scripts/test.mjs'), 'utf8')).toMatch(/ensurePrerequisites\(\)/);
   });
 
-  it('tells installed packages from absent ones', () => {
+  const debian = spawnSync('dpkg-query', ['--version']).status === 0;
+  it.runIf(debian)('tells installed packages from absent ones', () => {
     expect(missingPackages(['dpkg', 'anjungan-ikd-no-such-package'])).toEqual(['anjungan-ikd-no-such-package']);
+  });
+
+  it('checks nothing when told to (a machine without Debian packages), and says so', () => {
+    const list = join(dir, 'skip.txt');
+    writeFileSync(list, 'anjungan-ikd-no-such-package\n');
+    const saved = { list: process.env.BOOTH_SYSTEM_PACKAGES };
+    const said: string[] = [];
+    try {
+      process.env.BOOTH_SYSTEM_PACKAGES = list;
+      process.env.BOOTH_SKIP_SYSTEM_PACKAGES = '1';
+      expect(ensureSystemPackages({ log: (line: string) => said.push(line) })).toBeNull();
+      expect(said.join('\n')).toMatch(/not checking the Debian packages/);
+    } finally {
+      delete process.env.BOOTH_SKIP_SYSTEM_PACKAGES;
+      if (saved.list === undefined) delete process.env.BOOTH_SYSTEM_PACKAGES;
+      else process.env.BOOTH_SYSTEM_PACKAGES = saved.list;
+    }
   });
 
   const unprivileged = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;

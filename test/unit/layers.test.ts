@@ -28,7 +28,7 @@ describe('layer rule', () => {
     expect(await ruleIds(importElectron, file)).not.toContain('no-restricted-imports');
   });
 
-  it.each(['src/core/card/pcsc/probe.ts', 'src/host/probe.ts', 'src/main/probe.ts'])('keeps the typecheck independent of the optional smartcard build in %s', async (file) => {
+  it.each(['src/core/card/pcsc/probe.ts', 'src/host/probe.ts', 'src/main/probe.ts', 'test/integration/probe.test.ts', 'bench/probe.ts', 'scripts/probe.ts'])('keeps the typecheck independent of the optional smartcard build in %s', async (file) => {
     expect(await ruleIds("import type * as Smartcard from 'smartcard';\nexport type Module = typeof Smartcard;\n", file)).toContain('no-restricted-imports');
     expect(await ruleIds("import { Context } from 'smartcard';\nexport const make = () => new Context();\n", file)).toContain('no-restricted-imports');
   });
