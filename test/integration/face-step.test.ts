@@ -113,7 +113,7 @@ describe('face step', () => {
     const kept = booth.session.face.capture!;
     expect(kept.frames.map((f) => f.score)).toEqual([80, 70]);
     expect(kept.evidence.map((e) => e.action)).toEqual(begun.value.challenge.steps);
-    expect(logs.join('')).toContain('"event":"face.captured"');
+    expect(logs.join('')).toMatch(/"event":"face.captured".*"keptFrames":\[\{"score":[0-9.]+,"bytes":[0-9]+\}/);
     // Matching is the next capability: the core says so plainly.
     expect(await client.face.verify()).toMatchObject({ ok: false, error: { code: 'STEP_UNAVAILABLE' } });
     const still = kept.still.jpeg;

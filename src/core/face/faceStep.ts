@@ -128,7 +128,8 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
       {
         event: 'face.captured',
         steps: verdict.done,
-        frames: params.frames.map((f) => ({ score: f.score, bytes: f.jpeg.byteLength })),
+        // Not "frames": the log scrubber drops that key whole (it may hold picture bytes elsewhere).
+        keptFrames: params.frames.map((f) => ({ score: f.score, bytes: f.jpeg.byteLength })),
         still: { width: params.still.width, height: params.still.height, bytes: params.still.jpeg.byteLength },
         traceFrames: params.trace.length,
       },
