@@ -2,7 +2,7 @@
 // session, no navigation away, no new windows, no webviews (guard.ts, for
 // every webContents), camera only, no zoom or devtools in kiosk.
 import { BrowserWindow, Menu, type Session, type WebContents } from 'electron';
-import { APP_ENTRY_URL, isAppUrl } from './policy';
+import { APP_ENTRY_URL } from './policy';
 
 export interface WindowOptions {
   /** policy.ts BOOTH_PARTITION's session, already locked down and serving app://. */
@@ -59,19 +59,8 @@ export function createBoothWindow({ session, preloadPath, kiosk, onScreenLost, a
   return window;
 }
 
+/** What the app-wide guard (guard.ts) does not cover: zoom and the browser's own keys. */
 function lockDownContents(contents: WebContents): void {
-  contents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
-  });
-  contents.on('will-redirect', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
-  });
-  // Every frame, subframes included: the booth has none, an injected iframe gets nowhere.
-  contents.on('will-frame-navigate', (event) => {
-    if (!event.isMainFrame || !isAppUrl(event.url)) event.preventDefault();
-  });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   // Pinch and ctrl+wheel zoom would let a citizen push the layout off screen.
   void contents.setVisualZoomLevelLimits(1, 1);
   contents.on('before-input-event', (event, input) => {
