@@ -107,8 +107,9 @@ describe('a card that stops answering', () => {
     const started = Date.now();
     expect(await booth.client.card.read()).toMatchObject({ ok: false, error: { code: 'CARD_FAILED', reason: 'TIMEOUT' } });
     expect(Date.now() - started).toBeLessThan(3_000);
-    // pcscd is still waiting for the card's answer: a second read must not start beside it.
-    expect(await booth.client.card.read()).toMatchObject({ ok: false, error: { code: 'BUSY' } });
+    // pcscd is still waiting for the card's answer: a second read must not start beside it, and "Try again"
+    // says the card is still being read (lift it, wait), not that the reader is broken.
+    expect(await booth.client.card.read()).toMatchObject({ ok: false, error: { code: 'BUSY', reason: 'STILL_READING' } });
     await lift(); // the citizen lifts the card: the stuck exchange ends
     await expect.poll(async () => (await booth.client.card.read()).ok === false && (await booth.client.card.read()), { timeout: 5_000 }).toMatchObject({ error: { reason: 'NO_CARD' } });
     await place(CONTACTLESS_ATR, (command) => set.card.answer(command));

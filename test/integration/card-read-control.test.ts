@@ -65,7 +65,9 @@ describe('a readout is zeroed on every path it does not stay in the session', ()
     expect(zeroed(readouts[0])).toBe(true);
   });
 
-  it('back pressed as the read ends: WRONG_STEP, and the readout is zeroed', async () => {
+  // Back aborts the read (the booth watches every step change), so the booth answers from the abort and the
+  // readout that still arrives is zeroed by readWithDeadline (test/unit/card/deadline.test.ts), never handed to the session.
+  it('back pressed as the read ends: WRONG_STEP, and the readout that still arrives is zeroed', async () => {
     const { client, booth } = await atCardStep(fast);
     const { readouts } = watchReads(booth.cardReader!);
     client.on('card.progress', ({ stage, fraction }) => {

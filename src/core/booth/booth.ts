@@ -11,7 +11,6 @@ import type { BoothConfig } from '../config/schema';
 import type { Logger } from '../logging/logger';
 import { createCardReader, type CardReader } from '../card/reader';
 import { isCardError } from '../card/errors';
-import { zeroReadout } from '../card/ektp/readEktp';
 import { cardReadDeadlineMs, readWithDeadline, type DeadlineRead } from '../card/deadline';
 import { createFaceStep } from '../face/faceStep';
 import type { VerifiedModels } from '../face/models';
@@ -73,7 +72,8 @@ export function createBooth({ config, logger, version, clock, faceModels }: Boot
     if (before.chip) return ok(before); // already read: removing the card afterwards loses nothing
     if (!cardReader) return fail('STEP_UNAVAILABLE', 'This booth has no e-KTP reader configured.');
     if (before.cardAttemptsLeft === 0) return fail('CARD_FAILED', 'No card attempts are left in this session.', { reason: 'NIK_MISMATCH_FINAL' });
-    if (cardRead) return fail('BUSY', 'The card is being read already.');
+    // A read cut short (deadline, back) may still hold the reader: a PC/SC exchange with a silent card ends only when the card answers or is lifted.
+    if (cardRead) return fail('BUSY', 'The card is still being read; lift the card and put it back, or wait a moment.', { reason: 'STILL_READING' });
     if (samRefusal) return fail('CARD_FAILED', samRefusal.message, { reason: 'SAM_LOCKED' });
     const started = Date.now();
     // Back, cancel, a wipe or shutdown stop the read on the reader, not only the wait for it.
@@ -101,14 +101,10 @@ export function createBooth({ config, logger, version, clock, faceModels }: Boot
     };
     try {
       const readout = await run.outcome;
-      // The citizen may have cancelled (or walked away) while the card was read.
-      if (session.snapshot()?.sessionId !== before.sessionId) {
-        zeroReadout(readout);
-        return fail('NO_SESSION', 'The session ended during the card read.');
-      }
+      // The session is still this one, at the card step: a wipe, a new session or any step change aborts the
+      // read first (stop, above), the citizen gets CANCELLED's WRONG_STEP or NO_SESSION below, and a readout
+      // that still arrives is zeroed in readWithDeadline. A NIK mismatch is zeroed by the session itself.
       const result = session.acceptCardReadout(readout);
-      // Kept only when the session took it; a mismatch or a session that moved on (WRONG_STEP) drops it.
-      if (session.cardReadout !== readout) zeroReadout(readout);
       logger.info({ event: 'card.read', driver: cardReader.driver, ms: Date.now() - started, matched: result.ok, reason: result.ok ? undefined : result.error.reason }, 'card read');
       return result;
     } catch (error) {

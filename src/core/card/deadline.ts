@@ -2,7 +2,7 @@
 // technician's `booth card read`: the deadline and an outside signal (back,
 // cancel, shutdown) abort the read on the reader, and a readout that still
 // arrives after its caller gave up has its images zeroed here.
-import { abortError } from './abort';
+import { abortError, untilAborted } from './abort';
 import { zeroReadout, type CardReadout } from './ektp/readEktp';
 import { CardError } from './errors';
 
@@ -33,36 +33,25 @@ export interface DeadlineRead {
 export function readWithDeadline(read: (signal: AbortSignal) => Promise<CardReadout>, { deadlineMs, signal }: { deadlineMs: number; signal?: AbortSignal }): DeadlineRead {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new CardError('TIMEOUT', `The card read did not finish within ${deadlineMs / 1000} s.`)), deadlineMs);
-  const forward = () => controller.abort(signal?.reason instanceof CardError ? signal.reason : new CardError('CANCELLED', 'The card read was stopped.'));
+  const forward = () => {
+    if (signal) controller.abort(abortError(signal));
+  };
   if (signal?.aborted) forward();
   else signal?.addEventListener('abort', forward, { once: true });
 
   let hasEnded = false;
   const reading = Promise.resolve().then(() => read(controller.signal));
-  const outcome = new Promise<CardReadout>((resolve, reject) => {
-    let answered = false;
-    const onAbort = () => {
-      answered = true;
-      reject(abortError(controller.signal));
-    };
-    if (controller.signal.aborted) onAbort();
-    else controller.signal.addEventListener('abort', onAbort, { once: true });
-    reading.then(
-      (readout) => {
-        hasEnded = true;
-        // Nobody takes a readout that arrives after the caller gave up: wipe its photo now.
-        if (answered) return zeroReadout(readout);
-        answered = true;
-        resolve(readout);
-      },
-      (error: unknown) => {
-        hasEnded = true;
-        if (answered) return;
-        answered = true;
-        reject(error);
-      },
-    );
-  });
+  const outcome = untilAborted(reading, controller.signal);
+  reading.then(
+    (readout) => {
+      hasEnded = true;
+      // The caller gave up before this readout came (outcome rejected at the abort): nobody takes it, so wipe its photo now.
+      if (controller.signal.aborted) zeroReadout(readout);
+    },
+    () => {
+      hasEnded = true;
+    },
+  );
   const ended = reading.then(
     () => undefined,
     () => undefined,

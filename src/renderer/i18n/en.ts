@@ -125,6 +125,7 @@ export const en: Record<MessageKey, string> = {
   'card.error.UNREADABLE_CARD': 'There is a card on the reader, but its chip cannot be read. Make sure it is your e-KTP. If it is, its chip may be damaged: please go to the Dukcapil service desk.',
   'card.error.ENDLESS_MORE_DATA': 'The chip in this card keeps sending data and never finishes, so it cannot be read. Its chip may be damaged: please go to the Dukcapil service desk.',
   'card.error.CANCELLED': 'The reading was stopped. Touch "Try again" to read your e-KTP.',
+  'card.error.STILL_READING': 'The reader is still busy with your e-KTP. Lift your e-KTP, wait a moment, put it back flat on the reader, and touch "Try again".',
   'face.title': 'Face photo',
   'face.loading': 'Getting the camera ready…',
   'face.hint': 'Look at the camera and place your face inside the oval.',

@@ -124,6 +124,7 @@ export const id = {
   'card.error.UNREADABLE_CARD': 'Ada kartu di pembaca, tetapi cipnya tidak dapat dibaca. Pastikan itu e-KTP Anda. Jika benar, cipnya mungkin rusak: silakan ke loket pelayanan Dukcapil.',
   'card.error.ENDLESS_MORE_DATA': 'Cip pada kartu ini terus mengirim data tanpa selesai, sehingga tidak dapat dibaca. Cipnya mungkin rusak: silakan ke loket pelayanan Dukcapil.',
   'card.error.CANCELLED': 'Pembacaan dihentikan. Sentuh "Coba lagi" untuk membaca e-KTP Anda.',
+  'card.error.STILL_READING': 'Pembaca masih sibuk dengan e-KTP Anda. Angkat e-KTP, tunggu sebentar, letakkan lagi dengan rata di pembaca, lalu sentuh "Coba lagi".',
   'face.title': 'Foto wajah',
   'face.loading': 'Menyiapkan kamera…',
   'face.hint': 'Lihat ke kamera dan posisikan wajah Anda di dalam oval.',

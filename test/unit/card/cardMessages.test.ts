@@ -37,4 +37,15 @@ describe('card problem messages', () => {
       expect(id(code)).toContain('loket pelayanan Dukcapil');
     }
   });
+
+  it('a read still holding the reader (BUSY, STILL_READING) asks the citizen to lift the card and wait, not that the reader is broken', () => {
+    expect(cardProblemKey('STILL_READING')).toBe('card.error.STILL_READING');
+    for (const language of ['id', 'en'] as const) {
+      const text = catalogues[language][cardProblemKey('STILL_READING')];
+      expect(text).not.toBe(catalogues[language]['card.error.READER']);
+      expect(text).not.toBe(catalogues[language]['card.error.TIMEOUT']);
+    }
+    expect(catalogues.en[cardProblemKey('STILL_READING')]).toMatch(/Lift your e-KTP, wait a moment.*"Try again"/);
+    expect(catalogues.id[cardProblemKey('STILL_READING')]).toMatch(/Angkat e-KTP, tunggu sebentar.*"Coba lagi"/);
+  });
 });
