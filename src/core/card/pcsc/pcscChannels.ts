@@ -4,6 +4,7 @@
 // that needs no rebuild for Electron. Every PC/SC failure becomes a CardError.
 import type { ApduChannel } from '../apdu/channel';
 import { CardError } from '../errors';
+import { connectError, toCardError, transmitError, type PcscRole } from './pcscFaults';
 import { loadSmartcard, type SmartcardCard, type SmartcardContext, type SmartcardModule, type SmartcardReader } from './smartcardBinding';
 
 /**
@@ -74,10 +75,10 @@ export async function openPcscSession(names: PcscReaderNames): Promise<PcscSessi
     const readers = safeList(context);
     const cardReader = pick(readers, names.cardReader, 'card');
     const samReader = pick(readers, names.samReader, 'SAM');
-    const sam = await connectTo(samReader, 'SAM_MISSING', 'No SAM in the SAM slot.');
+    const sam = await connectTo(samReader, 'SAM');
     opened.push(sam);
     if (names.samSlotEscape) await selectSamSlot(sam, names.samSlotEscape);
-    const card = await connectTo(cardReader, 'NO_CARD', 'No card on the reader.');
+    const card = await connectTo(cardReader, 'card');
     opened.push(card);
     const inFlight = new Set<Promise<unknown>>();
     return {
@@ -104,7 +105,7 @@ export async function openPcscSession(names: PcscReaderNames): Promise<PcscSessi
       }
     }
     context.close();
-    throw toCardError(error, 'opening the readers');
+    throw toCardError(error, 'opening the readers', pcsc());
   }
 }
 
@@ -114,7 +115,7 @@ function openContext(): SmartcardContext {
     if (!context.isValid) throw new CardError('NO_READER', 'The PC/SC service did not give a context.');
     return context;
   } catch (error) {
-    throw toCardError(error, 'opening PC/SC');
+    throw toCardError(error, 'opening PC/SC', pcsc());
   }
 }
 
@@ -123,7 +124,7 @@ function safeList(context: SmartcardContext): SmartcardReader[] {
     return context.listReaders();
   } catch (error) {
     if (error instanceof pcsc().NoReadersError) return [];
-    throw toCardError(error, 'listing readers');
+    throw toCardError(error, 'listing readers', pcsc());
   }
 }
 
@@ -150,43 +151,14 @@ function pick(readers: SmartcardReader[], wanted: string, role: string): Smartca
   return reader;
 }
 
-async function connectTo(reader: SmartcardReader, absent: CardError['code'], message: string): Promise<SmartcardCard> {
-  if ((reader.state & pcsc().SCARD_STATE_PRESENT) === 0) throw new CardError(absent, message);
+async function connectTo(reader: SmartcardReader, role: PcscRole): Promise<SmartcardCard> {
+  if ((reader.state & pcsc().SCARD_STATE_PRESENT) === 0) throw role === 'SAM' ? new CardError('SAM_MISSING', 'No SAM in the SAM slot.') : new CardError('NO_CARD', 'No card on the reader.');
   try {
     return await reader.connect(pcsc().SCARD_SHARE_SHARED, pcsc().SCARD_PROTOCOL_T0 | pcsc().SCARD_PROTOCOL_T1);
   } catch (error) {
-    const code = error instanceof pcsc().PCSCError ? error.code : 0;
-    // SCARD_E_NO_SMARTCARD (0x8010000C), SCARD_W_REMOVED_CARD (0x80100069).
-    const noCard = code === 0x8010000c || code === 0x80100069 || error instanceof pcsc().CardRemovedError || /no smart ?card/i.test(String((error as Error)?.message));
-    if (noCard) throw new CardError(absent, message);
-    // pcscd sees a card in the slot: one that cannot be powered (mute) or answers an ATR the reader cannot use.
-    const fault = cardFault(error, true);
-    if (fault) throw new CardError(absent === 'SAM_MISSING' ? 'SAM_MISSING' : 'UNREADABLE_CARD', `The ${absent === 'SAM_MISSING' ? 'SAM' : 'card'} on ${reader.name} cannot be used: ${fault}.`, errorText(error));
-    throw toCardError(error, `connecting to ${reader.name}`);
+    throw connectError(error, role, reader.name, pcsc());
   }
 }
-
-/**
- * What is wrong with a card that is there, or undefined when the failure is
- * not the card's. At connect, "unresponsive" means a card that cannot be
- * powered; mid-read it means a contactless card leaving the field
- * (CARD_REMOVED), so it counts only at connect.
- */
-function cardFault(error: unknown, connecting: boolean): string | undefined {
-  const code = error instanceof pcsc().PCSCError ? error.code >>> 0 : undefined;
-  const text = errorText(error);
-  // SCARD_E_PROTO_MISMATCH, SCARD_E_INVALID_ATR, SCARD_W_UNSUPPORTED_CARD, SCARD_E_CARD_UNSUPPORTED, SCARD_E_UNKNOWN_CARD.
-  if (code === 0x8010000f || /protocol mismatch/i.test(text)) return 'it speaks a protocol the reader does not (T=0 or T=1 expected)';
-  if (code === 0x80100015 || code === 0x80100065 || code === 0x8010001c || code === 0x8010000d || /invalid atr|not supported|unsupported|unknown card/i.test(text)) return 'its answer to reset is not one the reader can use';
-  // SCARD_E_INSUFFICIENT_BUFFER: more than a short response (256 data bytes + SW1 SW2).
-  if (code === 0x80100008 || /insufficient buffer/i.test(text)) return 'it answered more than 258 bytes, beyond any short APDU response';
-  // SCARD_W_UNPOWERED_CARD, SCARD_W_UNRESPONSIVE_CARD.
-  if (code === 0x80100067 || /unpowered/i.test(text)) return 'it cannot be powered';
-  if (connecting && (code === 0x80100066 || /unresponsive/i.test(text))) return 'it does not answer when powered';
-  return undefined;
-}
-
-const errorText = (error: unknown) => String((error as Error)?.message ?? '').slice(0, 60);
 
 async function selectSamSlot(sam: SmartcardCard, escape: { command: Uint8Array; controlCode: number }): Promise<void> {
   try {
@@ -197,7 +169,7 @@ async function selectSamSlot(sam: SmartcardCard, escape: { command: Uint8Array; 
 }
 
 /** An APDU channel on one connection; each transmit is tracked in `inFlight` until the binding returns. */
-function channelOf(card: SmartcardCard, role: string, inFlight: Set<Promise<unknown>>): ApduChannel {
+function channelOf(card: SmartcardCard, role: PcscRole, inFlight: Set<Promise<unknown>>): ApduChannel {
   return {
     transmit: async (command) => {
       const sent = card.transmit(Buffer.from(command), { maxRecvLength: 258 });
@@ -205,33 +177,10 @@ function channelOf(card: SmartcardCard, role: string, inFlight: Set<Promise<unkn
       try {
         return new Uint8Array(await sent);
       } catch (error) {
-        const fault = cardFault(error, false);
-        if (fault) throw new CardError(role === 'SAM' ? 'SAM_MISSING' : 'UNREADABLE_CARD', `The ${role} cannot be read: ${fault}.`, errorText(error));
-        throw toCardError(error, `talking to the ${role}`);
+        throw transmitError(error, role, pcsc());
       } finally {
         inFlight.delete(sent);
       }
     },
   };
-}
-
-function toCardError(error: unknown, doing: string): CardError {
-  if (error instanceof CardError) return error;
-  if (error instanceof pcsc().CardRemovedError) return new CardError('CARD_REMOVED', 'The card left the reader during the read.');
-  if (error instanceof pcsc().ServiceNotRunningError) return new CardError('NO_READER', 'The PC/SC service (pcscd) is not running.');
-  if (error instanceof pcsc().NoReadersError) return new CardError('NO_READER', 'No PC/SC reader is attached.');
-  if (error instanceof pcsc().TimeoutError) return new CardError('TIMEOUT', `The reader timed out while ${doing}.`);
-  const code = error instanceof pcsc().PCSCError ? error.code >>> 0 : undefined;
-  if (code === 0x80100069 || code === 0x80100068) return new CardError('CARD_REMOVED', 'The card left the reader during the read.', code.toString(16));
-  if (code === 0x8010001d || code === 0x8010002e) return new CardError('NO_READER', 'The PC/SC service (pcscd) is not running.', code.toString(16));
-  // The binding reports some failures as plain Errors carrying pcsc-lite's text.
-  const text = String((error as Error)?.message ?? '');
-  // SCARD_W_REMOVED_CARD, and SCARD_E_NOT_TRANSACTED: a contactless card leaving the field mid-APDU.
-  // "No smart card present", "Card was reset", "Card is unresponsive" and communication errors
-  // mean the same at a booth: the contactless card left (or slid across) the field.
-  if (/card was removed|removed card|transaction failed|no smart ?card|card was reset|unresponsive|communication error/i.test(text)) {
-    return new CardError('CARD_REMOVED', 'The card left the reader during the read.', text.slice(0, 60));
-  }
-  if (/service not available|no service|not running/i.test(text)) return new CardError('NO_READER', 'The PC/SC service (pcscd) is not running.', text.slice(0, 60));
-  return new CardError('NO_READER', `PC/SC failed while ${doing}.`, code?.toString(16) ?? text.slice(0, 60));
 }

@@ -31,13 +31,18 @@ export interface SmartcardErrorClass {
   new (message: string, code: number): Error & { readonly code: number };
 }
 
+/** A PCSCError subclass for one status code (SCARD_W_REMOVED_CARD, ...): it sets the code itself. */
+export interface SmartcardErrorSubclass {
+  new (message?: string): Error & { readonly code: number };
+}
+
 export interface SmartcardModule {
   Context: new () => SmartcardContext;
   PCSCError: SmartcardErrorClass;
-  CardRemovedError: SmartcardErrorClass;
-  TimeoutError: SmartcardErrorClass;
-  NoReadersError: SmartcardErrorClass;
-  ServiceNotRunningError: SmartcardErrorClass;
+  CardRemovedError: SmartcardErrorSubclass;
+  TimeoutError: SmartcardErrorSubclass;
+  NoReadersError: SmartcardErrorSubclass;
+  ServiceNotRunningError: SmartcardErrorSubclass;
   SCARD_SHARE_SHARED: number;
   SCARD_PROTOCOL_T0: number;
   SCARD_PROTOCOL_T1: number;
