@@ -3,7 +3,10 @@
 // page this host served (Origin), name this launch's random token (as a
 // WebSocket subprotocol, so it never sits in a URL or a log), and keep each
 // message under the cap. One connection at a time owns the citizen session
-// (./ownership.ts); sockets that stop answering pings are ended.
+// (./ownership.ts); sockets that stop answering pings, or keep a message
+// unfinished too long, are ended. When all connection slots are taken, a new
+// one replaces the oldest connection that does not own the session, so idle
+// sockets can never keep the booth's own page out.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,8 +18,9 @@ import { createDispatcher } from '../shared/contract/dispatch';
 import { MAX_CALL_BYTES, type EventEnvelope, type ResultEnvelope } from '../shared/contract/envelope';
 import { decodeCallFrame, MAX_BINARY_CALL_BYTES } from '../shared/contract/frames';
 import { fail, type BoothError } from '../shared/contract/result';
-import { CONTRACT_PATH, CONTRACT_PROTOCOL, INSTANCE_ID_PATTERN, INSTANCE_PROTOCOL_PREFIX, TOKEN_PROTOCOL_PREFIX } from '../shared/contract/websocket';
+import { CONTRACT_PATH, CONTRACT_PROTOCOL, INSTANCE_ID_PATTERN, INSTANCE_PROTOCOL_PREFIX, NOT_OWNER, TOKEN_PROTOCOL_PREFIX } from '../shared/contract/websocket';
 import { contentSecurityPolicy } from '../shared/security/csp';
+import { createMessageBoundaryTracker } from './messageBoundary';
 import { createOwnership, guardSessionCalls, type OwnedConnection } from './ownership';
 import { serveStatic } from './static';
 import { hostHeaderAllowed, methodOf, offeredProtocols, rawBuffer, rawLength, rawText, refuseUpgradeSocket, sameSecret, zeroRaw } from './wire';
@@ -38,8 +42,10 @@ export interface HostOptions {
   heartbeatMs?: number;
   /** Longest wait for a request's headers, upgrades included (a half-open handshake). Default 10 s. */
   handshakeTimeoutMs?: number;
-  /** How long a closed owner's page may take to reconnect before its session is wiped. Default 5 s. */
+  /** How long a closed owner's page may take to reconnect before its session is wiped. Default 5 s (keep it under the renderer's 10 s call timeout: a reload's first call waits for it). */
   ownerGraceMs?: number;
+  /** Longest time a message may stay unfinished from its first byte (a fragmented message kept open between pongs). Default 10 s. */
+  incompleteMessageMs?: number;
 }
 
 export interface RunningHost {
@@ -66,8 +72,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const heartbeatMs = options.heartbeatMs ?? 5_000;
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
   const connections = new Set<Connection>();
-  /** Upgrades let through but not yet open: counted against the cap, so concurrent ones cannot pass it together. */
-  let pendingUpgrades = 0;
+  const incompleteMessageMs = options.incompleteMessageMs ?? 10_000;
   const ownership = createOwnership<Connection>({
     graceMs: options.ownerGraceMs ?? 5_000,
     hasSession: () => booth.session.snapshot() !== null,
@@ -108,17 +113,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       refuseUpgradeSocket(socket, refusal.status, refusal.error);
       return;
     }
-    pendingUpgrades++;
-    let settled = false;
-    const settle = () => {
-      if (!settled) pendingUpgrades--;
-      settled = true;
-    };
-    socket.once('close', settle);
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      settle();
-      accept(ws, instanceOf(request));
-    });
+    // ws completes the upgrade in this same tick (no verifyClient), so the count cannot change before accept().
+    if (connections.size >= MAX_CLIENTS) makeRoom();
+    wss.handleUpgrade(request, socket, head, (ws) => accept(ws, instanceOf(request), socket));
   });
 
   const unsubscribe = booth.events.subscribe((event, payload) => {
@@ -154,13 +151,29 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (!offered.includes(CONTRACT_PROTOCOL) || !tokenOffer || !sameSecret(tokenOffer.slice(TOKEN_PROTOCOL_PREFIX.length), token)) {
       return { status: 401, error: fail('UNAUTHORIZED', 'Missing or wrong booth token.').error };
     }
-    if (connections.size + pendingUpgrades >= MAX_CLIENTS) return { status: 503, error: fail('BUSY', `The booth accepts at most ${MAX_CLIENTS} connections.`).error };
+    if (connections.size >= MAX_CLIENTS && !oldestNonOwner()) return { status: 503, error: fail('BUSY', `The booth accepts at most ${MAX_CLIENTS} connections.`).error };
     return null;
   }
 
-  function accept(socket: WebSocket, instanceId: string) {
+  /** Connections are kept in the order they opened. */
+  function oldestNonOwner(): Connection | undefined {
+    const owner = ownership.current();
+    for (const connection of connections) if (connection !== owner) return connection;
+    return undefined;
+  }
+
+  function makeRoom() {
+    const oldest = oldestNonOwner();
+    if (!oldest) return;
+    logger.info({ event: 'contract.replaced', clients: connections.size }, 'connection slots full: the oldest connection not owning the session ended for a new one');
+    connections.delete(oldest);
+    oldest.socket.terminate();
+  }
+
+  function accept(socket: WebSocket, instanceId: string, raw: Duplex) {
     const connection: Connection = { socket, instanceId, alive: true };
     connections.add(connection);
+    watchUnfinishedMessages(socket, raw);
     // The owner's page came back (its old socket may not have noticed it was gone yet).
     ownership.attach(connection)?.socket.terminate();
     const dispatch = createDispatcher(
@@ -201,9 +214,31 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       }
     }
     if (!reply.result.ok) {
-      logger.info({ event: 'contract.rejected', code: reply.result.error.code, reason: reply.result.error.reason, method: isBinary ? undefined : methodOf(data, bytes) }, 'call refused');
+      // A window showing "in use" asks every few seconds for as long as it is open: not worth an info line each time.
+      const level = reply.result.error.reason === NOT_OWNER ? 'debug' : 'info';
+      logger[level]({ event: 'contract.rejected', code: reply.result.error.code, reason: reply.result.error.reason, method: isBinary ? undefined : methodOf(data, bytes) }, 'call refused');
     }
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+  }
+
+  /** Ends the connection when a message stays unfinished longer than incompleteMessageMs from its first byte. */
+  function watchUnfinishedMessages(socket: WebSocket, raw: Duplex) {
+    const tracker = createMessageBoundaryTracker();
+    let deadline: ReturnType<typeof setTimeout> | undefined;
+    raw.on('data', (chunk: Buffer) => {
+      const unfinished = tracker.push(chunk);
+      if (!unfinished) {
+        clearTimeout(deadline);
+        deadline = undefined;
+      } else if (!deadline) {
+        deadline = setTimeout(() => {
+          logger.warn({ event: 'contract.message_stalled', limitMs: incompleteMessageMs }, 'a message stayed unfinished too long: connection ended');
+          socket.terminate();
+        }, incompleteMessageMs);
+        deadline.unref();
+      }
+    });
+    raw.once('close', () => clearTimeout(deadline));
   }
 
   function answerRefusal(tooLarge: boolean, message: string): ResultEnvelope {

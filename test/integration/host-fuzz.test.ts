@@ -1,22 +1,25 @@
 // Hostile clients against the real host on 127.0.0.1: refused upgrades that
 // are reset before the answer, a bounded handshake fuzz (aborted, reset and
 // half-open upgrades with wrong Host, Origin, path and token), stalled
-// frames that would fill the client cap, and concurrent upgrades racing the
-// cap. After each, the host is still up, serves HTTP and accepts the page.
+// frames, a fragmented message held open between pongs, and idle connections
+// filling every slot. After each, the host is still up, serves HTTP and
+// accepts the page.
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../src/shared/contract/websocket';
 import { MAX_CLIENTS } from '../../src/host/server';
-import { callMethod, connectContract, openContract } from '../support/contractClient';
+import WebSocket from 'ws';
+import { callMethod, openContract } from '../support/contractClient';
 import { startTestBooth, type TestBooth } from '../support/host';
 
 const HEARTBEAT_MS = 200;
 const HANDSHAKE_MS = 400;
+const INCOMPLETE_MS = 800;
 let booth: TestBooth;
 
 beforeAll(async () => {
-  booth = await startTestBooth({}, { heartbeatMs: HEARTBEAT_MS, handshakeTimeoutMs: HANDSHAKE_MS, ownerGraceMs: 300 });
+  booth = await startTestBooth({}, { heartbeatMs: HEARTBEAT_MS, handshakeTimeoutMs: HANDSHAKE_MS, ownerGraceMs: 300, incompleteMessageMs: INCOMPLETE_MS });
 });
 afterAll(async () => {
   await booth?.close();
@@ -147,8 +150,37 @@ describe('handshake fuzz', () => {
   }, 40_000);
 });
 
-describe('stalled and racing connections', () => {
-  it('ends sockets stalled in the middle of a frame, so they cannot hold the client cap', async () => {
+/** An upgraded raw socket (the 101 read and dropped) that answers every ping the way a live client would. */
+async function upgradedAnsweringPings(): Promise<Socket> {
+  const socket = await rawSocket();
+  let buffered = Buffer.alloc(0);
+  let upgraded = false;
+  const opened = new Promise<void>((resolve) => {
+    socket.on('data', (data: Buffer) => {
+      buffered = Buffer.concat([buffered, data]);
+      if (!upgraded) {
+        const end = buffered.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        expect(buffered.subarray(0, end).toString()).toMatch(/^HTTP\/1\.1 101/);
+        buffered = buffered.subarray(end + 4);
+        upgraded = true;
+        resolve();
+      }
+      // Server frames are unmasked; a ping (0x89) with a short payload is answered by a masked pong (0x8A) with the same payload.
+      while (buffered.length >= 2 && buffered.length >= 2 + (buffered[1]! & 0x7f)) {
+        const length = buffered[1]! & 0x7f;
+        if (buffered[0] === 0x89) socket.write(Buffer.concat([Buffer.from([0x8a, 0x80 | length, 0, 0, 0, 0]), buffered.subarray(2, 2 + length)]));
+        buffered = buffered.subarray(2 + length);
+      }
+    });
+  });
+  socket.write(upgradeRequest({}));
+  await opened;
+  return socket;
+}
+
+describe('stalled and idle connections', () => {
+  it('ends sockets stalled in the middle of a frame, and lets the page in while they hold every slot', async () => {
     const stalled: Socket[] = [];
     for (let i = 0; i < MAX_CLIENTS; i++) {
       const socket = await rawSocket();
@@ -160,18 +192,44 @@ describe('stalled and racing connections', () => {
       socket.write(Buffer.concat([header, Buffer.from('abcdef')]));
       stalled.push(socket);
     }
-    expect(await connectContract(booth.host)).toMatchObject({ status: 503, body: { error: { code: 'BUSY' } } });
+    const page = await openContract(booth.host);
+    expect(await callMethod(page, 'booth.info')).toMatchObject({ ok: true });
     const closed = await Promise.all(stalled.map((socket) => closedWithin(socket, HEARTBEAT_MS * 5)));
     expect(closed).toEqual(stalled.map(() => true));
+    await page.close();
     await expectHostServing();
   });
 
-  it('lets no more than the cap through when upgrades arrive together', async () => {
-    const attempts = await Promise.all(Array.from({ length: 3 * MAX_CLIENTS }, () => connectContract(booth.host)));
-    const opened = attempts.filter((a) => 'ws' in a);
-    expect(opened).toHaveLength(MAX_CLIENTS);
-    expect(attempts.filter((a) => 'status' in a && a.status === 503)).toHaveLength(2 * MAX_CLIENTS);
-    await Promise.all(opened.map((a) => ('ws' in a ? a.close() : undefined)));
+  it('ends a connection that keeps a fragmented message open while answering every ping', async () => {
+    const idle = await upgradedAnsweringPings();
+    const holding = await upgradedAnsweringPings();
+    // The first fragment of a text message (FIN clear, masked with a zero key); the final one never comes.
+    holding.write(Buffer.from([0x01, 0x80 | 3, 0, 0, 0, 0, 0x61, 0x62, 0x63]));
+    expect(await closedWithin(holding, INCOMPLETE_MS + HEARTBEAT_MS * 4)).toBe(true);
+    expect(booth.logText()).toContain('"event":"contract.message_stalled"');
+    // Pongs alone are a healthy idle client: left open past the limit and several pings.
+    expect(await closedWithin(idle, INCOMPLETE_MS)).toBe(false);
+    idle.destroy();
+    await expectHostServing();
+  });
+
+  it('when idle connections hold every slot, a new one replaces the oldest that does not own the session', async () => {
+    const owner = await openContract(booth.host);
+    expect(await callMethod(owner, 'session.start', { language: 'en' })).toMatchObject({ ok: true });
+    const idle = [];
+    for (let i = 1; i < MAX_CLIENTS; i++) idle.push(await openContract(booth.host));
+    const oldestIdleClosed = new Promise<void>((resolve) => idle[0]!.ws.once('close', () => resolve()));
+
+    const page = await openContract(booth.host);
+    await oldestIdleClosed;
+    expect(booth.logText()).toContain('"event":"contract.replaced"');
+    expect(idle.slice(1).map((client) => client.ws.readyState)).toEqual(idle.slice(1).map(() => WebSocket.OPEN));
+    expect(await callMethod(page, 'booth.info')).toMatchObject({ ok: true });
+    // The owner kept its slot and its session.
+    expect(await callMethod(owner, 'session.get')).toMatchObject({ ok: true, value: { step: 'language' } });
+
+    expect(await callMethod(owner, 'session.wipe', { reason: 'cancel' })).toMatchObject({ ok: true });
+    await Promise.all([owner, page, ...idle.slice(1)].map((client) => client.close()));
     await expectHostServing();
   });
 });

@@ -16,7 +16,7 @@ export interface TestBooth extends ComposedBooth {
 export const rendererDir = resolve(import.meta.dirname, '../../out/renderer');
 
 /** Host timings a test may shorten (the defaults are seconds). */
-export type HostTimings = Pick<HostOptions, 'heartbeatMs' | 'handshakeTimeoutMs' | 'ownerGraceMs'>;
+export type HostTimings = Pick<HostOptions, 'heartbeatMs' | 'handshakeTimeoutMs' | 'ownerGraceMs' | 'incompleteMessageMs'>;
 
 export async function startTestBooth(config: BoothConfigInput = {}, timings: HostTimings = {}): Promise<TestBooth> {
   const lines: string[] = [];

@@ -3,11 +3,12 @@
 // reason NOT_OWNER. This wrapper turns that answer into the 'in-use' status,
 // so the screen says the booth is in use in another window instead of
 // showing errors, and asks again every few seconds: once the other window
-// is gone (and its session wiped), this page takes the booth over.
+// is gone and its reconnect grace over (its session wiped), this page
+// takes the booth over.
 import type { Result } from '../../shared/contract/result';
+import { NOT_OWNER } from '../../shared/contract/websocket';
 import type { ConnectionStatus, WebSocketTransport } from './websocketTransport';
 
-const NOT_OWNER = 'NOT_OWNER';
 const PROBE_MS = 2_000;
 
 export function isNotOwner(result: Result<unknown>): boolean {

@@ -11,3 +11,9 @@ export const TOKEN_PROTOCOL_PREFIX = 'token.';
  */
 export const INSTANCE_PROTOCOL_PREFIX = 'instance.';
 export const INSTANCE_ID_PATTERN = /^[0-9a-f]{32}$/;
+/**
+ * The `reason` of a BUSY answer to a session call from a connection that
+ * does not own the citizen session (another window, or a page waiting out
+ * the owner's reconnect grace). The renderer shows "in use" on it.
+ */
+export const NOT_OWNER = 'NOT_OWNER';
