@@ -55,8 +55,10 @@ describe('a page of the headless host', () => {
     await waitForStep(page, 'attract');
     const html = await page.content();
     for (const trace of citizenTraces) expect(html).not.toContain(trace);
-    expect(booth.booth.session.snapshot()).toBeNull();
+    // The new page's first session call waits out the old page's reconnect grace (3 s here), which ends with the wipe.
+    await expect.poll(() => booth.booth.session.snapshot(), { timeout: 5_000 }).toBeNull();
     expect(booth.logText()).toContain('"reason":"disconnected"');
+    expect(await page.content()).not.toContain('siti');
   });
 
   it('tells a second window the booth is in use, and lets it take over once the first is closed', async () => {

@@ -2,7 +2,7 @@
 // clients on 127.0.0.1 that both hold the launch token: the second neither
 // sees the citizen's data nor steers the session; the owner's session is
 // wiped when it goes away, unless the same page instance comes back within
-// the grace.
+// the grace, and nobody else can cut that grace short.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CONSENT_VERSION } from '../../src/core/booth/booth';
@@ -83,14 +83,16 @@ describe('one owner per citizen session', () => {
     await again.close();
   });
 
-  it('a new page (a reload) asking during the grace finds no session, not the previous citizen', async () => {
+  it('a new page (a reload) asking during the grace waits for it, then finds no session, not the previous citizen', async () => {
     const before = instance();
     const first = await openContract(booth.host, { instance: before });
     await citizenAtEmailStep(first);
+    const closedAt = Date.now();
     await first.close();
 
     const reloaded = await openContract(booth.host, { instance: instance() });
     expect(await callMethod(reloaded, 'session.get')).toEqual({ ok: true, value: null });
+    expect(Date.now() - closedAt).toBeGreaterThanOrEqual(GRACE_MS - 50);
     expect(booth.booth.session.snapshot()).toBeNull();
     expect(JSON.stringify(reloaded.events)).not.toContain(NIK);
 
@@ -109,4 +111,74 @@ describe('one owner per citizen session', () => {
     expect(await callMethod(same, 'session.get')).toEqual({ ok: true, value: null });
     await same.close();
   });
+
+  it('a window open before the owner dropped is refused during the grace, and the owner page takes its session back', async () => {
+    const page = instance();
+    const owner = await openContract(booth.host, { instance: page });
+    const other = await openContract(booth.host);
+    await citizenAtEmailStep(owner);
+    await dropAbruptly(owner);
+    expect(await callMethod(other, 'session.get')).toMatchObject(notOwner);
+    expect(await callMethod(other, 'session.start', {})).toMatchObject(notOwner);
+    expect(booth.booth.session.snapshot()).toMatchObject({ step: 'email', nik: NIK });
+
+    const back = await openContract(booth.host, { instance: page });
+    expect(await callMethod(back, 'session.get')).toMatchObject({ ok: true, value: { step: 'email', nik: NIK } });
+    expect(await callMethod(other, 'session.get')).toMatchObject(notOwner);
+    await back.close();
+    await other.close();
+  });
+
+  it('a window open before the owner dropped gets the booth, wiped, only once the grace is over', async () => {
+    const owner = await openContract(booth.host, { instance: instance() });
+    const other = await openContract(booth.host);
+    await citizenAtEmailStep(owner);
+    const droppedAt = Date.now();
+    await dropAbruptly(owner);
+    expect(await callMethod(other, 'session.get')).toMatchObject(notOwner);
+    await expect.poll(() => booth.booth.session.snapshot(), { timeout: GRACE_MS * 5 }).toBeNull();
+    expect(Date.now() - droppedAt).toBeGreaterThanOrEqual(GRACE_MS - 50);
+    expect(await callMethod(other, 'session.get')).toEqual({ ok: true, value: null });
+    expect(await callMethod(other, 'session.start', {})).toMatchObject({ ok: true });
+    await other.close();
+  });
+
+  it('a call from a connection opened during the grace waits, and is refused when the owner page comes back', async () => {
+    const page = instance();
+    const owner = await openContract(booth.host, { instance: page });
+    await citizenAtEmailStep(owner);
+    await dropAbruptly(owner);
+    const newcomer = await openContract(booth.host, { instance: instance() });
+    const newcomerAnswer = callMethod(newcomer, 'session.get');
+
+    const back = await openContract(booth.host, { instance: page });
+    expect(await callMethod(back, 'session.get')).toMatchObject({ ok: true, value: { step: 'email', nik: NIK } });
+    expect(await newcomerAnswer).toMatchObject(notOwner);
+    expect(JSON.stringify(newcomer.events)).not.toContain(NIK);
+    await back.close();
+    await newcomer.close();
+  });
+
+  it('logs the refusals of a window that keeps asking at debug level, not info', async () => {
+    const owner = await openContract(booth.host);
+    const other = await openContract(booth.host);
+    expect(await callMethod(owner, 'session.start', {})).toMatchObject({ ok: true });
+    for (let i = 0; i < 3; i++) expect(await callMethod(other, 'session.get')).toMatchObject(notOwner);
+    const refusals = booth.logText().split('\n').filter((line) => line.includes('"event":"contract.rejected"') && line.includes('"reason":"NOT_OWNER"'));
+    expect(refusals.length).toBeGreaterThanOrEqual(3);
+    expect(refusals.every((line) => line.includes('"level":20'))).toBe(true);
+    await owner.close();
+    await other.close();
+  });
 });
+
+function disconnections(): number {
+  return booth.logText().split('"event":"contract.disconnected"').length - 1;
+}
+
+/** Ends a client's socket without a closing handshake (as the heartbeat ends one on a busy CPU) and waits until the host has seen it go. */
+async function dropAbruptly(client: Opened): Promise<void> {
+  const before = disconnections();
+  client.ws.terminate();
+  await expect.poll(disconnections, { timeout: 2_000 }).toBeGreaterThan(before);
+}
