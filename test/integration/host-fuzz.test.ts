@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../src/shared/contract/websocket';
 import { MAX_CLIENTS } from '../../src/host/server';
 import WebSocket from 'ws';
-import { callMethod, openContract } from '../support/contractClient';
+import { callMethod, openContract, type Opened } from '../support/contractClient';
 import { startTestBooth, type TestBooth } from '../support/host';
 
 const HEARTBEAT_MS = 200;
@@ -216,7 +216,7 @@ describe('stalled and idle connections', () => {
   it('when idle connections hold every slot, a new one replaces the oldest that does not own the session', async () => {
     const owner = await openContract(booth.host);
     expect(await callMethod(owner, 'session.start', { language: 'en' })).toMatchObject({ ok: true });
-    const idle = [];
+    const idle: Opened[] = [];
     for (let i = 1; i < MAX_CLIENTS; i++) idle.push(await openContract(booth.host));
     const oldestIdleClosed = new Promise<void>((resolve) => idle[0]!.ws.once('close', () => resolve()));
 
