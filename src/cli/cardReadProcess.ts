@@ -4,6 +4,9 @@
 // process that made the call cannot end until the card answers or is lifted.
 // The child prints the result and reports its exit code first; the parent
 // ends the child if it cannot exit by itself, so the command always returns.
+// (The PC/SC driver now ends a process that exits with a call stuck, by
+// SIGTERM: src/core/card/pcsc/stuckCalls.ts; the grace below stays as the
+// bound for anything else that holds a worker thread.)
 import { fork } from 'node:child_process';
 
 const CHILD_FLAG = 'BOOTH_CLI_CARD_READ_CHILD';

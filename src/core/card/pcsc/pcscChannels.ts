@@ -5,6 +5,7 @@
 import type { ApduChannel } from '../apdu/channel';
 import { CardError } from '../errors';
 import { connectError, toCardError, transmitError, type PcscRole } from './pcscFaults';
+import { trackBindingCall } from './stuckCalls';
 import { loadSmartcard, type SmartcardCard, type SmartcardContext, type SmartcardModule, type SmartcardReader } from './smartcardBinding';
 
 /**
@@ -154,7 +155,7 @@ function pick(readers: SmartcardReader[], wanted: string, role: string): Smartca
 async function connectTo(reader: SmartcardReader, role: PcscRole): Promise<SmartcardCard> {
   if ((reader.state & pcsc().SCARD_STATE_PRESENT) === 0) throw role === 'SAM' ? new CardError('SAM_MISSING', 'No SAM in the SAM slot.') : new CardError('NO_CARD', 'No card on the reader.');
   try {
-    return await reader.connect(pcsc().SCARD_SHARE_SHARED, pcsc().SCARD_PROTOCOL_T0 | pcsc().SCARD_PROTOCOL_T1);
+    return await trackBindingCall(reader.connect(pcsc().SCARD_SHARE_SHARED, pcsc().SCARD_PROTOCOL_T0 | pcsc().SCARD_PROTOCOL_T1));
   } catch (error) {
     throw connectError(error, role, reader.name, pcsc());
   }
@@ -162,7 +163,7 @@ async function connectTo(reader: SmartcardReader, role: PcscRole): Promise<Smart
 
 async function selectSamSlot(sam: SmartcardCard, escape: { command: Uint8Array; controlCode: number }): Promise<void> {
   try {
-    await sam.control(pcsc().SCARD_CTL_CODE(escape.controlCode), Buffer.from(escape.command));
+    await trackBindingCall(sam.control(pcsc().SCARD_CTL_CODE(escape.controlCode), Buffer.from(escape.command)));
   } catch (error) {
     throw new CardError('SAM_MISSING', 'The reader refused the SAM-slot escape command (check samSlotEscape for this reader model).', String((error as Error)?.message ?? '').slice(0, 60));
   }
@@ -172,7 +173,7 @@ async function selectSamSlot(sam: SmartcardCard, escape: { command: Uint8Array; 
 function channelOf(card: SmartcardCard, role: PcscRole, inFlight: Set<Promise<unknown>>): ApduChannel {
   return {
     transmit: async (command) => {
-      const sent = card.transmit(Buffer.from(command), { maxRecvLength: 258 });
+      const sent = trackBindingCall(card.transmit(Buffer.from(command), { maxRecvLength: 258 }));
       inFlight.add(sent);
       try {
         return new Uint8Array(await sent);
