@@ -178,6 +178,7 @@ export function createBooth({ config, logger, version, clock, faceModels }: Boot
       session.wipe('cancel');
       stopCardRead?.();
       // A PC/SC exchange stuck on a silent card ends only when the card is lifted: wait a little, not for ever.
+      // A process that then exits with it still stuck ends by SIGTERM (card/pcsc/stuckCalls.ts), never hangs.
       if (cardRead) await Promise.race([cardRead.ended, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
       await cardReader?.close();
     },
