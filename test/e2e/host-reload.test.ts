@@ -12,6 +12,7 @@ import { openBoothWindow } from '../../src/host/browser';
 import { writeLaunchFiles } from '../../src/host/launchFile';
 import { CHROMIUM, chromiumFlags, openBrowser, type BrowserSession } from '../support/browser';
 import { openBooth, tap, typeOnKeys, waitForStep } from '../support/citizen';
+import { reachReviewStep } from '../support/journey';
 import { startTestBooth, type TestBooth } from '../support/host';
 
 let booth: TestBooth;
@@ -27,21 +28,7 @@ afterAll(async () => {
 });
 
 async function typeUpToReview(page: BrowserSession['page']) {
-  await openBooth(page, booth.host.launchUrl);
-  await tap(page, 'start');
-  await tap(page, 'language-en');
-  await tap(page, 'consent-accept');
-  await waitForStep(page, 'nik');
-  await typeOnKeys(page, '3174054208900001');
-  await tap(page, 'next');
-  await waitForStep(page, 'email');
-  await typeOnKeys(page, [...'siti', '@', ...'contoh', '.id']);
-  await tap(page, 'next');
-  await tap(page, 'email-confirm');
-  await waitForStep(page, 'phone');
-  await typeOnKeys(page, '081234567890');
-  await tap(page, 'next');
-  await waitForStep(page, 'review');
+  await reachReviewStep(page, booth.host.launchUrl, '3174054208900001', 'en');
 }
 
 const citizenTraces = ['0542', '0890', 'siti', 'contoh', '567890', '4567 890'];

@@ -10,6 +10,7 @@ import { openMemoryLine } from '../../src/core/card/emulator/memoryLine';
 import { createCardReader, type CardReader } from '../../src/core/card/reader';
 import { inProcessBooth } from '../support/inProcess';
 import { cardErrorCode } from '../support/cardErrors';
+import { walkToCardStep } from '../support/cardStep';
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -37,14 +38,7 @@ describe('in-process line for the simulated card module', () => {
     const booth = inProcessBooth({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } } });
     cleanup.push(() => booth.booth.dispose());
     const { client } = booth;
-    await client.session.start();
-    await client.session.chooseLanguage({ language: 'id' });
-    const info = await client.booth.info();
-    await client.session.acceptConsent({ consentVersion: info.ok ? info.value.consentVersion : '' });
-    await client.session.submitNik({ nik: '3174054208900001' });
-    await client.session.submitEmail({ email: 'siti@contoh.co.id' });
-    await client.session.submitPhone({ phone: '081234567890' });
-    await client.session.confirmReview();
+    await walkToCardStep(client);
     expect(await client.card.read()).toMatchObject({ ok: true, value: { chip: { name: 'SITI RAHMAWATI', nikMasked: '31************01' } } });
     const notice = booth.logs.map((line) => JSON.parse(line) as { event?: string; level: number; msg: string }).find((line) => line.event === 'card.emulator_in_process');
     expect(notice).toMatchObject({ level: 40, msg: expect.stringContaining('socat is not installed') });

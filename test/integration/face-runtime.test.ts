@@ -16,6 +16,7 @@ import { composeBooth } from '../../src/core/booth/compose';
 import { LANDMARKER_FILE, modelManifest, verifyModels } from '../../src/core/face/models';
 import { startHost } from '../../src/host/server';
 import { inProcessBooth } from '../support/inProcess';
+import { walkToCardStep } from '../support/cardStep';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MODELS = join(ROOT, 'models');
@@ -119,14 +120,7 @@ describe('the MediaPipe runtime in the verified manifest', () => {
     const booth = inProcessBooth({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } } }, check);
     cleanups.push(() => booth.booth.dispose());
     const { client } = booth;
-    await client.session.start();
-    await client.session.chooseLanguage({ language: 'id' });
-    const info = await client.booth.info();
-    await client.session.acceptConsent({ consentVersion: info.ok ? info.value.consentVersion : '' });
-    await client.session.submitNik({ nik: '3174054208900001' });
-    await client.session.submitEmail({ email: 'siti@contoh.co.id' });
-    await client.session.submitPhone({ phone: '081234567890' });
-    await client.session.confirmReview();
+    await walkToCardStep(client);
     expect(await client.card.read()).toMatchObject({ ok: true });
     await client.card.confirm();
     expect(await client.face.setup()).toMatchObject({ ok: false, error: { code: 'STEP_UNAVAILABLE', reason: 'MODEL_TAMPERED', message: expect.stringMatching(/MediaPipe runtime file vision_wasm_internal\.wasm/) } });

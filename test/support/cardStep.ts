@@ -8,7 +8,12 @@ export type CardConfig = NonNullable<NonNullable<BoothConfigInput['devices']>['c
 
 export async function boothAtCardStep(card: CardConfig, nik = '3174054208900001'): Promise<ReturnType<typeof inProcessBooth> & { client: BoothClient }> {
   const booth = inProcessBooth({ devices: { card } });
-  const { client } = booth;
+  await walkToCardStep(booth.client, nik);
+  return booth;
+}
+
+/** Starts a session and gives every answer up to the card step through the contract. */
+export async function walkToCardStep(client: BoothClient, nik = '3174054208900001'): Promise<void> {
   await client.session.start();
   await client.session.chooseLanguage({ language: 'id' });
   const info = await client.booth.info();
@@ -17,5 +22,4 @@ export async function boothAtCardStep(card: CardConfig, nik = '3174054208900001'
   await client.session.submitEmail({ email: 'siti@contoh.co.id' });
   await client.session.submitPhone({ phone: '081234567890' });
   await client.session.confirmReview();
-  return booth;
 }

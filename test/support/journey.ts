@@ -5,6 +5,13 @@ import { openBooth, tap, typeOnKeys, waitForStep } from './citizen';
 
 /** Types the whole journey up to the card step. */
 export async function reachCardStep(page: Page, launchUrl: string, nik: string, language: 'id' | 'en' = 'id'): Promise<void> {
+  await reachReviewStep(page, launchUrl, nik, language);
+  await tap(page, 'review-confirm');
+  await waitForStep(page, 'card');
+}
+
+/** Types NIK, email and phone: the review step shows them all. */
+export async function reachReviewStep(page: Page, launchUrl: string, nik: string, language: 'id' | 'en' = 'id'): Promise<void> {
   await openBooth(page, launchUrl);
   await tap(page, 'start');
   await tap(page, `language-${language}`);
@@ -20,8 +27,6 @@ export async function reachCardStep(page: Page, launchUrl: string, nik: string, 
   await typeOnKeys(page, '081234567890');
   await tap(page, 'next');
   await waitForStep(page, 'review');
-  await tap(page, 'review-confirm');
-  await waitForStep(page, 'card');
 }
 
 /** Through the card step with the simulated reader's citizen (identity 0) to the face step. */
