@@ -23,8 +23,11 @@ export const errorCodes = [
   'INVALID_EMAIL',
   'INVALID_PHONE',
   'STEP_UNAVAILABLE',
-  // The e-KTP read failed; `reason` says how (NO_CARD, CARD_REMOVED, NOT_EKTP,
-  // NIK_MISMATCH, NIK_MISMATCH_FINAL, or a reader fault such as SAM_LOCKED).
+  // The e-KTP read failed; `reason` says how: the card (NO_CARD, CARD_REMOVED,
+  // NOT_EKTP, UNREADABLE_CARD, MALFORMED, TOO_LARGE, ENDLESS_MORE_DATA,
+  // AUTH_FAILED, TIMEOUT), the citizen (NIK_MISMATCH, NIK_MISMATCH_FINAL,
+  // CANCELLED) or the booth (NO_READER, SAM_MISSING, SAM_LOCKED). BUSY with
+  // reason STILL_READING: a cut-short read still holds the reader.
   'CARD_FAILED',
   // The face step failed; `reason` says how (LIVENESS_<failure>, ATTEMPTS_EXHAUSTED,
   // CHALLENGE_UNKNOWN, BAD_IMAGE, NOT_CAPTURED).
