@@ -11,7 +11,7 @@ import { WebSocketServer } from 'ws';
 import { openBoothWindow } from '../../src/host/browser';
 import { writeLaunchFiles } from '../../src/host/launchFile';
 import { CHROMIUM, chromiumFlags, openBrowser, type BrowserSession } from '../support/browser';
-import { openBooth, tap, typeOnKeys, waitForStep } from '../support/citizen';
+import { openBooth, screenshot, tap, typeOnKeys, waitForStep } from '../support/citizen';
 import { reachReviewStep } from '../support/journey';
 import { startTestBooth, type TestBooth } from '../support/host';
 
@@ -65,6 +65,7 @@ describe('a page of the headless host', () => {
       await openBooth(second, booth.host.launchUrl);
       await waitForStep(second, 'in-use');
       expect(await second.locator('main').textContent()).toContain('in use in another window');
+      await screenshot(second, 'landscape-both-00b-in-use-elsewhere');
       expect(await second.content()).not.toContain('3174');
 
       await first.close();
