@@ -15,7 +15,7 @@ const LICENCE = 'Apache-2.0';
 export interface BuiltFile {
   name: string;
   /** A model the runtime loads, or the runtime itself (runtime.ts). */
-  kind: 'model' | 'runtime';
+  kind: 'model' | 'runtime' | 'picture';
   bytes: Uint8Array;
   entries: { name: string; bytes: Uint8Array }[];
   sources: SourceSlice[];

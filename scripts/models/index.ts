@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { buildFaceModels, type BuiltFile } from './build.js';
 import { changedSources, checkFiles, formatManifest, manifestEntry, readManifest, type Manifest } from './manifest.js';
 import { copyFaceRuntime } from './runtime.js';
+import { copyWarmUpPicture } from './warmupPicture.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -84,9 +85,9 @@ export function runModels(argv: string[], log: (line: string) => void = console.
   return 0;
 }
 
-/** Every file models/manifest.json lists, in its order: the models, then the runtime. */
+/** Every file models/manifest.json lists, in its order: the models, the runtime, then the warm-up picture. */
 export function buildBoothFiles(root: string): BuiltFile[] {
-  return [...buildFaceModels(root), ...copyFaceRuntime(root)];
+  return [...buildFaceModels(root), ...copyFaceRuntime(root), ...copyWarmUpPicture(root)];
 }
 
 function writeAtomically(path: string, bytes: Uint8Array): void {

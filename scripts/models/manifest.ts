@@ -12,7 +12,7 @@ export type ManifestSource = Omit<SourceSlice, 'bytes'>;
 
 export interface ManifestFile {
   name: string;
-  kind: 'model' | 'runtime';
+  kind: 'model' | 'runtime' | 'picture';
   sha256: string;
   bytes: number;
   sources: ManifestSource[];

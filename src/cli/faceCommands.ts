@@ -4,7 +4,7 @@
 // and where it came from.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { modelManifest, verifyModels } from '../core/face/models';
+import { modelManifest, verifyModels, type FaceFileKind } from '../core/face/models';
 
 /** The models and runtime the built booth serves: out/renderer/models beside out/cli. */
 export function defaultModelsDir(): string {
@@ -20,7 +20,7 @@ export function checkFaceModels(dir: string, print: (text: string, data: unknown
     return { name: file.name, kind: file.kind, bytes: file.bytes, sha256: file.sha256, licence: file.licence, status: problem ? problem.problem : 'verified', message: problem?.message };
   });
   if (result.ok) for (const bytes of result.files.values()) bytes.fill(0);
-  const what = (kind: 'model' | 'runtime') => (kind === 'runtime' ? '  (MediaPipe runtime)' : '');
+  const what = (kind: FaceFileKind) => (kind === 'runtime' ? '  (MediaPipe runtime)' : kind === 'picture' ? '  (warm-up picture)' : '');
   const lines = files.map((f) =>
     f.status === 'verified'
       ? `  ok       ${f.name}  ${f.bytes} bytes  sha256 ${f.sha256.slice(0, 16)}…  ${f.licence}${what(f.kind)}`

@@ -17,6 +17,8 @@ import { useIdleTimeout } from './state/useIdleTimeout';
 
 // The face step brings MediaPipe (~300 kB of script): loaded when a citizen gets there, not at start-up.
 const FaceScreen = lazy(() => import('./screens/FaceScreen').then((module) => ({ default: module.FaceScreen })));
+/** The face models are warmed this long after the screen is up, so start-up itself is not slowed. */
+const FACE_WARMUP_DELAY_MS = 2000;
 
 export function App() {
   const connection = useJourney((state) => state.connection);
@@ -31,6 +33,22 @@ export function App() {
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
+
+  // While the booth waits, MediaPipe is loaded and warmed once for the page (face/faceEngine.ts).
+  const warmUpFrames = info?.capabilities.face ? info.faceWarmUpFrames : 0;
+  useEffect(() => {
+    if (warmUpFrames === 0) return;
+    const timer = setTimeout(() => {
+      import('./face/faceEngine')
+        .then(({ pageFaceEngine }) => pageFaceEngine().warmUp(warmUpFrames))
+        .then((report) =>
+          console.info(`face warm-up: ${report.frames} frames (${report.faceFrames} with the face) in ${Math.round(report.ms)} ms${report.stopped ? ' (a face step began first)' : ''}`),
+        )
+        // The face step reports its own model problems to the citizen; here it is only noted.
+        .catch((error: unknown) => console.warn('face warm-up failed:', error));
+    }, FACE_WARMUP_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [warmUpFrames]);
 
   const onActivity = useCallback(() => void keepAlive(), [keepAlive]);
   const onExpire = useCallback(() => void wipe('idle'), [wipe]);

@@ -92,7 +92,10 @@ describe('npm run booth -- face models', () => {
       ['vision_wasm_internal.wasm', 'missing'],
       ['vision_wasm_nosimd_internal.js', 'missing'],
       ['vision_wasm_nosimd_internal.wasm', 'missing'],
+      // And the picture the screen warms MediaPipe with.
+      ['warmup-face.jpg', 'missing'],
     ]);
+    expect(result.files[6]!.message).toMatch(/^Warm-up picture warmup-face.jpg is missing/);
     expect(result.files[0]!.message).toMatch(/failed its integrity check.*reinstall the booth software/);
     expect(result.files[1]!.message).toMatch(/is missing.*npm run models/);
   });

@@ -101,7 +101,7 @@ describe('face model bundle and manifest', () => {
   it('builds the same bytes every time, matching the committed manifest', () => {
     expect(sha256(buildFaceLandmarkerTask(ROOT).bytes)).toBe(sha256(built.bytes));
     const committed = readManifest(join(ROOT, 'models', 'manifest.json'));
-    // The models, then the MediaPipe runtime copied from tasks-vision.
+    // The models, the MediaPipe runtime copied from tasks-vision, then the warm-up picture from face-api's demo folder.
     expect(committed?.files).toEqual(buildBoothFiles(ROOT).map(manifestEntry));
     expect(committed?.files.map((f) => [f.name, f.kind])).toEqual([
       ['face_landmarker.task', 'model'],
@@ -110,8 +110,10 @@ describe('face model bundle and manifest', () => {
       ['vision_wasm_internal.wasm', 'runtime'],
       ['vision_wasm_nosimd_internal.js', 'runtime'],
       ['vision_wasm_nosimd_internal.wasm', 'runtime'],
+      ['warmup-face.jpg', 'picture'],
     ]);
     expect(committed?.files[0]).toEqual(manifestEntry(built));
+    expect(committed?.files[6]).toMatchObject({ licence: 'MIT', sources: [{ package: '@vladmandic/face-api', file: 'demo/sample3.jpg' }] });
   });
 
   it('is a stored zip of exactly the detector and the landmark model', () => {

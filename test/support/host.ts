@@ -27,7 +27,8 @@ export async function startTestBooth(config: BoothConfigInput = {}, timings: Hos
     },
   });
   const composed = composeBooth({
-    config: { logging: { level: 'debug' }, ...config },
+    // No MediaPipe warm-up unless a test asks for it: ~8 s of CPU per page would slow every browser test on a 2-core machine.
+    config: { logging: { level: 'debug' }, ...config, face: { warmUpFrames: 0, ...config.face } },
     version: '0.0.0-test',
     logDestination: destination,
     rendererDir,

@@ -3,16 +3,20 @@
 import type { Page } from 'playwright-core';
 import { openBooth, tap, typeOnKeys, waitForStep } from './citizen';
 
-/** Types the whole journey up to the card step. */
-export async function reachCardStep(page: Page, launchUrl: string, nik: string, language: 'id' | 'en' = 'id'): Promise<void> {
+/**
+ * Types the whole journey up to the card step. Each walk loads the booth
+ * afresh from `launchUrl`; null walks on from the attract screen the page
+ * already shows (the same page, not reloaded).
+ */
+export async function reachCardStep(page: Page, launchUrl: string | null, nik: string, language: 'id' | 'en' = 'id'): Promise<void> {
   await reachReviewStep(page, launchUrl, nik, language);
   await tap(page, 'review-confirm');
   await waitForStep(page, 'card');
 }
 
 /** Types NIK, email and phone: the review step shows them all. */
-export async function reachReviewStep(page: Page, launchUrl: string, nik: string, language: 'id' | 'en' = 'id'): Promise<void> {
-  await openBooth(page, launchUrl);
+export async function reachReviewStep(page: Page, launchUrl: string | null, nik: string, language: 'id' | 'en' = 'id'): Promise<void> {
+  if (launchUrl !== null) await openBooth(page, launchUrl);
   await tap(page, 'start');
   await tap(page, `language-${language}`);
   await tap(page, 'consent-accept');
@@ -30,7 +34,7 @@ export async function reachReviewStep(page: Page, launchUrl: string, nik: string
 }
 
 /** Through the card step with the simulated reader's citizen (identity 0) to the face step. */
-export async function reachFaceStep(page: Page, launchUrl: string, language: 'id' | 'en' = 'id'): Promise<void> {
+export async function reachFaceStep(page: Page, launchUrl: string | null, language: 'id' | 'en' = 'id'): Promise<void> {
   await reachCardStep(page, launchUrl, '3174054208900001', language);
   await tap(page, 'card-read');
   await tap(page, 'card-confirm');

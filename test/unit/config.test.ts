@@ -29,6 +29,7 @@ describe('booth configuration', () => {
         liveness: livenessSettingsSchema.parse({}),
         capture: { bestFrames: 3, cropSize: 320, jpegQuality: 0.92, maxFrameBytes: 262144, maxStillBytes: 2097152 },
         technicianOverlay: false,
+        warmUpFrames: 600,
         presenceCapSec: 180,
       },
     });

@@ -109,6 +109,7 @@ describe('Electron shell policy', () => {
     expect(judgeRendererPath('/a\0b')).toEqual({ kind: 'refused' });
     expect(verifiedContentType('vision_wasm_internal.js')).toBe('text/javascript; charset=utf-8');
     expect(verifiedContentType('vision_wasm_internal.wasm')).toBe('application/wasm');
+    expect(verifiedContentType('warmup-face.jpg')).toBe('image/jpeg');
     expect(verifiedContentType('face_landmarker.task')).toBe('application/octet-stream');
   });
 });

@@ -130,7 +130,15 @@ export function createBooth({ config, logger, version, clock, faceModels }: Boot
 
   const handlers: BoothHandlers = {
     'booth.info': () =>
-      ok({ boothId: config.booth.id, version, idleTimeoutSec, idleWarningSec, consentVersion: CONSENT_VERSION, capabilities }),
+      ok({
+        boothId: config.booth.id,
+        version,
+        idleTimeoutSec,
+        idleWarningSec,
+        consentVersion: CONSENT_VERSION,
+        capabilities,
+        faceWarmUpFrames: capabilities.face ? config.face.warmUpFrames : 0,
+      }),
     'session.start': ({ language }) => {
       const result = session.start(language);
       if (result.ok) logger.info({ event: 'session.started' }, 'session started');

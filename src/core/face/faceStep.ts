@@ -10,7 +10,8 @@ import type { CameraSettings, FaceSettings, FaceSetup } from '../../shared/face/
 import type { Logger } from '../logging/logger';
 import type { CitizenSession } from '../session/session';
 import { jpegSize } from './jpeg';
-import { DETECTOR_FILE, LANDMARKER_FILE, type VerifiedModels } from './models';
+import { FACE_DETECTOR_URL, FACE_MODEL_URL, FACE_WASM_BASE } from '../../shared/face/assets';
+import type { VerifiedModels } from './models';
 
 export interface FaceStepOptions {
   settings: FaceSettings;
@@ -21,10 +22,6 @@ export interface FaceStepOptions {
   now?: () => number;
 }
 
-/** Where the renderer finds the runtime and the model on the booth's own origin (both verified, served from memory). */
-export const FACE_WASM_BASE = 'models/';
-export const FACE_MODEL_URL = `models/${LANDMARKER_FILE}`;
-export const FACE_DETECTOR_URL = `models/${DETECTOR_FILE}`;
 /** Slack on top of the challenge's own time for the capture to arrive. */
 const SUBMIT_GRACE_MS = 60_000;
 

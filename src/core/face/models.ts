@@ -17,8 +17,8 @@ export const modelManifestSchema = z.object({
     .array(
       z.object({
         name: z.string().regex(/^[A-Za-z0-9_.-]+$/),
-        /** A model the runtime loads, or the runtime itself. */
-        kind: z.enum(['model', 'runtime']).default('model'),
+        /** A model the runtime loads, the runtime itself, or the picture it is warmed up with. */
+        kind: z.enum(['model', 'runtime', 'picture']).default('model'),
         sha256: z.string().regex(/^[0-9a-f]{64}$/),
         bytes: z.int().positive(),
         licence: z.string(),
@@ -27,19 +27,24 @@ export const modelManifestSchema = z.object({
     .min(1),
 });
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
+export type FaceFileKind = ModelManifest['files'][number]['kind'];
+
+/** How a technician's message names a file of the manifest. */
+export function describeFaceFile(kind: FaceFileKind | undefined, name: string): string {
+  if (kind === 'runtime') return `MediaPipe runtime file ${name}`;
+  if (kind === 'picture') return `Warm-up picture ${name}`;
+  return `Model ${name}`;
+}
 
 /** The manifest this build of the booth trusts. */
 export const modelManifest: ModelManifest = modelManifestSchema.parse(manifestJson);
 
-/** The landmarker bundle the renderer loads (detector + 478-point landmarks). */
-export const LANDMARKER_FILE = 'face_landmarker.task';
-/** The same detector alone, for the renderer's periodic scan for a second face. */
-export const DETECTOR_FILE = 'face_detector.tflite';
+export { DETECTOR_FILE, LANDMARKER_FILE } from '../../shared/face/assets';
 
 export interface ModelProblem {
   file: string;
   /** Absent means a model. */
-  kind?: 'model' | 'runtime';
+  kind?: FaceFileKind;
   problem: 'missing' | 'tampered';
   /** For the technician: what was found and what to do. */
   message: string;
@@ -52,7 +57,7 @@ export function verifyModels(dir: string, manifest: ModelManifest): VerifiedMode
   const files = new Map<string, Buffer>();
   const problems: ModelProblem[] = [];
   for (const entry of manifest.files) {
-    const what = entry.kind === 'runtime' ? `MediaPipe runtime file ${entry.name}` : `Model ${entry.name}`;
+    const what = describeFaceFile(entry.kind, entry.name);
     let bytes: Buffer;
     try {
       bytes = readFileSync(join(dir, entry.name));

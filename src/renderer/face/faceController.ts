@@ -16,7 +16,7 @@ import type { FaceSetup } from '../../shared/face/settings';
 import { openCamera, stopCamera, CameraError } from './camera';
 import { CandidatePool } from './candidates';
 import { FrameAnalyzer, type FrameAnalysis } from './frameAnalyzer';
-import { loadFaceModels, type FaceModels } from './landmarker';
+import type { FaceEngine } from './faceEngine';
 
 export type FacePhase = 'loading' | 'position' | 'starting' | 'challenge' | 'final' | 'sending' | 'captured' | 'failed' | 'error';
 
@@ -51,7 +51,8 @@ const STALL_MS = 1500;
 export class FaceController {
   #view: FaceView;
   #stream: MediaStream | null = null;
-  #models: FaceModels | null = null;
+  /** The models are on loan from the page's engine for this step. */
+  #borrowed = false;
   #analyzer: FrameAnalyzer | null = null;
   #pool: CandidatePool;
   #debouncer = new PromptDebouncer<GuidancePrompt>('noFace', { settleMs: 300, minShowMs: 700 });
@@ -74,6 +75,7 @@ export class FaceController {
     private readonly video: HTMLVideoElement,
     private readonly onView: (view: FaceView) => void,
     private readonly onCaptured: (snapshot: SessionSnapshot) => void,
+    private readonly engine: FaceEngine,
   ) {
     this.#pool = new CandidatePool(setup.capture.bestFrames, setup.capture.cropSize);
     this.#view = { phase: 'loading', prompt: 'noFace', action: null, stepIndex: 0, steps: 0, msLeft: 0, measures: [], failure: null, attemptsLeft: setup.attemptsLeft, faceInView: false, frameMs: 0 };
@@ -81,8 +83,9 @@ export class FaceController {
 
   async start(): Promise<void> {
     // Both are started together; whichever succeeded is released if the other failed.
-    const [models, stream] = await Promise.allSettled([loadFaceModels(this.setup.wasmBase, this.setup.modelUrl, this.setup.detectorUrl), openCamera(this.setup.camera)]);
-    if (models.status === 'fulfilled') this.#models = models.value;
+    // The page's models (loaded and warmed while the booth waited, or now) and the camera, together.
+    const [models, stream] = await Promise.allSettled([this.engine.acquire(), openCamera(this.setup.camera)]);
+    if (models.status === 'fulfilled') this.#borrowed = true;
     if (stream.status === 'fulfilled') this.#stream = stream.value;
     if (this.#stopped) return this.stop();
     try {
@@ -109,7 +112,7 @@ export class FaceController {
     this.#set({ phase: 'position', failure: null }, true);
   }
 
-  /** Ends the step: camera off, pictures and model released. Safe to call twice. */
+  /** Ends the step: camera off, pictures dropped, the models handed back to the engine with the citizen's frame overwritten. Safe to call twice. */
   stop(): void {
     this.#stopped = true;
     if (this.#watchdog) clearInterval(this.#watchdog);
@@ -120,9 +123,8 @@ export class FaceController {
     this.#pool.clear();
     this.#analyzer?.dispose();
     this.#analyzer = null;
-    this.#models?.landmarker.close();
-    this.#models?.detector.close();
-    this.#models = null;
+    if (this.#borrowed) void this.engine.release();
+    this.#borrowed = false;
     this.#trace = [];
   }
 

@@ -57,7 +57,7 @@ export class FrameAnalyzer {
   /** Landmarks and every quality measure of one frame. */
   analyze(source: FrameSource, timestamp: number): FrameAnalysis {
     const { width, height } = frameSize(source);
-    const result = this.models.landmarker.detectForVideo(this.#landmarkInput(source, { width, height }), timestamp);
+    const result = this.models.landmarker.detectForVideo(this.#landmarkInput(source, { width, height }), this.models.landmarkerTime.next(timestamp));
     this.#source = source;
     const tracked = result.faceLandmarks.length;
     const faces = tracked === 0 ? 0 : this.#othersInView ? 2 : 1;
@@ -114,7 +114,7 @@ export class FrameAnalyzer {
     scan.width = SCAN_WIDTH;
     scan.height = Math.round((SCAN_WIDTH * height) / Math.max(1, width));
     scan.getContext('2d')!.drawImage(source, 0, 0, scan.width, scan.height);
-    this.#othersInView = this.models.detector.detectForVideo(scan, timestamp).detections.length > 1;
+    this.#othersInView = this.models.detector.detectForVideo(scan, this.models.detectorTime.next(timestamp)).detections.length > 1;
     return performance.now() - started;
   }
 

@@ -4,13 +4,18 @@
 // only: for models this small the GPU path costs more in readback than it
 // saves.
 import { FaceDetector, FaceLandmarker, FilesetResolver } from '@mediapipe/tasks-vision';
+import { VideoTimeline } from '../../shared/face/videoTimeline';
 
 export type { FaceDetector, FaceLandmarker };
 
 export interface FaceModels {
   landmarker: FaceLandmarker;
   detector: FaceDetector;
+  /** Each task's video timestamps: the models outlive a face step, and frame times from a new camera may start earlier. */
+  landmarkerTime: VideoTimeline;
+  detectorTime: VideoTimeline;
 }
+
 
 export async function loadFaceModels(wasmBase: string, modelUrl: string, detectorUrl: string): Promise<FaceModels> {
   const url = (path: string) => new URL(path, document.baseURI).href;
@@ -36,5 +41,5 @@ export async function loadFaceModels(wasmBase: string, modelUrl: string, detecto
     if (detector.status === 'fulfilled') detector.value.close();
     throw landmarker.status === 'rejected' ? landmarker.reason : (detector as PromiseRejectedResult).reason;
   }
-  return { landmarker: landmarker.value, detector: detector.value };
+  return { landmarker: landmarker.value, detector: detector.value, landmarkerTime: new VideoTimeline(), detectorTime: new VideoTimeline() };
 }

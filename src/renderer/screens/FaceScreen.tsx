@@ -4,11 +4,14 @@
 import { useEffect, useRef, useState } from 'react';
 import type { BoothError } from '../../shared/contract/result';
 import type { FaceSetup } from '../../shared/face/settings';
+import type { FaceCaptureParams } from '../../shared/contract/faceSchemas';
+import { FACE_WARMUP_PICTURE_URL } from '../../shared/face/assets';
 import { useJourney, useT } from '../context';
 import { StepFrame } from '../components/StepFrame';
 import { FaceGuide } from '../components/FaceGuide';
 import { TechnicianOverlay } from '../components/TechnicianOverlay';
 import { FaceController, type FaceView } from '../face/faceController';
+import { pageFaceEngine } from '../face/faceEngine';
 import { isMessageKey, type MessageKey } from '../i18n';
 import { KEEPALIVE_INTERVAL_SEC, type SessionSnapshot } from '../../shared/contract/schemas';
 
@@ -62,7 +65,9 @@ function FaceCapture({ setup, onCaptured }: { setup: FaceSetup; onCaptured: (sna
 
   useEffect(() => {
     const element = video.current!;
-    const loop = new FaceController(setup, { beginChallenge: () => faceCalls.beginChallenge(), submitCapture: (params) => faceCalls.submitCapture(params) }, element, setView, onCaptured);
+    const engine = pageFaceEngine({ wasmBase: setup.wasmBase, modelUrl: setup.modelUrl, detectorUrl: setup.detectorUrl, pictureUrl: FACE_WARMUP_PICTURE_URL });
+    const calls = { beginChallenge: () => faceCalls.beginChallenge(), submitCapture: (params: FaceCaptureParams) => faceCalls.submitCapture(params) };
+    const loop = new FaceController(setup, calls, element, setView, onCaptured, engine);
     controller.current = loop;
     void loop.start();
     return () => {

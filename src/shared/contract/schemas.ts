@@ -46,6 +46,8 @@ export const boothInfoSchema = z.object({
   idleWarningSec: z.number().int().min(20),
   consentVersion: z.string().max(32),
   capabilities: capabilitiesSchema,
+  /** Frames the screen warms MediaPipe with while it waits for a citizen (face.warmUpFrames); 0 when the booth has no face step. */
+  faceWarmUpFrames: z.int().min(0).max(2000),
 });
 export type BoothInfo = z.infer<typeof boothInfoSchema>;
 

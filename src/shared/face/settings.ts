@@ -51,6 +51,14 @@ export const faceSettingsSchema = z
      * Long enough for positioning and every attempt (3 × 3 steps × 7 s).
      */
     presenceCapSec: z.int().min(30).max(1800).default(180),
+    /**
+     * Frames of the shipped warm-up picture the screen runs through MediaPipe
+     * while the booth waits for a citizen, once per page load. Chromium's
+     * WebAssembly engine optimises MediaPipe's code only after it has run a
+     * while; without this the first citizen's guidance stutters (frames of
+     * 20 to 50 ms among 9 ms ones). About 10 s of one core. 0 turns it off.
+     */
+    warmUpFrames: z.int().min(0).max(2000).default(600),
   })
   .strict();
 export type FaceSettings = z.output<typeof faceSettingsSchema>;

@@ -61,5 +61,6 @@ export function judgeRendererPath(decodedPath: string): RendererPathVerdict {
 export function verifiedContentType(file: string): string {
   if (/\.m?js$/i.test(file)) return 'text/javascript; charset=utf-8';
   if (/\.wasm$/i.test(file)) return 'application/wasm';
+  if (/\.jpe?g$/i.test(file)) return 'image/jpeg';
   return 'application/octet-stream';
 }
