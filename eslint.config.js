@@ -35,6 +35,28 @@ export const layerRules = {
   'src/main/**': { paths: [], patterns: [{ group: ['**/renderer/**', '**/host/**'], message: 'Main wires the core to a window; it does not import other shells.' }] },
 };
 
+// Capabilities of the core (src/core/<name>/) reach one another only through
+// the other's index.ts, so each folder's insides can change without the
+// others noticing. A relative import that names a file inside another
+// capability's folder is refused; `../card` (the index) is fine.
+export const coreCapabilities = ['booth', 'card', 'config', 'face', 'logging', 'pictures', 'session'];
+const capabilityRules = coreCapabilities.map((own) => {
+  const others = coreCapabilities.filter((name) => name !== own);
+  const insides = others.flatMap((name) => ['../', '../../', '../../../', '../../../../'].map((up) => `${up}${name}/*`));
+  return {
+    files: [`src/core/${own}/**`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...layerRules['src/core/**'].paths, optionalNativeBan],
+          patterns: [...layerRules['src/core/**'].patterns, { group: insides, message: `Import another capability through its index.ts (e.g. '../card'), not a file inside it.` }],
+        },
+      ],
+    },
+  };
+});
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'bench/results/**', 'models/**', 'resources/**'] },
   js.configs.recommended,
@@ -54,6 +76,7 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', namedExportsOnly, ...(rule.patterns.includes(electronBan) ? dynamicElectron : [])],
     },
   })),
+  ...capabilityRules,
   {
     files: ['src/renderer/**/*.tsx'],
     plugins: { react, 'react-hooks': reactHooks },

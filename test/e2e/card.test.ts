@@ -84,7 +84,7 @@ describe('e-KTP step with the simulated serial reader', () => {
     emulator.place(null);
     await tap(page, 'card-confirm');
     await waitForStep(page, 'face');
-    expect(booth.booth.session.cardReadout?.nik).toBe('3174054208900001');
+    expect(booth.booth.steps.card.part.readout?.nik).toBe('3174054208900001');
   });
 
   it.each(['id', 'en'] as const)('a card that is not an e-KTP is named as such (%s)', async (language) => {

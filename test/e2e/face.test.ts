@@ -164,7 +164,7 @@ describe('face step liveness', () => {
     await screenshot(page, 'landscape-en-12-face-challenge');
     await expect.poll(() => page.getByTestId('face-captured').count(), { timeout: 40_000 }).toBe(1);
     await screenshot(page, 'landscape-en-13-face-captured');
-    const kept = booth.booth.session.face.capture!;
+    const kept = booth.booth.steps.face.part.capture!;
     expect(kept.evidence.map((e) => e.action)).toEqual(['blink', 'turnLeft', 'turnRight']);
     expect(kept.frames.length).toBe(3);
     expect(kept.still).toMatchObject({ width: 640, height: 480 });
@@ -189,7 +189,7 @@ describe('face step liveness', () => {
       // Captured, or the reason it failed (which the poll then reports).
       const outcome = async () => (await page.getByTestId('face-captured').count()) ? 'captured' : await page.getByTestId('face-failure').getAttribute('data-reason', { timeout: 500 }).catch(() => null);
       await expect.poll(outcome, { timeout: 60_000 }).toBe('captured');
-      const kept = booth.booth.session.face.capture!;
+      const kept = booth.booth.steps.face.part.capture!;
       expect(kept.evidence.map((e) => e.action)).toEqual(['blink', 'turnLeft', 'turnRight']);
       // It really ran slowly: the median gap between processed frames.
       const gaps = (await page.evaluate('window.__frameTimes.slice(1).map((t, i) => t - window.__frameTimes[i])')) as number[];

@@ -29,7 +29,7 @@ describe('card step', () => {
     const read = await client.card.read();
     expect(read).toMatchObject({ ok: true, value: { step: 'card', chip: { name: 'SITI RAHMAWATI', nikMasked: '31************01' } } });
     expect(new Set(progress)).toEqual(new Set(['sam', 'card', 'auth', 'biodata', 'photo', 'signature']));
-    expect(booth.session.cardReadout?.photo.bytes).toEqual(identityPhoto(0));
+    expect(booth.steps.card.part.readout?.photo.bytes).toEqual(identityPhoto(0));
     // Taking the card away after a good read loses nothing.
     booth.cardReader!.emulator!.place(null);
     expect(await client.card.read()).toMatchObject({ ok: true, value: { chip: { name: 'SITI RAHMAWATI' } } });
@@ -67,9 +67,9 @@ describe('card step', () => {
   it('cancelling wipes the readout', async () => {
     const { client, booth } = await atCardStep();
     await client.card.read();
-    const photo = booth.session.cardReadout!.photo.bytes;
+    const photo = booth.steps.card.part.readout!.photo.bytes;
     await client.session.wipe({ reason: 'cancel' });
-    expect(booth.session.cardReadout).toBeNull();
+    expect(booth.steps.card.part.readout).toBeNull();
     expect(photo.every((byte) => byte === 0)).toBe(true);
   });
 });

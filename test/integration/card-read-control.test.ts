@@ -52,7 +52,7 @@ describe('a readout is zeroed on every path it does not stay in the session', ()
     const { client, booth } = await atCardStep(fast);
     const { readouts } = watchReads(booth.cardReader!);
     expect(await client.card.read()).toMatchObject({ ok: true });
-    expect(booth.session.cardReadout).toBe(readouts[0]);
+    expect(booth.steps.card.part.readout).toBe(readouts[0]);
     expect(readouts[0]!.photo.bytes.some((byte) => byte !== 0)).toBe(true);
     await client.session.wipe({ reason: 'cancel' });
     expect(zeroed(readouts[0])).toBe(true);
@@ -75,7 +75,7 @@ describe('a readout is zeroed on every path it does not stay in the session', ()
     });
     expect(await client.card.read()).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
     await expect.poll(() => zeroed(readouts[0]), { timeout: 3_000 }).toBe(true);
-    expect(booth.session.cardReadout).toBeNull();
+    expect(booth.steps.card.part.readout).toBeNull();
   });
 
   it('the session wiped as the read ends: NO_SESSION, and the readout is zeroed', async () => {

@@ -110,7 +110,7 @@ describe('face step', () => {
     const params = capture(begun.value.challenge.id, begun.value.challenge.steps);
     const result = await client.face.submitCapture(params);
     expect(result).toMatchObject({ ok: true, value: { step: 'face', faceCaptured: true } });
-    const kept = booth.session.face.capture!;
+    const kept = booth.steps.face.part.capture!;
     expect(kept.frames.map((f) => f.score)).toEqual([80, 70]);
     expect(kept.evidence.map((e) => e.action)).toEqual(begun.value.challenge.steps);
     expect(logs.join('')).toMatch(/"event":"face.captured".*"keptFrames":\[\{"score":[0-9.]+,"bytes":[0-9]+\}/);

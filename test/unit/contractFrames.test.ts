@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_CALL_BYTES } from '../../src/shared/contract/envelope';
 import { decodeCallFrame, encodeCallFrame, MAX_BINARY_CALL_BYTES } from '../../src/shared/contract/frames';
-import { jpegSize } from '../../src/core/face/jpeg';
+import { jpegSize } from '../../src/core/pictures';
 import { encodeJpeg } from '../support/testImages';
 
 const call = (params: unknown) => ({ type: 'call' as const, id: 7, method: 'face.submitCapture', params });

@@ -4,7 +4,9 @@
 // the step's own progress (a challenge, a capture) extends it further, and
 // challenges run out.
 import { describe, expect, it } from 'vitest';
-import { CitizenSession } from '../../src/core/session/session';
+import { CitizenSession } from '../../src/core/session';
+import { CardSession } from '../../src/core/card';
+import { FaceSession } from '../../src/core/face';
 import type { CardReadout } from '../../src/core/card/ektp/readEktp';
 import { formatBiodataRecord, parseBiodataRecord } from '../../src/core/card/ektp/biodata';
 import { testIdentities } from '../../src/core/card/emulator/identities';
@@ -29,6 +31,10 @@ function sessionAtFace(cap: number | null = CAP_SEC) {
   const clock = new ManualClock();
   const wipes: string[] = [];
   const session = new CitizenSession({ expirySec: EXPIRY_SEC, clock, presenceCapSec: cap ?? undefined, onWiped: (reason) => wipes.push(reason) });
+  const card = new CardSession();
+  const face = new FaceSession(3);
+  session.attach(card);
+  session.attach(face);
   session.start('id');
   session.chooseLanguage('id');
   session.acceptConsent('v1');
@@ -36,9 +42,11 @@ function sessionAtFace(cap: number | null = CAP_SEC) {
   session.submitEmail('siti@contoh.co.id');
   session.submitPhone('081234567890');
   session.confirmReview();
-  expect(session.acceptCardReadout(readout())).toMatchObject({ ok: true });
-  expect(session.confirmCard()).toMatchObject({ ok: true, value: { step: 'face' } });
-  return { clock, session, wipes, arrived: clock.time };
+  // What the card step does with a matched read, then the citizen confirms.
+  card.keep(readout());
+  expect(session.advance({ type: 'cardRead', chip: { name: 'SITI', nikMasked: '31************01' } })).toMatchObject({ ok: true });
+  expect(session.advance({ type: 'cardConfirmed' })).toMatchObject({ ok: true, value: { step: 'face' } });
+  return { clock, session, face, wipes, arrived: clock.time };
 }
 
 /** A face in view: the renderer's keep-alive every 10 s, for at most `sec` seconds or until the session is gone. */
@@ -49,9 +57,9 @@ function faceInView(clock: ManualClock, session: CitizenSession, sec: number): v
   }
 }
 
-function challenge(session: CitizenSession, clock: ManualClock, id: string) {
-  session.face.issue({ id, steps: ['blink'], stepTimeoutMs: 7000 }, clock.now());
-  return session.faceChanged();
+function challenge(session: CitizenSession, face: FaceSession, clock: ManualClock, id: string) {
+  face.issue({ id, steps: ['blink'], stepTimeoutMs: 7000 }, clock.now());
+  return session.partChanged();
 }
 
 describe('face step presence cap', () => {
@@ -73,23 +81,23 @@ describe('face step presence cap', () => {
   });
 
   it('a challenge after the cap still extends the session, but only as far as the attempts go', () => {
-    const { clock, session, wipes } = sessionAtFace();
+    const { clock, session, face, wipes } = sessionAtFace();
     faceInView(clock, session, CAP_SEC - 10);
     for (const id of ['c1', 'c2', 'c3']) {
-      expect(challenge(session, clock, id)).toMatchObject({ ok: true, value: { expiresInSec: EXPIRY_SEC } });
+      expect(challenge(session, face, clock, id)).toMatchObject({ ok: true, value: { expiresInSec: EXPIRY_SEC } });
       faceInView(clock, session, 60);
       expect(wipes).toEqual([]);
     }
-    expect(session.face.attemptsLeft).toBe(0);
+    expect(face.attemptsLeft).toBe(0);
     // No attempt is left: nothing but presence remains, and presence is past its cap.
     faceInView(clock, session, 600);
     expect(wipes).toEqual(['expired']);
   });
 
   it('presence never shortens what a challenge granted', () => {
-    const { clock, session, wipes } = sessionAtFace();
+    const { clock, session, face, wipes } = sessionAtFace();
     faceInView(clock, session, CAP_SEC - 20);
-    challenge(session, clock, 'c1');
+    challenge(session, face, clock, 'c1');
     clock.advance(20_000);
     const after = session.keepAlive();
     expect(after.ok && after.value.expiresInSec).toBe(EXPIRY_SEC - 20);

@@ -42,6 +42,18 @@ describe('layer rule', () => {
     expect(await ruleIds(reachCore, 'src/renderer/probe.ts')).toContain('no-restricted-imports');
   });
 
+  it('lets a core capability reach another only through its index.ts', async () => {
+    const inside = "import { createCardReader } from '../card/reader';\nexport const make = createCardReader;\n";
+    const deeper = "import { zeroReadout } from '../../card/ektp/readEktp';\nexport const zero = zeroReadout;\n";
+    const index = "import { createCardReader } from '../card';\nexport const make = createCardReader;\n";
+    expect(await ruleIds(inside, 'src/core/face/probe.ts')).toContain('no-restricted-imports');
+    expect(await ruleIds(deeper, 'src/core/face/sub/probe.ts')).toContain('no-restricted-imports');
+    expect(await ruleIds(index, 'src/core/face/probe.ts')).not.toContain('no-restricted-imports');
+    // Inside its own folder a capability imports what it likes; the core's layer rule still holds there.
+    expect(await ruleIds("import { CardError } from '../errors';\nexport const E = CardError;\n", 'src/core/card/ektp/probe.ts')).not.toContain('no-restricted-imports');
+    expect(await ruleIds(importElectron, 'src/core/face/probe.ts')).toContain('no-restricted-imports');
+  });
+
   it('refuses hard-coded visible text in renderer components', async () => {
     const literal = 'export function Probe() {\n  return <p>Selamat datang</p>;\n}\n';
     expect(await ruleIds(literal, 'src/renderer/screens/Probe.tsx')).toContain('react/jsx-no-literals');

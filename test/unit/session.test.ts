@@ -1,7 +1,9 @@
 // The core's session with a hand-driven clock: its own expiry, wipes, and
 // the checks it makes before the journey machine sees a value.
 import { describe, expect, it } from 'vitest';
-import { CitizenSession, type SessionClock } from '../../src/core/session/session';
+import { CitizenSession, type SessionClock } from '../../src/core/session';
+import { CardSession } from '../../src/core/card';
+import { FaceSession } from '../../src/core/face';
 
 class ManualClock implements SessionClock {
   time = 0;
@@ -33,6 +35,9 @@ function newSession(expirySec = 100) {
   const changes: unknown[] = [];
   const wipes: string[] = [];
   const session = new CitizenSession({ expirySec, clock, onChange: (s) => changes.push(s), onWiped: (r) => wipes.push(r) });
+  // The steps' parts, as their factories attach them in the booth.
+  session.attach(new CardSession());
+  session.attach(new FaceSession(3));
   return { clock, session, changes, wipes };
 }
 

@@ -2,11 +2,11 @@
 // headless host, so both run exactly the same core.
 import type { DestinationStream } from 'pino';
 import { loadConfig, parseConfig, type BoothConfig, type BoothConfigInput } from '../config';
-import { createLogger, type Logger } from '../logging/logger';
+import { createLogger, type Logger } from '../logging';
 import { join } from 'node:path';
-import { LANDMARKER_FILE, modelManifest, verifyModels, type VerifiedModels } from '../face/models';
+import { LANDMARKER_FILE, modelManifest, verifyModels, type VerifiedModels } from '../face';
 import { createBooth, type Booth } from './booth';
-import type { SessionClock } from '../session/session';
+import type { SessionClock } from '../session';
 
 export interface ComposeOptions {
   /** A JSON file to read; ignored when `config` is given. */

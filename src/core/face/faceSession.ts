@@ -2,6 +2,7 @@
 // attempts left, and the accepted capture (JPEG bytes kept only in memory,
 // zeroed when the session ends).
 import type { Challenge, StepEvidence } from '../../shared/face/liveness';
+import type { SessionPart } from '../session';
 
 export interface CapturedImage {
   jpeg: Uint8Array;
@@ -24,7 +25,7 @@ interface IssuedChallenge {
   issuedAt: number;
 }
 
-export class FaceSession {
+export class FaceSession implements SessionPart<{ faceAttemptsLeft: number; faceCaptured: boolean }> {
   #attemptsLeft: number;
   #issued: IssuedChallenge | null = null;
   #capture: FaceCapture | null = null;
@@ -39,6 +40,10 @@ export class FaceSession {
 
   get capture(): FaceCapture | null {
     return this.#capture;
+  }
+
+  snapshot(): { faceAttemptsLeft: number; faceCaptured: boolean } {
+    return { faceAttemptsLeft: this.#attemptsLeft, faceCaptured: this.#capture !== null };
   }
 
   /** Uses up one attempt for a new challenge; the previous one can no longer be answered. */

@@ -2,14 +2,16 @@
 // liveness challenges, and accept a capture only after replaying its trace
 // through the same judge the renderer ran and checking every picture.
 import { randomBytes, randomInt } from 'node:crypto';
+import type { BoothHandlers } from '../../shared/contract/dispatch';
 import { fail, ok, type BoothError, type Result } from '../../shared/contract/result';
 import type { FaceCaptureParams } from '../../shared/contract/faceSchemas';
 import type { SessionSnapshot } from '../../shared/contract/schemas';
 import { drawChallenge, judgeTrace, type Challenge } from '../../shared/face/liveness';
 import type { CameraSettings, FaceSettings, FaceSetup } from '../../shared/face/settings';
-import type { Logger } from '../logging/logger';
-import type { CitizenSession } from '../session/session';
-import { jpegSize } from './jpeg';
+import type { Logger } from '../logging';
+import type { CitizenSession } from '../session';
+import { FaceSession } from './faceSession';
+import { jpegSize } from '../pictures';
 import { FACE_DETECTOR_URL, FACE_MODEL_URL, FACE_WASM_BASE } from '../../shared/face/assets';
 import type { VerifiedModels } from './models';
 
@@ -28,6 +30,9 @@ const SUBMIT_GRACE_MS = 60_000;
 type Failure = { ok: false; error: BoothError };
 
 export function createFaceStep({ settings, camera, models, session, logger, now = Date.now }: FaceStepOptions) {
+  /** The face step's share of the session: the challenge in play, the attempts left, the capture. */
+  const part = new FaceSession(settings.liveness.attempts);
+  session.attach(part);
   function unavailable(): Failure | null {
     if (!camera) return fail('STEP_UNAVAILABLE', 'This booth has no camera configured.', { reason: 'NO_CAMERA' });
     if (!models.ok) {
@@ -47,6 +52,7 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
 
   const step = {
     available: unavailable() === null,
+    part,
 
     setup(): Result<FaceSetup> {
       const refused = guard();
@@ -60,20 +66,20 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
         wasmBase: FACE_WASM_BASE,
         modelUrl: FACE_MODEL_URL,
         detectorUrl: FACE_DETECTOR_URL,
-        attemptsLeft: session.face.attemptsLeft,
+        attemptsLeft: part.attemptsLeft,
       });
     },
 
     beginChallenge(): Result<{ challenge: Challenge; attemptsLeft: number }> {
       const refused = guard();
       if (refused) return refused;
-      if (session.face.capture) return fail('FACE_FAILED', 'A face was already captured in this session.', { reason: 'ALREADY_CAPTURED' });
-      if (session.face.attemptsLeft === 0) return fail('FACE_FAILED', 'No face attempts are left in this session.', { reason: 'ATTEMPTS_EXHAUSTED' });
+      if (part.capture) return fail('FACE_FAILED', 'A face was already captured in this session.', { reason: 'ALREADY_CAPTURED' });
+      if (part.attemptsLeft === 0) return fail('FACE_FAILED', 'No face attempts are left in this session.', { reason: 'ATTEMPTS_EXHAUSTED' });
       const challenge = drawChallenge(randomBytes(12).toString('hex'), settings.liveness, (n) => randomInt(n));
-      session.face.issue(challenge, now());
-      session.faceChanged();
-      logger.info({ event: 'face.challenge', steps: challenge.steps, fixed: settings.liveness.fixedOrder !== undefined, attemptsLeft: session.face.attemptsLeft }, 'liveness challenge issued');
-      return ok({ challenge, attemptsLeft: session.face.attemptsLeft });
+      part.issue(challenge, now());
+      session.partChanged();
+      logger.info({ event: 'face.challenge', steps: challenge.steps, fixed: settings.liveness.fixedOrder !== undefined, attemptsLeft: part.attemptsLeft }, 'liveness challenge issued');
+      return ok({ challenge, attemptsLeft: part.attemptsLeft });
     },
 
     submitCapture(params: FaceCaptureParams): Result<SessionSnapshot> {
@@ -86,7 +92,7 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
     verify(): Result<SessionSnapshot> {
       const refused = guard();
       if (refused) return refused;
-      if (!session.face.capture) return fail('FACE_FAILED', 'No face has been captured yet.', { reason: 'NOT_CAPTURED' });
+      if (!part.capture) return fail('FACE_FAILED', 'No face has been captured yet.', { reason: 'NOT_CAPTURED' });
       return fail('STEP_UNAVAILABLE', 'This booth cannot match the face to the chip photo yet.');
     },
   };
@@ -94,7 +100,7 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
   function acceptCapture(params: FaceCaptureParams): Result<SessionSnapshot> {
     const refused = guard();
     if (refused) return refused;
-    const issued = session.face.takeChallenge(params.challengeId);
+    const issued = part.takeChallenge(params.challengeId);
     if (!issued) return fail('FACE_FAILED', 'The capture answers no challenge in play; start the face check again.', { reason: 'CHALLENGE_UNKNOWN' });
     const elapsed = now() - issued.issuedAt;
     const { challenge } = issued;
@@ -114,7 +120,7 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
       logger.warn({ event: 'face.capture_refused', why: bad }, 'capture refused: bad picture');
       return fail('FACE_FAILED', bad, { reason: 'BAD_IMAGE' });
     }
-    session.face.accept({
+    part.accept({
       frames: params.frames.map(({ jpeg, width, height, score }) => ({ jpeg, width, height, score })),
       still: params.still,
       challenge,
@@ -132,10 +138,18 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
       },
       'face captured',
     );
-    return session.faceChanged();
+    return session.partChanged();
   }
 
-  return step;
+  return {
+    ...step,
+    handlers: {
+      'face.setup': () => step.setup(),
+      'face.beginChallenge': () => step.beginChallenge(),
+      'face.submitCapture': (params) => step.submitCapture(params),
+      'face.verify': () => step.verify(),
+    } satisfies Pick<BoothHandlers, 'face.setup' | 'face.beginChallenge' | 'face.submitCapture' | 'face.verify'>,
+  };
 }
 
 export type FaceStep = ReturnType<typeof createFaceStep>;

@@ -1,1 +1,2 @@
 export { CitizenSession, systemClock, type SessionClock, type SessionOptions } from './session';
+export type { SessionPart, StepFields } from './parts';

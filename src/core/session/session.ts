@@ -1,15 +1,16 @@
 // The citizen's session, held only in memory by the core. It runs the shared
 // journey machine, checks every value before the machine sees it, and wipes
-// itself after a hard idle expiry in case the screen never asks it to.
+// itself after a hard idle expiry in case the screen never asks it to. What
+// a step keeps for the session (the chip readout, the face capture) is in
+// that step's part (parts.ts), attached by the step's factory.
 import { randomBytes } from 'node:crypto';
 import type { SessionSnapshot, WipeReason } from '../../shared/contract/schemas';
 import { fail, ok, type BoothError, type Result } from '../../shared/contract/result';
 import { checkEmail } from '../../shared/identity/email';
-import { checkNik, maskNik } from '../../shared/identity/nik';
-import { zeroReadout, type CardReadout } from '../card/ektp/readEktp';
+import { checkNik } from '../../shared/identity/nik';
 import { checkPhone } from '../../shared/identity/phone';
-import { FaceSession } from '../face/faceSession';
 import { initialJourney, transition, type EditableStep, type JourneyEvent, type JourneyState, type Language } from '../../shared/journey/machine';
+import type { SessionPart, StepFields } from './parts';
 
 /** Timers behind an interface so tests can drive time. */
 export interface SessionClock {
@@ -34,8 +35,6 @@ export interface SessionOptions {
   clock?: SessionClock;
   onChange?: (snapshot: SessionSnapshot | null) => void;
   onWiped?: (reason: WipeReason) => void;
-  /** Liveness challenges a session may use (configuration). */
-  faceAttempts?: number;
   /**
    * Seconds after the session first reaches the face step beyond which a
    * keep-alive (a face in view, a touch) no longer pushes the expiry out: a
@@ -51,16 +50,12 @@ type Activity = 'progress' | 'presence';
 
 export type SessionResult = Result<SessionSnapshot>;
 
-/** Card reads whose NIK may differ from the typed one before the card step ends. */
-export const CARD_ATTEMPTS = 3;
+/** Every field a snapshot needs from the steps' parts. */
+const stepFieldNames: ReadonlyArray<keyof StepFields> = ['cardAttemptsLeft', 'faceAttemptsLeft', 'faceCaptured'];
 
 export class CitizenSession {
   #state: JourneyState | null = null;
-  /** The whole chip readout (photo included) for the face match; never in a snapshot. */
-  #readout: CardReadout | null = null;
-  #cardAttemptsLeft = CARD_ATTEMPTS;
-  /** Challenge, attempts and the accepted capture of the face step. */
-  readonly face: FaceSession;
+  readonly #parts: SessionPart[] = [];
   #sessionId = '';
   #consentVersion = '';
   /** When the session expires unless something extends it (clock ms). */
@@ -72,7 +67,11 @@ export class CitizenSession {
 
   constructor(private readonly options: SessionOptions) {
     this.#clock = options.clock ?? systemClock;
-    this.face = new FaceSession(options.faceAttempts ?? 3);
+  }
+
+  /** Adds a step's part: its fields join the snapshot, it hears of step changes and is wiped with the session. */
+  attach(part: SessionPart): void {
+    this.#parts.push(part);
   }
 
   /** A fresh session; any previous one is wiped first. */
@@ -86,6 +85,9 @@ export class CitizenSession {
   snapshot(): SessionSnapshot | null {
     const state = this.#state;
     if (!state) return null;
+    const stepFields: Partial<StepFields> = Object.assign({}, ...this.#parts.map((part) => part.snapshot()));
+    const missing = stepFieldNames.filter((name) => stepFields[name] === undefined);
+    if (missing.length > 0) throw new Error(`No session part gives ${missing.join(', ')}: attach the steps' parts before starting a session.`);
     return {
       sessionId: this.#sessionId,
       step: state.step,
@@ -96,9 +98,7 @@ export class CitizenSession {
       phone: state.phone,
       returnToReview: state.returnToReview,
       chip: state.chip,
-      cardAttemptsLeft: this.#cardAttemptsLeft,
-      faceAttemptsLeft: this.face.attemptsLeft,
-      faceCaptured: this.face.capture !== null,
+      ...(stepFields as StepFields),
       expiresInSec: Math.max(0, Math.round((this.#expiresAt - this.#clock.now()) / 1000)),
     };
   }
@@ -161,35 +161,18 @@ export class CitizenSession {
     return this.#apply({ type: 'confirmReview' });
   }
 
-  /**
-   * Takes a chip readout: it must carry the NIK the citizen typed. A mismatch
-   * uses up one of the card attempts; the last one ends the journey's card step.
-   */
-  acceptCardReadout(readout: CardReadout): SessionResult {
-    const guard = this.#guardStep('card');
-    if (guard) return guard;
-    if (readout.nik !== this.#state!.nik) {
-      zeroReadout(readout);
-      this.#cardAttemptsLeft = Math.max(0, this.#cardAttemptsLeft - 1);
-      const final = this.#cardAttemptsLeft === 0;
-      this.#changed();
-      return fail('CARD_FAILED', 'The NIK on the e-KTP is not the NIK that was typed.', { reason: final ? 'NIK_MISMATCH_FINAL' : 'NIK_MISMATCH' });
-    }
-    this.#readout = readout;
-    return this.#apply({ type: 'cardRead', chip: { name: readout.biodata.name, nikMasked: maskNik(readout.nik) } });
+  /** A step's own event for the journey machine (a card read and matched, a face verified). */
+  advance(event: JourneyEvent): SessionResult {
+    return this.#apply(event);
   }
 
-  confirmCard(): SessionResult {
-    return this.#apply({ type: 'cardConfirmed' });
+  /** The journey's values as they stand (null: no session), for a step that checks against them. */
+  journey(): Readonly<JourneyState> | null {
+    return this.#state;
   }
 
-  /** The readout kept for the face step (null before a matched read). */
-  get cardReadout(): CardReadout | null {
-    return this.#readout;
-  }
-
-  /** Tells listeners the face step changed (a challenge issued, a capture kept). */
-  faceChanged(): SessionResult {
+  /** A step's part changed (a challenge issued, a capture kept, an attempt used): tell listeners; it counts as progress. */
+  partChanged(): SessionResult {
     if (!this.#state) return noSession();
     return this.#changed();
   }
@@ -215,11 +198,8 @@ export class CitizenSession {
     this.#state = null;
     this.#sessionId = '';
     this.#consentVersion = '';
-    zeroReadout(this.#readout);
-    this.#readout = null;
-    this.#cardAttemptsLeft = CARD_ATTEMPTS;
+    for (const part of this.#parts) part.wipe();
     this.#faceSince = null;
-    this.face.wipe();
     this.#clearExpiry();
     if (had) {
       this.options.onChange?.(null);
@@ -238,12 +218,10 @@ export class CitizenSession {
     if (!this.#state) return noSession();
     const next = transition(this.#state, event);
     if (!next.ok) return fail('WRONG_STEP', `"${next.event}" is not possible at the ${next.from} step.`);
-    if (next.state.step !== 'card' && this.#state.step === 'card' && next.state.step !== 'face') {
-      zeroReadout(this.#readout); // went back: the card is read again later
-      this.#readout = null;
-    }
-    const moved = next.state.step !== this.#state.step;
+    const from = this.#state.step;
+    const moved = next.state.step !== from;
     this.#state = next.state;
+    if (moved) for (const part of this.#parts) part.stepChanged?.(from, next.state.step);
     if (next.state.step === 'face') this.#faceSince ??= this.#clock.now();
     // Staying on the face step (a language switch) is no progress: it counts as presence.
     return this.#changed(moved ? 'progress' : 'presence');

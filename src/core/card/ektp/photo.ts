@@ -1,9 +1,10 @@
 // The photo file (6FF2) and the signature image (6FF3), as the SAM hands
 // them back: a 2-byte big-endian length, then the image. The format is not
 // published; JPEG and JPEG 2000 are both recognised by their magic bytes.
+import type { ImageFormat } from '../../pictures';
 import { CardError } from '../errors';
 
-export type ImageFormat = 'jpeg' | 'jpeg2000';
+export type { ImageFormat };
 
 /** Chip photos are about 15 KB; anything past this is refused before it is read. */
 export const PHOTO_MAX_BYTES = 32 * 1024;

@@ -1,0 +1,135 @@
+// The card step: reads the e-KTP on the configured reader, matches the chip's
+// NIK to the typed one, and keeps the readout in the session's card part.
+// All of the step's rules live here: one read at a time (a read cut short
+// keeps the reader until it has really ended), the booth's read deadline,
+// the attempts, the stop on back, cancel or wipe, and the latch that keeps
+// a SAM which refused PCID/CONF from being tried again.
+import type { BoothHandlers } from '../../shared/contract/dispatch';
+import { fail, ok, type Result } from '../../shared/contract/result';
+import type { SessionSnapshot } from '../../shared/contract/schemas';
+import { maskNik } from '../../shared/identity/nik';
+import type { BoothEvents } from '../booth';
+import type { Logger } from '../logging';
+import type { CitizenSession } from '../session';
+import { CardSession } from './cardSession';
+import { readWithDeadline, type DeadlineRead } from './deadline';
+import type { CardReadout } from './ektp/readEktp';
+import { isCardError } from './errors';
+import type { CardReader } from './reader';
+
+export interface CardStepOptions {
+  /** The reader configuration chose; null: the booth has none and the step says so. */
+  reader: CardReader | null;
+  session: CitizenSession;
+  events: BoothEvents;
+  logger: Logger;
+  /** The booth's own limit on one read (devices.card.readDeadlineMs). */
+  deadlineMs: number;
+}
+
+export interface CardStep {
+  available: boolean;
+  reader: CardReader | null;
+  /** The card step's share of the session (the matched readout, the attempts left). */
+  part: CardSession;
+  handlers: Pick<BoothHandlers, 'card.read' | 'card.confirm'>;
+  /** Stops a read under way and closes the reader. */
+  dispose(): Promise<void>;
+}
+
+export function createCardStep({ reader, session, events, logger, deadlineMs }: CardStepOptions): CardStep {
+  const part = new CardSession();
+  session.attach(part);
+  /** The read under way, until it has really ended on the reader (not only until the citizen got an answer). */
+  let cardRead: DeadlineRead | null = null;
+  let stopCardRead: (() => void) | null = null;
+  /** After the SAM refuses PCID/CONF, no read may try again: each try counts towards blocking it. */
+  let samRefusal: { message: string; detail?: string } | null = null;
+
+  /** Takes a readout: it must carry the NIK the citizen typed; a mismatch uses up one attempt, the last ends the step. */
+  function acceptReadout(readout: CardReadout): Result<SessionSnapshot> {
+    const guard = session.requireStep('card');
+    if (guard) return guard;
+    if (readout.nik !== session.journey()!.nik) {
+      const final = part.refuse(readout);
+      session.partChanged();
+      return fail('CARD_FAILED', 'The NIK on the e-KTP is not the NIK that was typed.', { reason: final ? 'NIK_MISMATCH_FINAL' : 'NIK_MISMATCH' });
+    }
+    part.keep(readout);
+    return session.advance({ type: 'cardRead', chip: { name: readout.biodata.name, nikMasked: maskNik(readout.nik) } });
+  }
+
+  async function readCard(): Promise<Result<SessionSnapshot>> {
+    const guard = session.requireStep('card');
+    if (guard) return guard;
+    const before = session.snapshot()!;
+    if (before.chip) return ok(before); // already read: removing the card afterwards loses nothing
+    if (!reader) return fail('STEP_UNAVAILABLE', 'This booth has no e-KTP reader configured.');
+    if (part.attemptsLeft === 0) return fail('CARD_FAILED', 'No card attempts are left in this session.', { reason: 'NIK_MISMATCH_FINAL' });
+    // A read cut short (deadline, back) may still hold the reader: a PC/SC exchange with a silent card ends only when the card answers or is lifted.
+    if (cardRead) return fail('BUSY', 'The card is still being read; lift the card and put it back, or wait a moment.', { reason: 'STILL_READING' });
+    if (samRefusal) return fail('CARD_FAILED', samRefusal.message, { reason: 'SAM_LOCKED' });
+    const started = Date.now();
+    // Back, cancel, a wipe or shutdown stop the read on the reader, not only the wait for it.
+    const stop = new AbortController();
+    const unsubscribe = events.subscribe((event, payload) => {
+      const snapshot = event === 'session.changed' ? (payload as SessionSnapshot | null) : undefined;
+      if (event === 'session.wiped' || (event === 'session.changed' && (snapshot?.sessionId !== before.sessionId || snapshot.step !== 'card'))) stop.abort();
+    });
+    const run = readWithDeadline(
+      (signal) =>
+        reader.read((stage, fraction) => {
+          if (!signal.aborted) events.emit('card.progress', { stage, fraction: Math.min(1, Math.max(0, fraction)) });
+        }, signal),
+      { deadlineMs, signal: stop.signal },
+    );
+    cardRead = run;
+    stopCardRead = () => stop.abort();
+    // The reader stays busy until the read has really ended: a second read never runs beside it.
+    const release = () => {
+      unsubscribe();
+      if (cardRead === run) {
+        cardRead = null;
+        stopCardRead = null;
+      }
+    };
+    try {
+      const readout = await run.outcome;
+      // The session is still this one, at the card step: a wipe, a new session or any step change aborts the
+      // read first (stop, above), the citizen gets CANCELLED's WRONG_STEP or NO_SESSION below, and a readout
+      // that still arrives is zeroed in readWithDeadline. A NIK mismatch is zeroed by the card part.
+      const result = acceptReadout(readout);
+      logger.info({ event: 'card.read', driver: reader.driver, ms: Date.now() - started, matched: result.ok, reason: result.ok ? undefined : result.error.reason }, 'card read');
+      return result;
+    } catch (error) {
+      if (!isCardError(error)) throw error;
+      logger.warn({ event: 'card.failed', driver: reader.driver, code: error.code, detail: error.detail, ms: Date.now() - started }, 'card read failed');
+      if (error.code === 'CANCELLED') return session.requireStep('card') ?? fail('CARD_FAILED', error.message, { reason: error.code });
+      if (error.code === 'SAM_LOCKED') {
+        samRefusal = { message: `${error.message} Reads are stopped until the booth is provisioned again.`, detail: error.detail };
+        logger.error({ event: 'card.sam_refused', detail: error.detail }, 'SAM refused PCID/CONF: card reading stopped to protect the SAM');
+      }
+      return fail('CARD_FAILED', error.message, { reason: error.code });
+    } finally {
+      if (run.hasEnded) release();
+      else void run.ended.then(release);
+    }
+  }
+
+  return {
+    available: reader !== null,
+    reader,
+    part,
+    handlers: {
+      'card.read': () => readCard(),
+      'card.confirm': () => session.advance({ type: 'cardConfirmed' }),
+    },
+    dispose: async () => {
+      stopCardRead?.();
+      // A PC/SC exchange stuck on a silent card ends only when the card is lifted: wait a little, not for ever.
+      // A process that then exits with it still stuck ends by SIGTERM (pcsc/stuckCalls.ts), never hangs.
+      if (cardRead) await Promise.race([cardRead.ended, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+      await reader?.close();
+    },
+  };
+}
