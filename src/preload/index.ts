@@ -6,6 +6,7 @@ import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/contract/ipc';
 import { eventEnvelopeSchema, resultEnvelopeSchema } from '../shared/contract/envelope';
 import { encodeCallFrame } from '../shared/contract/frames';
 import { fail } from '../shared/contract/result';
+import { callTimeoutMs } from '../shared/contract/contract';
 
 let nextId = 1;
 
@@ -17,7 +18,11 @@ const transport: ContractTransport = {
       const sent = ipcRenderer.invoke(IPC_CALL_CHANNEL, frame);
       // invoke() structured-clones its arguments before it returns: the pictures in our copy can go at once.
       if (typeof frame !== 'string') frame.fill(0);
-      answer = await sent;
+      // The contract's timeout for this method: a hung main process must not leave the screen waiting for ever.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), callTimeoutMs(method))));
+      answer = await Promise.race([sent, late]).finally(() => clearTimeout(timer));
+      if (answer === 'late') return fail('TIMEOUT', `The booth did not answer ${method} in time.`);
     } catch {
       // Main went away or could not clone the call: an expected failure, not a crash of the page.
       return fail('TRANSPORT_CLOSED', 'The booth did not take the call.');

@@ -12,6 +12,9 @@ import { INSTANCE_ID_PATTERN, INSTANCE_PROTOCOL_PREFIX } from '../../src/shared/
 import { createWebSocketTransport } from '../../src/renderer/bridge/websocketTransport';
 
 const sentByPage: Array<string | Uint8Array> = [];
+/** Methods the server answers only after SLOW_ANSWER_MS. */
+const slowMethods = new Set<string>();
+const SLOW_ANSWER_MS = 600;
 const received: Array<{ envelope: unknown; protocols: string[] }> = [];
 let server: WebSocketServer;
 let port = 0;
@@ -34,13 +37,17 @@ beforeAll(async () => {
       const frame = decodeCallFrame(isBinary ? new Uint8Array(data as Buffer) : String(data));
       if (!frame.ok) throw new Error(frame.message);
       received.push({ envelope: frame.envelope, protocols });
-      const id = (frame.envelope as { id: number }).id;
-      ws.send(JSON.stringify({ type: 'result', id, result: { ok: true, value: null } }));
+      const { id, method } = frame.envelope as { id: number; method: string };
+      const answer = () => ws.send(JSON.stringify({ type: 'result', id, result: { ok: true, value: null } }));
+      // A slow answer, as from a card read that takes its time.
+      if (slowMethods.has(method)) setTimeout(answer, SLOW_ANSWER_MS);
+      else answer();
     });
   });
   (globalThis as { WebSocket?: unknown }).WebSocket = PageWebSocket;
 });
 afterEach(() => {
+  slowMethods.clear();
   sentByPage.length = 0;
   received.length = 0;
 });
@@ -79,5 +86,16 @@ describe('renderer WebSocket transport', () => {
     const other = createWebSocketTransport(`127.0.0.1:${port}`, 'ab'.repeat(24));
     await other.call('booth.info', {});
     expect(received[1]!.protocols.join()).not.toContain(instance);
+  });
+
+  it("waits for each method as long as the contract's timeout for it says, and answers TIMEOUT past it", async () => {
+    // The contract's own timeouts, shortened for the test: card.read waits longer than the other calls.
+    const timeoutMs = (method: string) => (method === 'card.read' ? 2_000 : 200);
+    const transport = createWebSocketTransport(`127.0.0.1:${port}`, 'ab'.repeat(24), undefined, { timeoutMs });
+    slowMethods.add('card.read');
+    slowMethods.add('session.get');
+    const [read, get] = await Promise.all([transport.call('card.read', {}), transport.call('session.get', {})]);
+    expect(read).toEqual({ ok: true, value: null });
+    expect(get).toMatchObject({ ok: false, error: { code: 'TIMEOUT', message: 'The booth did not answer session.get in time.' } });
   });
 });

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { KEEPALIVE_INTERVAL_SEC } from '../../shared/contract/schemas';
 import { cameraSettingsSchema, faceSettingsSchema } from '../../shared/face/settings';
+import { MAX_CARD_READ_DEADLINE_MS } from '../../shared/contract/contract';
 
 const sessionSchema = z
   .object({
@@ -47,7 +48,7 @@ const samSecretsSchema = z
   .strict();
 
 /** Longest a whole card read may take, in ms, before the booth (and `booth card read`) gives up with TIMEOUT. */
-const readDeadlineMs = z.int().min(100).max(120_000).default(20_000);
+const readDeadlineMs = z.int().min(100).max(MAX_CARD_READ_DEADLINE_MS).default(20_000);
 
 /** Which e-KTP reader the booth drives; the simulated one by default. */
 const cardSchema = z.discriminatedUnion('driver', [

@@ -4,6 +4,7 @@
 // the host gives a dropped connection's citizen session back to the same
 // page, never to a reloaded or another one.
 import type { ContractTransport } from '../../shared/contract/client';
+import { callTimeoutMs } from '../../shared/contract/contract';
 import { eventEnvelopeSchema, resultEnvelopeSchema } from '../../shared/contract/envelope';
 import { encodeCallFrame, type CallFrame } from '../../shared/contract/frames';
 import { fail, type Result } from '../../shared/contract/result';
@@ -12,14 +13,18 @@ import { CONTRACT_PATH, CONTRACT_PROTOCOL, INSTANCE_PROTOCOL_PREFIX, TOKEN_PROTO
 /** 'in-use': connected, but another page owns the citizen session (./ownership.ts). */
 export type ConnectionStatus = 'connecting' | 'open' | 'lost' | 'gave-up' | 'in-use';
 
-const CALL_TIMEOUT_MS = 10_000;
 const MAX_RECONNECTS = 30;
 
 export interface WebSocketTransport extends ContractTransport {
   onStatus(listener: (status: ConnectionStatus) => void): void;
 }
 
-export function createWebSocketTransport(host: string, token: string, instanceId = newPageInstanceId()): WebSocketTransport {
+export interface WebSocketTransportOptions {
+  /** How long to wait for each method's answer: the contract's own timeouts unless a test shortens them. */
+  timeoutMs?: (method: string) => number;
+}
+
+export function createWebSocketTransport(host: string, token: string, instanceId = newPageInstanceId(), { timeoutMs = callTimeoutMs }: WebSocketTransportOptions = {}): WebSocketTransport {
   const url = `ws://${host}${CONTRACT_PATH}`;
   const pending = new Map<number, { resolve: (result: Result<unknown>) => void; timer: ReturnType<typeof setTimeout> }>();
   const eventListeners = new Set<(event: string, payload: unknown) => void>();
@@ -106,7 +111,7 @@ export function createWebSocketTransport(host: string, token: string, instanceId
           if (unsent !== undefined) zeroFrame(unsent);
           queue.delete(id);
           resolve(fail('TIMEOUT', `The booth did not answer ${method} in time.`));
-        }, CALL_TIMEOUT_MS);
+        }, timeoutMs(method));
         pending.set(id, { resolve, timer });
         if (socket.readyState === WebSocket.OPEN) sendAndZero(frame);
         else queue.set(id, frame);

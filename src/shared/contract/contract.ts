@@ -8,8 +8,15 @@ import { boothInfoSchema, cardStageSchema, editableStepSchema, emptyParams, lang
 
 const snapshot = sessionSnapshotSchema;
 
-function call<P extends z.ZodType, R extends z.ZodType>(params: P, result: R) {
-  return { params, result };
+/** How long a transport waits for the core's answer to a call, unless the method says otherwise. */
+export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
+/** The longest card read the configuration may allow (devices.card.readDeadlineMs); the core answers by then. */
+export const MAX_CARD_READ_DEADLINE_MS = 120_000;
+/** What a transport allows beyond the core's own limit: the answer still has to travel. */
+const ANSWER_SLACK_MS = 5_000;
+
+function call<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, options: { timeoutMs?: number } = {}) {
+  return { params, result, timeoutMs: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS };
 }
 
 export const calls = {
@@ -32,8 +39,11 @@ export const calls = {
   'session.keepAlive': call(emptyParams, snapshot),
   'session.wipe': call(z.object({ reason: wipeReasonSchema }).strict(), z.object({ wiped: z.boolean() })),
 
-  /** Reads the e-KTP on the reader and matches it to the typed NIK (CARD_FAILED with a reason when not). */
-  'card.read': call(emptyParams, snapshot),
+  /**
+   * Reads the e-KTP on the reader and matches it to the typed NIK (CARD_FAILED with a reason when not).
+   * The core gives up at its own read deadline (TIMEOUT); the transport waits at least that long.
+   */
+  'card.read': call(emptyParams, snapshot, { timeoutMs: MAX_CARD_READ_DEADLINE_MS + ANSWER_SLACK_MS }),
   /** The citizen confirms the name and masked NIK shown from the chip. */
   'card.confirm': call(emptyParams, snapshot),
   /** Camera, thresholds and model paths for the face step; STEP_UNAVAILABLE (reason MODEL_MISSING, MODEL_TAMPERED or NO_CAMERA) when it cannot run. */
@@ -41,7 +51,7 @@ export const calls = {
   /** A fresh random liveness challenge; each uses one attempt (FACE_FAILED ATTEMPTS_EXHAUSTED after the last). */
   'face.beginChallenge': call(emptyParams, z.object({ challenge: challengeSchema, attemptsLeft: z.int().min(0) }).strict()),
   /** The frames that passed quality and the challenge's trace; the core replays the trace before keeping the pictures. */
-  'face.submitCapture': call(faceCaptureParamsSchema, snapshot),
+  'face.submitCapture': call(faceCaptureParamsSchema, snapshot, { timeoutMs: 30_000 }),
   // Later steps. Until their capability is built they answer STEP_UNAVAILABLE.
   'face.verify': call(emptyParams, snapshot),
   'signoff.request': call(emptyParams, snapshot),
@@ -68,6 +78,11 @@ export type PayloadOf<E extends EventName> = z.output<Events[E]>;
 
 export const methods = Object.keys(calls) as Method[];
 export const eventNames = Object.keys(events) as EventName[];
+
+/** How long a transport waits for the answer to `method` (an unknown name: the default; the core refuses it anyway). */
+export function callTimeoutMs(method: string): number {
+  return isMethod(method) ? calls[method].timeoutMs : DEFAULT_CALL_TIMEOUT_MS;
+}
 
 export function isMethod(name: string): name is Method {
   return Object.hasOwn(calls, name);
