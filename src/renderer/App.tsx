@@ -1,6 +1,7 @@
 // Picks the screen for the journey step the core reports, and runs the idle
 // timeout over every step of a session.
-import { lazy, Suspense, useCallback, useEffect } from 'react';
+import { lazy, Suspense, useCallback, useEffect, type ReactElement } from 'react';
+import type { JourneyStep } from '../shared/journey/machine';
 import { useJourney } from './context';
 import { IdleWarning } from './components/IdleWarning';
 import { AttractScreen } from './screens/AttractScreen';
@@ -70,34 +71,29 @@ export function App() {
   );
 }
 
-function Screen({ step }: { step: string | null }) {
-  switch (step) {
-    case null:
-      return <AttractScreen />;
-    case 'language':
-      return <LanguageScreen />;
-    case 'consent':
-      return <ConsentScreen />;
-    case 'nik':
-      return <NikScreen />;
-    case 'email':
-      return <EmailScreen />;
-    case 'phone':
-      return <PhoneScreen />;
-    case 'review':
-      return <ReviewScreen />;
-    case 'card':
-      return <CardScreen />;
-    case 'face':
-      return (
-        <Suspense fallback={null}>
-          <FaceScreen />
-        </Suspense>
-      );
-    case 'signoff':
-    case 'done':
-      return <LaterStepScreen key={step} step={step} />;
-    default:
-      return <AttractScreen />;
-  }
+/**
+ * The screen for each step. A Record over every journey step, so a step
+ * added to the machine does not compile until it has a screen here (it
+ * used to fall back to the welcome screen in silence).
+ */
+const screens: Record<JourneyStep, () => ReactElement> = {
+  language: () => <LanguageScreen />,
+  consent: () => <ConsentScreen />,
+  nik: () => <NikScreen />,
+  email: () => <EmailScreen />,
+  phone: () => <PhoneScreen />,
+  review: () => <ReviewScreen />,
+  card: () => <CardScreen />,
+  face: () => (
+    <Suspense fallback={null}>
+      <FaceScreen />
+    </Suspense>
+  ),
+  signoff: () => <LaterStepScreen key="signoff" step="signoff" />,
+  done: () => <LaterStepScreen key="done" step="done" />,
+};
+
+/** No session: the welcome (attract) screen. */
+function Screen({ step }: { step: JourneyStep | null }) {
+  return step === null ? <AttractScreen /> : screens[step]();
 }
