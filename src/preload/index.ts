@@ -11,7 +11,7 @@ import { callTimeoutMs } from '../shared/contract/contract';
 let nextId = 1;
 
 const transport: ContractTransport = {
-  async call(method, params) {
+  async call(method, params, timeoutMs = callTimeoutMs(method)) {
     let answer: unknown;
     try {
       const frame = encodeCallFrame({ type: 'call', id: nextId++, method, params });
@@ -20,7 +20,7 @@ const transport: ContractTransport = {
       if (typeof frame !== 'string') frame.fill(0);
       // The contract's timeout for this method: a hung main process must not leave the screen waiting for ever.
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), callTimeoutMs(method))));
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
       answer = await Promise.race([sent, late]).finally(() => clearTimeout(timer));
       if (answer === 'late') return fail('TIMEOUT', `The booth did not answer ${method} in time.`);
     } catch {

@@ -20,7 +20,7 @@ export interface WebSocketTransport extends ContractTransport {
 }
 
 export interface WebSocketTransportOptions {
-  /** How long to wait for each method's answer: the contract's own timeouts unless a test shortens them. */
+  /** How long to wait for a method's answer when the client does not say: the citizen contract's own figures unless a test shortens them. */
   timeoutMs?: (method: string) => number;
 }
 
@@ -101,7 +101,7 @@ export function createWebSocketTransport(host: string, token: string, instanceId
   open();
 
   return {
-    call(method, params) {
+    call(method, params, callTimeout) {
       const id = nextId++;
       const frame = encodeCallFrame({ type: 'call', id, method, params });
       return new Promise((resolve) => {
@@ -111,7 +111,7 @@ export function createWebSocketTransport(host: string, token: string, instanceId
           if (unsent !== undefined) zeroFrame(unsent);
           queue.delete(id);
           resolve(fail('TIMEOUT', `The booth did not answer ${method} in time.`));
-        }, timeoutMs(method));
+        }, callTimeout ?? timeoutMs(method));
         pending.set(id, { resolve, timer });
         if (socket.readyState === WebSocket.OPEN) sendAndZero(frame);
         else queue.set(id, frame);

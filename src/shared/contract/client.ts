@@ -2,52 +2,64 @@
 // part before the dot (booth.session.submitNik({ nik })), plus `on` for
 // events. The renderer checks every answer and event against the contract
 // too, so a confused or hostile peer cannot feed it a wrong shape.
-import { calls, events, isEventName, methods, type EventName, type Method, type ParamsOf, type PayloadOf, type ValueOf } from './contract';
+import { citizenContract, type CitizenContract, type EventName, type Method } from './contract';
+import type { CallSpecs, Contract, ContractShape, EventOf, EventSpecs, MethodOf, ParamsIn, PayloadIn, ValueIn } from './define';
 import { fail, type Result } from './result';
 
-/** What a transport must do: carry one call, and deliver events. */
+/** What a transport must do: carry one call (waiting at most `timeoutMs`, the contract's figure for it), and deliver events. */
 export interface ContractTransport {
-  call(method: string, params: unknown): Promise<Result<unknown>>;
+  call(method: string, params: unknown, timeoutMs?: number): Promise<Result<unknown>>;
   subscribe(listener: (event: string, payload: unknown) => void): () => void;
 }
 
 type GroupOf<M extends string> = M extends `${infer G}.${string}` ? G : never;
-type CallFn<M extends Method> = {} extends ParamsOf<M>
-  ? (params?: ParamsOf<M>) => Promise<Result<ValueOf<M>>>
-  : (params: ParamsOf<M>) => Promise<Result<ValueOf<M>>>;
+type CallFn<K extends ContractShape, M extends MethodOf<K>> = {} extends ParamsIn<K, M>
+  ? (params?: ParamsIn<K, M>) => Promise<Result<ValueIn<K, M>>>
+  : (params: ParamsIn<K, M>) => Promise<Result<ValueIn<K, M>>>;
 
-export type BoothClient = {
-  [G in GroupOf<Method>]: { [M in Method as M extends `${G}.${infer N}` ? N : never]: CallFn<M> };
+/** A contract's client: one function per method, grouped by the part before the dot, and `on` for its events. */
+export type ClientOf<K extends ContractShape> = {
+  [G in GroupOf<MethodOf<K>>]: { [M in MethodOf<K> as M extends `${G}.${infer N}` ? N : never]: CallFn<K, M> };
 } & {
-  on<E extends EventName>(event: E, listener: (payload: PayloadOf<E>) => void): () => void;
+  on<E extends EventOf<K>>(event: E, listener: (payload: PayloadIn<K, E>) => void): () => void;
 };
 
+export type BoothClient = ClientOf<CitizenContract>;
+
+/** The citizen contract's client (the renderer's). */
 export function createBoothClient(transport: ContractTransport): BoothClient {
+  return createContractClient(citizenContract, transport);
+}
+
+/** A client for `contract` over `transport`: every answer and event is checked against the contract. */
+export function createContractClient<C extends CallSpecs, E extends EventSpecs>(contract: Contract<C, E>, transport: ContractTransport): ClientOf<Contract<C, E>> {
+  const calls: CallSpecs = contract.calls;
+  const events: EventSpecs = contract.events;
   const client: Record<string, Record<string, unknown>> = {};
-  for (const method of methods) {
+  for (const method of contract.methods) {
     const [group, name] = method.split('.') as [string, string];
     client[group] ??= {};
     client[group][name] = async (params: unknown = {}) => {
-      const result = await transport.call(method, params);
+      const result = await transport.call(method, params, contract.timeoutMs(method));
       if (!result.ok) return result;
-      const checked = calls[method].result.safeParse(result.value);
+      const checked = calls[method]!.result.safeParse(result.value);
       return checked.success ? { ok: true, value: checked.data } : fail('INTERNAL', `The booth answered ${method} with an unexpected shape.`);
     };
   }
-  const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
   transport.subscribe((event, payload) => {
-    if (!isEventName(event)) return;
-    const checked = events[event].safeParse(payload);
+    if (!contract.isEventName(event)) return;
+    const checked = events[event]!.safeParse(payload);
     if (!checked.success) return;
     for (const listener of listeners.get(event) ?? []) listener(checked.data);
   });
-  const on = (event: EventName, listener: (payload: unknown) => void) => {
+  const on = (event: string, listener: (payload: unknown) => void) => {
     const set = listeners.get(event) ?? new Set();
     listeners.set(event, set);
     set.add(listener);
     return () => set.delete(listener);
   };
-  return { ...client, on } as unknown as BoothClient;
+  return { ...client, on } as unknown as ClientOf<Contract<C, E>>;
 }
 
 export type { Method, EventName };

@@ -1,25 +1,23 @@
-// The booth contract: every call and event the renderer may use, each with
-// the schema its receiver checks. Both transports (Electron IPC and the
-// headless host's WebSocket) carry exactly this and nothing else.
+// The citizen contract: every call and event the renderer may use, each with
+// the schema its receiver checks and the time a caller waits for it. Both
+// transports (Electron IPC and the headless host's WebSocket) carry exactly
+// this and nothing else. Built with the kit in define.ts, which the
+// technician and officer contracts will use too.
 import { z } from 'zod';
+import { call, DEFAULT_CALL_TIMEOUT_MS, defineContract, type CheckedParamsIn, type ParamsIn, type PayloadIn, type ValueIn } from './define';
 import { challengeSchema, faceCaptureParamsSchema } from './faceSchemas';
 import { faceSetupSchema } from '../face/settings';
 import { boothInfoSchema, cardStageSchema, editableStepSchema, emptyParams, languageSchema, sessionSnapshotSchema, wipeReasonSchema } from './schemas';
 
 const snapshot = sessionSnapshotSchema;
 
-/** How long a transport waits for the core's answer to a call, unless the method says otherwise. */
-export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
+export { DEFAULT_CALL_TIMEOUT_MS };
 /** The longest card read the configuration may allow (devices.card.readDeadlineMs); the core answers by then. */
 export const MAX_CARD_READ_DEADLINE_MS = 120_000;
 /** What a transport allows beyond the core's own limit: the answer still has to travel. */
 const ANSWER_SLACK_MS = 5_000;
 
-function call<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, options: { timeoutMs?: number } = {}) {
-  return { params, result, timeoutMs: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS };
-}
-
-export const calls = {
+const citizenCalls = {
   'booth.info': call(emptyParams, boothInfoSchema),
 
   'session.start': call(z.object({ language: languageSchema.optional() }).strict(), snapshot),
@@ -57,7 +55,7 @@ export const calls = {
   'signoff.request': call(emptyParams, snapshot),
 } as const;
 
-export const events = {
+const citizenEvents = {
   /** The session moved (any step, language or data change); null once wiped. */
   'session.changed': snapshot.nullable(),
   /** The core wiped the session on its own (hard idle expiry). */
@@ -66,28 +64,33 @@ export const events = {
   'card.progress': z.object({ stage: cardStageSchema, fraction: z.number().min(0).max(1) }).strict(),
 } as const;
 
+export const citizenContract = defineContract('citizen', { calls: citizenCalls, events: citizenEvents });
+export type CitizenContract = typeof citizenContract;
+
+export const calls = citizenContract.calls;
+export const events = citizenContract.events;
 export type Calls = typeof calls;
 export type Method = keyof Calls;
 export type Events = typeof events;
 export type EventName = keyof Events;
 
-export type ParamsOf<M extends Method> = z.input<Calls[M]['params']>;
-export type CheckedParamsOf<M extends Method> = z.output<Calls[M]['params']>;
-export type ValueOf<M extends Method> = z.output<Calls[M]['result']>;
-export type PayloadOf<E extends EventName> = z.output<Events[E]>;
+export type ParamsOf<M extends Method> = ParamsIn<CitizenContract, M>;
+export type CheckedParamsOf<M extends Method> = CheckedParamsIn<CitizenContract, M>;
+export type ValueOf<M extends Method> = ValueIn<CitizenContract, M>;
+export type PayloadOf<E extends EventName> = PayloadIn<CitizenContract, E>;
 
-export const methods = Object.keys(calls) as Method[];
-export const eventNames = Object.keys(events) as EventName[];
+export const methods = citizenContract.methods as Method[];
+export const eventNames = citizenContract.eventNames as EventName[];
 
-/** How long a transport waits for the answer to `method` (an unknown name: the default; the core refuses it anyway). */
+/** How long a transport waits for the answer to a citizen `method`. */
 export function callTimeoutMs(method: string): number {
-  return isMethod(method) ? calls[method].timeoutMs : DEFAULT_CALL_TIMEOUT_MS;
+  return citizenContract.timeoutMs(method);
 }
 
 export function isMethod(name: string): name is Method {
-  return Object.hasOwn(calls, name);
+  return citizenContract.isMethod(name);
 }
 
 export function isEventName(name: string): name is EventName {
-  return Object.hasOwn(events, name);
+  return citizenContract.isEventName(name);
 }

@@ -1,42 +1,54 @@
-// The receiving side of the contract, shared by Electron main and the
-// headless host: checks the envelope, the method and the parameters before a
-// handler sees them, and turns a handler's exception into INTERNAL.
+// The receiving side of a contract, shared by Electron main and the headless
+// host: checks the envelope, the method and the parameters before a handler
+// sees them, and turns a handler's exception into INTERNAL. A dispatcher
+// serves one contract: a method of another audience is UNKNOWN_METHOD here.
 import type { z } from 'zod';
-import { calls, isMethod, type CheckedParamsOf, type Method, type ValueOf } from './contract';
+import { citizenContract, type CitizenContract, type Method } from './contract';
+import type { CallSpecs, Contract, EventSpecs, HandlersOf, MethodOf } from './define';
 import { callEnvelopeSchema, type ResultEnvelope } from './envelope';
 import { fail, type Result } from './result';
 
-export type BoothHandlers = {
-  [M in Method]: (params: CheckedParamsOf<M>) => Promise<Result<ValueOf<M>>> | Result<ValueOf<M>>;
-};
+/** The citizen contract's handlers: what the core implements for the renderer. */
+export type BoothHandlers = HandlersOf<CitizenContract>;
 
-export interface DispatcherOptions {
+export interface DispatcherOptions<M extends string = Method> {
   /** Told about every handler exception (a bug); never shown to the citizen. */
-  onBug?: (method: Method, error: unknown) => void;
+  onBug?: (method: M, error: unknown) => void;
 }
 
 export type Dispatch = (envelope: unknown) => Promise<ResultEnvelope>;
 
-/** Builds the function that answers one call envelope with one result envelope. */
+/** The citizen contract's dispatcher. */
 export function createDispatcher(handlers: BoothHandlers, options: DispatcherOptions = {}): Dispatch {
+  return createContractDispatcher(citizenContract, handlers, options);
+}
+
+/** Builds the function that answers one call envelope of `contract` with one result envelope. */
+export function createContractDispatcher<C extends CallSpecs, E extends EventSpecs>(
+  contract: Contract<C, E>,
+  handlers: HandlersOf<Contract<C, E>>,
+  options: DispatcherOptions<MethodOf<Contract<C, E>>> = {},
+): Dispatch {
+  const calls: CallSpecs = contract.calls;
   return async (raw) => {
     const envelope = callEnvelopeSchema.safeParse(raw);
     if (!envelope.success) {
       return answer(idOf(raw), fail('BAD_REQUEST', 'A call must be { type: "call", id, method, params }.', { issues: issuePaths(envelope.error) }));
     }
-    const { id, method } = envelope.data;
-    if (!isMethod(method)) {
-      return answer(id, fail('UNKNOWN_METHOD', `The booth has no method "${method.slice(0, 64)}".`));
+    const { id } = envelope.data;
+    const method: string = envelope.data.method;
+    if (!Object.hasOwn(calls, method)) {
+      return answer(id, fail('UNKNOWN_METHOD', `The booth has no method "${method.slice(0, 64)}" here.`));
     }
-    const params = calls[method].params.safeParse(envelope.data.params ?? {});
+    const params = calls[method]!.params.safeParse(envelope.data.params ?? {});
     if (!params.success) {
       return answer(id, fail('BAD_REQUEST', `Wrong parameters for ${method}.`, { issues: issuePaths(params.error) }));
     }
     try {
-      const handler = handlers[method] as (p: unknown) => Promise<Result<unknown>> | Result<unknown>;
+      const handler = (handlers as Record<string, (p: unknown) => Promise<Result<unknown>> | Result<unknown>>)[method]!;
       return answer(id, await handler(params.data));
     } catch (error) {
-      options.onBug?.(method, error);
+      options.onBug?.(method as MethodOf<Contract<C, E>>, error);
       return answer(id, fail('INTERNAL', 'The booth hit an internal error; the call was not completed.'));
     }
   };
