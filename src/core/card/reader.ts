@@ -139,6 +139,15 @@ function pcscReader(config: Extract<CardDriverConfig, { driver: 'pcsc' }>): Card
   };
 }
 
+/**
+ * A reader module (serial or HID) behind an already-chosen link: the same
+ * driver createCardReader builds, for a link it cannot open itself (the
+ * conformance suite's HID report stand-in on a machine without hidraw).
+ */
+export function createModuleReader(open: () => Promise<ByteLink>, secrets: SamSecrets, driver: 'serial' | 'hid'): CardReader {
+  return serialReader(open, secrets, driver);
+}
+
 /** A serial module; the port is (re)opened on the next read after any link failure. */
 function serialReader(
   open: () => Promise<ByteLink>,
