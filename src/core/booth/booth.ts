@@ -11,7 +11,7 @@ import type { BoothConfig } from '../config';
 import type { Logger } from '../logging';
 import { cardReadDeadlineMs, createCardReader, createCardStep, type CardReader, type CardStep } from '../card';
 import { createFaceStep, type FaceStep, type VerifiedModels } from '../face';
-import { CitizenSession, type SessionClock } from '../session';
+import { CitizenSession, createJourneyHandlers, type SessionClock } from '../session';
 import { BoothEvents } from './events';
 
 /** Version of the consent text the screens show; stored with each acceptance. */
@@ -77,34 +77,7 @@ export function createBooth({ config, logger, version, clock, faceModels }: Boot
         capabilities,
         faceWarmUpFrames: capabilities.face ? config.face.warmUpFrames : 0,
       }),
-    'session.start': ({ language }) => {
-      const result = session.start(language);
-      if (result.ok) logger.info({ event: 'session.started' }, 'session started');
-      return result;
-    },
-    'session.get': () => ok(session.snapshot()),
-    'session.chooseLanguage': ({ language }) => session.chooseLanguage(language),
-    'session.setLanguage': ({ language }) => session.setLanguage(language),
-    'session.acceptConsent': ({ consentVersion }) => {
-      if (consentVersion !== CONSENT_VERSION) {
-        return fail('BAD_REQUEST', `The consent shown (${consentVersion}) is not the booth's current text (${CONSENT_VERSION}).`);
-      }
-      return session.acceptConsent(consentVersion);
-    },
-    'session.declineConsent': () => {
-      const guard = session.requireStep('consent');
-      if (guard) return guard;
-      session.wipe('declined');
-      return ok(null);
-    },
-    'session.submitNik': ({ nik }) => logRejection(logger, 'nik', session.submitNik(nik)),
-    'session.submitEmail': ({ email }) => logRejection(logger, 'email', session.submitEmail(email)),
-    'session.submitPhone': ({ phone }) => logRejection(logger, 'phone', session.submitPhone(phone)),
-    'session.edit': ({ field }) => session.edit(field),
-    'session.back': () => session.back(),
-    'session.confirmReview': () => session.confirmReview(),
-    'session.keepAlive': () => session.keepAlive(),
-    'session.wipe': ({ reason }) => ok({ wiped: session.wipe(reason) }),
+    ...createJourneyHandlers({ session, logger, consentVersion: CONSENT_VERSION }),
     ...card.handlers,
     ...face.handlers,
     'signoff.request': unavailable('signoff', 'signoff'),
@@ -122,10 +95,4 @@ export function createBooth({ config, logger, version, clock, faceModels }: Boot
       await card.dispose();
     },
   };
-}
-
-/** Rejected values are counted by reason only; the value itself is never logged. */
-function logRejection<T extends { ok: boolean; error?: { code: string; reason?: string } }>(logger: Logger, field: string, result: T): T {
-  if (!result.ok) logger.info({ event: 'input.rejected', field, code: result.error?.code, reason: result.error?.reason }, 'input rejected');
-  return result;
 }
