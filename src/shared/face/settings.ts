@@ -56,7 +56,7 @@ export const faceSettingsSchema = z
      * while the booth waits for a citizen, once per page load. Chromium's
      * WebAssembly engine optimises MediaPipe's code only after it has run a
      * while; without this the first citizen's guidance stutters (frames of
-     * 20 to 50 ms among 9 ms ones). About 10 s of one core. 0 turns it off.
+     * 20 to 50 ms among 9 ms ones). About 11 s of one core on a 2-core PC. 0 turns it off.
      */
     warmUpFrames: z.int().min(0).max(2000).default(600),
   })
