@@ -3,12 +3,17 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { journeySteps, type JourneyStep } from '../../shared/journey/machine';
 import { useJourney, useT } from '../context';
+import type { MessageKey } from '../i18n';
 import { CancelDialog } from './CancelDialog';
 import { ProblemText } from './ProblemText';
 
 export interface StepFrameProps {
   step: JourneyStep;
-  title: string;
+  /**
+   * The catalogue key of the screen's main instruction, shown as its heading.
+   * A key, not text: spoken guidance (issue 11) will say exactly this.
+   */
+  instruction: MessageKey;
   children: ReactNode;
   /** Buttons at the bottom (back, next). */
   actions?: ReactNode;
@@ -16,7 +21,7 @@ export interface StepFrameProps {
   keyboard?: ReactNode;
 }
 
-export function StepFrame({ step, title, children, actions, keyboard }: StepFrameProps) {
+export function StepFrame({ step, instruction, children, actions, keyboard }: StepFrameProps) {
   const t = useT();
   const switchLanguage = useJourney((state) => state.switchLanguage);
   const busy = useJourney((state) => state.busy);
@@ -29,7 +34,7 @@ export function StepFrame({ step, title, children, actions, keyboard }: StepFram
   useEffect(() => heading.current?.focus(), [step]);
 
   return (
-    <div className={`frame${keyboard ? ' frame-with-keyboard' : ''}`} data-step={step}>
+    <div className={`frame${keyboard ? ' frame-with-keyboard' : ''}`} data-step={step} data-instruction={instruction}>
       <header className="frame-header">
         <span className="frame-brand">{t('app.title')}</span>
         <span className="frame-progress">
@@ -46,7 +51,7 @@ export function StepFrame({ step, title, children, actions, keyboard }: StepFram
       <main className="frame-main" aria-busy={busy}>
         <div className="frame-content">
           <h1 ref={heading} tabIndex={-1}>
-            {title}
+            {t(instruction)}
           </h1>
           {children}
           <ProblemText field="general" id={`${step}-general-problem`} />

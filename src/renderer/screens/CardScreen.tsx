@@ -18,7 +18,7 @@ export function CardScreen() {
     return (
       <StepFrame
         step="card"
-        title={t('card.confirm.title')}
+        instruction="card.confirm.title"
         actions={
           <>
             <button type="button" className="button button-secondary" onClick={() => void back()} data-testid="card-not-me">
@@ -47,7 +47,7 @@ export function CardScreen() {
     const [from, to] = weights[stage] ?? [0, 1];
     const overall = Math.round((from + (to - from) * progress) * 100);
     return (
-      <StepFrame step="card" title={t('card.reading.title')}>
+      <StepFrame step="card" instruction="card.reading.title">
         <p className="lead card-keep" role="status">
           {t('card.reading.hint')}
         </p>
@@ -65,7 +65,7 @@ export function CardScreen() {
   return (
     <StepFrame
       step="card"
-      title={t('card.place.title')}
+      instruction="card.place.title"
       actions={
         final ? (
           <button type="button" className="button button-primary" onClick={() => void wipe('finished')} data-testid="finish-erase">

@@ -20,7 +20,7 @@ export function ConsentScreen() {
   return (
     <StepFrame
       step="consent"
-      title={t('consent.title')}
+      instruction="consent.title"
       actions={
         <>
           <button type="button" className="button button-secondary" onClick={() => void back()}>

@@ -22,7 +22,7 @@ export function EmailScreen() {
     return (
       <StepFrame
         step="email"
-        title={t('email.confirmTitle')}
+        instruction="email.confirmTitle"
         actions={
           <>
             <button type="button" className="button button-secondary" onClick={editEmailAgain} data-testid="email-change">
@@ -46,7 +46,7 @@ export function EmailScreen() {
   return (
     <StepFrame
       step="email"
-      title={t('email.title')}
+      instruction="email.title"
       actions={<StepActions onNext={reviewEmail} nextEnabled={email.length > 0} />}
       keyboard={<EmailKeyboard label={t('email.fieldLabel')} onText={(text) => type('email', text)} onBackspace={() => backspace('email')} onClear={() => clear('email')} />}
     >

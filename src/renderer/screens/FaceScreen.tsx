@@ -33,7 +33,7 @@ export function FaceScreen() {
 
   if (stage.kind === 'checking') {
     return (
-      <StepFrame step="face" title={t('face.title')}>
+      <StepFrame step="face" instruction="face.title">
         <p className="lead" aria-live="polite">
           {t('face.loading')}
         </p>
@@ -96,7 +96,7 @@ function FaceCapture({ setup, onCaptured }: { setup: FaceSetup; onCaptured: (sna
   return (
     <StepFrame
       step="face"
-      title={failed ? t('face.failed.title') : t('face.title')}
+      instruction={failed ? 'face.failed.title' : 'face.title'}
       actions={
         failed && !final ? (
           <button type="button" className="button button-primary" onClick={() => controller.current?.retry()} data-testid="face-retry">
@@ -164,7 +164,7 @@ function FaceOutOfService({ error }: { error: BoothError }) {
   return (
     <StepFrame
       step="face"
-      title={t('face.title')}
+      instruction="face.title"
       actions={<FinishButton />}
     >
       <p className="lead" data-testid="face-out-of-service">
@@ -180,7 +180,7 @@ function FaceCaptured({ outcome }: { outcome: BoothError | null }) {
   return (
     <StepFrame
       step="face"
-      title={t('face.captured.title')}
+      instruction="face.captured.title"
       actions={<FinishButton />}
     >
       <p className="lead" data-testid="face-captured" data-outcome={outcome?.code ?? 'ok'}>

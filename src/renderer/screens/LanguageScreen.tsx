@@ -5,7 +5,7 @@ export function LanguageScreen() {
   const t = useT();
   const choose = useJourney((state) => state.chooseLanguage);
   return (
-    <StepFrame step="language" title={t('language.title')}>
+    <StepFrame step="language" instruction="language.title">
       <div className="choice-list">
         <button type="button" lang="id" className="button button-primary button-huge" onClick={() => void choose('id')} data-testid="language-id">
           {t('language.id')}

@@ -33,7 +33,7 @@ export function LaterStepScreen({ step }: { step: LaterStep }) {
 
   if (outcome === 'checking') {
     return (
-      <StepFrame step={step} title={t('unavailable.checking')}>
+      <StepFrame step={step} instruction="unavailable.checking">
         <p className="lead" aria-live="polite">
           {t('common.busy')}
         </p>
@@ -44,7 +44,7 @@ export function LaterStepScreen({ step }: { step: LaterStep }) {
   return (
     <StepFrame
       step={step}
-      title={unavailable ? t(titles[step]) : t('common.error.generic')}
+      instruction={unavailable ? titles[step] : 'common.error.generic'}
       actions={
         <button type="button" className="button button-primary" onClick={() => void wipe('finished')} data-testid="finish-erase">
           {t('unavailable.finish')}

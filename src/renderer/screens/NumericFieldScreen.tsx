@@ -32,7 +32,7 @@ export function NumericFieldScreen({ field, format, nextEnabled, counter, withPl
   return (
     <StepFrame
       step={field}
-      title={t(`${field}.title` as MessageKey)}
+      instruction={`${field}.title` as MessageKey}
       actions={<StepActions onNext={() => void submit()} nextEnabled={nextEnabled(value)} />}
       keyboard={<NumericKeypad label={label} withPlus={withPlus} onText={(text) => type(field, text)} onBackspace={() => backspace(field)} onClear={() => clear(field)} />}
     >

@@ -21,7 +21,7 @@ export function ReviewScreen() {
   return (
     <StepFrame
       step="review"
-      title={t('review.title')}
+      instruction="review.title"
       actions={
         <>
           <button type="button" className="button button-secondary" onClick={() => void back()}>
