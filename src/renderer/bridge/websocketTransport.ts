@@ -19,12 +19,7 @@ export interface WebSocketTransport extends ContractTransport {
   onStatus(listener: (status: ConnectionStatus) => void): void;
 }
 
-export interface WebSocketTransportOptions {
-  /** How long to wait for a method's answer when the client does not say: the citizen contract's own figures unless a test shortens them. */
-  timeoutMs?: (method: string) => number;
-}
-
-export function createWebSocketTransport(host: string, token: string, instanceId = newPageInstanceId(), { timeoutMs = callTimeoutMs }: WebSocketTransportOptions = {}): WebSocketTransport {
+export function createWebSocketTransport(host: string, token: string, instanceId = newPageInstanceId()): WebSocketTransport {
   const url = `ws://${host}${CONTRACT_PATH}`;
   const pending = new Map<number, { resolve: (result: Result<unknown>) => void; timer: ReturnType<typeof setTimeout> }>();
   const eventListeners = new Set<(event: string, payload: unknown) => void>();
@@ -101,7 +96,7 @@ export function createWebSocketTransport(host: string, token: string, instanceId
   open();
 
   return {
-    call(method, params, callTimeout) {
+    call(method, params, timeoutMs = callTimeoutMs(method)) {
       const id = nextId++;
       const frame = encodeCallFrame({ type: 'call', id, method, params });
       return new Promise((resolve) => {
@@ -111,7 +106,7 @@ export function createWebSocketTransport(host: string, token: string, instanceId
           if (unsent !== undefined) zeroFrame(unsent);
           queue.delete(id);
           resolve(fail('TIMEOUT', `The booth did not answer ${method} in time.`));
-        }, callTimeout ?? timeoutMs(method));
+        }, timeoutMs);
         pending.set(id, { resolve, timer });
         if (socket.readyState === WebSocket.OPEN) sendAndZero(frame);
         else queue.set(id, frame);
