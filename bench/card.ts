@@ -99,10 +99,16 @@ const result = {
   measured_at: new Date().toISOString(),
 };
 console.log('\ncard reads (auth + biodata + 13 KB photo + 2 KB signature), 20 each');
-console.log(`  serial module @ ${BAUD} baud over a pty: p50 ${result.serial_read_ms_p50} ms, p95 ${result.serial_read_ms_p95} ms, ${result.serial_bytes_per_read} bytes on the wire per read`);
+console.log(
+  `  serial module @ ${BAUD} baud over a pty: p50 ${result.serial_read_ms_p50} ms, p95 ${result.serial_read_ms_p95} ms, ${result.serial_bytes_per_read} bytes on the wire per read`,
+);
 console.log(`  read time / wire time: median ${result.serial_over_wire_ratio} (p95 ${result.serial_over_wire_ratio_p95}; goal ≤ 1.15)`);
-console.log(`  APDU flow against the in-memory virtual card: p50 ${result.apdu_flow_in_memory_ms_p50} ms, p95 ${result.apdu_flow_in_memory_ms_p95} ms`);
-console.log(`  PC/SC via pcscd + vpcd (session open + read + close): p50 ${result.pcsc_read_ms_p50} ms, p95 ${result.pcsc_read_ms_p95} ms (goal p95 ≤ 300)${pcscd.viccHost === '127.0.0.1' ? '  [no quick-ACK route: vpcd stalls ~40 ms per APDU]' : ''}`);
+console.log(
+  `  APDU flow against the in-memory virtual card: p50 ${result.apdu_flow_in_memory_ms_p50} ms, p95 ${result.apdu_flow_in_memory_ms_p95} ms`,
+);
+console.log(
+  `  PC/SC via pcscd + vpcd (session open + read + close): p50 ${result.pcsc_read_ms_p50} ms, p95 ${result.pcsc_read_ms_p95} ms (goal p95 ≤ 300)${pcscd.viccHost === '127.0.0.1' ? '  [no quick-ACK route: vpcd stalls ~40 ms per APDU]' : ''}`,
+);
 mkdirSync(resolve(import.meta.dirname, 'results'), { recursive: true });
 writeFileSync(resolve(import.meta.dirname, 'results/card.json'), `${JSON.stringify(result, null, 2)}\n`);
 console.log('  written: bench/results/card.json');

@@ -63,9 +63,23 @@ try {
     const page = browser.page;
     await page.goto(`${server.origin}/`);
     await page.waitForFunction('typeof globalThis.runFaceBench === "function"');
-    const options = { frameUrls: frameFiles.map((f) => `/frames/${f}`), frames: FRAMES, warmup: WARMUP, boothWarmUpFrames: BOOTH_WARMUP_FRAMES, settleMs: SETTLE_MS };
+    const options = {
+      frameUrls: frameFiles.map((f) => `/frames/${f}`),
+      frames: FRAMES,
+      warmup: WARMUP,
+      boothWarmUpFrames: BOOTH_WARMUP_FRAMES,
+      settleMs: SETTLE_MS,
+    };
     const result = (await page.evaluate(`globalThis.runFaceBench(${JSON.stringify(options)})`)) as {
-      booth: { ms: number[]; oneFace: number; loadMs: number; scanMs: number[]; landmarkerMs: number[]; inputWidths: number[]; warmUp: { frames: number; faceFrames: number; ms: number } };
+      booth: {
+        ms: number[];
+        oneFace: number;
+        loadMs: number;
+        scanMs: number[];
+        landmarkerMs: number[];
+        inputWidths: number[];
+        warmUp: { frames: number; faceFrames: number; ms: number };
+      };
       peer: { ms: number[]; oneFace: number; loadMs: number };
       width: number;
       height: number;
@@ -95,7 +109,11 @@ try {
       frames: result.booth.ms.length,
       resolution: `${result.width}x${result.height}`,
       // How many frames the landmarker saw at each input width (the frame scaled down to the face's size).
-      landmarker_input_widths: Object.fromEntries([...new Set(result.booth.inputWidths)].sort((a, b) => a - b).map((w) => [String(w), result.booth.inputWidths.filter((x) => x === w).length])),
+      landmarker_input_widths: Object.fromEntries(
+        [...new Set(result.booth.inputWidths)]
+          .sort((a, b) => a - b)
+          .map((w) => [String(w), result.booth.inputWidths.filter((x) => x === w).length]),
+      ),
       one_face_frames: result.booth.oneFace,
       peer_one_face_frames: result.peer.oneFace,
       model_load_ms: round(result.booth.loadMs),
@@ -108,12 +126,20 @@ try {
       goals: { frame_ms_p95: '<= 16', speedup_vs_peer: '>= 4' },
     };
     console.log(`face-capture at ${figures.resolution}, ${figures.frames} frames after ${WARMUP} camera frames:`);
-    console.log(`  booth warm-up before a citizen: ${figures.booth_warmup_frames} frames of the shipped picture (face found in ${figures.booth_warmup_face_frames}) in ${figures.booth_warmup_ms} ms, then ${SETTLE_MS} ms idle`);
-    console.log(`  booth (detect + landmarks + quality):   p50 ${ours.p50} ms, p95 ${ours.p95} ms, p99 ${ours.p99} ms, ${ours.fps} fps, one face in ${result.booth.oneFace} frames`);
-    console.log(`  peer  (@vladmandic/human face, tfjs wasm):        p50 ${theirs.p50} ms, p95 ${theirs.p95} ms, ${theirs.fps} fps, one face in ${result.peer.oneFace} frames`);
+    console.log(
+      `  booth warm-up before a citizen: ${figures.booth_warmup_frames} frames of the shipped picture (face found in ${figures.booth_warmup_face_frames}) in ${figures.booth_warmup_ms} ms, then ${SETTLE_MS} ms idle`,
+    );
+    console.log(
+      `  booth (detect + landmarks + quality):   p50 ${ours.p50} ms, p95 ${ours.p95} ms, p99 ${ours.p99} ms, ${ours.fps} fps, one face in ${result.booth.oneFace} frames`,
+    );
+    console.log(
+      `  peer  (@vladmandic/human face, tfjs wasm):        p50 ${theirs.p50} ms, p95 ${theirs.p95} ms, ${theirs.fps} fps, one face in ${result.peer.oneFace} frames`,
+    );
     console.log(`  of which MediaPipe's FaceLandmarker call: p50 ${figures.landmarker_ms_p50} ms, p95 ${figures.landmarker_ms_p95} ms`);
     console.log(`  landmarker input widths (px: frames): ${JSON.stringify(figures.landmarker_input_widths)}`);
-    console.log(`  second-face scan, once a second between frames: ${figures.scans} scans, p50 ${figures.scan_ms_p50} ms, max ${figures.scan_ms_max} ms`);
+    console.log(
+      `  second-face scan, once a second between frames: ${figures.scans} scans, p50 ${figures.scan_ms_p50} ms, max ${figures.scan_ms_max} ms`,
+    );
     console.log(`  speedup vs peer (p95): ${figures.speedup_vs_peer}× (goal ≥ 4); p95 goal ≤ 16 ms`);
     mkdirSync(join(root, 'bench/results'), { recursive: true });
     writeFileSync(join(root, 'bench/results/face-capture.json'), JSON.stringify(figures, null, 2) + '\n');

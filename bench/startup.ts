@@ -13,7 +13,10 @@ const RUNS = 5;
 const root = resolve(import.meta.dirname, '..');
 
 function startHost(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [resolve(root, 'out/host/index.js'), '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [resolve(root, 'out/host/index.js'), '--port', '0'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   return new Promise((resolvePromise, reject) => {
     let text = '';
     const timer = setTimeout(() => reject(new Error('host did not print its URL within 10 s')), 10_000);

@@ -23,7 +23,12 @@ const crops = [
   { identity: 2, file: 'demo/sample1.jpg', x: 1380, y: 100, w: 400, h: 533 },
 ];
 
-function cropAndScale(source: { width: number; height: number; data: Uint8Array }, crop: (typeof crops)[number], WIDTH: number, HEIGHT: number): Uint8Array {
+function cropAndScale(
+  source: { width: number; height: number; data: Uint8Array },
+  crop: (typeof crops)[number],
+  WIDTH: number,
+  HEIGHT: number,
+): Uint8Array {
   const rgb = new Uint8Array(WIDTH * HEIGHT * 3);
   for (let y = 0; y < HEIGHT; y++) {
     for (let x = 0; x < WIDTH; x++) {
@@ -33,7 +38,8 @@ function cropAndScale(source: { width: number; height: number; data: Uint8Array 
       const y0 = crop.y + Math.floor((y * crop.h) / HEIGHT);
       const y1 = Math.max(y0 + 1, crop.y + Math.floor(((y + 1) * crop.h) / HEIGHT));
       const sum = [0, 0, 0];
-      for (let sy = y0; sy < y1; sy++) for (let sx = x0; sx < x1; sx++) for (let c = 0; c < 3; c++) sum[c]! += source.data[(sy * source.width + sx) * 4 + c]!;
+      for (let sy = y0; sy < y1; sy++)
+        for (let sx = x0; sx < x1; sx++) for (let c = 0; c < 3; c++) sum[c]! += source.data[(sy * source.width + sx) * 4 + c]!;
       const n = (x1 - x0) * (y1 - y0);
       for (let c = 0; c < 3; c++) rgb[(y * WIDTH + x) * 3 + c] = Math.round(sum[c]! / n);
     }

@@ -36,7 +36,12 @@ function inputsHash(): string {
   hash.update(`${WIDTH}x${HEIGHT}@${FPS}`);
   for (const file of Object.values(SOURCES)) hash.update(readFileSync(require.resolve(`${PKG}/${file}`)));
   const codeDir = resolve(import.meta.dirname, 'face-videos');
-  const code = [fileURLToPath(import.meta.url), ...readdirSync(codeDir).sort().map((name) => join(codeDir, name))];
+  const code = [
+    fileURLToPath(import.meta.url),
+    ...readdirSync(codeDir)
+      .sort()
+      .map((name) => join(codeDir, name)),
+  ];
   for (const file of code) hash.update(readFileSync(file));
   return hash.digest('hex');
 }
@@ -50,17 +55,23 @@ function upToDate(outDir: string, inputs: string): boolean {
   if (!existsSync(stampPath)) return false;
   try {
     const stamp = JSON.parse(readFileSync(stampPath, 'utf8')) as Stamp;
-    return stamp.inputs === inputs && videoNames.every((name) => {
-      const path = videoPath(outDir, name);
-      return existsSync(path) && statSync(path).size === stamp.files[name]?.bytes;
-    });
+    return (
+      stamp.inputs === inputs &&
+      videoNames.every((name) => {
+        const path = videoPath(outDir, name);
+        return existsSync(path) && statSync(path).size === stamp.files[name]?.bytes;
+      })
+    );
   } catch {
     return false;
   }
 }
 
 /** Makes (or reuses) the videos in outDir; returns each video's .y4m path. */
-export async function makeFaceVideos(outDir: string = defaultFaceVideoDir, log: (line: string) => void = () => undefined): Promise<Record<VideoName, string>> {
+export async function makeFaceVideos(
+  outDir: string = defaultFaceVideoDir,
+  log: (line: string) => void = () => undefined,
+): Promise<Record<VideoName, string>> {
   const dir = resolve(outDir);
   const paths = Object.fromEntries(videoNames.map((name) => [name, videoPath(dir, name)])) as Record<VideoName, string>;
   const inputs = inputsHash();

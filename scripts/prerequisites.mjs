@@ -98,7 +98,11 @@ export function smartcardLoads() {
 export function ensureSmartcardBinding({ log = console.log } = {}) {
   if (smartcardLoads()) return null;
   const present = existsSync(resolve(root, 'node_modules/smartcard/package.json'));
-  log(present ? 'Rebuilding the PC/SC binding (smartcard) now that its headers are installed…' : 'Installing the PC/SC binding (smartcard), dropped by npm install before its headers were there…');
+  log(
+    present
+      ? 'Rebuilding the PC/SC binding (smartcard) now that its headers are installed…'
+      : 'Installing the PC/SC binding (smartcard), dropped by npm install before its headers were there…',
+  );
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const args = present ? ['rebuild', 'smartcard'] : ['install', '--no-save', '--no-audit', '--no-fund', '--include=optional'];
   run([npm], args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });

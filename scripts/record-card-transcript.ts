@@ -14,6 +14,9 @@ const readout = await readEktp(channels.card, channels.sam, set.secrets);
 const out = resolve(import.meta.dirname, '../test/fixtures/ektp-read.transcript');
 writeFileSync(
   out,
-  formatTranscript(entries, `One full e-KTP read through the project's virtual card and SAM (synthetic identity ${readout.nik}).\nRecorded by scripts/record-card-transcript.ts; replayed in strict order by test/unit/card/transcript.test.ts.`),
+  formatTranscript(
+    entries,
+    `One full e-KTP read through the project's virtual card and SAM (synthetic identity ${readout.nik}).\nRecorded by scripts/record-card-transcript.ts; replayed in strict order by test/unit/card/transcript.test.ts.`,
+  ),
 );
 console.log(`${entries.length} exchanges written to ${out}`);

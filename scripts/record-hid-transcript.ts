@@ -14,5 +14,8 @@ const { device, moduleLink } = hidBridge(log);
 new SerialModuleEmulator(moduleLink, { card: set.card, sam: set.sam });
 await moduleStatus(new SerialModuleClient(hidLink(device), { responseTimeoutMs: 400, retransmissions: 3, firstSeq: 1 }));
 const spaced = (b: Uint8Array) => toHex(b).replace(/(..)(?=.)/g, '$1 ');
-writeFileSync(new URL('../test/fixtures/hid-status.reports', import.meta.url), `# PING and STATUS to a HID reader module, as 64-byte reports (=> host to module, <= module to host).\n# Recorded through test/support/hidBridge.ts; replayed strictly by test/unit/card/hid.test.ts.\n${log.map((e) => `${e.direction} ${spaced(e.report)}`).join('\n')}\n`);
+writeFileSync(
+  new URL('../test/fixtures/hid-status.reports', import.meta.url),
+  `# PING and STATUS to a HID reader module, as 64-byte reports (=> host to module, <= module to host).\n# Recorded through test/support/hidBridge.ts; replayed strictly by test/unit/card/hid.test.ts.\n${log.map((e) => `${e.direction} ${spaced(e.report)}`).join('\n')}\n`,
+);
 console.log(log.length, 'reports');

@@ -29,7 +29,13 @@ if (electron) {
 } else {
   if (!headless) console.log('No Electron binary here: running the headless host instead (the same booth, in Chromium).');
   const display = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
-  forward(spawn(process.execPath, [resolve(root, 'out/host/index.js'), ...(display && !hostArgs.includes('--kiosk') ? ['--open'] : []), ...hostArgs], { cwd: root, stdio: 'inherit' }));
+  forward(
+    spawn(
+      process.execPath,
+      [resolve(root, 'out/host/index.js'), ...(display && !hostArgs.includes('--kiosk') ? ['--open'] : []), ...hostArgs],
+      { cwd: root, stdio: 'inherit' },
+    ),
+  );
 }
 
 /** Path of a runnable Electron binary, fetching it once when the network allows. */
@@ -47,7 +53,11 @@ function electronBinary() {
   const marker = resolve(root, 'node_modules/.cache/anjungan-ikd/electron-download-failed');
   if (!path && !existsSync(marker) && existsSync(resolve(root, 'node_modules/electron/install.js'))) {
     console.log('Fetching the Electron binary (once; skipped after a failure)…');
-    const fetch = spawnSync(process.execPath, [resolve(root, 'node_modules/electron/install.js')], { cwd: resolve(root, 'node_modules/electron'), stdio: 'ignore', timeout: 120_000 });
+    const fetch = spawnSync(process.execPath, [resolve(root, 'node_modules/electron/install.js')], {
+      cwd: resolve(root, 'node_modules/electron'),
+      stdio: 'ignore',
+      timeout: 120_000,
+    });
     path = fetch.status === 0 ? find() : undefined;
     if (!path) {
       mkdirSync(resolve(marker, '..'), { recursive: true });

@@ -39,6 +39,7 @@ function check(name, command, args) {
 const built = check('build (electron-vite: main, preload, renderer; vite: host)', process.execPath, [resolve(root, 'scripts/build.mjs')]);
 check('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
 check('lint (with the layer rule)', bin('eslint'), ['--max-warnings', '0', '.']);
+check('format (prettier --check)', bin('prettier'), ['--check', '.']);
 
 const report = resolve(root, 'test-results/vitest.json');
 mkdirSync(resolve(root, 'test-results'), { recursive: true });
@@ -46,14 +47,20 @@ rmSync(report, { force: true });
 console.log('\n▶ vitest: unit, integration, e2e');
 // e2e needs the build; without it only the Node suites run and the build failure is already counted.
 const projects = built ? [] : ['--project', 'unit', '--project', 'integration'];
-const vitest = spawnSync(bin('vitest'), ['run', ...projects, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extraArgs], { cwd: root, stdio: 'inherit' });
+const vitest = spawnSync(
+  bin('vitest'),
+  ['run', ...projects, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extraArgs],
+  { cwd: root, stdio: 'inherit' },
+);
 if (existsSync(report)) {
   const summary = JSON.parse(readFileSync(report, 'utf8'));
   passed += summary.numPassedTests;
   failed += summary.numFailedTests;
   // A file whose setup failed (a beforeAll that threw: no Chromium, a host that
   // would not start) marks its tests skipped, not failed: count each such file.
-  const brokenFiles = summary.testResults.filter((file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'));
+  const brokenFiles = summary.testResults.filter(
+    (file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'),
+  );
   failed += brokenFiles.length;
   for (const file of brokenFiles) console.log(`✗ ${file.name}: ${String(file.message ?? 'failed before its tests ran').split('\n')[0]}`);
   if (summary.numTotalTests === 0) failed += 1;

@@ -42,7 +42,12 @@ function show(canvas: HTMLCanvasElement, bitmaps: ImageBitmap[], i: number): voi
 }
 
 async function booth(canvas: HTMLCanvasElement, bitmaps: ImageBitmap[], options: BenchOptions): Promise<PipelineFigures> {
-  const engine = new FaceEngine({ wasmBase: '/mediapipe/', modelUrl: '/models/face_landmarker.task', detectorUrl: '/models/face_detector.tflite', pictureUrl: '/models/warmup-face.jpg' });
+  const engine = new FaceEngine({
+    wasmBase: '/mediapipe/',
+    modelUrl: '/models/face_landmarker.task',
+    detectorUrl: '/models/face_detector.tflite',
+    pictureUrl: '/models/warmup-face.jpg',
+  });
   const started = performance.now();
   const models = await engine.models();
   const loadMs = performance.now() - started;
@@ -88,7 +93,15 @@ async function booth(canvas: HTMLCanvasElement, bitmaps: ImageBitmap[], options:
   }
   analyzer.dispose();
   engine.discard();
-  return { ms, oneFace, loadMs, scanMs, inputWidths, landmarkerMs: landmarkerMs.slice(options.warmup), warmUp: { frames: warmUp.frames, faceFrames: warmUp.faceFrames, ms: warmUp.ms } };
+  return {
+    ms,
+    oneFace,
+    loadMs,
+    scanMs,
+    inputWidths,
+    landmarkerMs: landmarkerMs.slice(options.warmup),
+    warmUp: { frames: warmUp.frames, faceFrames: warmUp.faceFrames, ms: warmUp.ms },
+  };
 }
 
 async function peer(canvas: HTMLCanvasElement, bitmaps: ImageBitmap[], options: BenchOptions): Promise<PipelineFigures> {

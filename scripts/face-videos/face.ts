@@ -33,7 +33,14 @@ export interface Similarity {
 }
 
 export function similarity(sourceAnchor: Point, canonicalAnchor: Point, scale: number, angle: number): Similarity {
-  return { ox: sourceAnchor.x, oy: sourceAnchor.y, cx: canonicalAnchor.x, cy: canonicalAnchor.y, a: Math.cos(angle) / scale, b: Math.sin(angle) / scale };
+  return {
+    ox: sourceAnchor.x,
+    oy: sourceAnchor.y,
+    cx: canonicalAnchor.x,
+    cy: canonicalAnchor.y,
+    a: Math.cos(angle) / scale,
+    b: Math.sin(angle) / scale,
+  };
 }
 
 export function toSource(t: Similarity, x: number, y: number, p: Point): void {
@@ -75,8 +82,9 @@ export function smoothstep(edge0: number, edge1: number, x: number): number {
 
 /** A plain painted wall with plaster texture, in frame pixels: the background of every face video and the whole of noFace. */
 export function wall(x: number, y: number, out: Float64Array): void {
-  const light = 1 - 0.18 * ((y / HEIGHT) ** 1.5) - 0.08 * Math.abs(x / WIDTH - 0.35);
-  const plaster = 0.06 * (valueNoise(x, y, 23, 1) - 0.5) + 0.035 * (valueNoise(x, y, 5, 2) - 0.5) + 0.02 * (hash2(Math.floor(x), Math.floor(y), 3) - 0.5);
+  const light = 1 - 0.18 * (y / HEIGHT) ** 1.5 - 0.08 * Math.abs(x / WIDTH - 0.35);
+  const plaster =
+    0.06 * (valueNoise(x, y, 23, 1) - 0.5) + 0.035 * (valueNoise(x, y, 5, 2) - 0.5) + 0.02 * (hash2(Math.floor(x), Math.floor(y), 3) - 0.5);
   // A door frame on the right: structure for the detector to ignore, nothing face-like.
   const frame = x > 560 && x < 584 ? 0.82 : x >= 584 && x < 590 ? 0.7 : 1;
   const f = (light + plaster) * frame;

@@ -21,14 +21,45 @@ export function ffmpegVersion(): string {
  * interrupted run never leaves a truncated video that looks finished, and
  * two test workers making the same (deterministic) file cannot interleave.
  */
-export async function encodeY4m(path: string, width: number, height: number, fps: number, frames: number, frame: (i: number) => Uint8Array): Promise<void> {
+export async function encodeY4m(
+  path: string,
+  width: number,
+  height: number,
+  fps: number,
+  frames: number,
+  frame: (i: number) => Uint8Array,
+): Promise<void> {
   const tmp = `${path}.${process.pid}.part`;
   const ffmpeg = spawn(
     FFMPEG,
     // bitexact: the same bytes on any CPU (no SIMD-dependent rounding), so the stamp can trust a rerun.
-    ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0',
-      '-sws_flags', 'bicubic+accurate_rnd+full_chroma_int+bitexact', '-fflags', '+bitexact', '-flags', '+bitexact',
-      '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', tmp],
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-s',
+      `${width}x${height}`,
+      '-r',
+      String(fps),
+      '-i',
+      'pipe:0',
+      '-sws_flags',
+      'bicubic+accurate_rnd+full_chroma_int+bitexact',
+      '-fflags',
+      '+bitexact',
+      '-flags',
+      '+bitexact',
+      '-pix_fmt',
+      'yuv420p',
+      '-f',
+      'yuv4mpegpipe',
+      tmp,
+    ],
     { stdio: ['pipe', 'ignore', 'pipe'] },
   );
   let stderr = '';

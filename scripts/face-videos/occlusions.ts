@@ -23,7 +23,8 @@ export function paintSunglasses(c: Point, out: Float64Array): void {
     if (cover > 0) blend(out, LENS_RGB, cover);
   }
   // The bridge between the lenses.
-  if (c.x > LENSES[0]!.x + LENSES[0]!.rx - 4 && c.x < LENSES[1]!.x - LENSES[1]!.rx + 4 && Math.abs(c.y - 206) < 2.5) blend(out, LENS_RGB, 1);
+  if (c.x > LENSES[0]!.x + LENSES[0]!.rx - 4 && c.x < LENSES[1]!.x - LENSES[1]!.rx + 4 && Math.abs(c.y - 206) < 2.5)
+    blend(out, LENS_RGB, 1);
 }
 
 /** Paints a surgical mask over `out` at canonical point c. */
@@ -33,7 +34,12 @@ export function paintMask(c: Point, out: Float64Array): void {
   const cover = smoothstep(1.04, 0.96, d) * smoothstep(MASK.top, MASK.top + 3, c.y);
   // Faint horizontal pleats, so it is not a flat colour.
   const pleat = 1 - 0.06 * Math.max(0, Math.sin((c.y - MASK.top) / 4));
-  if (cover > 0) blend(out, MASK_RGB.map((v) => v * pleat), cover);
+  if (cover > 0)
+    blend(
+      out,
+      MASK_RGB.map((v) => v * pleat),
+      cover,
+    );
 }
 
 function blend(out: Float64Array, rgb: number[], amount: number): void {

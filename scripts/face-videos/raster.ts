@@ -79,7 +79,14 @@ export function sampleArea(src: Raster, x: number, y: number, footprint: number,
  * floats into its out argument (channels values; `x0`, `y0` offset the
  * coordinates the shader sees).
  */
-export function render(width: number, height: number, shade: (x: number, y: number, out: Float64Array) => void, channels: 3 | 4 = 3, x0 = 0, y0 = 0): Raster {
+export function render(
+  width: number,
+  height: number,
+  shade: (x: number, y: number, out: Float64Array) => void,
+  channels: 3 | 4 = 3,
+  x0 = 0,
+  y0 = 0,
+): Raster {
   const data = new Uint8Array(width * height * channels);
   const value = new Float64Array(channels);
   let k = 0;

@@ -4,13 +4,38 @@
 // each frame only moves that layer over a pre-rendered wall: that keeps all
 // eight videos within a few seconds of CPU.
 import { blinkWarp, livenessPose, LIVENESS_FRAMES } from './liveness';
-import { FACE_SCALE, faceToSource, FPS, HEIGHT, similarity, subjectAlpha, sway, toSource, turnWarp, wall, WIDTH, YAW_CORRECTION_RAD, type Point } from './face';
+import {
+  FACE_SCALE,
+  faceToSource,
+  FPS,
+  HEIGHT,
+  similarity,
+  subjectAlpha,
+  sway,
+  toSource,
+  turnWarp,
+  wall,
+  WIDTH,
+  YAW_CORRECTION_RAD,
+  type Point,
+} from './face';
 import { paintMask, paintSunglasses } from './occlusions';
 import { render, sample, sampleArea, type Raster } from './raster';
 
 export { FPS };
 
-export const videoNames = ['good', 'still', 'noFace', 'twoFaces', 'tooSmall', 'tooDark', 'offCentre', 'sunglasses', 'mask', 'liveness'] as const;
+export const videoNames = [
+  'good',
+  'still',
+  'noFace',
+  'twoFaces',
+  'tooSmall',
+  'tooDark',
+  'offCentre',
+  'sunglasses',
+  'mask',
+  'liveness',
+] as const;
 export type VideoName = (typeof videoNames)[number];
 
 export interface Sources {

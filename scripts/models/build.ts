@@ -43,7 +43,8 @@ export function buildFaceModels(root: string): BuiltFile[] {
       entries: [],
       sources: [task.sources[0]!],
       licence: task.licence,
-      edits: 'Original bytes plus TFLite metadata (RGB input, normalization mean 127.5 std 127.5); identical to the detector inside face_landmarker.task.',
+      edits:
+        'Original bytes plus TFLite metadata (RGB input, normalization mean 127.5 std 127.5); identical to the detector inside face_landmarker.task.',
     },
   ];
 }
@@ -53,7 +54,8 @@ export function buildFaceLandmarkerTask(root: string): BuiltFile {
   const detection = findPackage(root, '@mediapipe/face_detection');
   const mesh = findPackage(root, '@mediapipe/face_mesh');
   for (const p of [detection, mesh]) {
-    if (p.licence !== LICENCE) throw new Error(`${p.name}@${p.version} is licensed "${p.licence}", not ${LICENCE}; review before redistributing.`);
+    if (p.licence !== LICENCE)
+      throw new Error(`${p.name}@${p.version} is licensed "${p.licence}", not ${LICENCE}; review before redistributing.`);
   }
 
   const detectorSource = slice(detection, 'face_detection_short_range.tflite', 'face_detector.tflite (short-range BlazeFace)');
@@ -89,7 +91,12 @@ export function buildFaceLandmarkerTask(root: string): BuiltFile {
   const wasm = slice(mesh, 'face_mesh_solution_simd_wasm_bin.wasm', '');
   const graph = extractRefinements(wasm.bytes);
   validateRefinements(graph.refinements, LANDMARKS);
-  const refinementSource = slice(mesh, wasm.file, 'landmark refinement index mappings (compiled graph TensorsToFaceLandmarksWithAttention)', graph.range);
+  const refinementSource = slice(
+    mesh,
+    wasm.file,
+    'landmark refinement index mappings (compiled graph TensorsToFaceLandmarksWithAttention)',
+    graph.range,
+  );
 
   const landmarker = readTflite(landmarkSource.bytes);
   expectImageInput(landmarker, 192, landmarkSource);
@@ -99,7 +106,8 @@ export function buildFaceLandmarkerTask(root: string): BuiltFile {
       name: METADATA_NAME,
       data: buildImageModelMetadata({
         name: 'face_landmarks_detector',
-        description: 'Attention face mesh from @mediapipe/face_mesh with lips, eye and iris refinement folded into one 478-landmark output.',
+        description:
+          'Attention face mesh from @mediapipe/face_mesh with lips, eye and iris refinement folded into one 478-landmark output.',
         licence: LICENCE,
         input: { name: 'image', description: 'RGB face crop, 192x192, scaled to [0, 1].', mean: 0, std: 255 },
         outputs: [
@@ -110,7 +118,10 @@ export function buildFaceLandmarkerTask(root: string): BuiltFile {
     },
   ];
   const landmarkBytes = writeEditedTflite(landmarker, edit);
-  expectOutputs(readTflite(landmarkBytes), [[1, 1, 1, LANDMARKS * 3], [1, 1, 1, 1]]);
+  expectOutputs(readTflite(landmarkBytes), [
+    [1, 1, 1, LANDMARKS * 3],
+    [1, 1, 1, 1],
+  ]);
 
   const entries = [
     { name: 'face_detector.tflite', bytes: detectorBytes },
@@ -133,7 +144,9 @@ export function buildFaceLandmarkerTask(root: string): BuiltFile {
 function expectImageInput(model: TfliteModel, size: number, source: SourceSlice): void {
   const input = model.inputs.length === 1 ? model.tensors[model.inputs[0] as number] : undefined;
   if (!input || input.type !== 0 || input.shape.join(',') !== `1,${size},${size},3`) {
-    throw new Error(`${source.package} ${source.file}: expected one float32 [1,${size},${size},3] input, found ${input ? `[${input.shape.join(',')}]` : `${model.inputs.length} inputs`}.`);
+    throw new Error(
+      `${source.package} ${source.file}: expected one float32 [1,${size},${size},3] input, found ${input ? `[${input.shape.join(',')}]` : `${model.inputs.length} inputs`}.`,
+    );
   }
 }
 

@@ -77,11 +77,19 @@ export function buildLandmarkGraphEdit(model: TfliteModel, refinements: Refineme
     tensors.push({ name, shape, type, buffer: data ? b0 + buffers.length - 1 : 0 });
     return t0 + tensors.length - 1;
   };
-  const concatAxis = (axis: number): NewOperator['options'] => ({ type: BuiltinOptions.ConcatenationOptions, fields: [{ id: 0, int32: axis }] });
+  const concatAxis = (axis: number): NewOperator['options'] => ({
+    type: BuiltinOptions.ConcatenationOptions,
+    fields: [{ id: 0, int32: axis }],
+  });
   const operators: NewOperator[] = [];
 
   const concat = tensor('refine/concat', [1, 1, 1, total], TensorType.FLOAT32);
-  operators.push({ builtin: BuiltinOp.CONCATENATION, inputs: sources.map((s) => model.outputs[s] as number), outputs: [concat], options: concatAxis(3) });
+  operators.push({
+    builtin: BuiltinOp.CONCATENATION,
+    inputs: sources.map((s) => model.outputs[s] as number),
+    outputs: [concat],
+    options: concatAxis(3),
+  });
   let gatherFrom = concat;
   if (k > 0) {
     const w = tensor('refine/average_weights', [k, total], TensorType.FLOAT32, f32(weights));
@@ -91,27 +99,48 @@ export function buildLandmarkGraphEdit(model: TfliteModel, refinements: Refineme
     const avg4 = tensor('refine/average_4d', [1, 1, 1, k], TensorType.FLOAT32);
     gatherFrom = tensor('refine/concat_with_averages', [1, 1, 1, total + k], TensorType.FLOAT32);
     operators.push(
-      { builtin: BuiltinOp.FULLY_CONNECTED, inputs: [concat, w, bias], outputs: [avg], options: { type: BuiltinOptions.FullyConnectedOptions, fields: [] } },
-      { builtin: BuiltinOp.RESHAPE, inputs: [avg, shape], outputs: [avg4], options: { type: BuiltinOptions.ReshapeOptions, fields: [{ id: 0, int32s: [1, 1, 1, k] }] } },
+      {
+        builtin: BuiltinOp.FULLY_CONNECTED,
+        inputs: [concat, w, bias],
+        outputs: [avg],
+        options: { type: BuiltinOptions.FullyConnectedOptions, fields: [] },
+      },
+      {
+        builtin: BuiltinOp.RESHAPE,
+        inputs: [avg, shape],
+        outputs: [avg4],
+        options: { type: BuiltinOptions.ReshapeOptions, fields: [{ id: 0, int32s: [1, 1, 1, k] }] },
+      },
       { builtin: BuiltinOp.CONCATENATION, inputs: [concat, avg4], outputs: [gatherFrom], options: concatAxis(3) },
     );
   }
   const indices = tensor('refine/gather_indices', [gather.length], TensorType.INT32, i32(gather));
   const result = tensor('landmarks', [1, 1, 1, gather.length], TensorType.FLOAT32);
-  operators.push({ builtin: BuiltinOp.GATHER, inputs: [gatherFrom, indices], outputs: [result], options: { type: BuiltinOptions.GatherOptions, fields: [{ id: 0, int32: 3 }] } });
+  operators.push({
+    builtin: BuiltinOp.GATHER,
+    inputs: [gatherFrom, indices],
+    outputs: [result],
+    options: { type: BuiltinOptions.GatherOptions, fields: [{ id: 0, int32: 3 }] },
+  });
 
   return { edit: { buffers, tensors, operators, outputs: [result, faceFlag] }, landmarks, faceFlagOutput: faceFlag, averages: k };
 }
 
 /** Runs the refinements on symbols: returns, per output value (landmark-major, x y z), its combination of inputs. */
-function simulate(refinements: Refinement[], outputs: (TfliteModel['tensors'][number] | undefined)[], offsets: Map<number, number>, landmarks: number): Combo[] {
+function simulate(
+  refinements: Refinement[],
+  outputs: (TfliteModel['tensors'][number] | undefined)[],
+  offsets: Map<number, number>,
+  landmarks: number,
+): Combo[] {
   const x: (Combo | undefined)[] = new Array(landmarks);
   const y: (Combo | undefined)[] = new Array(landmarks);
   const z: (Combo | undefined)[] = new Array(landmarks);
   for (const r of refinements) {
     const size = (outputs[r.modelOutput]?.shape[3] ?? 0) / r.landmarks;
     const base = offsets.get(r.modelOutput) as number;
-    if (!Number.isInteger(size) || size < 2 || size > 3) throw new Error(`Refinement "${r.stream}" tensor does not hold 2 or 3 values per landmark.`);
+    if (!Number.isInteger(size) || size < 2 || size > 3)
+      throw new Error(`Refinement "${r.stream}" tensor does not hold 2 or 3 values per landmark.`);
     if (r.z.kind === 'copy' && size < 3) throw new Error(`Refinement "${r.stream}" copies z but its tensor has none.`);
     // Averages read z as it stands before this refinement writes anything.
     let average: Combo | undefined;

@@ -46,7 +46,14 @@ export function manifestEntry(built: BuiltFile): ManifestFile {
     kind: built.kind,
     sha256: sha256(built.bytes),
     bytes: built.bytes.length,
-    sources: built.sources.map((s) => ({ package: s.package, version: s.version, file: s.file, range: s.range, licence: s.licence, use: s.use })),
+    sources: built.sources.map((s) => ({
+      package: s.package,
+      version: s.version,
+      file: s.file,
+      range: s.range,
+      licence: s.licence,
+      use: s.use,
+    })),
     licence: built.licence,
     edits: built.edits,
     entries: built.entries.map((e) => ({ name: e.name, sha256: sha256(e.bytes), bytes: e.bytes.length })),
@@ -71,7 +78,9 @@ export function checkFiles(dir: string, manifest: Manifest): string[] {
     const bytes = new Uint8Array(readFileSync(path));
     const actual = sha256(bytes);
     if (actual !== file.sha256) {
-      problems.push(`${file.name}: sha256 ${actual} (${bytes.length} bytes) differs from the manifest's ${file.sha256} (${file.bytes} bytes).`);
+      problems.push(
+        `${file.name}: sha256 ${actual} (${bytes.length} bytes) differs from the manifest's ${file.sha256} (${file.bytes} bytes).`,
+      );
     }
   }
   return problems;

@@ -77,7 +77,7 @@ export function repeatedInts(bytes: Uint8Array, fields: PbField[], field: number
     if (f.field !== field) continue;
     if (f.wireType === 0) out.push(f.value ?? 0);
     else if (f.wireType === 2) {
-      for (let p = f.start ?? 0; p < (f.end ?? 0); ) {
+      for (let p = f.start ?? 0; p < (f.end ?? 0);) {
         const v = readVarint(bytes, p);
         out.push(v.value);
         p = v.next;

@@ -94,7 +94,9 @@ function readNodeRun(bytes: Uint8Array, start: number): { nodes: Node[]; end: nu
     }
     const text = (id: number): string[] => fields.filter((f) => f.field === id && f.wireType === 2).map((f) => fieldText(bytes, f));
     const optionsField = fields.find((f) => f.field === NODE.options);
-    const extension = optionsField ? readFields(bytes, optionsField.start ?? 0, optionsField.end ?? 0).find((f) => f.wireType === 2 && f.field >= 1000) : undefined;
+    const extension = optionsField
+      ? readFields(bytes, optionsField.start ?? 0, optionsField.end ?? 0).find((f) => f.wireType === 2 && f.field >= 1000)
+      : undefined;
     nodes.push({
       calculator: text(NODE.calculator)[0] ?? '',
       inputs: text(NODE.inputStream),
@@ -142,7 +144,13 @@ function resolve(bytes: Uint8Array, nodes: Node[]): Refinement[] | undefined {
     if (!source || !range || range.end - range.begin !== 1) {
       throw new Error(`Cannot trace refinement input "${stream}" back to a single model output tensor.`);
     }
-    return { stream, modelOutput: range.begin, landmarks: source.landmarks, indexes: repeatedInts(bytes, spec, 1), z: zRefinement(bytes, spec) };
+    return {
+      stream,
+      modelOutput: range.begin,
+      landmarks: source.landmarks,
+      indexes: repeatedInts(bytes, spec, 1),
+      z: zRefinement(bytes, spec),
+    };
   });
 }
 
@@ -174,7 +182,8 @@ export function validateRefinements(refinements: Refinement[], expectedTotal: nu
     if (bad !== undefined) throw new Error(`${label} writes landmark ${bad}, outside 0..${expectedTotal - 1}.`);
     if (r.z.kind === 'average') {
       const missing = r.z.indexes.find((i) => !hasZ.has(i));
-      if (r.z.indexes.length === 0 || missing !== undefined) throw new Error(`${label} averages z over landmark ${missing} which has no z yet.`);
+      if (r.z.indexes.length === 0 || missing !== undefined)
+        throw new Error(`${label} averages z over landmark ${missing} which has no z yet.`);
     }
     r.indexes.forEach((i) => seen.add(i));
     if (r.z.kind !== 'none') hasZ = new Set([...hasZ, ...r.indexes]);

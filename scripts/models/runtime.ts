@@ -13,14 +13,32 @@ export const RUNTIME_PACKAGE = '@mediapipe/tasks-vision';
  * the no-SIMD build for a Chromium without wasm SIMD. (The "module" variants
  * are for module workers, which the booth does not use.)
  */
-export const RUNTIME_FILES = ['vision_wasm_internal.js', 'vision_wasm_internal.wasm', 'vision_wasm_nosimd_internal.js', 'vision_wasm_nosimd_internal.wasm'] as const;
+export const RUNTIME_FILES = [
+  'vision_wasm_internal.js',
+  'vision_wasm_internal.wasm',
+  'vision_wasm_nosimd_internal.js',
+  'vision_wasm_nosimd_internal.wasm',
+] as const;
 
 /** The runtime files from the installed tasks-vision package, unchanged. */
 export function copyFaceRuntime(root: string): BuiltFile[] {
   const pkg = findPackage(root, RUNTIME_PACKAGE);
-  if (pkg.licence !== 'Apache-2.0') throw new Error(`${pkg.name}@${pkg.version} is licensed "${pkg.licence}", not Apache-2.0; review before redistributing.`);
+  if (pkg.licence !== 'Apache-2.0')
+    throw new Error(`${pkg.name}@${pkg.version} is licensed "${pkg.licence}", not Apache-2.0; review before redistributing.`);
   return RUNTIME_FILES.map((name) => {
-    const source = slice(pkg, `wasm/${name}`, name.endsWith('.js') ? 'MediaPipe Tasks vision runtime: the wasm loader' : 'MediaPipe Tasks vision runtime: the wasm binary');
-    return { name, kind: 'runtime', bytes: source.bytes, entries: [], sources: [source], licence: pkg.licence, edits: 'None: a byte-for-byte copy.' } satisfies BuiltFile;
+    const source = slice(
+      pkg,
+      `wasm/${name}`,
+      name.endsWith('.js') ? 'MediaPipe Tasks vision runtime: the wasm loader' : 'MediaPipe Tasks vision runtime: the wasm binary',
+    );
+    return {
+      name,
+      kind: 'runtime',
+      bytes: source.bytes,
+      entries: [],
+      sources: [source],
+      licence: pkg.licence,
+      edits: 'None: a byte-for-byte copy.',
+    } satisfies BuiltFile;
   });
 }

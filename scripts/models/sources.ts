@@ -70,10 +70,13 @@ export function packedFile(pkg: InstalledPackage, loader: string, data: string, 
   if (!existsSync(loaderPath)) throw new Error(`${pkg.name}@${pkg.version} has no ${loader}; the package layout changed.`);
   const table = readPackedRanges(readFileSync(loaderPath, 'utf8'));
   const range = table.files.get(name);
-  if (!range) throw new Error(`${pkg.name}@${pkg.version} ${loader} does not list ${name} (it lists ${[...table.files.keys()].join(', ')}).`);
+  if (!range)
+    throw new Error(`${pkg.name}@${pkg.version} ${loader} does not list ${name} (it lists ${[...table.files.keys()].join(', ')}).`);
   const size = existsSync(join(pkg.dir, data)) ? statSync(join(pkg.dir, data)).size : 0;
   if (size !== table.size) {
-    throw new Error(`${pkg.name}@${pkg.version} ${data} is ${size} bytes but ${loader} expects ${table.size}; the offsets no longer match.`);
+    throw new Error(
+      `${pkg.name}@${pkg.version} ${data} is ${size} bytes but ${loader} expects ${table.size}; the offsets no longer match.`,
+    );
   }
   return slice(pkg, data, use, range);
 }
@@ -82,6 +85,8 @@ export function packedFile(pkg: InstalledPackage, loader: string, data: string, 
 export function assertTflite(s: SourceSlice): void {
   const id = new TextDecoder().decode(s.bytes.subarray(4, 8));
   if (id !== 'TFL3') {
-    throw new Error(`${s.package}@${s.version} ${s.file} [${s.range.join(', ')}) is not a TFLite model (identifier "${id}"); offsets changed.`);
+    throw new Error(
+      `${s.package}@${s.version} ${s.file} [${s.range.join(', ')}) is not a TFLite model (identifier "${id}"); offsets changed.`,
+    );
   }
 }

@@ -13,7 +13,22 @@ export const PICTURE_PACKAGE = '@vladmandic/face-api';
 /** The warm-up picture from the installed face-api package, unchanged. */
 export function copyWarmUpPicture(root: string): BuiltFile[] {
   const pkg = findPackage(root, PICTURE_PACKAGE);
-  if (pkg.licence !== 'MIT') throw new Error(`${pkg.name}@${pkg.version} is licensed "${pkg.licence}", not MIT; review before redistributing.`);
-  const source = slice(pkg, WARMUP_PICTURE.sourceFile, `face-step warm-up picture: the face at (${WARMUP_PICTURE.face.x}, ${WARMUP_PICTURE.face.y}) is drawn as a camera frame; never shown`);
-  return [{ name: WARMUP_PICTURE.file, kind: 'picture', bytes: source.bytes, entries: [], sources: [source], licence: pkg.licence, edits: 'None: a byte-for-byte copy.' }];
+  if (pkg.licence !== 'MIT')
+    throw new Error(`${pkg.name}@${pkg.version} is licensed "${pkg.licence}", not MIT; review before redistributing.`);
+  const source = slice(
+    pkg,
+    WARMUP_PICTURE.sourceFile,
+    `face-step warm-up picture: the face at (${WARMUP_PICTURE.face.x}, ${WARMUP_PICTURE.face.y}) is drawn as a camera frame; never shown`,
+  );
+  return [
+    {
+      name: WARMUP_PICTURE.file,
+      kind: 'picture',
+      bytes: source.bytes,
+      entries: [],
+      sources: [source],
+      licence: pkg.licence,
+      edits: 'None: a byte-for-byte copy.',
+    },
+  ];
 }

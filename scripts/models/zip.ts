@@ -86,7 +86,8 @@ export function writeStoredZip(entries: ZipEntry[]): Uint8Array {
 export function readStoredZip(zip: Uint8Array): ZipEntry[] {
   const buf = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
   const endAt = buf.length - 22;
-  if (endAt < 0 || buf.readUInt32LE(endAt) !== END_OF_CENTRAL_DIR) throw new Error('Not a zip (or it has an archive comment): no end-of-central-directory record at the end.');
+  if (endAt < 0 || buf.readUInt32LE(endAt) !== END_OF_CENTRAL_DIR)
+    throw new Error('Not a zip (or it has an archive comment): no end-of-central-directory record at the end.');
   const count = buf.readUInt16LE(endAt + 10);
   let at = buf.readUInt32LE(endAt + 16);
   const entries: ZipEntry[] = [];

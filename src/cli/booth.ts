@@ -35,7 +35,16 @@ type Print = (text: string, data: unknown) => void;
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { config: { type: 'string' }, models: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        models: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    });
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${usage}`);
     return 2;
@@ -47,7 +56,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const print: Print = (text, data) => console.log(values.json ? JSON.stringify(data) : text);
   const [group, command] = positionals;
-  if (group === 'face' && command === 'models' && positionals.length === 2) return checkFaceModels(values.models ?? defaultModelsDir(), print);
+  if (group === 'face' && command === 'models' && positionals.length === 2)
+    return checkFaceModels(values.models ?? defaultModelsDir(), print);
   if (group !== 'card' || !command || !['readers', 'status', 'read'].includes(command)) {
     console.error(`Unknown command "${positionals.join(' ')}".\n\n${usage}`);
     return 2;
@@ -56,7 +66,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'readers') {
     try {
       const readers = pcscReaderStates();
-      print(readers.length ? readers.map((r) => `${r.cardPresent ? '[card]' : '[    ]'} ${r.name}`).join('\n') : 'No PC/SC readers attached.', { readers });
+      print(
+        readers.length ? readers.map((r) => `${r.cardPresent ? '[card]' : '[    ]'} ${r.name}`).join('\n') : 'No PC/SC readers attached.',
+        { readers },
+      );
       return 0;
     } catch (error) {
       return fail(error, print);
@@ -75,7 +88,12 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'read' && !isCardReadChild()) {
     const deadlineMs = cardReadDeadlineMs(config.devices.card);
-    return runCardReadInChild(deadlineMs + 15_000, () => fail(new CardError('TIMEOUT', `The card read did not end within ${deadlineMs / 1000} s and the reader process did not answer.`), print));
+    return runCardReadInChild(deadlineMs + 15_000, () =>
+      fail(
+        new CardError('TIMEOUT', `The card read did not end within ${deadlineMs / 1000} s and the reader process did not answer.`),
+        print,
+      ),
+    );
   }
   const reader = createCardReader(config.devices.card, { onNotice: (_event, message) => console.error(message) });
   if (!reader) {
@@ -99,7 +117,9 @@ async function main(argv: string[]): Promise<number> {
     }
     const started = Date.now();
     // The booth's own deadline: a card that stops answering ends in TIMEOUT, not a command that never returns.
-    const readout = await readWithDeadline((signal) => reader.read(undefined, signal), { deadlineMs: cardReadDeadlineMs(config.devices.card) }).outcome;
+    const readout = await readWithDeadline((signal) => reader.read(undefined, signal), {
+      deadlineMs: cardReadDeadlineMs(config.devices.card),
+    }).outcome;
     const ms = Date.now() - started;
     const b = readout.biodata;
     const masked = {

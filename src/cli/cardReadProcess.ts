@@ -30,7 +30,11 @@ export function reportExitCode(code: number): void {
  */
 export function runCardReadInChild(boundMs: number, onHang: () => void): Promise<number> {
   return new Promise((resolve) => {
-    const child = fork(process.argv[1]!, process.argv.slice(2), { execArgv: process.execArgv, env: { ...process.env, [CHILD_FLAG]: '1' }, stdio: 'inherit' });
+    const child = fork(process.argv[1]!, process.argv.slice(2), {
+      execArgv: process.execArgv,
+      env: { ...process.env, [CHILD_FLAG]: '1' },
+      stdio: 'inherit',
+    });
     let reported: number | undefined;
     let grace: ReturnType<typeof setTimeout> | undefined;
     const bound = setTimeout(() => {

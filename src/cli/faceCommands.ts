@@ -17,7 +17,15 @@ export function checkFaceModels(dir: string, print: (text: string, data: unknown
   const problems = result.ok ? [] : result.problems;
   const files = modelManifest.files.map((file) => {
     const problem = problems.find((p) => p.file === file.name);
-    return { name: file.name, kind: file.kind, bytes: file.bytes, sha256: file.sha256, licence: file.licence, status: problem ? problem.problem : 'verified', message: problem?.message };
+    return {
+      name: file.name,
+      kind: file.kind,
+      bytes: file.bytes,
+      sha256: file.sha256,
+      licence: file.licence,
+      status: problem ? problem.problem : 'verified',
+      message: problem?.message,
+    };
   });
   if (result.ok) for (const bytes of result.files.values()) bytes.fill(0);
   const what = (kind: FaceFileKind) => (kind === 'runtime' ? '  (MediaPipe runtime)' : kind === 'picture' ? '  (warm-up picture)' : '');
@@ -28,7 +36,11 @@ export function checkFaceModels(dir: string, print: (text: string, data: unknown
   );
   const advice = problems.map((p) => `  ${p.message}`);
   print(
-    [`Face models and MediaPipe runtime in ${dir}:`, ...lines, ...(advice.length ? ['', ...advice] : ['', '  All verified: the face step can run.'])].join('\n'),
+    [
+      `Face models and MediaPipe runtime in ${dir}:`,
+      ...lines,
+      ...(advice.length ? ['', ...advice] : ['', '  All verified: the face step can run.']),
+    ].join('\n'),
     { ok: result.ok, dir, files },
   );
   return result.ok ? 0 : 1;

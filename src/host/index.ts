@@ -62,14 +62,20 @@ async function main(): Promise<number> {
     host = await startHost({ booth, logger, rendererDir, port, bind: config.host.bind });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    console.error(code === 'EADDRINUSE' ? `Port ${port} is already in use; pick another with --port or host.port.` : `Cannot start the host: ${(error as Error).message}`);
+    console.error(
+      code === 'EADDRINUSE'
+        ? `Port ${port} is already in use; pick another with --port or host.port.`
+        : `Cannot start the host: ${(error as Error).message}`,
+    );
     return 1;
   }
   logger.info({ event: 'host.ready', port: host.port }, 'headless host ready');
   // The token stays off stdout (logs are often readable by others): it is in a file only this user can read.
   const launch = writeLaunchFiles(host.launchUrl);
   console.log(`Booth ready at ${host.url}`);
-  console.log(`The link with this launch's token is in ${launch.urlFile} (readable only by this user); or open ${launch.pageUrl} in a browser on this machine.`);
+  console.log(
+    `The link with this launch's token is in ${launch.urlFile} (readable only by this user); or open ${launch.pageUrl} in a browser on this machine.`,
+  );
 
   let window: BoothWindow | undefined;
   if (args.open || args.kiosk) {

@@ -18,12 +18,29 @@ import { createDispatcher } from '../shared/contract/dispatch';
 import { MAX_CALL_BYTES, type EventEnvelope, type ResultEnvelope } from '../shared/contract/envelope';
 import { decodeCallFrame, MAX_BINARY_CALL_BYTES } from '../shared/contract/frames';
 import { fail, type BoothError } from '../shared/contract/result';
-import { CONTRACT_PATH, CONTRACT_PROTOCOL, INSTANCE_ID_PATTERN, INSTANCE_PROTOCOL_PREFIX, NOT_OWNER, TOKEN_PROTOCOL_PREFIX } from '../shared/contract/websocket';
+import {
+  CONTRACT_PATH,
+  CONTRACT_PROTOCOL,
+  INSTANCE_ID_PATTERN,
+  INSTANCE_PROTOCOL_PREFIX,
+  NOT_OWNER,
+  TOKEN_PROTOCOL_PREFIX,
+} from '../shared/contract/websocket';
 import { contentSecurityPolicy } from '../shared/security/csp';
 import { createMessageBoundaryTracker } from './messageBoundary';
 import { createOwnership, guardSessionCalls, type OwnedConnection } from './ownership';
 import { serveStatic } from './static';
-import { hostHeaderAllowed, methodOf, offeredProtocols, rawBuffer, rawLength, rawText, refuseUpgradeSocket, sameSecret, zeroRaw } from './wire';
+import {
+  hostHeaderAllowed,
+  methodOf,
+  offeredProtocols,
+  rawBuffer,
+  rawLength,
+  rawText,
+  refuseUpgradeSocket,
+  sameSecret,
+  zeroRaw,
+} from './wire';
 
 /** Frames past this close the socket (1009) before they are buffered whole. */
 export const HARD_FRAME_CAP = MAX_BINARY_CALL_BYTES + 64 * 1024;
@@ -38,11 +55,17 @@ export interface HostOptions {
   bind: '127.0.0.1' | '::1';
   /** Fixed token for tests; a random one otherwise. */
   token?: string;
-  /** Ping interval: a socket that has not answered the last ping by the next one is ended (a dead page, a stalled frame). Default 5 s, so within 10 s. */
+  /**
+   * Ping interval: a socket that has not answered the last ping by the next one is ended (a dead page, a stalled frame). Default 5
+   * s, so within 10 s.
+   */
   heartbeatMs?: number;
   /** Longest wait for a request's headers, upgrades included (a half-open handshake). Default 10 s. */
   handshakeTimeoutMs?: number;
-  /** How long a closed owner's page may take to reconnect before its session is wiped. Default 5 s (keep it under the renderer's 10 s call timeout: a reload's first call waits for it). */
+  /**
+   * How long a closed owner's page may take to reconnect before its session is wiped. Default 5 s (keep it under the renderer's 10
+   * s call timeout: a reload's first call waits for it).
+   */
   ownerGraceMs?: number;
   /** Longest time a message may stay unfinished from its first byte (a fragmented message kept open between pongs). Default 10 s. */
   incompleteMessageMs?: number;
@@ -95,7 +118,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   server.on('request', (request, response) => {
     if (!hostHeaderAllowed(request, actualPort())) {
-      response.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`This booth is served only at ${origin}/ (open the URL the host printed).\n`);
+      response
+        .writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' })
+        .end(`This booth is served only at ${origin}/ (open the URL the host printed).\n`);
       return;
     }
     serveStatic(options.rendererDir, csp, request, response, options.booth.faceModelFiles);
@@ -140,7 +165,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   heartbeat.unref();
 
   function refuseUpgrade(request: IncomingMessage): { status: number; error: BoothError } | null {
-    if (!hostHeaderAllowed(request, actualPort())) return { status: 421, error: fail('FORBIDDEN_ORIGIN', `Connect to ${origin}${CONTRACT_PATH} only.`).error };
+    if (!hostHeaderAllowed(request, actualPort()))
+      return { status: 421, error: fail('FORBIDDEN_ORIGIN', `Connect to ${origin}${CONTRACT_PATH} only.`).error };
     const path = (request.url ?? '').split('?')[0];
     if (path !== CONTRACT_PATH) return { status: 404, error: fail('NOT_FOUND', `No contract endpoint at ${path?.slice(0, 64)}.`).error };
     if (request.headers.origin !== origin) {
@@ -151,7 +177,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (!offered.includes(CONTRACT_PROTOCOL) || !tokenOffer || !sameSecret(tokenOffer.slice(TOKEN_PROTOCOL_PREFIX.length), token)) {
       return { status: 401, error: fail('UNAUTHORIZED', 'Missing or wrong booth token.').error };
     }
-    if (connections.size >= MAX_CLIENTS && !oldestNonOwner()) return { status: 503, error: fail('BUSY', `The booth accepts at most ${MAX_CLIENTS} connections.`).error };
+    if (connections.size >= MAX_CLIENTS && !oldestNonOwner())
+      return { status: 503, error: fail('BUSY', `The booth accepts at most ${MAX_CLIENTS} connections.`).error };
     return null;
   }
 
@@ -165,7 +192,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   function makeRoom() {
     const oldest = oldestNonOwner();
     if (!oldest) return;
-    logger.info({ event: 'contract.replaced', clients: connections.size }, 'connection slots full: the oldest connection not owning the session ended for a new one');
+    logger.info(
+      { event: 'contract.replaced', clients: connections.size },
+      'connection slots full: the oldest connection not owning the session ended for a new one',
+    );
     connections.delete(oldest);
     oldest.socket.terminate();
   }
@@ -216,7 +246,15 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (!reply.result.ok) {
       // A window showing "in use" asks every few seconds for as long as it is open: not worth an info line each time.
       const level = reply.result.error.reason === NOT_OWNER ? 'debug' : 'info';
-      logger[level]({ event: 'contract.rejected', code: reply.result.error.code, reason: reply.result.error.reason, method: isBinary ? undefined : methodOf(data, bytes) }, 'call refused');
+      logger[level](
+        {
+          event: 'contract.rejected',
+          code: reply.result.error.code,
+          reason: reply.result.error.reason,
+          method: isBinary ? undefined : methodOf(data, bytes),
+        },
+        'call refused',
+      );
     }
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
   }
@@ -232,7 +270,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         deadline = undefined;
       } else if (!deadline) {
         deadline = setTimeout(() => {
-          logger.warn({ event: 'contract.message_stalled', limitMs: incompleteMessageMs }, 'a message stayed unfinished too long: connection ended');
+          logger.warn(
+            { event: 'contract.message_stalled', limitMs: incompleteMessageMs },
+            'a message stayed unfinished too long: connection ended',
+          );
           socket.terminate();
         }, incompleteMessageMs);
         deadline.unref();

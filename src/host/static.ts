@@ -22,7 +22,13 @@ const contentTypes: Record<string, string> = {
   '.onnx': 'application/octet-stream',
 };
 
-export function serveStatic(root: string, csp: string, request: IncomingMessage, response: ServerResponse, memory: ReadonlyMap<string, Uint8Array> = new Map()): void {
+export function serveStatic(
+  root: string,
+  csp: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  memory: ReadonlyMap<string, Uint8Array> = new Map(),
+): void {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { Allow: 'GET, HEAD' }).end();
     return;
@@ -49,7 +55,11 @@ export function serveStatic(root: string, csp: string, request: IncomingMessage,
       response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
       return;
     }
-    response.writeHead(200, { ...headers(csp, verdict.file), 'Content-Type': verifiedContentType(verdict.file), 'Content-Length': bytes.byteLength });
+    response.writeHead(200, {
+      ...headers(csp, verdict.file),
+      'Content-Type': verifiedContentType(verdict.file),
+      'Content-Length': bytes.byteLength,
+    });
     response.end(request.method === 'HEAD' ? undefined : bytes);
     return;
   }

@@ -8,7 +8,13 @@ import type { RawData } from 'ws';
 import { MAX_CALL_BYTES } from '../shared/contract/envelope';
 import type { BoothError } from '../shared/contract/result';
 
-const statusText: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 421: 'Misdirected Request', 503: 'Service Unavailable' };
+const statusText: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  421: 'Misdirected Request',
+  503: 'Service Unavailable',
+};
 
 /**
  * Answers a refused upgrade and closes the socket. Once Node hands a socket

@@ -37,10 +37,21 @@ function guardContents(contents: WebContents, isBoothContents: IsBoothContents):
 export function lockDownBoothSession(ses: Session, isBoothContents: IsBoothContents): void {
   ses.setPermissionRequestHandler((contents, permission, callback, details) => {
     const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes as string[] | undefined) : undefined;
-    callback(allowContentsAction({ kind: 'permission', ask: { permission, requestingUrl: details.requestingUrl ?? '', mediaTypes } }, isBoothContents(contents)));
+    callback(
+      allowContentsAction(
+        { kind: 'permission', ask: { permission, requestingUrl: details.requestingUrl ?? '', mediaTypes } },
+        isBoothContents(contents),
+      ),
+    );
   });
   ses.setPermissionCheckHandler((contents, permission, requestingOrigin, details) =>
-    allowContentsAction({ kind: 'permission', ask: { permission, requestingUrl: requestingOrigin, mediaTypes: details.mediaType ? [details.mediaType] : undefined } }, isBoothContents(contents)),
+    allowContentsAction(
+      {
+        kind: 'permission',
+        ask: { permission, requestingUrl: requestingOrigin, mediaTypes: details.mediaType ? [details.mediaType] : undefined },
+      },
+      isBoothContents(contents),
+    ),
   );
   // USB, HID and serial devices from the page: never (the card reader is main's).
   ses.setDevicePermissionHandler(() => false);

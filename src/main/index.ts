@@ -18,7 +18,8 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let window: BrowserWindow | undefined;
   app.on('second-instance', () => window?.focus());
-  const isBoothContents = (contents: WebContents | null | undefined) => contents != null && window !== undefined && !window.isDestroyed() && contents === window.webContents;
+  const isBoothContents = (contents: WebContents | null | undefined) =>
+    contents != null && window !== undefined && !window.isDestroyed() && contents === window.webContents;
 
   void app.whenReady().then(() => {
     guardAllWebContents(isBoothContents);

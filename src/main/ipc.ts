@@ -15,7 +15,9 @@ export function wireContract(window: BrowserWindow, booth: Booth, logger: Logger
   });
 
   ipcMain.handle(IPC_CALL_CHANNEL, (event, envelope: unknown): Promise<ResultEnvelope> =>
-    answerIpcCall(dispatch, envelope, describeSender(event, window.webContents), (why) => logger.warn({ event: 'contract.refused', why }, 'ipc call refused')),
+    answerIpcCall(dispatch, envelope, describeSender(event, window.webContents), (why) =>
+      logger.warn({ event: 'contract.refused', why }, 'ipc call refused'),
+    ),
   );
 
   const unsubscribe = booth.events.subscribe((event, payload) => {

@@ -23,13 +23,21 @@ export interface IpcEventLike {
 /** Who sent an IPC call: the main frame of the booth window, or something else. */
 export function describeSender(event: IpcEventLike, boothContents: unknown): IpcSender {
   const frame = event.senderFrame;
-  return { frameUrl: frame?.url, isMainFrameOfBoothWindow: event.sender === boothContents && frame !== null && frame === event.sender.mainFrame };
+  return {
+    frameUrl: frame?.url,
+    isMainFrameOfBoothWindow: event.sender === boothContents && frame !== null && frame === event.sender.mainFrame,
+  };
 }
 
 export type IpcRefusal = 'untrusted-sender' | 'not-plain-data' | 'too-large';
 
 /** Answers one IPC call envelope; `onRefused` hears why a call never reached the dispatcher. */
-export async function answerIpcCall(dispatch: Dispatch, envelope: unknown, sender: IpcSender, onRefused?: (why: IpcRefusal) => void): Promise<ResultEnvelope> {
+export async function answerIpcCall(
+  dispatch: Dispatch,
+  envelope: unknown,
+  sender: IpcSender,
+  onRefused?: (why: IpcRefusal) => void,
+): Promise<ResultEnvelope> {
   if (!isTrustedSender(sender.frameUrl, sender.isMainFrameOfBoothWindow)) {
     onRefused?.('untrusted-sender');
     return { type: 'result', id: null, result: fail('UNAUTHORIZED', 'Calls are accepted only from the booth page.') };

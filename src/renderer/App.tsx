@@ -43,7 +43,9 @@ export function App() {
       import('./face/faceEngine')
         .then(({ pageFaceEngine }) => pageFaceEngine().warmUp(warmUpFrames))
         .then((report) =>
-          console.info(`face warm-up: ${report.frames} frames (${report.faceFrames} with the face) in ${Math.round(report.ms)} ms${report.stopped ? ' (a face step began first)' : ''}`),
+          console.info(
+            `face warm-up: ${report.frames} frames (${report.faceFrames} with the face) in ${Math.round(report.ms)} ms${report.stopped ? ' (a face step began first)' : ''}`,
+          ),
         )
         // The face step reports its own model problems to the citizen; here it is only noted.
         .catch((error: unknown) => console.warn('face warm-up failed:', error));

@@ -28,24 +28,27 @@ describe('e-KTP step with the simulated serial reader', () => {
     await booth?.close();
   });
 
-  it.each(['id', 'en'] as const)('a NIK that does not match the chip gets a clear message and a bounded number of tries (%s)', async (language) => {
-    booth.booth.session.wipe('cancel');
-    const page = browser.page;
-    await reachCardStep(page, booth.host.launchUrl, '3273011503850002', language); // the card on the reader is SITI's, 3174…
-    await tap(page, 'card-read');
-    await expect.poll(() => cardProblem(page).textContent()).toContain(language === 'id' ? 'Sisa kesempatan: 2' : 'Attempts left: 2');
-    expect(await seriousAxeViolations(page)).toEqual([]);
-    await screenshot(page, `landscape-${language}-09b-card-mismatch`);
-    await tap(page, 'card-read');
-    await expect.poll(() => cardProblem(page).textContent()).toContain(language === 'id' ? 'Sisa kesempatan: 1' : 'Attempts left: 1');
-    await tap(page, 'card-read');
-    await page.getByTestId('finish-erase').waitFor();
-    expect(await cardProblem(page).textContent()).toContain(language === 'id' ? 'loket pelayanan Dukcapil' : 'Dukcapil service desk');
-    expect(await page.getByTestId('card-read').count()).toBe(0);
-    await tap(page, 'finish-erase');
-    await waitForStep(page, 'attract');
-    expect(booth.booth.session.snapshot()).toBeNull();
-  });
+  it.each(['id', 'en'] as const)(
+    'a NIK that does not match the chip gets a clear message and a bounded number of tries (%s)',
+    async (language) => {
+      booth.booth.session.wipe('cancel');
+      const page = browser.page;
+      await reachCardStep(page, booth.host.launchUrl, '3273011503850002', language); // the card on the reader is SITI's, 3174…
+      await tap(page, 'card-read');
+      await expect.poll(() => cardProblem(page).textContent()).toContain(language === 'id' ? 'Sisa kesempatan: 2' : 'Attempts left: 2');
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await screenshot(page, `landscape-${language}-09b-card-mismatch`);
+      await tap(page, 'card-read');
+      await expect.poll(() => cardProblem(page).textContent()).toContain(language === 'id' ? 'Sisa kesempatan: 1' : 'Attempts left: 1');
+      await tap(page, 'card-read');
+      await page.getByTestId('finish-erase').waitFor();
+      expect(await cardProblem(page).textContent()).toContain(language === 'id' ? 'loket pelayanan Dukcapil' : 'Dukcapil service desk');
+      expect(await page.getByTestId('card-read').count()).toBe(0);
+      await tap(page, 'finish-erase');
+      await waitForStep(page, 'attract');
+      expect(booth.booth.session.snapshot()).toBeNull();
+    },
+  );
 
   it('after a mismatch, "Check my NIK" goes back to the review; the corrected NIK reads fine', async () => {
     booth.booth.session.wipe('cancel');
@@ -74,7 +77,9 @@ describe('e-KTP step with the simulated serial reader', () => {
     emulator.removeDuring('photo');
     await reachCardStep(page, booth.host.launchUrl, '3174054208900001', language);
     await tap(page, 'card-read');
-    await expect.poll(() => cardProblem(page).textContent()).toContain(language === 'id' ? 'Biarkan e-KTP tetap di pembaca' : 'Keep it on the reader');
+    await expect
+      .poll(() => cardProblem(page).textContent())
+      .toContain(language === 'id' ? 'Biarkan e-KTP tetap di pembaca' : 'Keep it on the reader');
     await screenshot(page, `landscape-${language}-09c-card-removed`);
     emulator.removeDuring(null);
     emulator.place({ identity: 0 });
@@ -93,7 +98,13 @@ describe('e-KTP step with the simulated serial reader', () => {
     booth.booth.cardReader!.emulator!.place('not-ektp');
     await reachCardStep(page, booth.host.launchUrl, '3174054208900001', language);
     await tap(page, 'card-read');
-    await expect.poll(() => cardProblem(page).textContent()).toBe(language === 'id' ? 'Kartu ini bukan e-KTP. Letakkan e-KTP Anda di pembaca.' : 'This card is not an e-KTP. Put your e-KTP on the reader.');
+    await expect
+      .poll(() => cardProblem(page).textContent())
+      .toBe(
+        language === 'id'
+          ? 'Kartu ini bukan e-KTP. Letakkan e-KTP Anda di pembaca.'
+          : 'This card is not an e-KTP. Put your e-KTP on the reader.',
+      );
     await screenshot(page, `landscape-${language}-09d-card-not-ektp`);
     booth.booth.cardReader!.emulator!.place({ identity: 0 });
   });
@@ -113,17 +124,20 @@ describe('e-KTP step with a reader too slow for the deadline', () => {
     await booth?.close();
   });
 
-  it.each(['id', 'en'] as const)('says the reading took too long and how to try again, not that the reader is broken (%s)', async (language) => {
-    booth.booth.session.wipe('cancel');
-    const page = browser.page;
-    await reachCardStep(page, booth.host.launchUrl, '3174054208900001', language);
-    await tap(page, 'card-read');
-    await expect.poll(() => cardProblem(page).textContent(), { timeout: 15_000 }).toBe(catalogues[language]['card.error.TIMEOUT']);
-    expect(await cardProblem(page).textContent()).not.toBe(catalogues[language]['card.error.READER']);
-    expect(await page.getByTestId('card-read').textContent()).toBe(catalogues[language]['card.retry']);
-    expect(await seriousAxeViolations(page)).toEqual([]);
-    await screenshot(page, `landscape-${language}-09e-card-timeout`);
-  });
+  it.each(['id', 'en'] as const)(
+    'says the reading took too long and how to try again, not that the reader is broken (%s)',
+    async (language) => {
+      booth.booth.session.wipe('cancel');
+      const page = browser.page;
+      await reachCardStep(page, booth.host.launchUrl, '3174054208900001', language);
+      await tap(page, 'card-read');
+      await expect.poll(() => cardProblem(page).textContent(), { timeout: 15_000 }).toBe(catalogues[language]['card.error.TIMEOUT']);
+      expect(await cardProblem(page).textContent()).not.toBe(catalogues[language]['card.error.READER']);
+      expect(await page.getByTestId('card-read').textContent()).toBe(catalogues[language]['card.retry']);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await screenshot(page, `landscape-${language}-09e-card-timeout`);
+    },
+  );
 });
 
 describe('e-KTP step through PC/SC (real pcscd, virtual card behind vpcd)', () => {
@@ -136,7 +150,14 @@ describe('e-KTP step through PC/SC (real pcscd, virtual card behind vpcd)', () =
   beforeAll(async () => {
     pcscd = await startPcscd();
     booth = await startTestBooth({
-      devices: { card: { driver: 'pcsc', cardReader: VPCD_READERS.card.name, samReader: VPCD_READERS.sam.name, sam: { pcid: toHex(set.secrets.pcid), conf: toHex(set.secrets.conf) } } },
+      devices: {
+        card: {
+          driver: 'pcsc',
+          cardReader: VPCD_READERS.card.name,
+          samReader: VPCD_READERS.sam.name,
+          sam: { pcid: toHex(set.secrets.pcid), conf: toHex(set.secrets.conf) },
+        },
+      },
     });
     browser = await openBrowser({ width: 1080, height: 1920 });
   }, 200_000);

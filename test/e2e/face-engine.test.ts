@@ -50,7 +50,11 @@ async function openWithCamera(warmUpFrames: number): Promise<{ page: Page; fetch
   return { page, fetched: (name) => paths.filter((path) => path === `/models/${name}`).length, console: messages };
 }
 
-const phaseOf = (page: Page) => page.getByTestId('face-stage').getAttribute('data-phase', { timeout: 1000 }).catch(() => null);
+const phaseOf = (page: Page) =>
+  page
+    .getByTestId('face-stage')
+    .getAttribute('data-phase', { timeout: 1000 })
+    .catch(() => null);
 
 describe('the face engine', () => {
   it('warms MediaPipe at the attract screen, before anyone starts, and two citizens in a row use the same models', async () => {

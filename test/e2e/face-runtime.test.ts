@@ -17,7 +17,12 @@ describe('the MediaPipe runtime served from verified memory', () => {
   let browser: BrowserSession;
 
   beforeAll(async () => {
-    composed = composeBooth({ config: { devices: { card: { driver: 'none' } } }, version: 't', rendererDir, logDestination: { write: () => undefined } });
+    composed = composeBooth({
+      config: { devices: { card: { driver: 'none' } } },
+      version: 't',
+      rendererDir,
+      logDestination: { write: () => undefined },
+    });
     host = await startHost({ booth: composed.booth, logger: composed.logger, rendererDir, port: 0, bind: '127.0.0.1' });
     browser = await openBrowser({ width: 400, height: 300 });
     await browser.page.goto(`${host.origin}/`);
@@ -49,9 +54,16 @@ describe('the MediaPipe runtime served from verified memory', () => {
         compiled = String(error);
       }
       const variant = new Uint8Array(await (await fetch('/MODELS/vision_wasm_internal.js')).arrayBuffer());
-      const digest = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', variant)), (b) => b.toString(16).padStart(2, '0')).join('');
+      const digest = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', variant)), (b) =>
+        b.toString(16).padStart(2, '0'),
+      ).join('');
       return { loaded, factory, compiled, digest };
     });
-    expect(result).toEqual({ loaded: 'loaded', factory: 'function', compiled: 'yes', digest: modelManifest.files.find((f) => f.name === 'vision_wasm_internal.js')?.sha256 });
+    expect(result).toEqual({
+      loaded: 'loaded',
+      factory: 'function',
+      compiled: 'yes',
+      digest: modelManifest.files.find((f) => f.name === 'vision_wasm_internal.js')?.sha256,
+    });
   });
 });

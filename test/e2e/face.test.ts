@@ -61,7 +61,9 @@ const slowFrames = (ms: number) => `
 
 /** Busy-loop processes, one per core, each ending by itself after `ms`; the test also ends them by pid. */
 function contendCpu(ms: number): ChildProcess[] {
-  return Array.from({ length: availableParallelism() }, () => spawn(process.execPath, ['-e', `const end = Date.now() + ${ms}; while (Date.now() < end);`], { stdio: 'ignore' }));
+  return Array.from({ length: availableParallelism() }, () =>
+    spawn(process.execPath, ['-e', `const end = Date.now() + ${ms}; while (Date.now() < end);`], { stdio: 'ignore' }),
+  );
 }
 
 async function faceStepWith(video: VideoName, language: 'id' | 'en' = 'en', initScripts: string[] = []): Promise<Page> {
@@ -83,8 +85,16 @@ async function faceStepWith(video: VideoName, language: 'id' | 'en' = 'en', init
   return browser.page;
 }
 
-const promptOf = (page: Page) => page.getByTestId('face-prompt').getAttribute('data-prompt', { timeout: 1000 }).catch(() => null);
-const phaseOf = (page: Page) => page.getByTestId('face-stage').getAttribute('data-phase', { timeout: 1000 }).catch(() => null);
+const promptOf = (page: Page) =>
+  page
+    .getByTestId('face-prompt')
+    .getAttribute('data-prompt', { timeout: 1000 })
+    .catch(() => null);
+const phaseOf = (page: Page) =>
+  page
+    .getByTestId('face-stage')
+    .getAttribute('data-phase', { timeout: 1000 })
+    .catch(() => null);
 
 beforeAll(async () => {
   videos = await ensureFaceVideos();
@@ -140,14 +150,27 @@ describe('face step liveness', () => {
     await tap(page, 'cancel-confirm');
     await waitForStep(page, 'attract');
     expect(booth.booth.session.snapshot()).toBeNull();
-    expect(await page.evaluate('window.__boothStreams.length > 0 && window.__boothStreams.flatMap((s) => s.getTracks()).every((t) => t.readyState === "ended")')).toBe(true);
+    expect(
+      await page.evaluate(
+        'window.__boothStreams.length > 0 && window.__boothStreams.flatMap((s) => s.getTracks()).every((t) => t.readyState === "ended")',
+      ),
+    ).toBe(true);
     await sessions.pop()!.close();
   });
 
   it('refuses a still photo with a clear message, and offers another attempt', async () => {
     const page = await faceStepWith('still');
     await expect.poll(() => phaseOf(page), { timeout: 30_000 }).toBe('challenge');
-    await expect.poll(() => page.getByTestId('face-failure').getAttribute('data-reason', { timeout: 1000 }).catch(() => null), { timeout: 20_000 }).toBe('NO_MOTION');
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('face-failure')
+            .getAttribute('data-reason', { timeout: 1000 })
+            .catch(() => null),
+        { timeout: 20_000 },
+      )
+      .toBe('NO_MOTION');
     expect(await page.getByTestId('face-failure').textContent()).toContain('A photo or a screen cannot be used');
     expect(await page.getByText('Attempts left: 2').count()).toBe(1);
     expect(booth.booth.session.snapshot()).toMatchObject({ step: 'face', faceCaptured: false, faceAttemptsLeft: 2 });
@@ -187,13 +210,26 @@ describe('face step liveness', () => {
       const page = await faceStepWith('liveness', 'en', [slowFrames(80)]);
       await expect.poll(() => phaseOf(page), { timeout: 40_000 }).toBe('challenge');
       // Captured, or the reason it failed (which the poll then reports).
-      const outcome = async () => (await page.getByTestId('face-captured').count()) ? 'captured' : await page.getByTestId('face-failure').getAttribute('data-reason', { timeout: 500 }).catch(() => null);
-      await expect.poll(outcome, { timeout: 60_000 }).toBe('captured').catch(async (error: unknown) => {
-        // On failure, say how slowly the frames really came: below ~10 a second the test is outside what it claims.
-        const gaps = ((await page.evaluate('window.__frameTimes.slice(1).map((t, i) => t - window.__frameTimes[i])')) as number[]).sort((a, b) => a - b);
-        console.log(`slow-PC test failed at ${(1000 / gaps[gaps.length >> 1]!).toFixed(1)} processed frames a second (longest gap ${gaps.at(-1)} ms, ${gaps.length} gaps)`);
-        throw error;
-      });
+      const outcome = async () =>
+        (await page.getByTestId('face-captured').count())
+          ? 'captured'
+          : await page
+              .getByTestId('face-failure')
+              .getAttribute('data-reason', { timeout: 500 })
+              .catch(() => null);
+      await expect
+        .poll(outcome, { timeout: 60_000 })
+        .toBe('captured')
+        .catch(async (error: unknown) => {
+          // On failure, say how slowly the frames really came: below ~10 a second the test is outside what it claims.
+          const gaps = ((await page.evaluate('window.__frameTimes.slice(1).map((t, i) => t - window.__frameTimes[i])')) as number[]).sort(
+            (a, b) => a - b,
+          );
+          console.log(
+            `slow-PC test failed at ${(1000 / gaps[gaps.length >> 1]!).toFixed(1)} processed frames a second (longest gap ${gaps.at(-1)} ms, ${gaps.length} gaps)`,
+          );
+          throw error;
+        });
       const kept = booth.booth.steps.face.part.capture!;
       expect(kept.evidence.map((e) => e.action)).toEqual(['blink', 'turnLeft', 'turnRight']);
       // It really ran slowly: the median gap between processed frames.

@@ -93,7 +93,9 @@ describe('a page of the headless host', () => {
         const ws = new WebSocket(url);
         ws.binaryType = 'arraybuffer';
         await new Promise((resolve) => (ws.onopen = resolve));
-        const reply = new Promise<number[]>((resolve) => (ws.onmessage = (event) => resolve([...new Uint8Array(event.data as ArrayBuffer)])));
+        const reply = new Promise<number[]>(
+          (resolve) => (ws.onmessage = (event) => resolve([...new Uint8Array(event.data as ArrayBuffer)])),
+        );
         const frame = Uint8Array.from({ length: 50_000 }, (_, i) => (i % 250) + 1);
         ws.send(frame);
         frame.fill(0);
@@ -120,7 +122,9 @@ describe('the browser the host starts itself', () => {
     const connectedBefore = booth.logText().split('"event":"contract.connected"').length;
     const window = openBoothWindow(launch.pageUrl, { kiosk: false, executable: CHROMIUM, extraArgs: chromiumFlags });
     try {
-      await expect.poll(() => booth.logText().split('"event":"contract.connected"').length, { timeout: 20_000 }).toBeGreaterThan(connectedBefore);
+      await expect
+        .poll(() => booth.logText().split('"event":"contract.connected"').length, { timeout: 20_000 })
+        .toBeGreaterThan(connectedBefore);
       const leaking = commandLines().filter((line) => line.includes(booth.host.token));
       expect(leaking).toEqual([]);
       expect(commandLines().some((line) => line.includes(launch.pageUrl))).toBe(true);

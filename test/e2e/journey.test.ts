@@ -60,7 +60,9 @@ describe.each(Object.keys(orientations) as Array<keyof typeof orientations>)('jo
 
     await waitForStep(page, 'consent');
     expect(await page.locator('html').getAttribute('lang')).toBe(language);
-    await expect.poll(() => page.locator('h1').textContent()).toBe(language === 'id' ? 'Persetujuan penggunaan data pribadi' : 'Consent to the use of your personal data');
+    await expect
+      .poll(() => page.locator('h1').textContent())
+      .toBe(language === 'id' ? 'Persetujuan penggunaan data pribadi' : 'Consent to the use of your personal data');
     await check('03-consent');
     await tap(page, 'consent-accept');
 
@@ -101,7 +103,14 @@ describe.each(Object.keys(orientations) as Array<keyof typeof orientations>)('jo
 
     // The core holds exactly what the screen showed, normalised.
     const held = booth.booth.session.snapshot();
-    expect(held).toMatchObject({ step: 'review', language, nik: NIK, email: 'siti.rahma@contoh.co.id', phone: '+6281234567890', consentAccepted: true });
+    expect(held).toMatchObject({
+      step: 'review',
+      language,
+      nik: NIK,
+      email: 'siti.rahma@contoh.co.id',
+      phone: '+6281234567890',
+      consentAccepted: true,
+    });
 
     await tap(page, 'review-confirm');
     await waitForStep(page, 'card');
@@ -118,7 +127,9 @@ describe.each(Object.keys(orientations) as Array<keyof typeof orientations>)('jo
     // This browser has no camera at all: the face step says so and sends the citizen to an officer.
     await page.getByTestId('face-error').waitFor();
     expect(await page.getByTestId('face-error').textContent()).toBe(
-      language === 'id' ? 'Kamera anjungan tidak ditemukan. Silakan minta bantuan petugas.' : 'The booth camera was not found. Please ask an officer for help.',
+      language === 'id'
+        ? 'Kamera anjungan tidak ditemukan. Silakan minta bantuan petugas.'
+        : 'The booth camera was not found. Please ask an officer for help.',
     );
     await check('11-face-no-camera');
 

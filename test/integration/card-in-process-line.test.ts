@@ -39,8 +39,13 @@ describe('in-process line for the simulated card module', () => {
     cleanup.push(() => booth.booth.dispose());
     const { client } = booth;
     await walkToCardStep(client);
-    expect(await client.card.read()).toMatchObject({ ok: true, value: { chip: { name: 'SITI RAHMAWATI', nikMasked: '31************01' } } });
-    const notice = booth.logs.map((line) => JSON.parse(line) as { event?: string; level: number; msg: string }).find((line) => line.event === 'card.emulator_in_process');
+    expect(await client.card.read()).toMatchObject({
+      ok: true,
+      value: { chip: { name: 'SITI RAHMAWATI', nikMasked: '31************01' } },
+    });
+    const notice = booth.logs
+      .map((line) => JSON.parse(line) as { event?: string; level: number; msg: string })
+      .find((line) => line.event === 'card.emulator_in_process');
     expect(notice).toMatchObject({ level: 40, msg: expect.stringContaining('socat is not installed') });
   });
 
@@ -69,7 +74,10 @@ describe('in-process line for the simulated card module', () => {
       rmSync(bin, { recursive: true, force: true });
     });
     const notices: string[] = [];
-    const auto = createCardReader({ driver: 'emulated-serial', identity: 0, baudRate: 921600, link: 'auto' }, { onNotice: (event, message) => notices.push(`${event}: ${message}`) }) as CardReader;
+    const auto = createCardReader(
+      { driver: 'emulated-serial', identity: 0, baudRate: 921600, link: 'auto' },
+      { onNotice: (event, message) => notices.push(`${event}: ${message}`) },
+    ) as CardReader;
     cleanup.push(() => auto.close());
     expect((await auto.read()).biodata.name).toBe('SITI RAHMAWATI');
     expect(notices).toEqual([expect.stringMatching(/^card\.emulator_in_process: socat could not open a pseudo-terminal pair/)]);

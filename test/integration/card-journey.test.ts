@@ -61,7 +61,7 @@ describe('card step', () => {
     emulator.place({ identity: 0 });
     expect(await client.card.read()).toMatchObject({ ok: true, value: { chip: { name: 'SITI RAHMAWATI' } } });
     // None of the failures used up a NIK attempt.
-    expect((await client.session.get())).toMatchObject({ ok: true, value: { cardAttemptsLeft: 3 } });
+    expect(await client.session.get()).toMatchObject({ ok: true, value: { cardAttemptsLeft: 3 } });
   });
 
   it('cancelling wipes the readout', async () => {
@@ -95,7 +95,11 @@ describe('card presence', () => {
   });
 
   it('reports a serial reader that is not there as absent', async () => {
-    const booth = inProcessBooth({ devices: { card: { driver: 'serial', path: '/nonexistent/ttyACM9', baudRate: 115200, sam: { pcid: 'ab'.repeat(32), conf: 'cd'.repeat(32) } } } });
+    const booth = inProcessBooth({
+      devices: {
+        card: { driver: 'serial', path: '/nonexistent/ttyACM9', baudRate: 115200, sam: { pcid: 'ab'.repeat(32), conf: 'cd'.repeat(32) } },
+      },
+    });
     opened.push(() => booth.booth.dispose());
     const seen: unknown[] = [];
     const stop = booth.booth.cardReader!.watch((presence) => seen.push(presence), 50);

@@ -13,7 +13,13 @@ import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../src/core/card/apdu/apdu';
 import { createVirtualEktp } from '../../src/core/card/emulator';
-import { CONTACTLESS_ATR, CONTACT_T1_ATR, insertVirtualCard, type ApduResponder, type VirtualCardConnection } from '../../src/core/card/emulator/vpcd';
+import {
+  CONTACTLESS_ATR,
+  CONTACT_T1_ATR,
+  insertVirtualCard,
+  type ApduResponder,
+  type VirtualCardConnection,
+} from '../../src/core/card/emulator/vpcd';
 import { readEktp } from '../../src/core/card/ektp/readEktp';
 import { CardError, describeCardError } from '../../src/core/card/errors';
 import { openPcscSession } from '../../src/core/card/pcsc/pcscChannels';
@@ -100,7 +106,7 @@ describe('a card on the reader that is not a readable e-KTP', () => {
 });
 
 describe('a card that stops answering', () => {
-  it('ends the booth\'s read in TIMEOUT; the reader stays busy until the stuck exchange ends, then reads again', async () => {
+  it("ends the booth's read in TIMEOUT; the reader stays busy until the stuck exchange ends, then reads again", async () => {
     const booth = await boothAtCardStep({ ...pcscCard, readDeadlineMs: 1_000 });
     cleanup.push(() => booth.booth.dispose());
     await place(CONTACTLESS_ATR, silent);
@@ -111,7 +117,9 @@ describe('a card that stops answering', () => {
     // says the card is still being read (lift it, wait), not that the reader is broken.
     expect(await booth.client.card.read()).toMatchObject({ ok: false, error: { code: 'BUSY', reason: 'STILL_READING' } });
     await lift(); // the citizen lifts the card: the stuck exchange ends
-    await expect.poll(async () => (await booth.client.card.read()).ok === false && (await booth.client.card.read()), { timeout: 5_000 }).toMatchObject({ error: { reason: 'NO_CARD' } });
+    await expect
+      .poll(async () => (await booth.client.card.read()).ok === false && (await booth.client.card.read()), { timeout: 5_000 })
+      .toMatchObject({ error: { reason: 'NO_CARD' } });
     await place(CONTACTLESS_ATR, (command) => set.card.answer(command));
     set.card.reset();
     expect(await booth.client.card.read()).toMatchObject({ ok: true, value: { chip: { name: 'SITI RAHMAWATI' } } });
@@ -120,7 +128,11 @@ describe('a card that stops answering', () => {
   /** `npm run booth -- card read` in its own process, as a technician runs it. */
   function technicianRead(configFile: string): Promise<{ code: number | null; out: string; ms: number }> {
     const started = Date.now();
-    const child = spawn(resolve(root, 'node_modules/.bin/tsx'), [resolve(root, 'src/cli/booth.ts'), 'card', 'read', '--config', configFile], { cwd: root, env: { ...process.env, BOOTH_CONFIG: '' } });
+    const child = spawn(
+      resolve(root, 'node_modules/.bin/tsx'),
+      [resolve(root, 'src/cli/booth.ts'), 'card', 'read', '--config', configFile],
+      { cwd: root, env: { ...process.env, BOOTH_CONFIG: '' } },
+    );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -137,15 +149,21 @@ describe('a card that stops answering', () => {
   it.each([
     ['never answers', silent],
     ['answers with an empty frame', emptyFrame],
-  ])('makes the technician command give up with TIMEOUT and its advice when it %s', async (_name, answer) => {
-    const dir = mkdtempSync(join(tmpdir(), 'booth-cli-pcsc-'));
-    cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
-    const configFile = join(dir, 'booth.json');
-    writeFileSync(configFile, JSON.stringify({ devices: { card: { ...pcscCard, readDeadlineMs: 1_500 } } }));
-    await place(CONTACTLESS_ATR, answer);
-    const { code, out, ms } = await technicianRead(configFile);
-    expect({ code, out }).toMatchObject({ code: 1 });
-    expect(out).toMatch(/^Card reader: TIMEOUT: The card read did not finish within 1\.5 s\. \(the card or the reader stopped answering; lift the card and try again/m);
-    expect(ms).toBeLessThan(15_000);
-  }, 40_000);
+  ])(
+    'makes the technician command give up with TIMEOUT and its advice when it %s',
+    async (_name, answer) => {
+      const dir = mkdtempSync(join(tmpdir(), 'booth-cli-pcsc-'));
+      cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+      const configFile = join(dir, 'booth.json');
+      writeFileSync(configFile, JSON.stringify({ devices: { card: { ...pcscCard, readDeadlineMs: 1_500 } } }));
+      await place(CONTACTLESS_ATR, answer);
+      const { code, out, ms } = await technicianRead(configFile);
+      expect({ code, out }).toMatchObject({ code: 1 });
+      expect(out).toMatch(
+        /^Card reader: TIMEOUT: The card read did not finish within 1\.5 s\. \(the card or the reader stopped answering; lift the card and try again/m,
+      );
+      expect(ms).toBeLessThan(15_000);
+    },
+    40_000,
+  );
 });

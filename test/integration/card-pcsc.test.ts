@@ -38,7 +38,10 @@ const names = { cardReader: VPCD_READERS.card.name, samReader: VPCD_READERS.sam.
 /** Puts the virtual card and/or SAM on their readers and waits until pcscd sees them. */
 async function insert(set: VirtualEktpSet, which: Array<'card' | 'sam'> = ['sam', 'card']): Promise<void> {
   for (const slot of which) {
-    slots.set(slot, await insertVirtualCard(VPCD_READERS[slot].port, slot === 'card' ? CONTACTLESS_ATR : CONTACT_T1_ATR, set[slot], pcscd.viccHost));
+    slots.set(
+      slot,
+      await insertVirtualCard(VPCD_READERS[slot].port, slot === 'card' ? CONTACTLESS_ATR : CONTACT_T1_ATR, set[slot], pcscd.viccHost),
+    );
     await waitForCard(VPCD_READERS[slot].name, true);
   }
 }
@@ -105,7 +108,10 @@ describe('PC/SC driver against pcscd + vpcd', () => {
   it('says SAM_MISSING when the reader refuses a configured SAM-slot escape command (vpcd has no escapes)', async () => {
     const set = createVirtualEktp();
     await insert(set);
-    const error = await openPcscSession({ ...names, samSlotEscape: { command: Uint8Array.of(0x68, 0x92, 0x01, 0x00, 0x03, 0x01, 0x00, 0x00), controlCode: 3500 } }).catch((caught: Error) => caught);
+    const error = await openPcscSession({
+      ...names,
+      samSlotEscape: { command: Uint8Array.of(0x68, 0x92, 0x01, 0x00, 0x03, 0x01, 0x00, 0x00), controlCode: 3500 },
+    }).catch((caught: Error) => caught);
     expect(error).toMatchObject({ code: 'SAM_MISSING' });
     expect((error as Error).message).toContain('samSlotEscape');
   });
@@ -113,7 +119,12 @@ describe('PC/SC driver against pcscd + vpcd', () => {
   it('watches the card come and go through pcscd', async () => {
     const set = createVirtualEktp();
     await insert(set, ['sam']);
-    const reader = createCardReader({ driver: 'pcsc', cardReader: VPCD_READERS.card.name, samReader: VPCD_READERS.sam.name, sam: { pcid: toHex(set.secrets.pcid), conf: toHex(set.secrets.conf) } })!;
+    const reader = createCardReader({
+      driver: 'pcsc',
+      cardReader: VPCD_READERS.card.name,
+      samReader: VPCD_READERS.sam.name,
+      sam: { pcid: toHex(set.secrets.pcid), conf: toHex(set.secrets.conf) },
+    })!;
     const seen: unknown[] = [];
     const stop = reader.watch((presence) => seen.push(presence), 50);
     try {

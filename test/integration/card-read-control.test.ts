@@ -44,7 +44,8 @@ function watchReads(reader: CardReader) {
   return { readouts, state };
 }
 
-const zeroed = (readout: CardReadout | undefined) => readout !== undefined && readout.photo.bytes.every((byte) => byte === 0) && readout.signatureImage!.bytes.every((byte) => byte === 0);
+const zeroed = (readout: CardReadout | undefined) =>
+  readout !== undefined && readout.photo.bytes.every((byte) => byte === 0) && readout.signatureImage!.bytes.every((byte) => byte === 0);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('a readout is zeroed on every path it does not stay in the session', () => {

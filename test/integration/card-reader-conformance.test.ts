@@ -92,7 +92,15 @@ rigs.push([
     pcscd ??= await startPcscd();
     const virtual = set();
     const insert = async (slot: 'card' | 'sam') => {
-      pcscSlots.set(slot, await insertVirtualCard(VPCD_READERS[slot].port, slot === 'card' ? CONTACTLESS_ATR : CONTACT_T1_ATR, virtual[slot], pcscd!.viccHost));
+      pcscSlots.set(
+        slot,
+        await insertVirtualCard(
+          VPCD_READERS[slot].port,
+          slot === 'card' ? CONTACTLESS_ATR : CONTACT_T1_ATR,
+          virtual[slot],
+          pcscd!.viccHost,
+        ),
+      );
       await waitForCard(VPCD_READERS[slot].name, true);
     };
     const remove = async (slot: 'card' | 'sam') => {
@@ -104,7 +112,12 @@ rigs.push([
     };
     await insert('sam');
     await insert('card');
-    const reader = createCardReader({ driver: 'pcsc', cardReader: VPCD_READERS.card.name, samReader: VPCD_READERS.sam.name, sam: samConfig(virtual.secrets) })!;
+    const reader = createCardReader({
+      driver: 'pcsc',
+      cardReader: VPCD_READERS.card.name,
+      samReader: VPCD_READERS.sam.name,
+      sam: samConfig(virtual.secrets),
+    })!;
     return {
       reader,
       nik: virtual.identity.nik,
@@ -134,7 +147,12 @@ if (realReader && realNik) {
         setCard: async (present) => {
           console.log(present ? 'Put the e-KTP on the reader now.' : 'Take the e-KTP off the reader now.');
           const until = Date.now() + 30_000;
-          while ((await reader.status().then((s) => s.cardPresent).catch(() => !present)) !== present) {
+          while (
+            (await reader
+              .status()
+              .then((s) => s.cardPresent)
+              .catch(() => !present)) !== present
+          ) {
             if (Date.now() > until) throw new Error('The card was not moved within 30 s.');
             await new Promise((resolve) => setTimeout(resolve, 250));
           }

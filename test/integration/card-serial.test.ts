@@ -18,7 +18,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function rig(knobs: ModuleKnobs = {}, options: Parameters<typeof createVirtualEktp>[0] = {}, clientOptions = { responseTimeoutMs: 300, retransmissions: 3 }) {
+async function rig(
+  knobs: ModuleKnobs = {},
+  options: Parameters<typeof createVirtualEktp>[0] = {},
+  clientOptions = { responseTimeoutMs: 300, retransmissions: 3 },
+) {
   const pty: PtyPair = await openPtyPair();
   cleanups.push(() => pty.close());
   const set = createVirtualEktp(options);
@@ -30,7 +34,6 @@ async function rig(knobs: ModuleKnobs = {}, options: Parameters<typeof createVir
   cleanups.push(() => client.close());
   return { set, emulator, client };
 }
-
 
 describe('serial card module over a pseudo-terminal', () => {
   it('reports its status and reads a whole card at 115200 baud', async () => {
@@ -49,7 +52,11 @@ describe('serial card module over a pseudo-terminal', () => {
   });
 
   it('recovers from corrupted and dropped bytes by NAK and retransmission', async () => {
-    const { set, client } = await rig({ corruptRate: 0.0003, dropRate: 0.0001, seed: 7 }, {}, { responseTimeoutMs: 150, retransmissions: 5 });
+    const { set, client } = await rig(
+      { corruptRate: 0.0003, dropRate: 0.0001, seed: 7 },
+      {},
+      { responseTimeoutMs: 150, retransmissions: 5 },
+    );
     const readout = await readEktpViaModule(client, set.secrets);
     expect(readout.nik).toBe(set.identity.nik);
     expect(client.stats.retransmissions).toBeGreaterThan(0);
@@ -65,7 +72,10 @@ describe('serial card module over a pseudo-terminal', () => {
   it('gives up with TIMEOUT after bounded retransmissions when the module is silent', async () => {
     const pty = await openPtyPair();
     cleanups.push(() => pty.close());
-    const client = new SerialModuleClient(await openSerialLink({ path: pty.hostPath, baudRate: 115200 }), { responseTimeoutMs: 100, retransmissions: 2 });
+    const client = new SerialModuleClient(await openSerialLink({ path: pty.hostPath, baudRate: 115200 }), {
+      responseTimeoutMs: 100,
+      retransmissions: 2,
+    });
     cleanups.push(() => client.close());
     const started = performance.now();
     expect(await cardErrorCode(moduleStatus(client))).toBe('TIMEOUT');
@@ -82,7 +92,9 @@ describe('serial card module over a pseudo-terminal', () => {
     expect(await cardErrorCode(readEktpViaModule(foreign.client, foreign.set.secrets))).toBe('NOT_EKTP');
 
     const locked = await rig();
-    const error = await readEktpViaModule(locked.client, { pcid: locked.set.secrets.pcid, conf: new Uint8Array(32) }).catch((caught: CardError) => caught);
+    const error = await readEktpViaModule(locked.client, { pcid: locked.set.secrets.pcid, conf: new Uint8Array(32) }).catch(
+      (caught: CardError) => caught,
+    );
     expect(error).toMatchObject({ code: 'SAM_LOCKED', detail: '2' });
 
     const removed = await rig({ baudRate: 115200 });

@@ -10,7 +10,12 @@ import { identityPhoto } from '../../src/core/card/emulator/identities';
 const root = resolve(import.meta.dirname, '../..');
 
 function booth(...args: string[]) {
-  const run = spawnSync(resolve(root, 'node_modules/.bin/tsx'), [resolve(root, 'src/cli/booth.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 30_000, env: { ...process.env, BOOTH_CONFIG: '' } });
+  const run = spawnSync(resolve(root, 'node_modules/.bin/tsx'), [resolve(root, 'src/cli/booth.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, BOOTH_CONFIG: '' },
+  });
   return { code: run.status, out: run.stdout, err: run.stderr };
 }
 
@@ -19,7 +24,14 @@ describe('npm run booth -- card', () => {
     const { code, out } = booth('card', 'read', '--json');
     expect(code).toBe(0);
     const result = JSON.parse(out);
-    expect(result).toMatchObject({ driver: 'emulated-serial', nik: '31************01', name: 'S*** R********', birthYear: '1990', photo: { format: 'jpeg', bytes: identityPhoto(0).length }, samAuthenticated: true });
+    expect(result).toMatchObject({
+      driver: 'emulated-serial',
+      nik: '31************01',
+      name: 'S*** R********',
+      birthYear: '1990',
+      photo: { format: 'jpeg', bytes: identityPhoto(0).length },
+      samAuthenticated: true,
+    });
     expect(out).not.toContain('3174054208900001');
     expect(out).not.toContain('SITI');
   });
@@ -34,7 +46,12 @@ describe('npm run booth -- card', () => {
   it('explains a missing serial port, a bad configuration and an unknown command', () => {
     const dir = mkdtempSync(join(tmpdir(), 'booth-cli-'));
     const serial = join(dir, 'serial.json');
-    writeFileSync(serial, JSON.stringify({ devices: { card: { driver: 'serial', path: join(dir, 'no-such-port'), sam: { pcid: 'ab'.repeat(32), conf: 'cd'.repeat(32) } } } }));
+    writeFileSync(
+      serial,
+      JSON.stringify({
+        devices: { card: { driver: 'serial', path: join(dir, 'no-such-port'), sam: { pcid: 'ab'.repeat(32), conf: 'cd'.repeat(32) } } },
+      }),
+    );
     const missing = booth('card', 'read', '--config', serial);
     expect(missing.code).toBe(1);
     expect(missing.out).toMatch(/^Card reader: NO_READER: Cannot open the card module: .*no-such-port.*\(check the reader cable/m);

@@ -76,9 +76,20 @@ describe.skipIf(!existsSync(MODEL))('landmarks on the scaled-down landmarker inp
   const work = mkdtempSync(join(tmpdir(), 'face-input-'));
 
   beforeAll(async () => {
-    await build({ stdin: { contents: PAGE_SOURCE, resolveDir: root, loader: 'ts' }, bundle: true, format: 'esm', outfile: join(work, 'page.js'), logLevel: 'error' });
+    await build({
+      stdin: { contents: PAGE_SOURCE, resolveDir: root, loader: 'ts' },
+      bundle: true,
+      format: 'esm',
+      outfile: join(work, 'page.js'),
+      logLevel: 'error',
+    });
     server = await startStaticServer({
-      pages: { '/': { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>loading</title><script type="module" src="/page.js"></script>' } },
+      pages: {
+        '/': {
+          type: 'text/html',
+          body: '<!doctype html><meta charset="utf-8"><title>loading</title><script type="module" src="/page.js"></script>',
+        },
+      },
       mounts: {
         '/mediapipe/': join(dirname(require.resolve('@mediapipe/tasks-vision')), 'wasm'),
         '/models/': join(root, 'models'),
@@ -119,7 +130,10 @@ describe.skipIf(!existsSync(MODEL))('landmarks on the scaled-down landmarker inp
       expect(result.inputWidth, label).toBeLessThan(640);
       const near = (landmark: Point | undefined, target: number[], tolerance: number, what: string) => {
         const error = distance(landmark ?? [NaN, NaN], toFrame(target)) / eyePx;
-        expect(error, `${label} ${what}: ${(100 * error).toFixed(1)}% of the inter-eye distance (input ${result.inputWidth} px wide)`).toBeLessThan(tolerance);
+        expect(
+          error,
+          `${label} ${what}: ${(100 * error).toFixed(1)}% of the inter-eye distance (input ${result.inputWidth} px wide)`,
+        ).toBeLessThan(tolerance);
       };
       near(result.points[468], face.leftEye, TOLERANCE.iris, 'iris 468');
       near(result.points[473], face.rightEye, TOLERANCE.iris, 'iris 473');

@@ -32,7 +32,11 @@ type Crop = { x: number; y: number; width: number; height: number };
 type Face = (typeof fixture.faces)[number];
 
 interface Harness {
-  landmarks(model: string, jobs: { image: string; crop: Crop }[], mode: 'IMAGE' | 'VIDEO'): Promise<{ loadMs: number; frameMs: number[]; faces: number[][][][] }>;
+  landmarks(
+    model: string,
+    jobs: { image: string; crop: Crop }[],
+    mode: 'IMAGE' | 'VIDEO',
+  ): Promise<{ loadMs: number; frameMs: number[]; faces: number[][][][] }>;
   detect(model: string, jobs: { image: string; crop: Crop }[]): Promise<{ box: Crop; score: number; keypoints: Point[] }[][]>;
 }
 
@@ -130,7 +134,10 @@ describe('face model bundle and manifest', () => {
     const tampered = built.bytes.slice();
     tampered[1000] = (tampered[1000] as number) ^ 0xff;
     writeFileSync(join(dir, built.name), tampered);
-    const cli = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/models/index.ts'), '--check', '--dir', dir], { cwd: ROOT, encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/models/index.ts'), '--check', '--dir', dir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(cli.status).toBe(1);
     expect(cli.stderr).toMatch(/face_landmarker\.task: sha256 [0-9a-f]{64} .*differs from the manifest's/);
   });
@@ -156,7 +163,10 @@ describe('face models in Chromium (MediaPipe Tasks)', () => {
     const detector = readStoredZip(built.bytes).find((e) => e.name === 'face_detector.tflite');
     server = await startStaticServer({
       pages: { '/': { type: 'text/html', body: HARNESS_PAGE } },
-      files: new Map([['/models/face_landmarker.task', built.bytes], ['/models/face_detector.tflite', detector?.data ?? new Uint8Array()]]),
+      files: new Map([
+        ['/models/face_landmarker.task', built.bytes],
+        ['/models/face_detector.tflite', detector?.data ?? new Uint8Array()],
+      ]),
       mounts: { '/tasks-vision/': TASKS_VISION, '/images/': IMAGES },
     });
     browser = await openBrowser({ width: 400, height: 300 });
@@ -164,11 +174,16 @@ describe('face models in Chromium (MediaPipe Tasks)', () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${server.origin}/`);
-    await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 }).catch((error: unknown) => {
-      throw new Error(`The tasks-vision harness page did not start: ${errors.join('; ') || String(error)}`);
-    });
+    await page
+      .waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 })
+      .catch((error: unknown) => {
+        throw new Error(`The tasks-vision harness page did not start: ${errors.join('; ') || String(error)}`);
+      });
     harness = (name, ...args) =>
-      page.evaluate(([n, a]) => (window as unknown as { harness: Record<string, (...x: unknown[]) => unknown> }).harness[n]?.(...a), [name, args] as const) as never;
+      page.evaluate(([n, a]) => (window as unknown as { harness: Record<string, (...x: unknown[]) => unknown> }).harness[n]?.(...a), [
+        name,
+        args,
+      ] as const) as never;
   }, 60_000);
 
   afterAll(async () => {
@@ -198,8 +213,12 @@ describe('face models in Chromium (MediaPipe Tasks)', () => {
     near(points[1], face.noseTip, TOLERANCE.nose, 'nose tip (1)');
     const [p13, p14]: [Point, Point] = [points[13] ?? [NaN, NaN], points[14] ?? [NaN, NaN]];
     near([(p13[0] + p14[0]) / 2, (p13[1] + p14[1]) / 2], face.mouthCentre, TOLERANCE.mouth, 'mouth centre (13, 14)');
-    for (const [upper, lower, outer, inner, side] of [[159, 145, 33, 133, 'image-left'], [386, 374, 263, 362, 'image-right']] as const) {
-      const openness = distance(points[upper] ?? [0, 0], points[lower] ?? [0, 0]) / distance(points[outer] ?? [0, 0], points[inner] ?? [0, 1]);
+    for (const [upper, lower, outer, inner, side] of [
+      [159, 145, 33, 133, 'image-left'],
+      [386, 374, 263, 362, 'image-right'],
+    ] as const) {
+      const openness =
+        distance(points[upper] ?? [0, 0], points[lower] ?? [0, 0]) / distance(points[outer] ?? [0, 0], points[inner] ?? [0, 1]);
       expect(openness, `${face.id} ${side} eye openness`).toBeGreaterThan(0.15);
     }
   }
@@ -211,7 +230,12 @@ describe('face models in Chromium (MediaPipe Tasks)', () => {
 
   it('FaceLandmarker (VIDEO) tracks across frames with the same accuracy', async () => {
     const face = fixture.faces[0] as Face;
-    const result = await harness('landmarks', '/models/face_landmarker.task', new Array(5).fill({ image: face.image, crop: face.crop }), 'VIDEO');
+    const result = await harness(
+      'landmarks',
+      '/models/face_landmarker.task',
+      new Array(5).fill({ image: face.image, crop: face.crop }),
+      'VIDEO',
+    );
     for (const faces of result.faces) expectAnnotated(face, pickFace(face, faces));
   });
 
@@ -221,7 +245,9 @@ describe('face models in Chromium (MediaPipe Tasks)', () => {
     fixture.faces.forEach((face, i) => {
       const local = (p: number[]): Point => [(p[0] ?? 0) - face.crop.x, (p[1] ?? 0) - face.crop.y];
       const inside = (results[i] ?? []).filter(({ box }) =>
-        [face.leftEye, face.rightEye, face.noseTip, face.mouthCentre].map(local).every(([x, y]) => x >= box.x && x <= box.x + box.width && y >= box.y && y <= box.y + box.height),
+        [face.leftEye, face.rightEye, face.noseTip, face.mouthCentre]
+          .map(local)
+          .every(([x, y]) => x >= box.x && x <= box.x + box.width && y >= box.y && y <= box.y + box.height),
       );
       expect(inside.length, `${face.id}: detections ${JSON.stringify(results[i])}`).toBeGreaterThan(0);
     });

@@ -53,7 +53,9 @@ function rawGet(port: number, path: string): Promise<{ status: number; type: str
     const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers: { Host: `127.0.0.1:${port}` } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body: Buffer.concat(chunks) }));
+      res.on('end', () =>
+        resolvePromise({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body: Buffer.concat(chunks) }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -62,7 +64,12 @@ function rawGet(port: number, path: string): Promise<{ status: number; type: str
 
 async function hostFor(rendererDir: string) {
   const lines: string[] = [];
-  const composed = composeBooth({ config: { devices: { card: { driver: 'none' } } }, version: 't', rendererDir, logDestination: { write: (line: string) => void lines.push(line) } });
+  const composed = composeBooth({
+    config: { devices: { card: { driver: 'none' } } },
+    version: 't',
+    rendererDir,
+    logDestination: { write: (line: string) => void lines.push(line) },
+  });
   const host = await startHost({ booth: composed.booth, logger: composed.logger, rendererDir, port: 0, bind: '127.0.0.1' });
   cleanups.push(async () => {
     await composed.booth.dispose();
@@ -79,8 +86,12 @@ describe('the MediaPipe runtime in the verified manifest', () => {
       expect(entry, name).toMatchObject({ kind: 'runtime', licence: 'Apache-2.0' });
       expect(entry?.sha256).toBe(sha256(readFileSync(join(ROOT, 'node_modules/@mediapipe/tasks-vision/wasm', name))));
     }
-    const recorded = JSON.parse(readFileSync(join(MODELS, 'manifest.json'), 'utf8')) as { files: Array<{ name: string; sources: Array<{ package: string; version: string }> }> };
-    expect(recorded.files.find((f) => f.name === WASM)?.sources).toMatchObject([{ package: '@mediapipe/tasks-vision', version: pkg.version }]);
+    const recorded = JSON.parse(readFileSync(join(MODELS, 'manifest.json'), 'utf8')) as {
+      files: Array<{ name: string; sources: Array<{ package: string; version: string }> }>;
+    };
+    expect(recorded.files.find((f) => f.name === WASM)?.sources).toMatchObject([
+      { package: '@mediapipe/tasks-vision', version: pkg.version },
+    ]);
   });
 
   it('serves the verified runtime from memory with the types Chromium needs', async () => {
@@ -100,7 +111,9 @@ describe('the MediaPipe runtime in the verified manifest', () => {
     tamper(join(dir, 'models', WASM));
     const check = verifyModels(join(dir, 'models'), modelManifest);
     expect(check).toMatchObject({ ok: false, problems: [{ file: WASM, kind: 'runtime', problem: 'tampered' }] });
-    expect(!check.ok && check.problems[0]!.message).toMatch(/^MediaPipe runtime file vision_wasm_internal\.wasm failed its integrity check.*reinstall the booth software/);
+    expect(!check.ok && check.problems[0]!.message).toMatch(
+      /^MediaPipe runtime file vision_wasm_internal\.wasm failed its integrity check.*reinstall the booth software/,
+    );
 
     // The technician command names the file and says what to do.
     let printed = '';
@@ -123,7 +136,14 @@ describe('the MediaPipe runtime in the verified manifest', () => {
     await walkToCardStep(client);
     expect(await client.card.read()).toMatchObject({ ok: true });
     await client.card.confirm();
-    expect(await client.face.setup()).toMatchObject({ ok: false, error: { code: 'STEP_UNAVAILABLE', reason: 'MODEL_TAMPERED', message: expect.stringMatching(/MediaPipe runtime file vision_wasm_internal\.wasm/) } });
+    expect(await client.face.setup()).toMatchObject({
+      ok: false,
+      error: {
+        code: 'STEP_UNAVAILABLE',
+        reason: 'MODEL_TAMPERED',
+        message: expect.stringMatching(/MediaPipe runtime file vision_wasm_internal\.wasm/),
+      },
+    });
   });
 });
 
@@ -143,7 +163,22 @@ describe('the host never serves the verified folder from disk', () => {
       }
     }
     const paths = [
-      ...['models', 'Models', 'MODELS', 'mOdElS', 'models.', 'models%20', 'models..', '%4Dodels', '%6dODELS', 'x/../Models', './MODELS', '/MODELS', 'Models%2F.', 'Models%5c.'].flatMap((folder) => [`/${folder}/${LANDMARKER_FILE}`, `/${folder}/${LOADER}`]),
+      ...[
+        'models',
+        'Models',
+        'MODELS',
+        'mOdElS',
+        'models.',
+        'models%20',
+        'models..',
+        '%4Dodels',
+        '%6dODELS',
+        'x/../Models',
+        './MODELS',
+        '/MODELS',
+        'Models%2F.',
+        'Models%5c.',
+      ].flatMap((folder) => [`/${folder}/${LANDMARKER_FILE}`, `/${folder}/${LOADER}`]),
       `/Models%2F${LANDMARKER_FILE}`,
       `/MODELS%5C${LOADER}`,
       `/Models/FACE_LANDMARKER.TASK`,

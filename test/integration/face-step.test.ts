@@ -56,7 +56,12 @@ async function journeyToFace(client: BoothClient): Promise<void> {
 /** The real core behind the real dispatcher (contract schemas checked), its session on a hand-driven clock. */
 function boothOnClock(config: BoothConfigInput) {
   const clock = new ManualClock();
-  const composed = composeBooth({ config: { logging: { level: 'silent' }, devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } }, ...config }, version: 't', clock, faceModels: verified });
+  const composed = composeBooth({
+    config: { logging: { level: 'silent' }, devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } }, ...config },
+    version: 't',
+    clock,
+    faceModels: verified,
+  });
   opened.push(() => composed.booth.dispose());
   const dispatch = createDispatcher(composed.booth.handlers);
   let id = 0;
@@ -100,7 +105,10 @@ describe('face step', () => {
   it('accepts a capture whose trace answers the issued challenge, keeps it in the core only, and zeroes it on wipe', async () => {
     const { client, booth, logs } = await atFaceStep();
     const setup = await client.face.setup();
-    expect(setup).toMatchObject({ ok: true, value: { camera: { width: 640, height: 480, mirror: true }, modelUrl: 'models/face_landmarker.task', attemptsLeft: 3 } });
+    expect(setup).toMatchObject({
+      ok: true,
+      value: { camera: { width: 640, height: 480, mirror: true }, modelUrl: 'models/face_landmarker.task', attemptsLeft: 3 },
+    });
     const begun = await client.face.beginChallenge();
     if (!begun.ok) throw new Error(begun.error.message);
     expect(new Set(begun.value.challenge.steps).size).toBe(3);
@@ -127,20 +135,31 @@ describe('face step', () => {
     if (!first.ok) throw new Error(first.error.message);
     expect(first.value.challenge.steps).toEqual(['turnLeft', 'blink', 'turnRight']);
     // Claims 4 s of frames a moment after the challenge was issued.
-    expect(await client.face.submitCapture(capture(first.value.challenge.id, first.value.challenge.steps))).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'LIVENESS_BAD_TRACE' } });
+    expect(await client.face.submitCapture(capture(first.value.challenge.id, first.value.challenge.steps))).toMatchObject({
+      ok: false,
+      error: { code: 'FACE_FAILED', reason: 'LIVENESS_BAD_TRACE' },
+    });
     // The challenge is used up by that answer.
-    expect(await client.face.submitCapture(capture(first.value.challenge.id, first.value.challenge.steps))).toMatchObject({ ok: false, error: { reason: 'CHALLENGE_UNKNOWN' } });
+    expect(await client.face.submitCapture(capture(first.value.challenge.id, first.value.challenge.steps))).toMatchObject({
+      ok: false,
+      error: { reason: 'CHALLENGE_UNKNOWN' },
+    });
 
     const second = await client.face.beginChallenge();
     if (!second.ok) throw new Error(second.error.message);
     await new Promise((resolve) => setTimeout(resolve, 4200));
-    expect(await client.face.submitCapture(capture(second.value.challenge.id, ['turnRight', 'blink', 'turnLeft']))).toMatchObject({ ok: false, error: { reason: 'LIVENESS_WRONG_DIRECTION' } });
+    expect(await client.face.submitCapture(capture(second.value.challenge.id, ['turnRight', 'blink', 'turnLeft']))).toMatchObject({
+      ok: false,
+      error: { reason: 'LIVENESS_WRONG_DIRECTION' },
+    });
 
     const third = await client.face.beginChallenge();
     if (!third.ok) throw new Error(third.error.message);
     expect(third.value.attemptsLeft).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 4200));
-    const lying = capture(third.value.challenge.id, third.value.challenge.steps, { still: { jpeg: grey(320, 240), width: 640, height: 480 } });
+    const lying = capture(third.value.challenge.id, third.value.challenge.steps, {
+      still: { jpeg: grey(320, 240), width: 640, height: 480 },
+    });
     expect(await client.face.submitCapture(lying)).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'BAD_IMAGE' } });
     // Refused pictures are zeroed at once, not left for the garbage collector.
     expect([...lying.frames.map((f) => f.jpeg), lying.still.jpeg].every((jpeg) => jpeg.every((byte) => byte === 0))).toBe(true);
@@ -160,8 +179,14 @@ describe('face step', () => {
     const noCamera = await atFaceStep({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 }, camera: null } });
     expect(await noCamera.client.face.setup()).toMatchObject({ ok: false, error: { code: 'STEP_UNAVAILABLE', reason: 'NO_CAMERA' } });
     expect(await noCamera.client.booth.info()).toMatchObject({ ok: true, value: { capabilities: { face: false } } });
-    const noModels = await atFaceStep({}, { ok: false, problems: [{ file: LANDMARKER_FILE, problem: 'missing', message: 'missing for the test' }] });
-    expect(await noModels.client.face.beginChallenge()).toMatchObject({ ok: false, error: { code: 'STEP_UNAVAILABLE', reason: 'MODEL_MISSING' } });
+    const noModels = await atFaceStep(
+      {},
+      { ok: false, problems: [{ file: LANDMARKER_FILE, problem: 'missing', message: 'missing for the test' }] },
+    );
+    expect(await noModels.client.face.beginChallenge()).toMatchObject({
+      ok: false,
+      error: { code: 'STEP_UNAVAILABLE', reason: 'MODEL_MISSING' },
+    });
   });
 
   it('refuses face calls outside the face step', async () => {
@@ -234,7 +259,12 @@ describe('face models on the booth origin', () => {
     expect(!check.ok && check.problems[0]!.message).toMatch(/failed its integrity check.*reinstall/);
 
     const lines: string[] = [];
-    const composed = composeBooth({ config: {}, version: 't', rendererDir: copy, logDestination: { write: (line: string) => void lines.push(line) } });
+    const composed = composeBooth({
+      config: {},
+      version: 't',
+      rendererDir: copy,
+      logDestination: { write: (line: string) => void lines.push(line) },
+    });
     const host = await startHost({ booth: composed.booth, logger: composed.logger, rendererDir: copy, port: 0, bind: '127.0.0.1' });
     opened.push(async () => {
       await composed.booth.dispose();
@@ -242,7 +272,12 @@ describe('face models on the booth origin', () => {
     });
     expect((await fetch(`${host.origin}/models/${LANDMARKER_FILE}`)).status).toBe(404);
     // Spellings that resolve to the same folder on disk are refused too, sent raw (fetch would tidy them).
-    for (const path of [`/%2Fmodels/${LANDMARKER_FILE}`, `/.//models/${LANDMARKER_FILE}`, `//models/${LANDMARKER_FILE}`, `/x/../models/${LANDMARKER_FILE}`]) {
+    for (const path of [
+      `/%2Fmodels/${LANDMARKER_FILE}`,
+      `/.//models/${LANDMARKER_FILE}`,
+      `//models/${LANDMARKER_FILE}`,
+      `/x/../models/${LANDMARKER_FILE}`,
+    ]) {
       expect(await rawStatus(host.port, path)).toBe(404);
     }
     expect(lines.join('')).toContain('"event":"face.model_refused"');
@@ -252,7 +287,11 @@ describe('face models on the booth origin', () => {
   it('carries a capture as one binary frame over the host WebSocket', async () => {
     const booth = await startTestBooth();
     opened.push(() => booth.close());
-    const ws = new WebSocket(`ws://127.0.0.1:${booth.host.port}/contract`, [CONTRACT_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${booth.host.token}`], { origin: booth.host.origin });
+    const ws = new WebSocket(
+      `ws://127.0.0.1:${booth.host.port}/contract`,
+      [CONTRACT_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${booth.host.token}`],
+      { origin: booth.host.origin },
+    );
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     const reply = () => new Promise<unknown>((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)))));
     const frame = encodeCallFrame({ type: 'call', id: 9, method: 'face.submitCapture', params: capture('0123456789abcdef', ['blink']) });

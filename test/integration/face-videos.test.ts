@@ -42,7 +42,7 @@ function readY4m(path: string): Y4m {
   expect(header).toMatch(new RegExp(`^YUV4MPEG2 W${W} H${H} F15:1 .*C420`));
   const frameBytes = (W * H * 3) / 2;
   const frames: Uint8Array[] = [];
-  for (let at = headerEnd + 1; at < bytes.length; ) {
+  for (let at = headerEnd + 1; at < bytes.length;) {
     const tagEnd = bytes.indexOf(0x0a, at);
     expect(bytes.subarray(at, at + 5).toString('latin1')).toBe('FRAME');
     frames.push(bytes.subarray(tagEnd + 1, tagEnd + 1 + frameBytes));
@@ -293,7 +293,9 @@ describe.skipIf(!existsSync(MODEL))('face videos: FaceLandmarker through the fak
     expect(frames.slice(1).every((f) => f.diff === 0)).toBe(true);
     // The tracker settles within a few frames, then stands still.
     const moves = frames.slice(5).map((f) => f.move);
-    console.log(`still: largest landmark move from frame 1 on ${fmt(Math.max(...frames.slice(1).map((f) => f.move)), 4)} px, from frame 5 on ${fmt(Math.max(...moves), 4)} px`);
+    console.log(
+      `still: largest landmark move from frame 1 on ${fmt(Math.max(...frames.slice(1).map((f) => f.move)), 4)} px, from frame 5 on ${fmt(Math.max(...moves), 4)} px`,
+    );
     expect(Math.max(...moves)).toBeLessThan(0.01);
   }, 90_000);
 
@@ -351,7 +353,11 @@ describe.skipIf(!existsSync(MODEL))('face videos: FaceLandmarker through the fak
     expect(share(loop, (f) => f.faces.length === 1)).toBe(1);
     const ms = loop.map((f) => measure(f.faces[0]!));
     // F frontal and open, B eyes shut, L citizen's left (nose to the image's right), R citizen's right, '.' in between.
-    const kinds = ms.map((m) => (m.openness < 0.12 ? 'B' : m.r > 0.65 ? 'L' : m.r < 0.35 ? 'R' : Math.abs(m.r - 0.5) < 0.08 && m.openness > 0.25 ? 'F' : '.')).join('');
+    const kinds = ms
+      .map((m) =>
+        m.openness < 0.12 ? 'B' : m.r > 0.65 ? 'L' : m.r < 0.35 ? 'R' : Math.abs(m.r - 0.5) < 0.08 && m.openness > 0.25 ? 'F' : '.',
+      )
+      .join('');
     console.log(`liveness: ${kinds}`);
     const pick = (kind: string) => ms.filter((_, i) => kinds[i] === kind);
     const stat = (values: number[], d = 3) => {
@@ -360,16 +366,30 @@ describe.skipIf(!existsSync(MODEL))('face videos: FaceLandmarker through the fak
     };
     console.log(
       [
-        `liveness frontal: openness ${stat(pick('F').map((m) => m.openness))}, r ${stat(pick('F').map((m) => m.r))}, yaw3d ${stat(pick('F').map((m) => m.yaw3d), 1)}°`,
+        `liveness frontal: openness ${stat(pick('F').map((m) => m.openness))}, r ${stat(pick('F').map((m) => m.r))}, yaw3d ${stat(
+          pick('F').map((m) => m.yaw3d),
+          1,
+        )}°`,
         `liveness blink: openness ${stat(pick('B').map((m) => m.openness))}`,
-        `liveness left: r ${stat(pick('L').map((m) => m.r))}, yaw3d ${stat(pick('L').map((m) => m.yaw3d), 1)}°, openness ${stat(pick('L').map((m) => m.openness))}`,
-        `liveness right: r ${stat(pick('R').map((m) => m.r))}, yaw3d ${stat(pick('R').map((m) => m.yaw3d), 1)}°, openness ${stat(pick('R').map((m) => m.openness))}`,
+        `liveness left: r ${stat(pick('L').map((m) => m.r))}, yaw3d ${stat(
+          pick('L').map((m) => m.yaw3d),
+          1,
+        )}°, openness ${stat(pick('L').map((m) => m.openness))}`,
+        `liveness right: r ${stat(pick('R').map((m) => m.r))}, yaw3d ${stat(
+          pick('R').map((m) => m.yaw3d),
+          1,
+        )}°, openness ${stat(pick('R').map((m) => m.openness))}`,
       ].join('\n'),
     );
     // Runs long enough to count: a blink of a few frames, turns held ~1 s, frontal spells between.
     const minRun: Record<string, number> = { F: 4, B: 2, L: 8, R: 8 };
-    const runs = [...kinds.matchAll(/(.)\1*/g)].map((m) => ({ kind: m[1]!, length: m[0].length })).filter((run) => run.kind !== '.' && run.length >= minRun[run.kind]!);
-    let order = runs.map((run) => run.kind).join('').replace(/(.)\1+/g, '$1');
+    const runs = [...kinds.matchAll(/(.)\1*/g)]
+      .map((m) => ({ kind: m[1]!, length: m[0].length }))
+      .filter((run) => run.kind !== '.' && run.length >= minRun[run.kind]!);
+    let order = runs
+      .map((run) => run.kind)
+      .join('')
+      .replace(/(.)\1+/g, '$1');
     // The window wraps round the loop: a frontal spell split across its ends is one spell.
     if (order.length > 1 && order[0] === order[order.length - 1]) order = order.slice(0, -1);
     expect(order).toHaveLength(6);

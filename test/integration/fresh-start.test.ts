@@ -32,7 +32,10 @@ describe('npm start on a machine without socat', () => {
       const port = Number(/Booth ready at http:\/\/127\.0\.0\.1:(\d+)\//.exec(out)?.[1]);
       const token = /#token=([0-9a-f]+)$/.exec(readFileSync(/token is in (\S+) /.exec(out)![1]!, 'utf8').trim())?.[1] ?? '';
       const page = await openContract({ origin: `http://127.0.0.1:${port}`, port, token } as RunningHost);
-      const info = (await callMethod(page, 'booth.info')) as { ok: true; value: { consentVersion: string; capabilities: { card: boolean } } };
+      const info = (await callMethod(page, 'booth.info')) as {
+        ok: true;
+        value: { consentVersion: string; capabilities: { card: boolean } };
+      };
       expect(info.value.capabilities.card).toBe(true);
       for (const [method, params] of [
         ['session.start', { language: 'id' }],
@@ -45,7 +48,10 @@ describe('npm start on a machine without socat', () => {
       ] as const) {
         expect(await callMethod(page, method, params), method).toMatchObject({ ok: true });
       }
-      expect(await callMethod(page, 'card.read')).toMatchObject({ ok: true, value: { step: 'card', chip: { name: 'SITI RAHMAWATI', nikMasked: '31************01' } } });
+      expect(await callMethod(page, 'card.read')).toMatchObject({
+        ok: true,
+        value: { step: 'card', chip: { name: 'SITI RAHMAWATI', nikMasked: '31************01' } },
+      });
       expect(await callMethod(page, 'card.confirm')).toMatchObject({ ok: true });
       await page.close();
       expect(out).toMatch(/"event":"card\.emulator_in_process".*socat is not installed/);

@@ -39,7 +39,13 @@ afterAll(async () => {
 describe('the host with a silent card mid-read', () => {
   it('ends within a few seconds of SIGTERM', async () => {
     const configFile = join(dir, 'booth.json');
-    const card = { driver: 'pcsc', cardReader: VPCD_READERS.card.name, samReader: VPCD_READERS.sam.name, sam: { pcid: toHex(set.secrets.pcid), conf: toHex(set.secrets.conf) }, readDeadlineMs: 1_000 };
+    const card = {
+      driver: 'pcsc',
+      cardReader: VPCD_READERS.card.name,
+      samReader: VPCD_READERS.sam.name,
+      sam: { pcid: toHex(set.secrets.pcid), conf: toHex(set.secrets.conf) },
+      readDeadlineMs: 1_000,
+    };
     writeFileSync(configFile, JSON.stringify({ devices: { card } }));
     // node itself (tsx as a loader, not its wrapper process): the pid signalled is the host's.
     const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'src/host/index.ts'), '--port', '0', '--config', configFile], {
@@ -49,7 +55,9 @@ describe('the host with a silent card mid-read', () => {
     });
     let out = '';
     child.stdout.on('data', (chunk) => (out += String(chunk)));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+      child.once('exit', (code, signal) => done({ code, signal })),
+    );
     // Bounded: a host that hangs is killed after the test has failed.
     const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
     try {

@@ -19,7 +19,10 @@ const INCOMPLETE_MS = 800;
 let booth: TestBooth;
 
 beforeAll(async () => {
-  booth = await startTestBooth({}, { heartbeatMs: HEARTBEAT_MS, handshakeTimeoutMs: HANDSHAKE_MS, ownerGraceMs: 300, incompleteMessageMs: INCOMPLETE_MS });
+  booth = await startTestBooth(
+    {},
+    { heartbeatMs: HEARTBEAT_MS, handshakeTimeoutMs: HANDSHAKE_MS, ownerGraceMs: 300, incompleteMessageMs: INCOMPLETE_MS },
+  );
 });
 afterAll(async () => {
   await booth?.close();
@@ -169,7 +172,8 @@ async function upgradedAnsweringPings(): Promise<Socket> {
       // Server frames are unmasked; a ping (0x89) with a short payload is answered by a masked pong (0x8A) with the same payload.
       while (buffered.length >= 2 && buffered.length >= 2 + (buffered[1]! & 0x7f)) {
         const length = buffered[1]! & 0x7f;
-        if (buffered[0] === 0x89) socket.write(Buffer.concat([Buffer.from([0x8a, 0x80 | length, 0, 0, 0, 0]), buffered.subarray(2, 2 + length)]));
+        if (buffered[0] === 0x89)
+          socket.write(Buffer.concat([Buffer.from([0x8a, 0x80 | length, 0, 0, 0, 0]), buffered.subarray(2, 2 + length)]));
         buffered = buffered.subarray(2 + length);
       }
     });

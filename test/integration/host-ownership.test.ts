@@ -164,7 +164,10 @@ describe('one owner per citizen session', () => {
     const other = await openContract(booth.host);
     expect(await callMethod(owner, 'session.start', {})).toMatchObject({ ok: true });
     for (let i = 0; i < 3; i++) expect(await callMethod(other, 'session.get')).toMatchObject(notOwner);
-    const refusals = booth.logText().split('\n').filter((line) => line.includes('"event":"contract.rejected"') && line.includes('"reason":"NOT_OWNER"'));
+    const refusals = booth
+      .logText()
+      .split('\n')
+      .filter((line) => line.includes('"event":"contract.rejected"') && line.includes('"reason":"NOT_OWNER"'));
     expect(refusals.length).toBeGreaterThanOrEqual(3);
     expect(refusals.every((line) => line.includes('"level":20'))).toBe(true);
     await owner.close();

@@ -46,14 +46,25 @@ describe('who may connect', () => {
   });
 
   it('refuses localhost as origin, a foreign Host header and a wrong path', async () => {
-    expect(await connect({ origin: `http://localhost:${booth.host.port}` })).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN_ORIGIN' } } });
+    expect(await connect({ origin: `http://localhost:${booth.host.port}` })).toMatchObject({
+      status: 403,
+      body: { error: { code: 'FORBIDDEN_ORIGIN' } },
+    });
     const refusal = (path: string, host: string) =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {
         const req = request({
           host: '127.0.0.1',
           port: booth.host.port,
           path,
-          headers: { host, origin: booth.host.origin, connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-protocol': `${CONTRACT_PROTOCOL}, ${TOKEN_PROTOCOL_PREFIX}${booth.host.token}` },
+          headers: {
+            host,
+            origin: booth.host.origin,
+            connection: 'Upgrade',
+            upgrade: 'websocket',
+            'sec-websocket-version': '13',
+            'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+            'sec-websocket-protocol': `${CONTRACT_PROTOCOL}, ${TOKEN_PROTOCOL_PREFIX}${booth.host.token}`,
+          },
         });
         req.on('response', (res) => {
           let body = '';
@@ -90,7 +101,10 @@ describe('bad messages', () => {
     ws.send(Buffer.from([1, 2, 3]), { binary: true });
     expect(await next()).toMatchObject({ id: null, result: { ok: false, error: { code: 'BAD_REQUEST' } } });
     expect(ws.readyState).toBe(WebSocket.OPEN);
-    expect(await call({ type: 'call', id: 7, method: 'session.start', params: { language: 'en' } })).toMatchObject({ id: 7, result: { ok: true, value: { step: 'language' } } });
+    expect(await call({ type: 'call', id: 7, method: 'session.start', params: { language: 'en' } })).toMatchObject({
+      id: 7,
+      result: { ok: true, value: { step: 'language' } },
+    });
     ws.close();
   });
 
@@ -119,7 +133,10 @@ describe('bad messages', () => {
 });
 
 describe('HTTP', () => {
-  function get(path: string, host = `127.0.0.1:${booth.host.port}`): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  function get(
+    path: string,
+    host = `127.0.0.1:${booth.host.port}`,
+  ): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
     return new Promise((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port: booth.host.port, path, headers: { host } }, (res) => {
         let body = '';

@@ -32,7 +32,9 @@ beforeAll(async () => {
   await new Promise((resolve) => server.once('listening', resolve));
   port = (server.address() as { port: number }).port;
   server.on('connection', (ws, request) => {
-    const protocols = String(request.headers['sec-websocket-protocol']).split(',').map((p) => p.trim());
+    const protocols = String(request.headers['sec-websocket-protocol'])
+      .split(',')
+      .map((p) => p.trim());
     ws.on('message', (data, isBinary) => {
       const frame = decodeCallFrame(isBinary ? new Uint8Array(data as Buffer) : String(data));
       if (!frame.ok) throw new Error(frame.message);

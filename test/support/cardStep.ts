@@ -6,7 +6,10 @@ import { inProcessBooth } from './inProcess';
 
 export type CardConfig = NonNullable<NonNullable<BoothConfigInput['devices']>['card']>;
 
-export async function boothAtCardStep(card: CardConfig, nik = '3174054208900001'): Promise<ReturnType<typeof inProcessBooth> & { client: BoothClient }> {
+export async function boothAtCardStep(
+  card: CardConfig,
+  nik = '3174054208900001',
+): Promise<ReturnType<typeof inProcessBooth> & { client: BoothClient }> {
   const booth = inProcessBooth({ devices: { card } });
   await walkToCardStep(booth.client, nik);
   return booth;

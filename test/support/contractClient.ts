@@ -85,7 +85,11 @@ export async function openContract(host: RunningHost, options: ConnectOptions = 
 let nextId = 1;
 
 /** One contract call; answers its result. */
-export async function callMethod(client: Opened, method: string, params: object = {}): Promise<{ ok: boolean; value?: unknown; error?: { code: string; reason?: string } }> {
+export async function callMethod(
+  client: Opened,
+  method: string,
+  params: object = {},
+): Promise<{ ok: boolean; value?: unknown; error?: { code: string; reason?: string } }> {
   const reply = await client.call({ type: 'call', id: nextId++, method, params });
   return reply['result'] as { ok: boolean; value?: unknown; error?: { code: string; reason?: string } };
 }

@@ -8,7 +8,10 @@ import type { VerifiedModels } from '../../src/core/face/models';
 import { createBoothClient, type BoothClient, type ContractTransport } from '../../src/shared/contract/client';
 import { createDispatcher } from '../../src/shared/contract/dispatch';
 
-export function inProcessBooth(config: BoothConfigInput = {}, faceModels?: VerifiedModels): ComposedBooth & { client: BoothClient; transport: ContractTransport; logs: string[] } {
+export function inProcessBooth(
+  config: BoothConfigInput = {},
+  faceModels?: VerifiedModels,
+): ComposedBooth & { client: BoothClient; transport: ContractTransport; logs: string[] } {
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {
@@ -17,7 +20,12 @@ export function inProcessBooth(config: BoothConfigInput = {}, faceModels?: Verif
     },
   });
   // No card reader unless a test asks for one: these tests never reach a real channel.
-  const composed = composeBooth({ config: { logging: { level: 'debug' }, devices: { card: { driver: 'none' } }, ...config }, version: '0.0.0-test', logDestination: destination, faceModels });
+  const composed = composeBooth({
+    config: { logging: { level: 'debug' }, devices: { card: { driver: 'none' } }, ...config },
+    version: '0.0.0-test',
+    logDestination: destination,
+    faceModels,
+  });
   const dispatch = createDispatcher(composed.booth.handlers);
   let id = 0;
   const transport: ContractTransport = {

@@ -18,14 +18,27 @@ export function trace(segments: Segment[], { jitter = true } = {}): TraceEntry[]
   for (const s of segments) {
     for (const end = t + s.ms; t < end; t += 33, i++) {
       const wobble = jitter ? Math.sin(i * 1.7) * 0.6 : 0;
-      out.push({ t, faces: s.faces ?? 1, yawDeg: (s.yaw ?? 0) + wobble, openness: (s.openness ?? 0.32) + wobble * 0.005, cx: 320 + (s.dx ?? 0) + wobble, cy: 240, eyePx: 100 });
+      out.push({
+        t,
+        faces: s.faces ?? 1,
+        yawDeg: (s.yaw ?? 0) + wobble,
+        openness: (s.openness ?? 0.32) + wobble * 0.005,
+        cx: 320 + (s.dx ?? 0) + wobble,
+        cy: 240,
+        eyePx: 100,
+      });
     }
   }
   return out;
 }
 
 export const blinkSegments: Segment[] = [{ ms: 120, openness: 0.2 }, { ms: 130, openness: 0.05 }, { ms: 100, openness: 0.2 }, { ms: 400 }];
-export const turnSegments = (yaw: number): Segment[] => [{ ms: 200, yaw: yaw / 2 }, { ms: 400, yaw }, { ms: 200, yaw: yaw / 2 }, { ms: 400 }];
+export const turnSegments = (yaw: number): Segment[] => [
+  { ms: 200, yaw: yaw / 2 },
+  { ms: 400, yaw },
+  { ms: 200, yaw: yaw / 2 },
+  { ms: 400 },
+];
 
 /** What a cooperative citizen does for these actions, in order. */
 export function answer(steps: readonly LivenessAction[]): TraceEntry[] {
@@ -71,7 +84,8 @@ export function poseAt(acts: readonly Act[], t: number): Pose {
         return { yaw: sway.yaw, openness: OPEN - (OPEN - SHUT) * closure + sway.openness, dx: sway.dx };
       }
       if ('turn' in act) {
-        const share = local < RAMP_MS ? ease(local / RAMP_MS) : local < RAMP_MS + act.holdMs ? 1 : 1 - ease((local - RAMP_MS - act.holdMs) / RAMP_MS);
+        const share =
+          local < RAMP_MS ? ease(local / RAMP_MS) : local < RAMP_MS + act.holdMs ? 1 : 1 - ease((local - RAMP_MS - act.holdMs) / RAMP_MS);
         return { yaw: act.turn * share + sway.yaw, openness: OPEN + sway.openness, dx: sway.dx };
       }
       break;
@@ -111,7 +125,7 @@ export function slowTrace(pose: (t: number) => Pose, durationMs: number, loop: S
   };
   const out: TraceEntry[] = [];
   const interval = 1000 / loop.fps;
-  for (let ready = (loop.phase ?? 0) * interval; ready < durationMs; ) {
+  for (let ready = (loop.phase ?? 0) * interval; ready < durationMs;) {
     // The newest frame the camera had delivered by the time the loop was ready.
     const frame = Math.floor(ready / cameraMs);
     const t = Math.round(frame * cameraMs + (random() - 0.5) * 2);

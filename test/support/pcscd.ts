@@ -41,8 +41,13 @@ const VICC_ADDRESS = '127.0.0.2';
 
 function quickAckLoopback(): { host: string; remove(): void } {
   try {
-    execFileSync('ip', ['route', 'add', 'local', `${VICC_ADDRESS}/32`, 'dev', 'lo', 'table', 'local', 'quickack', '1'], { stdio: 'ignore' });
-    return { host: VICC_ADDRESS, remove: () => execFileSync('ip', ['route', 'del', 'local', `${VICC_ADDRESS}/32`, 'dev', 'lo', 'table', 'local'], { stdio: 'ignore' }) };
+    execFileSync('ip', ['route', 'add', 'local', `${VICC_ADDRESS}/32`, 'dev', 'lo', 'table', 'local', 'quickack', '1'], {
+      stdio: 'ignore',
+    });
+    return {
+      host: VICC_ADDRESS,
+      remove: () => execFileSync('ip', ['route', 'del', 'local', `${VICC_ADDRESS}/32`, 'dev', 'lo', 'table', 'local'], { stdio: 'ignore' }),
+    };
   } catch {
     // Already there (another run) or not permitted: use it if present, else plain loopback.
     try {

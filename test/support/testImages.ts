@@ -28,7 +28,14 @@ export function encodeJpeg(rgb: Uint8Array, width: number, height: number, quali
 
 interface J2KEncoderModule {
   J2KEncoder: new () => {
-    getDecodedBuffer(info: { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned: boolean; isUsingColorTransform: boolean }): Uint8Array;
+    getDecodedBuffer(info: {
+      width: number;
+      height: number;
+      bitsPerSample: number;
+      componentCount: number;
+      isSigned: boolean;
+      isUsingColorTransform: boolean;
+    }): Uint8Array;
     setQuality(lossless: boolean, quality: number): void;
     encode(): void;
     getEncodedBuffer(): Uint8Array;

@@ -23,7 +23,10 @@ describe('booth configuration', () => {
       session: { idleTimeoutSec: 60, idleWarningSec: 30, expiryGraceSec: 20 },
       host: { port: 0, bind: '127.0.0.1' },
       logging: { level: 'info' },
-      devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 115200, link: 'auto', readDeadlineMs: 20_000 }, camera: { width: 640, height: 480, frameRate: 30, mirror: true } },
+      devices: {
+        card: { driver: 'emulated-serial', identity: 0, baudRate: 115200, link: 'auto', readDeadlineMs: 20_000 },
+        camera: { width: 640, height: 480, frameRate: 30, mirror: true },
+      },
       face: {
         quality: qualityThresholdsSchema.parse({}),
         liveness: livenessSettingsSchema.parse({}),
@@ -44,22 +47,39 @@ describe('booth configuration', () => {
   it('checks the face settings: typos named, caps held, the camera can be switched off', () => {
     const typo = errorOf(() => parseConfig({ face: { quality: { minInterEye: 60 } } }));
     expect(typo.problems).toEqual(['face.quality.minInterEye: unknown key; did you mean "minInterEyePx"?']);
-    expect(errorOf(() => parseConfig({ face: { capture: { maxStillBytes: 10 * 1024 * 1024 } } })).problems[0]).toMatch(/^face\.capture\.maxStillBytes: /);
-    expect(errorOf(() => parseConfig({ face: { liveness: { fixedOrder: ['wink'] } } })).problems[0]).toMatch(/^face\.liveness\.fixedOrder\.0: /);
+    expect(errorOf(() => parseConfig({ face: { capture: { maxStillBytes: 10 * 1024 * 1024 } } })).problems[0]).toMatch(
+      /^face\.capture\.maxStillBytes: /,
+    );
+    expect(errorOf(() => parseConfig({ face: { liveness: { fixedOrder: ['wink'] } } })).problems[0]).toMatch(
+      /^face\.liveness\.fixedOrder\.0: /,
+    );
     expect(parseConfig({ devices: { camera: null } }).devices.camera).toBeNull();
-    expect(parseConfig({ devices: { camera: { deviceLabel: 'Logitech', width: 1280, height: 720 } } }).devices.camera).toMatchObject({ deviceLabel: 'Logitech', frameRate: 30 });
+    expect(parseConfig({ devices: { camera: { deviceLabel: 'Logitech', width: 1280, height: 720 } } }).devices.camera).toMatchObject({
+      deviceLabel: 'Logitech',
+      frameRate: 30,
+    });
   });
 
   it('checks the card driver settings, SAM secrets included', () => {
-    const error = errorOf(() => parseConfig({ devices: { card: { driver: 'pcsc', cardReader: 'ACS', samReader: 'ACS SAM', sam: { pcid: 'abc', conf: '00'.repeat(32) } } } }));
+    const error = errorOf(() =>
+      parseConfig({
+        devices: { card: { driver: 'pcsc', cardReader: 'ACS', samReader: 'ACS SAM', sam: { pcid: 'abc', conf: '00'.repeat(32) } } },
+      }),
+    );
     expect(error.problems).toEqual(['devices.card.sam.pcid: PCID must be 64 hex digits (32 bytes)']);
     expect(errorOf(() => parseConfig({ devices: { card: { driver: 'usb' } } })).problems[0]).toMatch(/^devices\.card\.driver: /);
-    expect(parseConfig({ devices: { card: { driver: 'serial', path: '/dev/ttyACM0', sam: { pcid: 'ab'.repeat(32), conf: 'cd'.repeat(32) } } } }).devices.card).toMatchObject({ driver: 'serial', baudRate: 115200 });
+    expect(
+      parseConfig({ devices: { card: { driver: 'serial', path: '/dev/ttyACM0', sam: { pcid: 'ab'.repeat(32), conf: 'cd'.repeat(32) } } } })
+        .devices.card,
+    ).toMatchObject({ driver: 'serial', baudRate: 115200 });
   });
 
   it('names the nearest key for a typo, at any depth', () => {
     const error = errorOf(() => parseConfig({ sesion: {}, session: { idleTimoutSec: 30 } }));
-    expect([...error.problems].sort()).toEqual(['sesion: unknown key; did you mean "session"?', 'session.idleTimoutSec: unknown key; did you mean "idleTimeoutSec"?']);
+    expect([...error.problems].sort()).toEqual([
+      'sesion: unknown key; did you mean "session"?',
+      'session.idleTimoutSec: unknown key; did you mean "idleTimeoutSec"?',
+    ]);
     expect(error.message).toMatch(/^configuration has 2 problems:/);
   });
 
@@ -76,7 +96,9 @@ describe('booth configuration', () => {
 
   it('reports a missing file and broken JSON with the file name', () => {
     const dir = mkdtempSync(join(tmpdir(), 'booth-config-'));
-    expect(errorOf(() => loadConfig(join(dir, 'missing.json'))).message).toBe(`Cannot read configuration file ${join(dir, 'missing.json')} (ENOENT).`);
+    expect(errorOf(() => loadConfig(join(dir, 'missing.json'))).message).toBe(
+      `Cannot read configuration file ${join(dir, 'missing.json')} (ENOENT).`,
+    );
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{ "booth": { "id": "A" ');
     expect(errorOf(() => loadConfig(broken)).message).toMatch(/is not valid JSON/);

@@ -23,7 +23,8 @@ describe('call frames', () => {
     expect(frame).toBeInstanceOf(Uint8Array);
     const decoded = decodeCallFrame(frame);
     expect(decoded.ok).toBe(true);
-    const params = (decoded as { envelope: { params: { frames: Array<{ jpeg: Uint8Array }>; still: { jpeg: Uint8Array } } } }).envelope.params;
+    const params = (decoded as { envelope: { params: { frames: Array<{ jpeg: Uint8Array }>; still: { jpeg: Uint8Array } } } }).envelope
+      .params;
     expect(params.frames[0]!.jpeg).toEqual(a);
     expect(params.still.jpeg).toEqual(b);
     expect(params.still.jpeg.buffer).not.toBe((frame as Uint8Array).buffer);
@@ -53,7 +54,18 @@ describe('call frames', () => {
       [bytes({ ...call({}), attachments: [] }), false],
       [bytes({ ...call({}), attachments: 'no' }), false],
       // A header that is JSON but not an object (null once crashed the host).
-      [(() => { const b = bytes({}); const n = new TextEncoder().encode('null'); const out = new Uint8Array(8 + n.length); out.set(b.subarray(0, 4)); new DataView(out.buffer).setUint32(4, n.length); out.set(n, 8); return out; })(), false],
+      [
+        (() => {
+          const b = bytes({});
+          const n = new TextEncoder().encode('null');
+          const out = new Uint8Array(8 + n.length);
+          out.set(b.subarray(0, 4));
+          new DataView(out.buffer).setUint32(4, n.length);
+          out.set(n, 8);
+          return out;
+        })(),
+        false,
+      ],
     ];
     for (const [frame, tooLarge] of cases) {
       const decoded = decodeCallFrame(frame);
@@ -63,7 +75,15 @@ describe('call frames', () => {
   });
 
   it('takes a liveness trace larger than a text call in the header, up to its own cap, and refuses bytes nested too deep', () => {
-    const trace = Array.from({ length: 900 }, (_, t) => ({ t: t * 33, faces: 1, yawDeg: -8.23, openness: 0.386, cx: 320.5, cy: 240.1, eyePx: 90.6 }));
+    const trace = Array.from({ length: 900 }, (_, t) => ({
+      t: t * 33,
+      faces: 1,
+      yawDeg: -8.23,
+      openness: 0.386,
+      cx: 320.5,
+      cy: 240.1,
+      eyePx: 90.6,
+    }));
     const frame = encodeCallFrame(call({ trace, still: { jpeg: new Uint8Array(10) } }));
     expect((frame as Uint8Array).length).toBeGreaterThan(MAX_CALL_BYTES);
     expect(decodeCallFrame(frame).ok).toBe(true);
@@ -91,6 +111,9 @@ describe('JPEG frame header', () => {
     expect(jpegSize(jpeg.subarray(0, 20))).toBeNull();
     expect(jpegSize(new Uint8Array([0xff, 0xd8, 0xff, 0xd9]))).toBeNull();
     expect(jpegSize(new TextEncoder().encode('GIF89a'))).toBeNull();
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (tail) => void jpegSize(new Uint8Array([0xff, 0xd8, ...tail]))), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (tail) => void jpegSize(new Uint8Array([0xff, 0xd8, ...tail]))),
+      { numRuns: 2000 },
+    );
   });
 });

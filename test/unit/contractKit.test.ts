@@ -12,7 +12,9 @@ import { inProcessBooth } from '../support/inProcess';
 /** A stand-in for the technician contract that lands with its issue: one call, one event. */
 const technician = defineContract('technician', {
   calls: {
-    'status.get': call(z.object({ verbose: z.boolean().optional() }).strict(), z.object({ uptimeSec: z.int().min(0) }).strict(), { timeoutMs: 2_500 }),
+    'status.get': call(z.object({ verbose: z.boolean().optional() }).strict(), z.object({ uptimeSec: z.int().min(0) }).strict(), {
+      timeoutMs: 2_500,
+    }),
   },
   events: { 'status.changed': z.object({ healthy: z.boolean() }).strict() },
 });
@@ -38,14 +40,29 @@ describe('contract kit', () => {
   const citizenDispatch = createDispatcher(inProcessBooth().booth.handlers);
 
   it('a contract gets its own dispatcher, which checks parameters as the citizen one does', async () => {
-    expect((await technicianDispatch({ type: 'call', id: 1, method: 'status.get', params: { verbose: true } })).result).toEqual({ ok: true, value: { uptimeSec: 42 } });
-    expect((await technicianDispatch({ type: 'call', id: 2, method: 'status.get', params: { verbose: 'yes' } })).result).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect((await technicianDispatch({ type: 'call', id: 1, method: 'status.get', params: { verbose: true } })).result).toEqual({
+      ok: true,
+      value: { uptimeSec: 42 },
+    });
+    expect((await technicianDispatch({ type: 'call', id: 2, method: 'status.get', params: { verbose: 'yes' } })).result).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
   });
 
   it("neither channel answers the other audience's methods", async () => {
-    expect((await citizenDispatch({ type: 'call', id: 1, method: 'status.get', params: {} })).result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
-    expect((await technicianDispatch({ type: 'call', id: 1, method: 'session.start', params: {} })).result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
-    expect((await technicianDispatch({ type: 'call', id: 1, method: 'booth.info', params: {} })).result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    expect((await citizenDispatch({ type: 'call', id: 1, method: 'status.get', params: {} })).result).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_METHOD' },
+    });
+    expect((await technicianDispatch({ type: 'call', id: 1, method: 'session.start', params: {} })).result).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_METHOD' },
+    });
+    expect((await technicianDispatch({ type: 'call', id: 1, method: 'booth.info', params: {} })).result).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_METHOD' },
+    });
   });
 
   it("a client built from the contract passes each method's timeout to the transport and checks answers and events", async () => {

@@ -6,7 +6,9 @@ import { calls, callTimeoutMs, DEFAULT_CALL_TIMEOUT_MS, MAX_CARD_READ_DEADLINE_M
 import { ConfigError, parseConfig } from '../../src/core/config';
 import { cardReadDeadlineMs } from '../../src/core/card';
 
-const withDeadline = (readDeadlineMs: number) => ({ devices: { card: { driver: 'emulated-serial' as const, identity: 0, readDeadlineMs } } });
+const withDeadline = (readDeadlineMs: number) => ({
+  devices: { card: { driver: 'emulated-serial' as const, identity: 0, readDeadlineMs } },
+});
 const deadlineOf = (config: ReturnType<typeof parseConfig>) => cardReadDeadlineMs(config.devices.card);
 
 describe('call timeouts', () => {

@@ -41,8 +41,18 @@ describe('dispatcher', () => {
 
   it('turns a handler exception into INTERNAL and reports the bug', async () => {
     const bugs: string[] = [];
-    const throwing = { ...booth.handlers, 'booth.info': () => { throw new Error('boom'); } } as BoothHandlers;
-    const reply = await createDispatcher(throwing, { onBug: (method) => bugs.push(method) })({ type: 'call', id: 2, method: 'booth.info', params: {} });
+    const throwing = {
+      ...booth.handlers,
+      'booth.info': () => {
+        throw new Error('boom');
+      },
+    } as BoothHandlers;
+    const reply = await createDispatcher(throwing, { onBug: (method) => bugs.push(method) })({
+      type: 'call',
+      id: 2,
+      method: 'booth.info',
+      params: {},
+    });
     expect(reply.result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect(bugs).toEqual(['booth.info']);
   });
@@ -55,7 +65,10 @@ describe('dispatcher', () => {
         type: fc.constant('call'),
         id: fc.nat(),
         method: fc.constantFrom(...methods),
-        params: fc.dictionary(fc.constantFrom('nik', 'email', 'phone', 'language', 'field', 'reason', 'consentVersion', 'x'), fc.oneof(fc.string(), fc.integer(), fc.constant(null))),
+        params: fc.dictionary(
+          fc.constantFrom('nik', 'email', 'phone', 'language', 'field', 'reason', 'consentVersion', 'x'),
+          fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+        ),
       }),
     );
     await fc.assert(

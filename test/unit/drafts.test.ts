@@ -18,7 +18,10 @@ describe('field drafts', () => {
 
   it('no sequence of keys, pastes and deletions breaks a field (property)', () => {
     const field = fc.constantFrom<DraftField>('nik', 'email', 'phone');
-    const action = fc.oneof(fc.string({ maxLength: 300 }).map((text) => ({ text })), fc.constant({ text: null }));
+    const action = fc.oneof(
+      fc.string({ maxLength: 300 }).map((text) => ({ text })),
+      fc.constant({ text: null }),
+    );
     fc.assert(
       fc.property(field, fc.array(action, { maxLength: 200 }), (name, actions) => {
         let value = '';

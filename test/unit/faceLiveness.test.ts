@@ -13,7 +13,11 @@ const turn = turnSegments;
 
 describe('liveness judge', () => {
   it('passes a citizen who blinks, then turns left, then right, with evidence for each step', () => {
-    const state = judgeTrace(challenge(['blink', 'turnLeft', 'turnRight']), settings, trace([{ ms: 500 }, ...blink, ...turn(28), ...turn(-28)]));
+    const state = judgeTrace(
+      challenge(['blink', 'turnLeft', 'turnRight']),
+      settings,
+      trace([{ ms: 500 }, ...blink, ...turn(28), ...turn(-28)]),
+    );
     expect(state.status).toBe('passed');
     expect(state.done.map((d) => d.action)).toEqual(['blink', 'turnLeft', 'turnRight']);
     for (const step of state.done) {
@@ -25,7 +29,11 @@ describe('liveness judge', () => {
   });
 
   it('refuses a still picture as NO_MOTION once the step times out', () => {
-    const state = judgeTrace(challenge(['blink', 'turnLeft', 'turnRight']), settings, trace([{ ms: settings.stepTimeoutMs + 500 }], { jitter: false }));
+    const state = judgeTrace(
+      challenge(['blink', 'turnLeft', 'turnRight']),
+      settings,
+      trace([{ ms: settings.stepTimeoutMs + 500 }], { jitter: false }),
+    );
     expect(state).toMatchObject({ status: 'failed', reason: 'NO_MOTION', stepIndex: 0 });
   });
 
@@ -41,7 +49,10 @@ describe('liveness judge', () => {
 
   it('refuses a turn the wrong way: a recording cycling through every action fails the order it was not made for', () => {
     const replay = trace([{ ms: 400 }, ...turn(-28), ...blink, ...turn(28)]);
-    expect(judgeTrace(challenge(['turnLeft', 'blink', 'turnRight']), settings, replay)).toMatchObject({ status: 'failed', reason: 'WRONG_DIRECTION' });
+    expect(judgeTrace(challenge(['turnLeft', 'blink', 'turnRight']), settings, replay)).toMatchObject({
+      status: 'failed',
+      reason: 'WRONG_DIRECTION',
+    });
     expect(judgeTrace(challenge(['turnRight', 'blink', 'turnLeft']), settings, replay).status).toBe('passed');
   });
 
@@ -53,8 +64,14 @@ describe('liveness judge', () => {
   });
 
   it('fails when a second face joins, or the face jumps to another place', () => {
-    expect(judgeTrace(challenge(['turnLeft']), settings, trace([{ ms: 400 }, { ms: 300, faces: 2 }, ...turn(28)]))).toMatchObject({ status: 'failed', reason: 'MULTIPLE_FACES' });
-    expect(judgeTrace(challenge(['turnLeft']), settings, trace([{ ms: 400 }, { ms: 300, dx: 400 }, ...turn(28)]))).toMatchObject({ status: 'failed', reason: 'FACE_JUMP' });
+    expect(judgeTrace(challenge(['turnLeft']), settings, trace([{ ms: 400 }, { ms: 300, faces: 2 }, ...turn(28)]))).toMatchObject({
+      status: 'failed',
+      reason: 'MULTIPLE_FACES',
+    });
+    expect(judgeTrace(challenge(['turnLeft']), settings, trace([{ ms: 400 }, { ms: 300, dx: 400 }, ...turn(28)]))).toMatchObject({
+      status: 'failed',
+      reason: 'FACE_JUMP',
+    });
   });
 
   it('fails a trace with a gap (camera stalled) or going back in time', () => {
@@ -89,7 +106,12 @@ describe('liveness judge', () => {
   it('compares against the last single-face frame: a missed detection cannot hide a swap', () => {
     const entries = trace([{ ms: 400 }]);
     const lastT = entries.at(-1)!.t;
-    const swapped = [...entries, { ...entries.at(-1)!, t: lastT + 33, faces: 0 }, { ...entries.at(-1)!, t: lastT + 66, cx: 570, eyePx: 160 }, ...trace(turn(28)).map((e) => ({ ...e, t: e.t + lastT + 99, cx: e.cx + 250, eyePx: 160 }))];
+    const swapped = [
+      ...entries,
+      { ...entries.at(-1)!, t: lastT + 33, faces: 0 },
+      { ...entries.at(-1)!, t: lastT + 66, cx: 570, eyePx: 160 },
+      ...trace(turn(28)).map((e) => ({ ...e, t: e.t + lastT + 99, cx: e.cx + 250, eyePx: 160 })),
+    ];
     expect(judgeTrace(challenge(['turnLeft']), settings, swapped)).toMatchObject({ status: 'failed', reason: 'FACE_JUMP' });
   });
 
@@ -98,17 +120,37 @@ describe('liveness judge', () => {
     const end = passed.at(-1)!;
     const after = (patch: object, count = 10) => Array.from({ length: count }, (_, i) => ({ ...end, t: end.t + 33 * (i + 1), ...patch }));
     expect(judgeTrace(challenge(['turnLeft']), settings, [...passed, ...after({})]).status).toBe('passed');
-    expect(judgeTrace(challenge(['turnLeft']), settings, [...passed, ...after({ faces: 3 })])).toMatchObject({ status: 'failed', reason: 'MULTIPLE_FACES' });
-    expect(judgeTrace(challenge(['turnLeft']), settings, [...passed, ...after({ faces: 0 }, 40)])).toMatchObject({ status: 'failed', reason: 'FACE_LOST' });
-    expect(judgeTrace(challenge(['turnLeft']), settings, [...passed, ...after({ cx: end.cx + 400 })])).toMatchObject({ status: 'failed', reason: 'FACE_JUMP' });
-    expect(judgeTrace(challenge(['turnLeft']), settings, [...passed, { ...end, t: end.t + 600_000 - end.t }])).toMatchObject({ status: 'failed', reason: 'CAMERA_STALLED' });
-    expect(judgeTrace(challenge(['turnLeft']), settings, [...passed, { ...end, t: 0 }])).toMatchObject({ status: 'failed', reason: 'BAD_TRACE' });
+    expect(judgeTrace(challenge(['turnLeft']), settings, [...passed, ...after({ faces: 3 })])).toMatchObject({
+      status: 'failed',
+      reason: 'MULTIPLE_FACES',
+    });
+    expect(judgeTrace(challenge(['turnLeft']), settings, [...passed, ...after({ faces: 0 }, 40)])).toMatchObject({
+      status: 'failed',
+      reason: 'FACE_LOST',
+    });
+    expect(judgeTrace(challenge(['turnLeft']), settings, [...passed, ...after({ cx: end.cx + 400 })])).toMatchObject({
+      status: 'failed',
+      reason: 'FACE_JUMP',
+    });
+    expect(judgeTrace(challenge(['turnLeft']), settings, [...passed, { ...end, t: end.t + 600_000 - end.t }])).toMatchObject({
+      status: 'failed',
+      reason: 'CAMERA_STALLED',
+    });
+    expect(judgeTrace(challenge(['turnLeft']), settings, [...passed, { ...end, t: 0 }])).toMatchObject({
+      status: 'failed',
+      reason: 'BAD_TRACE',
+    });
   });
 
   it('does not count a closure shorter than a camera frame as a blink', () => {
     const base = trace([{ ms: 500 }]);
     const t = base.at(-1)!.t;
-    const flick = [...base, { ...base.at(-1)!, t: t + 1, openness: 0.02 }, { ...base.at(-1)!, t: t + 2, openness: 0.32 }, ...trace([{ ms: 2500 }]).map((e) => ({ ...e, t: e.t + t + 3 }))];
+    const flick = [
+      ...base,
+      { ...base.at(-1)!, t: t + 1, openness: 0.02 },
+      { ...base.at(-1)!, t: t + 2, openness: 0.32 },
+      ...trace([{ ms: 2500 }]).map((e) => ({ ...e, t: e.t + t + 3 })),
+    ];
     expect(judgeTrace(challenge(['blink']), { ...settings, stepTimeoutMs: 2000 }, flick).status).toBe('failed');
   });
 });

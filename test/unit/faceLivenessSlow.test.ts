@@ -20,7 +20,15 @@ function judge(steps: LivenessAction[], acts: Act[], loop: SlowLoop) {
 }
 
 /** Blink, turn to the left, turn to the right, with the pauses a citizen makes between them. */
-const citizen = (blinkMs: number, holdMs: number): Act[] => [{ still: 700 }, { blink: blinkMs }, { still: 500 }, { turn: 26, holdMs }, { still: 600 }, { turn: -26, holdMs }, { still: 800 }];
+const citizen = (blinkMs: number, holdMs: number): Act[] => [
+  { still: 700 },
+  { blink: blinkMs },
+  { still: 500 },
+  { turn: 26, holdMs },
+  { still: 600 },
+  { turn: -26, holdMs },
+  { still: 800 },
+];
 
 describe('liveness judge at 10–15 processed frames a second', () => {
   it.each(RATES)('passes blinks of 200–400 ms and turns held 200–400 ms at %i fps, whatever the phase, with uneven processing', (fps) => {
@@ -38,7 +46,12 @@ describe('liveness judge at 10–15 processed frames a second', () => {
     for (const fps of RATES) {
       let passed = 0;
       for (const [i, phase] of PHASES.entries()) {
-        const { state, entries } = judge(['blink'], [{ still: 700 }, { blink: 150 }, { still: 2000 }], { fps, phase, jitter: 0.3, seed: 5 + i });
+        const { state, entries } = judge(['blink'], [{ still: 700 }, { blink: 150 }, { still: 2000 }], {
+          fps,
+          phase,
+          jitter: 0.3,
+          seed: 5 + i,
+        });
         if (state.status === 'passed') passed++;
         // A frame that saw the eyes half shut or more is a blink the judge must count.
         else expect(Math.min(...entries.map((e) => e.openness)), `${fps} fps, phase ${phase}`).toBeGreaterThan(0.16);
@@ -53,20 +66,35 @@ describe('liveness judge at 10–15 processed frames a second', () => {
     const at = open.findIndex((e) => e.t >= 1000);
     for (const openness of [0.17, 0.12, 0.05]) {
       const blink = open.map((e, i) => (i === at ? { ...e, openness } : { ...e, openness: e.openness + (i % 3) * 0.004 }));
-      expect(judgeTrace(challenge(['blink']), settings, blink), `openness ${openness}`).toMatchObject({ status: 'passed', done: [{ action: 'blink' }] });
+      expect(judgeTrace(challenge(['blink']), settings, blink), `openness ${openness}`).toMatchObject({
+        status: 'passed',
+        done: [{ action: 'blink' }],
+      });
     }
   });
 
   it('counts the blink whenever a frame saw it, in a loop that drops frames', () => {
     for (const [i, phase] of PHASES.entries()) {
-      const { state, entries } = judge(['blink', 'turnLeft'], [{ still: 700 }, { blink: 250 }, { still: 500 }, { turn: 26, holdMs: 250 }, { still: 600 }], { fps: 10, phase, jitter: 0.4, hiccup: 0.15, seed: 40 + i });
+      const { state, entries } = judge(
+        ['blink', 'turnLeft'],
+        [{ still: 700 }, { blink: 250 }, { still: 500 }, { turn: 26, holdMs: 250 }, { still: 600 }],
+        { fps: 10, phase, jitter: 0.4, hiccup: 0.15, seed: 40 + i },
+      );
       const closedFrames = entries.filter((e) => e.openness < 0.6 * 0.32).length;
       if (closedFrames > 0) expect(state.status, `phase ${phase}: ${closedFrames} closed frame(s)`).toBe('passed');
     }
   });
 
   it('a loop stalled for a second mid-challenge still passes, as long as the camera frames keep coming', () => {
-    const acts: Act[] = [{ still: 700 }, { blink: 300 }, { still: 1600 }, { turn: 26, holdMs: 300 }, { still: 600 }, { turn: -26, holdMs: 300 }, { still: 800 }];
+    const acts: Act[] = [
+      { still: 700 },
+      { blink: 300 },
+      { still: 1600 },
+      { turn: 26, holdMs: 300 },
+      { still: 600 },
+      { turn: -26, holdMs: 300 },
+      { still: 800 },
+    ];
     const entries = slowTrace((t) => poseAt(acts, t), performanceMs(acts), { fps: 12, jitter: 0.2 });
     // Nothing processed for 1.1 s between the blink and the left turn.
     const stalled = entries.filter((e) => e.t < 1100 || e.t > 2200);
@@ -75,24 +103,48 @@ describe('liveness judge at 10–15 processed frames a second', () => {
 
   it.each(RATES)('still refuses a still picture (NO_MOTION) at %i fps', (fps) => {
     const still = slowTrace(() => ({ yaw: 0.3, openness: 0.31 }), settings.stepTimeoutMs + 600, { fps, jitter: 0.3 });
-    expect(judgeTrace(challenge(['blink', 'turnLeft', 'turnRight']), settings, still)).toMatchObject({ status: 'failed', reason: 'NO_MOTION' });
+    expect(judgeTrace(challenge(['blink', 'turnLeft', 'turnRight']), settings, still)).toMatchObject({
+      status: 'failed',
+      reason: 'NO_MOTION',
+    });
   });
 
   it.each(RATES)('still refuses a replay made for another order (WRONG_DIRECTION) at %i fps', (fps) => {
-    const replay: Act[] = [{ still: 700 }, { turn: -26, holdMs: 300 }, { still: 600 }, { blink: 300 }, { still: 500 }, { turn: 26, holdMs: 300 }, { still: 800 }];
+    const replay: Act[] = [
+      { still: 700 },
+      { turn: -26, holdMs: 300 },
+      { still: 600 },
+      { blink: 300 },
+      { still: 500 },
+      { turn: 26, holdMs: 300 },
+      { still: 800 },
+    ];
     const entries = slowTrace((t) => poseAt(replay, t), performanceMs(replay), { fps, jitter: 0.3 });
-    expect(judgeTrace(challenge(['turnLeft', 'blink', 'turnRight']), settings, entries)).toMatchObject({ status: 'failed', reason: 'WRONG_DIRECTION' });
+    expect(judgeTrace(challenge(['turnLeft', 'blink', 'turnRight']), settings, entries)).toMatchObject({
+      status: 'failed',
+      reason: 'WRONG_DIRECTION',
+    });
     expect(judgeTrace(challenge(['turnRight', 'blink', 'turnLeft']), settings, entries).status).toBe('passed');
   });
 
-  it.each(RATES)('at %i fps eyes that only narrow, a glance that does not reach the turn, or a turn seen on one frame do not count', (fps) => {
-    const narrow = slowTrace((t) => ({ yaw: 0.6 * Math.sin(t / 200), openness: t > 700 && t < 1100 ? 0.24 : 0.32 }), settings.stepTimeoutMs + 400, { fps, jitter: 0.3 });
-    expect(judgeTrace(challenge(['blink']), settings, narrow)).toMatchObject({ status: 'failed', reason: 'TIMEOUT' });
-    const glance = slowTrace((t) => poseAt([{ still: 700 }, { turn: 16, holdMs: 600 }], t), settings.stepTimeoutMs + 400, { fps, jitter: 0.3 });
-    expect(judgeTrace(challenge(['turnLeft']), settings, glance)).toMatchObject({ status: 'failed', reason: 'TIMEOUT' });
-    // One frame past the threshold between frontal ones is a flick, not a turn held.
-    const base = slowTrace(() => ({ yaw: 0.5, openness: 0.32, dx: 0 }), 1500, { fps });
-    const flick = [...base.slice(0, 8), { ...base[8]!, yawDeg: 30 }, ...base.slice(9)];
-    expect(judgeTrace(challenge(['turnLeft']), settings, flick).status).toBe('failed');
-  });
+  it.each(RATES)(
+    'at %i fps eyes that only narrow, a glance that does not reach the turn, or a turn seen on one frame do not count',
+    (fps) => {
+      const narrow = slowTrace(
+        (t) => ({ yaw: 0.6 * Math.sin(t / 200), openness: t > 700 && t < 1100 ? 0.24 : 0.32 }),
+        settings.stepTimeoutMs + 400,
+        { fps, jitter: 0.3 },
+      );
+      expect(judgeTrace(challenge(['blink']), settings, narrow)).toMatchObject({ status: 'failed', reason: 'TIMEOUT' });
+      const glance = slowTrace((t) => poseAt([{ still: 700 }, { turn: 16, holdMs: 600 }], t), settings.stepTimeoutMs + 400, {
+        fps,
+        jitter: 0.3,
+      });
+      expect(judgeTrace(challenge(['turnLeft']), settings, glance)).toMatchObject({ status: 'failed', reason: 'TIMEOUT' });
+      // One frame past the threshold between frontal ones is a flick, not a turn held.
+      const base = slowTrace(() => ({ yaw: 0.5, openness: 0.32, dx: 0 }), 1500, { fps });
+      const flick = [...base.slice(0, 8), { ...base[8]!, yawDeg: 30 }, ...base.slice(9)];
+      expect(judgeTrace(challenge(['turnLeft']), settings, flick).status).toBe('failed');
+    },
+  );
 });

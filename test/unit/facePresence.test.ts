@@ -30,7 +30,12 @@ function readout(): CardReadout {
 function sessionAtFace(cap: number | null = CAP_SEC) {
   const clock = new ManualClock();
   const wipes: string[] = [];
-  const session = new CitizenSession({ expirySec: EXPIRY_SEC, clock, presenceCapSec: cap ?? undefined, onWiped: (reason) => wipes.push(reason) });
+  const session = new CitizenSession({
+    expirySec: EXPIRY_SEC,
+    clock,
+    presenceCapSec: cap ?? undefined,
+    onWiped: (reason) => wipes.push(reason),
+  });
   const card = new CardSession();
   const face = new FaceSession(3);
   session.attach(card);

@@ -19,7 +19,12 @@ const goodPixels: NonNullable<FrameMeasures['pixels']> = {
 };
 
 function measures(pose: Partial<FacePose> = {}, pixels: Partial<NonNullable<FrameMeasures['pixels']>> = {}, faces = 1): FrameMeasures {
-  return { faces, geometry: faceGeometry(syntheticFace({ ...goodPose, ...pose }), frame), pixels: { ...goodPixels, ...pixels }, motion: 0.01 };
+  return {
+    faces,
+    geometry: faceGeometry(syntheticFace({ ...goodPose, ...pose }), frame),
+    pixels: { ...goodPixels, ...pixels },
+    motion: 0.01,
+  };
 }
 
 describe('face geometry', () => {

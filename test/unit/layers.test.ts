@@ -12,9 +12,12 @@ async function ruleIds(code: string, filePath: string): Promise<string[]> {
 describe('layer rule', () => {
   const importElectron = "import { app } from 'electron';\nexport const name = app.name;\n";
 
-  it.each(['src/core/card/probe.ts', 'src/shared/probe.ts', 'src/renderer/probe.ts', 'src/host/probe.ts'])('forbids electron in %s', async (file) => {
-    expect(await ruleIds(importElectron, file)).toContain('no-restricted-imports');
-  });
+  it.each(['src/core/card/probe.ts', 'src/shared/probe.ts', 'src/renderer/probe.ts', 'src/host/probe.ts'])(
+    'forbids electron in %s',
+    async (file) => {
+      expect(await ruleIds(importElectron, file)).toContain('no-restricted-imports');
+    },
+  );
 
   it.each([
     ["import { app } from 'electron/main';\nexport const name = app.name;\n", 'no-restricted-imports'],
@@ -28,9 +31,20 @@ describe('layer rule', () => {
     expect(await ruleIds(importElectron, file)).not.toContain('no-restricted-imports');
   });
 
-  it.each(['src/core/card/pcsc/probe.ts', 'src/host/probe.ts', 'src/main/probe.ts', 'test/integration/probe.test.ts', 'bench/probe.ts', 'scripts/probe.ts'])('keeps the typecheck independent of the optional smartcard build in %s', async (file) => {
-    expect(await ruleIds("import type * as Smartcard from 'smartcard';\nexport type Module = typeof Smartcard;\n", file)).toContain('no-restricted-imports');
-    expect(await ruleIds("import { Context } from 'smartcard';\nexport const make = () => new Context();\n", file)).toContain('no-restricted-imports');
+  it.each([
+    'src/core/card/pcsc/probe.ts',
+    'src/host/probe.ts',
+    'src/main/probe.ts',
+    'test/integration/probe.test.ts',
+    'bench/probe.ts',
+    'scripts/probe.ts',
+  ])('keeps the typecheck independent of the optional smartcard build in %s', async (file) => {
+    expect(await ruleIds("import type * as Smartcard from 'smartcard';\nexport type Module = typeof Smartcard;\n", file)).toContain(
+      'no-restricted-imports',
+    );
+    expect(await ruleIds("import { Context } from 'smartcard';\nexport const make = () => new Context();\n", file)).toContain(
+      'no-restricted-imports',
+    );
   });
 
   it('keeps Node built-ins out of src/shared and the renderer, and the renderer out of the core', async () => {
@@ -50,7 +64,9 @@ describe('layer rule', () => {
     expect(await ruleIds(deeper, 'src/core/face/sub/probe.ts')).toContain('no-restricted-imports');
     expect(await ruleIds(index, 'src/core/face/probe.ts')).not.toContain('no-restricted-imports');
     // Inside its own folder a capability imports what it likes; the core's layer rule still holds there.
-    expect(await ruleIds("import { CardError } from '../errors';\nexport const E = CardError;\n", 'src/core/card/ektp/probe.ts')).not.toContain('no-restricted-imports');
+    expect(
+      await ruleIds("import { CardError } from '../errors';\nexport const E = CardError;\n", 'src/core/card/ektp/probe.ts'),
+    ).not.toContain('no-restricted-imports');
     expect(await ruleIds(importElectron, 'src/core/face/probe.ts')).toContain('no-restricted-imports');
   });
 

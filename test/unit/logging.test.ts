@@ -35,7 +35,15 @@ describe('log redaction', () => {
   });
 
   it('scrubs a NIK grouped with dots, slashes, dashes, spaces or underscores', () => {
-    for (const nik of ['3174.0542.0890.0001', '3174/0542/0890/0001', '3174-0542-0890-0001', '3174 0542 0890 0001', '3174_0542_0890_0001', '31.74.05.420890.0001', '3174 / 0542 / 0890 / 0001']) {
+    for (const nik of [
+      '3174.0542.0890.0001',
+      '3174/0542/0890/0001',
+      '3174-0542-0890-0001',
+      '3174 0542 0890 0001',
+      '3174_0542_0890_0001',
+      '31.74.05.420890.0001',
+      '3174 / 0542 / 0890 / 0001',
+    ]) {
       expect(scrubText(`card ${nik} read`), nik).toBe('card [nik] read');
     }
     // A NIK typed as a number fits a double exactly.
@@ -43,10 +51,19 @@ describe('log redaction', () => {
   });
 
   it('keeps ordinary log text readable', () => {
-    for (const text of ['card.read took 1234 ms', 'listening on http://127.0.0.1:43123/', 'at 2026-11-30T14:06:14.123Z', 'version 0.1.0', 'Biodata field name holds a stray quote.', 'sha256 aa0c2c7ecefc… 2759588 bytes']) {
+    for (const text of [
+      'card.read took 1234 ms',
+      'listening on http://127.0.0.1:43123/',
+      'at 2026-11-30T14:06:14.123Z',
+      'version 0.1.0',
+      'Biodata field name holds a stray quote.',
+      'sha256 aa0c2c7ecefc… 2759588 bytes',
+    ]) {
       expect(scrubText(text)).toBe(text);
     }
-    expect(scrubValue({ event: 'card.read', code: 'TIMEOUT', ms: 20000, reason: 'province', steps: ['blink', 'turnLeft'], counts: [1, 2] })).toEqual({
+    expect(
+      scrubValue({ event: 'card.read', code: 'TIMEOUT', ms: 20000, reason: 'province', steps: ['blink', 'turnLeft'], counts: [1, 2] }),
+    ).toEqual({
       event: 'card.read',
       code: 'TIMEOUT',
       ms: 20000,
@@ -57,9 +74,39 @@ describe('log redaction', () => {
   });
 
   it('drops biodata and name fields at any depth, in any spelling', () => {
-    const biodata = { nik: NIK, name: NAME, placeOfBirth: PLACE, dateOfBirth: '1990-08-02', address: 'JL. MERDEKA NO. 1', religion: 'ISLAM', maritalStatus: 'KAWIN', occupation: 'GURU', village: 'GAMBIR', city: 'JAKARTA PUSAT', bloodType: 'O' };
-    const scrubbed = JSON.stringify(scrubValue({ event: 'x', a: { b: { c: { d: { e: { f: { g: { biodata, holder: { fullName: NAME, place_of_birth: PLACE, ChipUID: '04A1B2C3D4E5F6', Birth_Date: '02-08-1990' } } } } } } } } }));
-    for (const secret of [NIK, NAME, PLACE, '1990', 'MERDEKA', 'ISLAM', 'KAWIN', 'GURU', 'GAMBIR', 'JAKARTA', '04A1B2C3']) expect(scrubbed, `leaks ${secret}`).not.toContain(secret);
+    const biodata = {
+      nik: NIK,
+      name: NAME,
+      placeOfBirth: PLACE,
+      dateOfBirth: '1990-08-02',
+      address: 'JL. MERDEKA NO. 1',
+      religion: 'ISLAM',
+      maritalStatus: 'KAWIN',
+      occupation: 'GURU',
+      village: 'GAMBIR',
+      city: 'JAKARTA PUSAT',
+      bloodType: 'O',
+    };
+    const scrubbed = JSON.stringify(
+      scrubValue({
+        event: 'x',
+        a: {
+          b: {
+            c: {
+              d: {
+                e: {
+                  f: {
+                    g: { biodata, holder: { fullName: NAME, place_of_birth: PLACE, ChipUID: '04A1B2C3D4E5F6', Birth_Date: '02-08-1990' } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      }),
+    );
+    for (const secret of [NIK, NAME, PLACE, '1990', 'MERDEKA', 'ISLAM', 'KAWIN', 'GURU', 'GAMBIR', 'JAKARTA', '04A1B2C3'])
+      expect(scrubbed, `leaks ${secret}`).not.toContain(secret);
     expect(scrubbed).toContain('"event":"x"');
   });
 

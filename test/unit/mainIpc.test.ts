@@ -24,7 +24,10 @@ describe('IPC call handling in main', () => {
   ])('refuses %s as UNAUTHORIZED before dispatching', async (_name, sender) => {
     const refused: IpcRefusal[] = [];
     const started = encodeCallFrame({ type: 'call', id: 2, method: 'session.start', params: {} });
-    expect(await answerIpcCall(dispatch, started, sender, (why) => refused.push(why))).toMatchObject({ id: null, result: { ok: false, error: { code: 'UNAUTHORIZED' } } });
+    expect(await answerIpcCall(dispatch, started, sender, (why) => refused.push(why))).toMatchObject({
+      id: null,
+      result: { ok: false, error: { code: 'UNAUTHORIZED' } },
+    });
     expect(refused).toEqual(['untrusted-sender']);
     expect(booth.session.snapshot()).toBeNull();
   });
@@ -34,16 +37,27 @@ describe('IPC call handling in main', () => {
     const boothContents = { mainFrame };
     const otherContents = { mainFrame: { url: 'app://booth/index.html' } };
     const subFrame = { url: 'app://booth/index.html' };
-    expect(describeSender({ sender: boothContents, senderFrame: mainFrame }, boothContents)).toEqual({ frameUrl: 'app://booth/index.html', isMainFrameOfBoothWindow: true });
+    expect(describeSender({ sender: boothContents, senderFrame: mainFrame }, boothContents)).toEqual({
+      frameUrl: 'app://booth/index.html',
+      isMainFrameOfBoothWindow: true,
+    });
     expect(describeSender({ sender: boothContents, senderFrame: subFrame }, boothContents).isMainFrameOfBoothWindow).toBe(false);
-    expect(describeSender({ sender: otherContents, senderFrame: otherContents.mainFrame }, boothContents).isMainFrameOfBoothWindow).toBe(false);
-    expect(describeSender({ sender: boothContents, senderFrame: null }, boothContents)).toEqual({ frameUrl: undefined, isMainFrameOfBoothWindow: false });
+    expect(describeSender({ sender: otherContents, senderFrame: otherContents.mainFrame }, boothContents).isMainFrameOfBoothWindow).toBe(
+      false,
+    );
+    expect(describeSender({ sender: boothContents, senderFrame: null }, boothContents)).toEqual({
+      frameUrl: undefined,
+      isMainFrameOfBoothWindow: false,
+    });
   });
 
   it('refuses anything but an encoded frame: IPC-cloned objects never reach the dispatcher', async () => {
     const refused: IpcRefusal[] = [];
     const cloned = { type: 'call', id: 5, method: 'session.start', params: { language: 'id' } };
-    expect(await answerIpcCall(dispatch, cloned, boothFrame, (why) => refused.push(why))).toMatchObject({ id: null, result: { ok: false, error: { code: 'BAD_REQUEST' } } });
+    expect(await answerIpcCall(dispatch, cloned, boothFrame, (why) => refused.push(why))).toMatchObject({
+      id: null,
+      result: { ok: false, error: { code: 'BAD_REQUEST' } },
+    });
     expect(await answerIpcCall(dispatch, undefined, boothFrame)).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } });
     expect(refused).toEqual(['not-plain-data']);
     expect(booth.session.snapshot()).toBeNull();
@@ -55,8 +69,15 @@ describe('IPC call handling in main', () => {
     const bytes = encodeCallFrame({ type: 'call', id: 6, method: 'session.submitNik', params: { nik: new Uint8Array(70_000) } });
     expect(bytes).toBeInstanceOf(Uint8Array);
     // Bytes where the contract wants a string fail the schema, with the call's id.
-    expect(await answerIpcCall(dispatch, bytes, boothFrame)).toMatchObject({ id: 6, result: { ok: false, error: { code: 'BAD_REQUEST' } } });
-    expect(await answerIpcCall(dispatch, new Uint8Array([0x42, 0x4b, 0x42, 0x31, 0, 0, 0, 99]), boothFrame)).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } });
-    expect(await answerIpcCall(dispatch, '{"type":"call"', boothFrame)).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } });
+    expect(await answerIpcCall(dispatch, bytes, boothFrame)).toMatchObject({
+      id: 6,
+      result: { ok: false, error: { code: 'BAD_REQUEST' } },
+    });
+    expect(await answerIpcCall(dispatch, new Uint8Array([0x42, 0x4b, 0x42, 0x31, 0, 0, 0, 99]), boothFrame)).toMatchObject({
+      result: { ok: false, error: { code: 'BAD_REQUEST' } },
+    });
+    expect(await answerIpcCall(dispatch, '{"type":"call"', boothFrame)).toMatchObject({
+      result: { ok: false, error: { code: 'BAD_REQUEST' } },
+    });
   });
 });

@@ -1,7 +1,17 @@
 // The Electron shell's decisions, tested without the Electron binary.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allowContentsAction, allowPermission, appUrlTarget, appUrlToRelativePath, BOOTH_PARTITION, isAllowedRequest, isAppUrl, isInMemoryPartition, isTrustedSender } from '../../src/main/policy';
+import {
+  allowContentsAction,
+  allowPermission,
+  appUrlTarget,
+  appUrlToRelativePath,
+  BOOTH_PARTITION,
+  isAllowedRequest,
+  isAppUrl,
+  isInMemoryPartition,
+  isTrustedSender,
+} from '../../src/main/policy';
 import { judgeRendererPath, verifiedContentType } from '../../src/shared/security/verifiedPaths';
 
 describe('Electron shell policy', () => {
@@ -39,14 +49,17 @@ describe('Electron shell policy', () => {
 
   it('never yields a path that climbs out, whatever the URL (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('..', '.', '%2e%2e', '%2E.', 'a', '%2f', '%5c', '%00', '~', 'index.html', ''), { maxLength: 8 }), (parts) => {
-        const relative = appUrlToRelativePath(`app://booth/${parts.join('/')}`);
-        if (relative !== undefined) {
-          expect(relative.split('/')).not.toContain('..');
-          expect(relative.startsWith('/')).toBe(false);
-          expect(relative).not.toContain('\\');
-        }
-      }),
+      fc.property(
+        fc.array(fc.constantFrom('..', '.', '%2e%2e', '%2E.', 'a', '%2f', '%5c', '%00', '~', 'index.html', ''), { maxLength: 8 }),
+        (parts) => {
+          const relative = appUrlToRelativePath(`app://booth/${parts.join('/')}`);
+          if (relative !== undefined) {
+            expect(relative.split('/')).not.toContain('..');
+            expect(relative.startsWith('/')).toBe(false);
+            expect(relative).not.toContain('\\');
+          }
+        },
+      ),
     );
   });
 
@@ -89,10 +102,29 @@ describe('Electron shell policy', () => {
   });
 
   it('routes every case, dot, space and encoded variant of models/ to verified memory or to nothing, never to disk', () => {
-    for (const url of ['app://booth/models/face_landmarker.task', 'app://booth/Models/face_landmarker.task', 'app://booth/MODELS/face_landmarker.task', 'app://booth/mOdElS/face_landmarker.task', 'app://booth/models./face_landmarker.task', 'app://booth/models%20/face_landmarker.task', 'app://booth/models.%20./face_landmarker.task', 'app://booth/%4Dodels/face_landmarker.task', 'app://booth/models%2Fface_landmarker.task', 'app://booth/assets/../Models/face_landmarker.task', 'app://booth//MODELS//face_landmarker.task', 'app://booth/model%C5%BF/face_landmarker.task']) {
+    for (const url of [
+      'app://booth/models/face_landmarker.task',
+      'app://booth/Models/face_landmarker.task',
+      'app://booth/MODELS/face_landmarker.task',
+      'app://booth/mOdElS/face_landmarker.task',
+      'app://booth/models./face_landmarker.task',
+      'app://booth/models%20/face_landmarker.task',
+      'app://booth/models.%20./face_landmarker.task',
+      'app://booth/%4Dodels/face_landmarker.task',
+      'app://booth/models%2Fface_landmarker.task',
+      'app://booth/assets/../Models/face_landmarker.task',
+      'app://booth//MODELS//face_landmarker.task',
+      'app://booth/model%C5%BF/face_landmarker.task',
+    ]) {
       expect(appUrlTarget(url), url).toEqual({ kind: 'memory', file: 'face_landmarker.task' });
     }
-    for (const url of ['app://booth/%254Dodels/face_landmarker.task', 'app://booth/models::$INDEX_ALLOCATION/face_landmarker.task', 'app://booth/assets/Models/x.task', 'app://booth/models%5cface_landmarker.task', 'app://booth/c:/models/x']) {
+    for (const url of [
+      'app://booth/%254Dodels/face_landmarker.task',
+      'app://booth/models::$INDEX_ALLOCATION/face_landmarker.task',
+      'app://booth/assets/Models/x.task',
+      'app://booth/models%5cface_landmarker.task',
+      'app://booth/c:/models/x',
+    ]) {
       expect(appUrlTarget(url).kind, url).toBe('refused');
     }
     // The file name itself is exact: a case variant is simply not a verified file.

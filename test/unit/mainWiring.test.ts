@@ -45,7 +45,10 @@ const electron = vi.hoisted(() => {
     defaultSession: fakeSession('default'),
     module: {
       app: { on: (event: string, listener: Listener) => appListeners.set(event, listener) },
-      protocol: { handle: (scheme: string, handler: unknown) => globalProtocolHandlers.set(scheme, handler), registerSchemesAsPrivileged: () => undefined },
+      protocol: {
+        handle: (scheme: string, handler: unknown) => globalProtocolHandlers.set(scheme, handler),
+        registerSchemesAsPrivileged: () => undefined,
+      },
       net: {
         fetch: async (url: string) => {
           diskFetches.push(url);
@@ -112,7 +115,8 @@ describe('Electron shell wiring (stand-in electron module)', () => {
     expect(booth.fire('will-redirect', { url: 'https://evil.example/', isMainFrame: true })).toBe(true);
     expect(booth.fire('will-attach-webview')).toBe(true);
     expect(booth.open(home)).toEqual({ action: 'deny' });
-    for (const event of ['will-navigate', 'will-frame-navigate', 'will-redirect']) expect(other.fire(event, { url: home, isMainFrame: true }), event).toBe(true);
+    for (const event of ['will-navigate', 'will-frame-navigate', 'will-redirect'])
+      expect(other.fire(event, { url: home, isMainFrame: true }), event).toBe(true);
     expect(other.open(home)).toEqual({ action: 'deny' });
   });
 
@@ -130,14 +134,18 @@ describe('Electron shell wiring (stand-in electron module)', () => {
     expect(await permission(ses, other, 'app://booth/index.html', ['video'])).toBe(false);
     expect(await permission(ses, booth, 'app://booth/index.html', ['audio'])).toBe(false);
     expect(ses.devicePermission?.({})).toBe(false);
-    const cancelled = (url: string) => new Promise((resolve) => ses.beforeRequest?.({ url }, (answer: { cancel: boolean }) => resolve(answer.cancel)));
+    const cancelled = (url: string) =>
+      new Promise((resolve) => ses.beforeRequest?.({ url }, (answer: { cancel: boolean }) => resolve(answer.cancel)));
     expect(await cancelled('https://odml.pa.googleapis.com/v1/log')).toBe(true);
     expect(await cancelled('app://booth/models/face_landmarker.task')).toBe(false);
   });
 
   it('serves app:// on the booth session, models/ in any spelling from verified memory, never from disk', async () => {
     const ses = electron.fakeSession('booth-kiosk');
-    const verified = new Map([['face_landmarker.task', new Uint8Array([1, 2, 3])], ['vision_wasm_internal.wasm', new Uint8Array([0, 0x61, 0x73, 0x6d])]]);
+    const verified = new Map([
+      ['face_landmarker.task', new Uint8Array([1, 2, 3])],
+      ['vision_wasm_internal.wasm', new Uint8Array([0, 0x61, 0x73, 0x6d])],
+    ]);
     serveRenderer(ses as never, '/renderer', verified);
     expect(electron.globalProtocolHandlers.size).toBe(0);
     const handle = ses.protocolHandlers.get('app');

@@ -9,7 +9,19 @@ function frame(opcode: number, fin: boolean, payloadLength: number): Uint8Array 
   let header: number[];
   if (payloadLength < 126) header = [first, 0x80 | payloadLength];
   else if (payloadLength < 65536) header = [first, 0x80 | 126, payloadLength >> 8, payloadLength & 0xff];
-  else header = [first, 0x80 | 127, 0, 0, 0, 0, (payloadLength >>> 24) & 0xff, (payloadLength >> 16) & 0xff, (payloadLength >> 8) & 0xff, payloadLength & 0xff];
+  else
+    header = [
+      first,
+      0x80 | 127,
+      0,
+      0,
+      0,
+      0,
+      (payloadLength >>> 24) & 0xff,
+      (payloadLength >> 16) & 0xff,
+      (payloadLength >> 8) & 0xff,
+      payloadLength & 0xff,
+    ];
   return Uint8Array.from([...header, 0, 0, 0, 0, ...new Array<number>(payloadLength).fill(0x61)]);
 }
 
@@ -31,7 +43,12 @@ function feed(chunks: Uint8Array[], byteByByte = false): boolean[] {
 
 describe('message boundaries in a client byte stream', () => {
   it('a whole message, short, 16-bit and 64-bit lengths, leaves nothing unfinished', () => {
-    expect(feed([frame(TEXT, true, 5), frame(BINARY, true, 300), frame(BINARY, true, 70_000), frame(TEXT, true, 0)])).toEqual([false, false, false, false]);
+    expect(feed([frame(TEXT, true, 5), frame(BINARY, true, 300), frame(BINARY, true, 70_000), frame(TEXT, true, 0)])).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('every byte of a frame but its last leaves it unfinished', () => {
@@ -41,7 +58,14 @@ describe('message boundaries in a client byte stream', () => {
   });
 
   it('a fragmented message stays unfinished across pongs until its final fragment', () => {
-    const states = feed([frame(TEXT, false, 3), frame(PONG, true, 4), frame(PONG, true, 0), frame(CONTINUATION, false, 2), frame(PONG, true, 1), frame(CONTINUATION, true, 1)]);
+    const states = feed([
+      frame(TEXT, false, 3),
+      frame(PONG, true, 4),
+      frame(PONG, true, 0),
+      frame(CONTINUATION, false, 2),
+      frame(PONG, true, 1),
+      frame(CONTINUATION, true, 1),
+    ]);
     expect(states).toEqual([true, true, true, true, true, false]);
   });
 
@@ -54,7 +78,12 @@ describe('message boundaries in a client byte stream', () => {
   });
 
   it('frames split across and joined within chunks are read the same way', () => {
-    const stream = Uint8Array.from([...frame(TEXT, false, 10), ...frame(PONG, true, 2), ...frame(CONTINUATION, true, 300), ...frame(TEXT, true, 1)]);
+    const stream = Uint8Array.from([
+      ...frame(TEXT, false, 10),
+      ...frame(PONG, true, 2),
+      ...frame(CONTINUATION, true, 300),
+      ...frame(TEXT, true, 1),
+    ]);
     const tracker = createMessageBoundaryTracker();
     const cut = [7, 20, 23, 200, stream.length];
     let from = 0;

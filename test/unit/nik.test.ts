@@ -10,7 +10,15 @@ describe('checkNik', () => {
     const check = checkNik('3174054208900001', today);
     expect(check).toEqual({
       valid: true,
-      facts: { provinceCode: '31', provinceName: 'DKI Jakarta', regencyCode: '74', districtCode: '05', sex: 'female', birthDate: '1990-08-02', serial: '0001' },
+      facts: {
+        provinceCode: '31',
+        provinceName: 'DKI Jakarta',
+        regencyCode: '74',
+        districtCode: '05',
+        sex: 'female',
+        birthDate: '1990-08-02',
+        serial: '0001',
+      },
     });
     expect(checkNik('3273011503850002', today)).toMatchObject({ valid: true, facts: { sex: 'male', birthDate: '1985-03-15' } });
   });

@@ -54,7 +54,10 @@ describe('CitizenSession', () => {
   it('holds the normalised values and reports them in its snapshot', () => {
     const { session } = newSession();
     const result = toReview(session);
-    expect(result).toMatchObject({ ok: true, value: { step: 'review', nik: '3174054208900001', email: 'siti@contoh.co.id', phone: '+6281234567890' } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { step: 'review', nik: '3174054208900001', email: 'siti@contoh.co.id', phone: '+6281234567890' },
+    });
     expect(result.ok && result.value.sessionId).toMatch(/^[0-9a-f]{24}$/);
   });
 

@@ -33,7 +33,8 @@ function atCard() {
   return { session, card };
 }
 
-const matched = (session: CitizenSession) => session.advance({ type: 'cardRead', chip: { name: 'SITI RAHMAWATI', nikMasked: '31************01' } });
+const matched = (session: CitizenSession) =>
+  session.advance({ type: 'cardRead', chip: { name: 'SITI RAHMAWATI', nikMasked: '31************01' } });
 
 describe('session parts', () => {
   it('builds the snapshot from the parts, and refuses to start a snapshot a part is missing from', () => {

@@ -57,7 +57,9 @@ export function createBooth({ config, logger, version, clock, faceModels }: Boot
   const reader = createCardReader(config.devices.card, { onNotice: (event, message) => logger.warn({ event }, message) });
   const card = createCardStep({ reader, session, events, logger, deadlineMs: cardReadDeadlineMs(config.devices.card) });
   const face = createFaceStep({ settings: config.face, camera: config.devices.camera, models: faceModels, session, logger });
-  if (!faceModels.ok) for (const problem of faceModels.problems) logger.error({ event: 'face.model_refused', file: problem.file, problem: problem.problem }, problem.message);
+  if (!faceModels.ok)
+    for (const problem of faceModels.problems)
+      logger.error({ event: 'face.model_refused', file: problem.file, problem: problem.problem }, problem.message);
   const capabilities: Capabilities = { card: card.available, face: face.available, signoff: false };
 
   const unavailable = (step: JourneyStep, capability: keyof Capabilities) => () => {

@@ -36,7 +36,12 @@ export function composeBooth(options: ComposeOptions): ComposedBooth {
     options.faceModels ??
     (options.rendererDir
       ? verifyModels(join(options.rendererDir, 'models'), modelManifest)
-      : { ok: false as const, problems: [{ file: LANDMARKER_FILE, problem: 'missing' as const, message: 'No renderer folder was given, so no face models were loaded.' }] });
+      : {
+          ok: false as const,
+          problems: [
+            { file: LANDMARKER_FILE, problem: 'missing' as const, message: 'No renderer folder was given, so no face models were loaded.' },
+          ],
+        });
   const booth = createBooth({ config, logger, version: options.version, clock: options.clock, faceModels });
   return { config, logger, booth };
 }

@@ -53,7 +53,9 @@ export function createCardStep({ reader, session, events, logger, deadlineMs }: 
     if (readout.nik !== session.journey()!.nik) {
       const final = part.refuse(readout);
       session.partChanged();
-      return fail('CARD_FAILED', 'The NIK on the e-KTP is not the NIK that was typed.', { reason: final ? 'NIK_MISMATCH_FINAL' : 'NIK_MISMATCH' });
+      return fail('CARD_FAILED', 'The NIK on the e-KTP is not the NIK that was typed.', {
+        reason: final ? 'NIK_MISMATCH_FINAL' : 'NIK_MISMATCH',
+      });
     }
     part.keep(readout);
     return session.advance({ type: 'cardRead', chip: { name: readout.biodata.name, nikMasked: maskNik(readout.nik) } });
@@ -66,15 +68,21 @@ export function createCardStep({ reader, session, events, logger, deadlineMs }: 
     if (before.chip) return ok(before); // already read: removing the card afterwards loses nothing
     if (!reader) return fail('STEP_UNAVAILABLE', 'This booth has no e-KTP reader configured.');
     if (part.attemptsLeft === 0) return fail('CARD_FAILED', 'No card attempts are left in this session.', { reason: 'NIK_MISMATCH_FINAL' });
-    // A read cut short (deadline, back) may still hold the reader: a PC/SC exchange with a silent card ends only when the card answers or is lifted.
-    if (cardRead) return fail('BUSY', 'The card is still being read; lift the card and put it back, or wait a moment.', { reason: 'STILL_READING' });
+    // A read cut short (deadline, back) may still hold the reader: a PC/SC exchange with a silent card ends only when the card
+    // answers or is lifted.
+    if (cardRead)
+      return fail('BUSY', 'The card is still being read; lift the card and put it back, or wait a moment.', { reason: 'STILL_READING' });
     if (samRefusal) return fail('CARD_FAILED', samRefusal.message, { reason: 'SAM_LOCKED' });
     const started = Date.now();
     // Back, cancel, a wipe or shutdown stop the read on the reader, not only the wait for it.
     const stop = new AbortController();
     const unsubscribe = events.subscribe((event, payload) => {
       const snapshot = event === 'session.changed' ? (payload as SessionSnapshot | null) : undefined;
-      if (event === 'session.wiped' || (event === 'session.changed' && (snapshot?.sessionId !== before.sessionId || snapshot.step !== 'card'))) stop.abort();
+      if (
+        event === 'session.wiped' ||
+        (event === 'session.changed' && (snapshot?.sessionId !== before.sessionId || snapshot.step !== 'card'))
+      )
+        stop.abort();
     });
     const run = readWithDeadline(
       (signal) =>
@@ -99,11 +107,23 @@ export function createCardStep({ reader, session, events, logger, deadlineMs }: 
       // read first (stop, above), the citizen gets CANCELLED's WRONG_STEP or NO_SESSION below, and a readout
       // that still arrives is zeroed in readWithDeadline. A NIK mismatch is zeroed by the card part.
       const result = acceptReadout(readout);
-      logger.info({ event: 'card.read', driver: reader.driver, ms: Date.now() - started, matched: result.ok, reason: result.ok ? undefined : result.error.reason }, 'card read');
+      logger.info(
+        {
+          event: 'card.read',
+          driver: reader.driver,
+          ms: Date.now() - started,
+          matched: result.ok,
+          reason: result.ok ? undefined : result.error.reason,
+        },
+        'card read',
+      );
       return result;
     } catch (error) {
       if (!isCardError(error)) throw error;
-      logger.warn({ event: 'card.failed', driver: reader.driver, code: error.code, detail: error.detail, ms: Date.now() - started }, 'card read failed');
+      logger.warn(
+        { event: 'card.failed', driver: reader.driver, code: error.code, detail: error.detail, ms: Date.now() - started },
+        'card read failed',
+      );
       if (error.code === 'CANCELLED') return session.requireStep('card') ?? fail('CARD_FAILED', error.message, { reason: error.code });
       if (error.code === 'SAM_LOCKED') {
         samRefusal = { message: `${error.message} Reads are stopped until the booth is provisioned again.`, detail: error.detail };

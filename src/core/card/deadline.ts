@@ -30,9 +30,15 @@ export interface DeadlineRead {
  * a transport that cannot be interrupted (a PC/SC transmit in flight) keeps
  * the reader busy, and a second read must not start beside it.
  */
-export function readWithDeadline(read: (signal: AbortSignal) => Promise<CardReadout>, { deadlineMs, signal }: { deadlineMs: number; signal?: AbortSignal }): DeadlineRead {
+export function readWithDeadline(
+  read: (signal: AbortSignal) => Promise<CardReadout>,
+  { deadlineMs, signal }: { deadlineMs: number; signal?: AbortSignal },
+): DeadlineRead {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new CardError('TIMEOUT', `The card read did not finish within ${deadlineMs / 1000} s.`)), deadlineMs);
+  const timer = setTimeout(
+    () => controller.abort(new CardError('TIMEOUT', `The card read did not finish within ${deadlineMs / 1000} s.`)),
+    deadlineMs,
+  );
   const forward = () => {
     if (signal) controller.abort(abortError(signal));
   };

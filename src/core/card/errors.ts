@@ -40,16 +40,18 @@ export function isCardError(error: unknown): error is CardError {
 const advice: Record<CardErrorCode, string> = {
   NO_READER: 'check the reader cable and that pcscd (or the module) is running',
   NO_CARD: 'put a card on the reader',
-  SAM_MISSING: 'check that the SAM sits in the reader\'s SAM slot',
+  SAM_MISSING: "check that the SAM sits in the reader's SAM slot",
   SAM_LOCKED: 'check PCID and CONF in the provisioning; a blocked SAM goes back to Dukcapil',
   NOT_EKTP: 'the card is not an e-KTP',
-  UNREADABLE_CARD: 'a card is on the reader but it is not a readable e-KTP (no power-up, a protocol the reader does not speak, or answers outside ISO 7816); try another e-KTP: if that one reads, this card is damaged and Dukcapil replaces it',
+  UNREADABLE_CARD:
+    'a card is on the reader but it is not a readable e-KTP (no power-up, a protocol the reader does not speak, or answers outside ISO 7816); try another e-KTP: if that one reads, this card is damaged and Dukcapil replaces it',
   AUTH_FAILED: 'the SAM and the card did not accept each other (SAM of another issuer, or a damaged card)',
   CARD_REMOVED: 'keep the card on the reader until the read ends',
   TIMEOUT: 'the card or the reader stopped answering; lift the card and try again, and if every card times out, reconnect the reader',
   MALFORMED: 'the reader or card answered outside the protocol; try another card, then replace the reader',
   TOO_LARGE: 'the card declared data larger than an e-KTP holds',
-  ENDLESS_MORE_DATA: 'the card kept answering "more data" (61 xx) without end: a faulty chip; try another e-KTP, and if every card does this, replace the reader',
+  ENDLESS_MORE_DATA:
+    'the card kept answering "more data" (61 xx) without end: a faulty chip; try another e-KTP, and if every card does this, replace the reader',
   CANCELLED: 'nothing to do: the read was stopped on purpose',
 };
 

@@ -18,7 +18,13 @@ import { moduleStatus, readEktpViaModule } from './serial/readViaModule';
 
 export type CardDriverConfig =
   | { driver: 'none' }
-  | { driver: 'pcsc'; cardReader: string; samReader: string; sam: { pcid: string; conf: string }; samSlotEscape?: { command: string; controlCode: number } }
+  | {
+      driver: 'pcsc';
+      cardReader: string;
+      samReader: string;
+      sam: { pcid: string; conf: string };
+      samSlotEscape?: { command: string; controlCode: number };
+    }
   | { driver: 'serial'; path: string; baudRate: number; sam: { pcid: string; conf: string } }
   | { driver: 'hid'; vendorId: number; productId: number; sam: { pcid: string; conf: string } }
   | { driver: 'emulated-serial'; identity: number; baudRate: number; link?: 'auto' | 'pty' | 'in-process' };
@@ -109,7 +115,9 @@ export function createCardReader(config: CardDriverConfig, options: CardReaderOp
     case 'pcsc':
       return pcscReader(config);
     case 'serial':
-      return serialReader(() => openSerialLink({ path: config.path, baudRate: config.baudRate }), secretsOf(config.sam), 'serial', { baudRate: config.baudRate });
+      return serialReader(() => openSerialLink({ path: config.path, baudRate: config.baudRate }), secretsOf(config.sam), 'serial', {
+        baudRate: config.baudRate,
+      });
     case 'hid':
       return serialReader(() => openHidLink(config.vendorId, config.productId), secretsOf(config.sam), 'hid');
     case 'emulated-serial':
@@ -126,8 +134,15 @@ function pcscReader(config: Extract<CardDriverConfig, { driver: 'pcsc' }>): Card
     watch: pollPresence(status),
     read: async (onProgress, signal) => {
       throwIfAborted(signal);
-      const escape = config.samSlotEscape && { command: fromHex(config.samSlotEscape.command), controlCode: config.samSlotEscape.controlCode };
-      const session = await openPcscSession({ cardReader: config.cardReader, samReader: config.samReader, ...(escape ? { samSlotEscape: escape } : {}) });
+      const escape = config.samSlotEscape && {
+        command: fromHex(config.samSlotEscape.command),
+        controlCode: config.samSlotEscape.controlCode,
+      };
+      const session = await openPcscSession({
+        cardReader: config.cardReader,
+        samReader: config.samReader,
+        ...(escape ? { samSlotEscape: escape } : {}),
+      });
       try {
         return await readEktp(session.card, session.sam, secrets, onProgress, signal);
       } finally {
@@ -192,7 +207,8 @@ function serialReader(
     driver,
     status,
     watch: pollPresence(status),
-    read: (onProgress = () => undefined, signal) => withClient((module) => readEktpViaModule(module, secrets, hooks.beforeRead ? hooks.beforeRead(onProgress) : onProgress, signal)),
+    read: (onProgress = () => undefined, signal) =>
+      withClient((module) => readEktpViaModule(module, secrets, hooks.beforeRead ? hooks.beforeRead(onProgress) : onProgress, signal)),
     close: closeClient,
     closeClient,
   };
@@ -229,7 +245,10 @@ function emulatedSerialReader(config: Extract<CardDriverConfig, { driver: 'emula
     };
     if (link === 'in-process') return inProcess();
     if (link === 'auto' && !hasSocat()) {
-      options.onNotice?.('card.emulator_in_process', 'socat is not installed: the simulated card module is linked in process (same frames, no pseudo-terminal). apt-get install socat for a real serial line.');
+      options.onNotice?.(
+        'card.emulator_in_process',
+        'socat is not installed: the simulated card module is linked in process (same frames, no pseudo-terminal). apt-get install socat for a real serial line.',
+      );
       return inProcess();
     }
     let pair: PtyPair;
@@ -238,7 +257,10 @@ function emulatedSerialReader(config: Extract<CardDriverConfig, { driver: 'emula
     } catch (error) {
       if (link === 'pty') throw error;
       // socat is there but cannot make a pair (e.g. no /dev/pts in a container).
-      options.onNotice?.('card.emulator_in_process', `socat could not open a pseudo-terminal pair (${(error as Error).message}): the simulated card module is linked in process instead.`);
+      options.onNotice?.(
+        'card.emulator_in_process',
+        `socat could not open a pseudo-terminal pair (${(error as Error).message}): the simulated card module is linked in process instead.`,
+      );
       return inProcess();
     }
     try {

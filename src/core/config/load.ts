@@ -19,7 +19,10 @@ export function parseConfig(input: unknown, source = 'configuration'): BoothConf
   const parsed = boothConfigSchema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => describeIssue(issue));
-  throw new ConfigError(`${source} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n  - ${problems.join('\n  - ')}`, problems);
+  throw new ConfigError(
+    `${source} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n  - ${problems.join('\n  - ')}`,
+    problems,
+  );
 }
 
 /** Loads a JSON configuration file; a missing path means all defaults. */

@@ -59,17 +59,39 @@ const cardSchema = z.discriminatedUnion('driver', [
       cardReader: z.string().min(1),
       samReader: z.string().min(1),
       sam: samSecretsSchema,
-      /** For readers that switch to the SAM slot with a vendor escape command, e.g. { "command": "6892010003010000", "controlCode": 3500 }. */
+      /**
+       * For readers that switch to the SAM slot with a vendor escape command, e.g. { "command": "6892010003010000", "controlCode":
+       * 3500 }.
+       */
       samSlotEscape: z
-        .object({ command: z.string().regex(/^([0-9a-fA-F]{2}){1,64}$/, 'the escape command is hex bytes'), controlCode: z.int().min(0).max(0xffff).default(3500) })
+        .object({
+          command: z.string().regex(/^([0-9a-fA-F]{2}){1,64}$/, 'the escape command is hex bytes'),
+          controlCode: z.int().min(0).max(0xffff).default(3500),
+        })
         .strict()
         .optional(),
       readDeadlineMs,
     })
     .strict(),
-  z.object({ driver: z.literal('serial'), path: z.string().min(1), baudRate: z.int().min(1200).max(4_000_000).default(115200), sam: samSecretsSchema, readDeadlineMs }).strict(),
+  z
+    .object({
+      driver: z.literal('serial'),
+      path: z.string().min(1),
+      baudRate: z.int().min(1200).max(4_000_000).default(115200),
+      sam: samSecretsSchema,
+      readDeadlineMs,
+    })
+    .strict(),
   /** A HID reader module, by USB vendor and product id. */
-  z.object({ driver: z.literal('hid'), vendorId: z.int().min(0).max(0xffff), productId: z.int().min(0).max(0xffff), sam: samSecretsSchema, readDeadlineMs }).strict(),
+  z
+    .object({
+      driver: z.literal('hid'),
+      vendorId: z.int().min(0).max(0xffff),
+      productId: z.int().min(0).max(0xffff),
+      sam: samSecretsSchema,
+      readDeadlineMs,
+    })
+    .strict(),
   z
     .object({
       driver: z.literal('emulated-serial'),
@@ -77,7 +99,10 @@ const cardSchema = z.discriminatedUnion('driver', [
       identity: z.int().min(0).max(2).default(0),
       baudRate: z.int().min(1200).max(4_000_000).default(115200),
       readDeadlineMs,
-      /** How the emulator is linked to the serial driver: a socat pseudo-terminal pair, an in-process line, or the pair when socat is installed. */
+      /**
+       * How the emulator is linked to the serial driver: a socat pseudo-terminal pair, an in-process line, or the pair when socat
+       * is installed.
+       */
       link: z.enum(['auto', 'pty', 'in-process']).default('auto'),
     })
     .strict(),
@@ -86,7 +111,10 @@ const cardSchema = z.discriminatedUnion('driver', [
 const devicesSchema = z
   .object({
     card: cardSchema.default({ driver: 'emulated-serial', identity: 0, baudRate: 115200, link: 'auto', readDeadlineMs: 20_000 }),
-    /** The booth camera (getUserMedia in the renderer); null: the booth has none and skips nothing, it says the face step is unavailable. */
+    /**
+     * The booth camera (getUserMedia in the renderer); null: the booth has none and skips nothing, it says the face step is
+     * unavailable.
+     */
     camera: cameraSettingsSchema.nullable().prefault({}),
   })
   .strict();

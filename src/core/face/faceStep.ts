@@ -37,7 +37,9 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
     if (!camera) return fail('STEP_UNAVAILABLE', 'This booth has no camera configured.', { reason: 'NO_CAMERA' });
     if (!models.ok) {
       const tampered = models.problems.some((p) => p.problem === 'tampered');
-      return fail('STEP_UNAVAILABLE', models.problems.map((p) => p.message).join(' '), { reason: tampered ? 'MODEL_TAMPERED' : 'MODEL_MISSING' });
+      return fail('STEP_UNAVAILABLE', models.problems.map((p) => p.message).join(' '), {
+        reason: tampered ? 'MODEL_TAMPERED' : 'MODEL_MISSING',
+      });
     }
     return null;
   }
@@ -47,7 +49,10 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
   }
 
   if (settings.liveness.fixedOrder) {
-    logger.warn({ event: 'face.fixed_order', order: settings.liveness.fixedOrder }, 'face.liveness.fixedOrder is set: every challenge is the same (tests and demos only, never a production booth)');
+    logger.warn(
+      { event: 'face.fixed_order', order: settings.liveness.fixedOrder },
+      'face.liveness.fixedOrder is set: every challenge is the same (tests and demos only, never a production booth)',
+    );
   }
 
   const step = {
@@ -74,11 +79,20 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
       const refused = guard();
       if (refused) return refused;
       if (part.capture) return fail('FACE_FAILED', 'A face was already captured in this session.', { reason: 'ALREADY_CAPTURED' });
-      if (part.attemptsLeft === 0) return fail('FACE_FAILED', 'No face attempts are left in this session.', { reason: 'ATTEMPTS_EXHAUSTED' });
+      if (part.attemptsLeft === 0)
+        return fail('FACE_FAILED', 'No face attempts are left in this session.', { reason: 'ATTEMPTS_EXHAUSTED' });
       const challenge = drawChallenge(randomBytes(12).toString('hex'), settings.liveness, (n) => randomInt(n));
       part.issue(challenge, now());
       session.partChanged();
-      logger.info({ event: 'face.challenge', steps: challenge.steps, fixed: settings.liveness.fixedOrder !== undefined, attemptsLeft: part.attemptsLeft }, 'liveness challenge issued');
+      logger.info(
+        {
+          event: 'face.challenge',
+          steps: challenge.steps,
+          fixed: settings.liveness.fixedOrder !== undefined,
+          attemptsLeft: part.attemptsLeft,
+        },
+        'liveness challenge issued',
+      );
       return ok({ challenge, attemptsLeft: part.attemptsLeft });
     },
 
@@ -101,18 +115,23 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
     const refused = guard();
     if (refused) return refused;
     const issued = part.takeChallenge(params.challengeId);
-    if (!issued) return fail('FACE_FAILED', 'The capture answers no challenge in play; start the face check again.', { reason: 'CHALLENGE_UNKNOWN' });
+    if (!issued)
+      return fail('FACE_FAILED', 'The capture answers no challenge in play; start the face check again.', { reason: 'CHALLENGE_UNKNOWN' });
     const elapsed = now() - issued.issuedAt;
     const { challenge } = issued;
     if (elapsed > challenge.steps.length * challenge.stepTimeoutMs + SUBMIT_GRACE_MS) {
       return fail('FACE_FAILED', 'The challenge expired before the capture arrived.', { reason: 'CHALLENGE_EXPIRED' });
     }
     // The trace cannot be longer than the time since the challenge was issued.
-    if (params.trace.at(-1)!.t > elapsed + 1000) return fail('FACE_FAILED', 'The liveness trace is longer than the challenge has existed.', { reason: 'LIVENESS_BAD_TRACE' });
+    if (params.trace.at(-1)!.t > elapsed + 1000)
+      return fail('FACE_FAILED', 'The liveness trace is longer than the challenge has existed.', { reason: 'LIVENESS_BAD_TRACE' });
     const verdict = judgeTrace(challenge, settings.liveness, params.trace);
     if (verdict.status !== 'passed') {
       const reason = verdict.status === 'failed' ? verdict.reason : 'TIMEOUT';
-      logger.warn({ event: 'face.liveness_refused', reason, steps: challenge.steps, done: verdict.done.length }, 'capture refused: liveness not shown');
+      logger.warn(
+        { event: 'face.liveness_refused', reason, steps: challenge.steps, done: verdict.done.length },
+        'capture refused: liveness not shown',
+      );
       return fail('FACE_FAILED', `The liveness challenge was not passed (${reason}).`, { reason: `LIVENESS_${reason}` });
     }
     const bad = checkPictures(params, settings, camera!);
@@ -158,15 +177,19 @@ export type FaceStep = ReturnType<typeof createFaceStep>;
 function checkPictures(params: FaceCaptureParams, settings: FaceSettings, camera: CameraSettings): string | null {
   const { maxFrameBytes, maxStillBytes } = settings.capture;
   for (const [i, frame] of params.frames.entries()) {
-    if (frame.jpeg.byteLength > maxFrameBytes) return `Frame ${i} is ${frame.jpeg.byteLength} bytes; at most ${maxFrameBytes} are accepted.`;
+    if (frame.jpeg.byteLength > maxFrameBytes)
+      return `Frame ${i} is ${frame.jpeg.byteLength} bytes; at most ${maxFrameBytes} are accepted.`;
     const size = jpegSize(frame.jpeg);
-    if (!size || size.width !== frame.width || size.height !== frame.height) return `Frame ${i} is not a JPEG of ${frame.width} × ${frame.height}.`;
+    if (!size || size.width !== frame.width || size.height !== frame.height)
+      return `Frame ${i} is not a JPEG of ${frame.width} × ${frame.height}.`;
   }
   const still = params.still;
   if (still.jpeg.byteLength > maxStillBytes) return `The still is ${still.jpeg.byteLength} bytes; at most ${maxStillBytes} are accepted.`;
   const size = jpegSize(still.jpeg);
-  if (!size || size.width !== still.width || size.height !== still.height) return `The still is not a JPEG of ${still.width} × ${still.height}.`;
+  if (!size || size.width !== still.width || size.height !== still.height)
+    return `The still is not a JPEG of ${still.width} × ${still.height}.`;
   // A camera may deliver less than asked, never far more.
-  if (still.width > camera.width * 2 || still.height > camera.height * 2) return `The still (${still.width} × ${still.height}) is larger than the camera delivers.`;
+  if (still.width > camera.width * 2 || still.height > camera.height * 2)
+    return `The still (${still.width} × ${still.height}) is larger than the camera delivers.`;
   return null;
 }

@@ -3,4 +3,14 @@
 // share of the session, and the models the renderer runs, verified.
 export { createFaceStep, type FaceStep, type FaceStepOptions } from './faceStep';
 export { FaceSession, type CapturedImage, type FaceCapture } from './faceSession';
-export { DETECTOR_FILE, describeFaceFile, LANDMARKER_FILE, modelManifest, verifyModels, type FaceFileKind, type ModelManifest, type ModelProblem, type VerifiedModels } from './models';
+export {
+  DETECTOR_FILE,
+  describeFaceFile,
+  LANDMARKER_FILE,
+  modelManifest,
+  verifyModels,
+  type FaceFileKind,
+  type ModelManifest,
+  type ModelProblem,
+  type VerifiedModels,
+} from './models';

@@ -62,7 +62,12 @@ export function verifyModels(dir: string, manifest: ModelManifest): VerifiedMode
     try {
       bytes = readFileSync(join(dir, entry.name));
     } catch {
-      problems.push({ file: entry.name, kind: entry.kind, problem: 'missing', message: `${what} is missing from ${dir}. Run "npm run models" and rebuild, or reinstall the booth software.` });
+      problems.push({
+        file: entry.name,
+        kind: entry.kind,
+        problem: 'missing',
+        message: `${what} is missing from ${dir}. Run "npm run models" and rebuild, or reinstall the booth software.`,
+      });
       continue;
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');

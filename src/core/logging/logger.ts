@@ -27,7 +27,9 @@ export function createLogger(options: LoggerOptions): Logger {
           // first Error through the err serializer (pino still takes its
           // message); a first Buffer or array would be spread into fields
           // unseen, so it is scrubbed here too.
-          const scrubbed = args.map((arg, index) => (typeof arg === 'string' ? scrubText(arg) : index > 0 || !isPlainObjectOrError(arg) ? scrubValue(arg) : arg));
+          const scrubbed = args.map((arg, index) =>
+            typeof arg === 'string' ? scrubText(arg) : index > 0 || !isPlainObjectOrError(arg) ? scrubValue(arg) : arg,
+          );
           // pino takes a first Error's message as the line's message, past this hook.
           if (args[0] instanceof Error && typeof args[1] !== 'string') scrubbed.splice(1, 0, scrubText(args[0].message));
           method.apply(this, scrubbed as Parameters<typeof method>);

@@ -52,7 +52,8 @@ function scrub(value: unknown, depth: number, seen: WeakSet<object>): unknown {
   if (typeof value === 'string') return scrubText(value);
   if (typeof value === 'number') return looksLikeNik(value) ? '[nik]' : value;
   if (typeof value === 'bigint') return scrubText(value.toString());
-  if (value === null || typeof value !== 'object') return typeof value === 'function' || typeof value === 'symbol' ? String(typeof value) : value;
+  if (value === null || typeof value !== 'object')
+    return typeof value === 'function' || typeof value === 'symbol' ? String(typeof value) : value;
   const bytes = byteCount(value);
   if (bytes !== undefined) return `[${bytes} bytes]`;
   if (depth >= MAX_DEPTH) return '[depth]';
@@ -60,7 +61,12 @@ function scrub(value: unknown, depth: number, seen: WeakSet<object>): unknown {
   seen.add(value);
   if (value instanceof Error) return scrubError(value, depth, seen);
   if (Array.isArray(value)) return value.slice(0, MAX_ITEMS).map((item) => scrub(item, depth + 1, seen));
-  if (value instanceof Map) return scrubEntries([...value.entries()].map(([k, v]) => [String(k), v] as const), depth, seen);
+  if (value instanceof Map)
+    return scrubEntries(
+      [...value.entries()].map(([k, v]) => [String(k), v] as const),
+      depth,
+      seen,
+    );
   if (value instanceof Set) return [...value].slice(0, MAX_ITEMS).map((item) => scrub(item, depth + 1, seen));
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
   return scrubEntries(Object.entries(value), depth, seen);
@@ -89,7 +95,8 @@ function looksLikeNik(value: number): boolean {
 /** How many bytes `value` holds when it is bytes in any of the shapes they get logged in; undefined otherwise. */
 function byteCount(value: object): number | undefined {
   if (ArrayBuffer.isView(value)) return value.byteLength;
-  if (value instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer)) return value.byteLength;
+  if (value instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer))
+    return value.byteLength;
   // Buffer.toJSON(): { type: 'Buffer', data: [...] }
   const record = value as Record<string, unknown>;
   if (record['type'] === 'Buffer' && Array.isArray(record['data'])) return record['data'].length;

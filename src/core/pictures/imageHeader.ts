@@ -17,7 +17,8 @@ const u32 = (bytes: Uint8Array, at: number) => ((bytes[at]! << 24) >>> 0) + (byt
 const u16 = (bytes: Uint8Array, at: number) => (bytes[at]! << 8) | bytes[at + 1]!;
 
 export function j2kCodestreamSize(codestream: Uint8Array): ImageSize {
-  if (codestream.length < 42 || u16(codestream, 0) !== 0xff4f || u16(codestream, 2) !== 0xff51) throw new PictureError('MALFORMED', 'The JPEG 2000 codestream does not start with SOC and SIZ.');
+  if (codestream.length < 42 || u16(codestream, 0) !== 0xff4f || u16(codestream, 2) !== 0xff51)
+    throw new PictureError('MALFORMED', 'The JPEG 2000 codestream does not start with SOC and SIZ.');
   const width = u32(codestream, 8) - u32(codestream, 16);
   const height = u32(codestream, 12) - u32(codestream, 20);
   const components = u16(codestream, 40);

@@ -15,7 +15,11 @@ export interface JourneyHandlerOptions {
   consentVersion: string;
 }
 
-export function createJourneyHandlers({ session, logger, consentVersion: current }: JourneyHandlerOptions): Pick<BoothHandlers, JourneyMethod> {
+export function createJourneyHandlers({
+  session,
+  logger,
+  consentVersion: current,
+}: JourneyHandlerOptions): Pick<BoothHandlers, JourneyMethod> {
   return {
     'session.start': ({ language }) => {
       const result = session.start(language);
@@ -26,7 +30,8 @@ export function createJourneyHandlers({ session, logger, consentVersion: current
     'session.chooseLanguage': ({ language }) => session.chooseLanguage(language),
     'session.setLanguage': ({ language }) => session.setLanguage(language),
     'session.acceptConsent': ({ consentVersion }) => {
-      if (consentVersion !== current) return fail('BAD_REQUEST', `The consent shown (${consentVersion}) is not the booth's current text (${current}).`);
+      if (consentVersion !== current)
+        return fail('BAD_REQUEST', `The consent shown (${consentVersion}) is not the booth's current text (${current}).`);
       return session.acceptConsent(consentVersion);
     },
     'session.declineConsent': () => {

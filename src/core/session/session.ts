@@ -9,7 +9,14 @@ import { fail, ok, type BoothError, type Result } from '../../shared/contract/re
 import { checkEmail } from '../../shared/identity/email';
 import { checkNik } from '../../shared/identity/nik';
 import { checkPhone } from '../../shared/identity/phone';
-import { initialJourney, transition, type EditableStep, type JourneyEvent, type JourneyState, type Language } from '../../shared/journey/machine';
+import {
+  initialJourney,
+  transition,
+  type EditableStep,
+  type JourneyEvent,
+  type JourneyState,
+  type Language,
+} from '../../shared/journey/machine';
 import type { SessionPart, StepFields } from './parts';
 
 /** Timers behind an interface so tests can drive time. */
@@ -87,7 +94,8 @@ export class CitizenSession {
     if (!state) return null;
     const stepFields: Partial<StepFields> = Object.assign({}, ...this.#parts.map((part) => part.snapshot()));
     const missing = stepFieldNames.filter((name) => stepFields[name] === undefined);
-    if (missing.length > 0) throw new Error(`No session part gives ${missing.join(', ')}: attach the steps' parts before starting a session.`);
+    if (missing.length > 0)
+      throw new Error(`No session part gives ${missing.join(', ')}: attach the steps' parts before starting a session.`);
     return {
       sessionId: this.#sessionId,
       step: state.step,

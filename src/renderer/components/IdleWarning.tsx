@@ -10,7 +10,14 @@ export function IdleWarning({ secondsLeft, onContinue }: { secondsLeft: number; 
 
   return (
     <div className="overlay">
-      <div className="dialog dialog-idle" role="alertdialog" aria-modal="true" aria-labelledby="idle-title" aria-describedby="idle-body" data-testid="idle-warning">
+      <div
+        className="dialog dialog-idle"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="idle-title"
+        aria-describedby="idle-body"
+        data-testid="idle-warning"
+      >
         <h2 id="idle-title">{t('idle.title')}</h2>
         <p className="idle-countdown" aria-hidden="true">
           {secondsLeft}

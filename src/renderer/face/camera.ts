@@ -5,7 +5,10 @@ import type { CameraSettings } from '../../shared/face/settings';
 export type CameraProblem = 'NO_CAMERA' | 'CAMERA_DENIED' | 'CAMERA_BUSY' | 'CAMERA_FAILED';
 
 export class CameraError extends Error {
-  constructor(readonly problem: CameraProblem, message: string) {
+  constructor(
+    readonly problem: CameraProblem,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -13,7 +16,11 @@ export class CameraError extends Error {
 export async function openCamera(settings: CameraSettings): Promise<MediaStream> {
   const media = navigator.mediaDevices;
   if (!media?.getUserMedia) throw new CameraError('NO_CAMERA', 'This browser has no camera access.');
-  const video: MediaTrackConstraints = { width: { ideal: settings.width }, height: { ideal: settings.height }, frameRate: { ideal: settings.frameRate } };
+  const video: MediaTrackConstraints = {
+    width: { ideal: settings.width },
+    height: { ideal: settings.height },
+    frameRate: { ideal: settings.frameRate },
+  };
   try {
     if (settings.deviceLabel) {
       // Labels are only listed once permission is granted: ask once, then pick.
@@ -30,7 +37,8 @@ export async function openCamera(settings: CameraSettings): Promise<MediaStream>
     const name = (error as DOMException).name;
     if (name === 'NotAllowedError' || name === 'SecurityError') throw new CameraError('CAMERA_DENIED', 'Camera permission was refused.');
     if (name === 'NotFoundError' || name === 'OverconstrainedError') throw new CameraError('NO_CAMERA', 'No camera was found.');
-    if (name === 'NotReadableError' || name === 'AbortError') throw new CameraError('CAMERA_BUSY', 'The camera is in use or not responding.');
+    if (name === 'NotReadableError' || name === 'AbortError')
+      throw new CameraError('CAMERA_BUSY', 'The camera is in use or not responding.');
     throw new CameraError('CAMERA_FAILED', String(error));
   }
 }

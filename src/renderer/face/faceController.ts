@@ -78,7 +78,19 @@ export class FaceController {
     private readonly engine: FaceEngine,
   ) {
     this.#pool = new CandidatePool(setup.capture.bestFrames, setup.capture.cropSize);
-    this.#view = { phase: 'loading', prompt: 'noFace', action: null, stepIndex: 0, steps: 0, msLeft: 0, measures: [], failure: null, attemptsLeft: setup.attemptsLeft, faceInView: false, frameMs: 0 };
+    this.#view = {
+      phase: 'loading',
+      prompt: 'noFace',
+      action: null,
+      stepIndex: 0,
+      steps: 0,
+      msLeft: 0,
+      measures: [],
+      failure: null,
+      attemptsLeft: setup.attemptsLeft,
+      faceInView: false,
+      frameMs: 0,
+    };
   }
 
   async start(): Promise<void> {
@@ -112,7 +124,10 @@ export class FaceController {
     this.#set({ phase: 'position', failure: null }, true);
   }
 
-  /** Ends the step: camera off, pictures dropped, the models handed back to the engine with the citizen's frame overwritten. Safe to call twice. */
+  /**
+   * Ends the step: camera off, pictures dropped, the models handed back to the engine with the citizen's frame overwritten. Safe
+   * to call twice.
+   */
   stop(): void {
     this.#stopped = true;
     if (this.#watchdog) clearInterval(this.#watchdog);
@@ -187,7 +202,17 @@ export class FaceController {
     this.#judge = new LivenessJudge(challenge, this.setup.liveness);
     this.#challengeStart = performance.now();
     this.#trace = [];
-    this.#set({ phase: 'challenge', attemptsLeft, steps: challenge.steps.length, stepIndex: 0, action: challenge.steps[0] ?? null, msLeft: challenge.stepTimeoutMs }, true);
+    this.#set(
+      {
+        phase: 'challenge',
+        attemptsLeft,
+        steps: challenge.steps.length,
+        stepIndex: 0,
+        action: challenge.steps[0] ?? null,
+        msLeft: challenge.stepTimeoutMs,
+      },
+      true,
+    );
   }
 
   #challengeFrame(analysis: FrameAnalysis, now: number, common: Partial<FaceView>): void {
@@ -205,10 +230,20 @@ export class FaceController {
       return;
     }
     const prompt: GuidancePrompt = analysis.measures.faces === 0 ? 'noFace' : analysis.measures.faces > 1 ? 'oneFace' : 'good';
-    this.#set({ ...common, prompt, action: state.action, stepIndex: state.stepIndex, msLeft: state.msLeft }, state.stepIndex !== this.#view.stepIndex);
+    this.#set(
+      { ...common, prompt, action: state.action, stepIndex: state.stepIndex, msLeft: state.msLeft },
+      state.stepIndex !== this.#view.stepIndex,
+    );
   }
 
-  #finalFrame(analysis: FrameAnalysis, passed: boolean, score: number, wanted: GuidancePrompt, now: number, common: Partial<FaceView>): void {
+  #finalFrame(
+    analysis: FrameAnalysis,
+    passed: boolean,
+    score: number,
+    wanted: GuidancePrompt,
+    now: number,
+    common: Partial<FaceView>,
+  ): void {
     const entry = this.#traceEntry(analysis, now);
     this.#trace.push(entry);
     // The kept pictures come from here: the same face must stay, alone, without a gap.

@@ -29,7 +29,12 @@ export interface FaceAssets {
   pictureUrl: string;
 }
 
-export const boothFaceAssets: FaceAssets = { wasmBase: FACE_WASM_BASE, modelUrl: FACE_MODEL_URL, detectorUrl: FACE_DETECTOR_URL, pictureUrl: FACE_WARMUP_PICTURE_URL };
+export const boothFaceAssets: FaceAssets = {
+  wasmBase: FACE_WASM_BASE,
+  modelUrl: FACE_MODEL_URL,
+  detectorUrl: FACE_DETECTOR_URL,
+  pictureUrl: FACE_WARMUP_PICTURE_URL,
+};
 
 export interface WarmUpReport {
   /** Frames run. */
@@ -156,7 +161,19 @@ async function drawWarmUpFrame(url: string): Promise<HTMLCanvasElement> {
   const canvas = blankFrame();
   const face = WARMUP_PICTURE.face;
   const width = (FACE_HEIGHT * face.width) / face.height;
-  canvas.getContext('2d')!.drawImage(picture, face.x, face.y, face.width, face.height, (FRAME.width - width) / 2, (FRAME.height - FACE_HEIGHT) / 2, width, FACE_HEIGHT);
+  canvas
+    .getContext('2d')!
+    .drawImage(
+      picture,
+      face.x,
+      face.y,
+      face.width,
+      face.height,
+      (FRAME.width - width) / 2,
+      (FRAME.height - FACE_HEIGHT) / 2,
+      width,
+      FACE_HEIGHT,
+    );
   picture.close();
   return canvas;
 }

@@ -8,7 +8,17 @@ import type { FaceModels } from './landmarker';
 import { faceGeometry, type FaceGeometry } from '../../shared/face/geometry';
 import { landmarkInputSize, type Size } from '../../shared/face/inputSize';
 import { mesh, type Point3 } from '../../shared/face/landmarks';
-import { cropLuma, illuminationUniformity, laplacianVariance, lumaStats, meanRgb, toLuma, type LumaImage, type Rect, type RgbaImage } from '../../shared/face/pixels';
+import {
+  cropLuma,
+  illuminationUniformity,
+  laplacianVariance,
+  lumaStats,
+  meanRgb,
+  toLuma,
+  type LumaImage,
+  type Rect,
+  type RgbaImage,
+} from '../../shared/face/pixels';
 import { motionPerFrame, type FrameMeasures } from '../../shared/face/quality';
 
 const CROP = 96;
@@ -24,7 +34,9 @@ const SCAN_WIDTH = 160;
 export type FrameSource = HTMLVideoElement | HTMLCanvasElement;
 
 export function frameSize(source: FrameSource): { width: number; height: number } {
-  return source instanceof HTMLVideoElement ? { width: source.videoWidth, height: source.videoHeight } : { width: source.width, height: source.height };
+  return source instanceof HTMLVideoElement
+    ? { width: source.videoWidth, height: source.videoHeight }
+    : { width: source.width, height: source.height };
 }
 
 export interface FrameAnalysis {
@@ -57,7 +69,10 @@ export class FrameAnalyzer {
   /** Landmarks and every quality measure of one frame. */
   analyze(source: FrameSource, timestamp: number): FrameAnalysis {
     const { width, height } = frameSize(source);
-    const result = this.models.landmarker.detectForVideo(this.#landmarkInput(source, { width, height }), this.models.landmarkerTime.next(timestamp));
+    const result = this.models.landmarker.detectForVideo(
+      this.#landmarkInput(source, { width, height }),
+      this.models.landmarkerTime.next(timestamp),
+    );
     this.#source = source;
     const tracked = result.faceLandmarks.length;
     const faces = tracked === 0 ? 0 : this.#othersInView ? 2 : 1;
@@ -140,14 +155,24 @@ function pixelMeasures(crop: RgbaImage, width: number, height: number, g: FaceGe
   const cheeks = [below(eyes[0]!), below(eyes[1]!)];
   const mouth = at(mesh.upperLipInner);
   const chin = at(mesh.chin);
-  const lower: Rect = { x: at(mesh.mouthRight).x, y: mouth.y, width: at(mesh.mouthLeft).x - at(mesh.mouthRight).x, height: Math.max(2, chin.y - mouth.y) };
+  const lower: Rect = {
+    x: at(mesh.mouthRight).x,
+    y: mouth.y,
+    width: at(mesh.mouthLeft).x - at(mesh.mouthRight).x,
+    height: Math.max(2, chin.y - mouth.y),
+  };
   const eyeLuma = mean(eyes.map((r) => lumaStats(luma, r).mean));
   const cheekLuma = mean(cheeks.map((r) => lumaStats(luma, r).mean));
   // A mask covers the cheeks too: the lower face is compared with the forehead's skin.
   const top = at(mesh.forehead);
   const eyeTop = Math.min(eyes[0]!.y, eyes[1]!.y);
   const foreheadX = eyes[0]!.x + eyes[0]!.width / 2;
-  const forehead: Rect = { x: foreheadX, y: top.y + (eyeTop - top.y) * 0.3, width: eyes[1]!.x + eyes[1]!.width / 2 - foreheadX, height: (eyeTop - top.y) * 0.35 };
+  const forehead: Rect = {
+    x: foreheadX,
+    y: top.y + (eyeTop - top.y) * 0.3,
+    width: eyes[1]!.x + eyes[1]!.width / 2 - foreheadX,
+    height: (eyeTop - top.y) * 0.35,
+  };
   const mask = maskScore(crop, luma, forehead, lower);
   return {
     luma: lumaStats(luma, inner),

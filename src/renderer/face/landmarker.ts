@@ -16,7 +16,6 @@ export interface FaceModels {
   detectorTime: VideoTimeline;
 }
 
-
 export async function loadFaceModels(wasmBase: string, modelUrl: string, detectorUrl: string): Promise<FaceModels> {
   const url = (path: string) => new URL(path, document.baseURI).href;
   const fileset = await FilesetResolver.forVisionTasks(url(wasmBase).replace(/\/$/, ''));
@@ -33,7 +32,11 @@ export async function loadFaceModels(wasmBase: string, modelUrl: string, detecto
       minFacePresenceConfidence: 0.5,
       minTrackingConfidence: 0.5,
     }),
-    FaceDetector.createFromOptions(fileset, { baseOptions: { modelAssetPath: url(detectorUrl), delegate: 'CPU' }, runningMode: 'VIDEO', minDetectionConfidence: 0.6 }),
+    FaceDetector.createFromOptions(fileset, {
+      baseOptions: { modelAssetPath: url(detectorUrl), delegate: 'CPU' },
+      runningMode: 'VIDEO',
+      minDetectionConfidence: 0.6,
+    }),
   ]);
   if (landmarker.status === 'rejected' || detector.status === 'rejected') {
     // Release the one that loaded.

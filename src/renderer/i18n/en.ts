@@ -39,15 +39,20 @@ export const en: Record<MessageKey, string> = {
   'consent.title': 'Consent to the use of your personal data',
   'consent.intro': 'Before you start, read how your data is used. This follows Law No. 27 of 2022 on Personal Data Protection.',
   'consent.collectTitle': 'What is collected',
-  'consent.collectBody': 'The NIK, email address and mobile number you type; the data and photo on your e-KTP chip; and a photo of your face taken by the booth camera.',
+  'consent.collectBody':
+    'The NIK, email address and mobile number you type; the data and photo on your e-KTP chip; and a photo of your face taken by the booth camera.',
   'consent.whyTitle': 'Why',
-  'consent.whyBody': 'Only to verify your identity and activate your Digital Population Identity (IKD). The activation code is sent to your email.',
+  'consent.whyBody':
+    'Only to verify your identity and activate your Digital Population Identity (IKD). The activation code is sent to your email.',
   'consent.keepTitle': 'How long it is kept',
-  'consent.keepBody': 'On this booth your data is stored encrypted only until it reaches Dukcapil, then erased. The screen is wiped as soon as you finish, cancel or walk away.',
+  'consent.keepBody':
+    'On this booth your data is stored encrypted only until it reaches Dukcapil, then erased. The screen is wiped as soon as you finish, cancel or walk away.',
   'consent.whoTitle': 'Who receives it',
-  'consent.whoBody': 'The Directorate General of Population and Civil Registration (Dukcapil), Ministry of Home Affairs. Your data is not given to anyone else.',
+  'consent.whoBody':
+    'The Directorate General of Population and Civil Registration (Dukcapil), Ministry of Home Affairs. Your data is not given to anyone else.',
   'consent.rightsTitle': 'Your rights',
-  'consent.rightsBody': 'You may be informed about, access, correct and ask for the deletion of your data, and withdraw your consent, at a Dukcapil office. If you do not agree, you can still activate IKD at the service desk.',
+  'consent.rightsBody':
+    'You may be informed about, access, correct and ask for the deletion of your data, and withdraw your consent, at a Dukcapil office. If you do not agree, you can still activate IKD at the service desk.',
   'consent.accept': 'I agree',
   'consent.decline': 'I do not agree',
   'nik.title': 'Enter your NIK',
@@ -115,17 +120,25 @@ export const en: Record<MessageKey, string> = {
   'card.error.NO_CARD': 'There is no e-KTP on the reader. Put your e-KTP on it, then try again.',
   'card.error.CARD_REMOVED': 'The e-KTP was lifted while it was being read. Keep it on the reader until it is done, then try again.',
   'card.error.NOT_EKTP': 'This card is not an e-KTP. Put your e-KTP on the reader.',
-  'card.error.NIK_MISMATCH': 'The NIK on the e-KTP is not the NIK you typed. Check your NIK, or make sure the e-KTP is yours. Attempts left: {attempts}.',
-  'card.error.NIK_MISMATCH_FINAL': 'The NIK on the e-KTP still does not match the NIK you typed. Please continue your activation at the Dukcapil service desk.',
+  'card.error.NIK_MISMATCH':
+    'The NIK on the e-KTP is not the NIK you typed. Check your NIK, or make sure the e-KTP is yours. Attempts left: {attempts}.',
+  'card.error.NIK_MISMATCH_FINAL':
+    'The NIK on the e-KTP still does not match the NIK you typed. Please continue your activation at the Dukcapil service desk.',
   'card.error.READER': 'The e-KTP reader has a problem. Please try again, or ask an officer.',
-  'card.error.MALFORMED': 'Your e-KTP could not be read properly. Lift it, place it flat on the reader again, and touch "Try again". If this keeps happening, please ask an officer.',
-  'card.error.TOO_LARGE': 'The chip in this card holds more than an e-KTP chip can. This card cannot be read here. Please go to the Dukcapil service desk.',
-  'card.error.AUTH_FAILED': 'This booth could not confirm that this e-KTP is genuine. Its chip may be damaged. Please ask an officer, or go to the Dukcapil service desk.',
+  'card.error.MALFORMED':
+    'Your e-KTP could not be read properly. Lift it, place it flat on the reader again, and touch "Try again". If this keeps happening, please ask an officer.',
+  'card.error.TOO_LARGE':
+    'The chip in this card holds more than an e-KTP chip can. This card cannot be read here. Please go to the Dukcapil service desk.',
+  'card.error.AUTH_FAILED':
+    'This booth could not confirm that this e-KTP is genuine. Its chip may be damaged. Please ask an officer, or go to the Dukcapil service desk.',
   'card.error.TIMEOUT': 'Reading your e-KTP took too long. Lift it, place it flat on the reader again, and touch "Try again".',
-  'card.error.UNREADABLE_CARD': 'There is a card on the reader, but its chip cannot be read. Make sure it is your e-KTP. If it is, its chip may be damaged: please go to the Dukcapil service desk.',
-  'card.error.ENDLESS_MORE_DATA': 'The chip in this card keeps sending data and never finishes, so it cannot be read. Its chip may be damaged: please go to the Dukcapil service desk.',
+  'card.error.UNREADABLE_CARD':
+    'There is a card on the reader, but its chip cannot be read. Make sure it is your e-KTP. If it is, its chip may be damaged: please go to the Dukcapil service desk.',
+  'card.error.ENDLESS_MORE_DATA':
+    'The chip in this card keeps sending data and never finishes, so it cannot be read. Its chip may be damaged: please go to the Dukcapil service desk.',
   'card.error.CANCELLED': 'The reading was stopped. Touch "Try again" to read your e-KTP.',
-  'card.error.STILL_READING': 'The reader is still busy with your e-KTP. Lift your e-KTP, wait a moment, put it back flat on the reader, and touch "Try again".',
+  'card.error.STILL_READING':
+    'The reader is still busy with your e-KTP. Lift your e-KTP, wait a moment, put it back flat on the reader, and touch "Try again".',
   'face.title': 'Face photo',
   'face.loading': 'Getting the camera ready…',
   'face.hint': 'Look at the camera and place your face inside the oval.',
@@ -158,7 +171,8 @@ export const en: Record<MessageKey, string> = {
   'face.final': 'Look straight at the camera and hold still',
   'face.sending': 'Saving the photo…',
   'face.failed.title': 'The photo did not work yet',
-  'face.failure.NO_MOTION': 'The camera sees a still picture. A photo or a screen cannot be used: please stand in front of the camera yourself.',
+  'face.failure.NO_MOTION':
+    'The camera sees a still picture. A photo or a screen cannot be used: please stand in front of the camera yourself.',
   'face.failure.TIMEOUT': 'We did not see the movement we asked for. Please follow the instructions on the screen.',
   'face.failure.WRONG_DIRECTION': 'You turned the other way. Please follow the instructions on the screen.',
   'face.failure.FACE_LOST': 'Your face left the camera view. Stay in front of the camera until it is done.',
@@ -176,13 +190,15 @@ export const en: Record<MessageKey, string> = {
   'face.outOfService': 'The face check on this booth is out of service. Please ask an officer, or continue at the Dukcapil service desk.',
   'face.technicianCode': 'Code for the technician: {code}',
   'face.captured.title': 'Your face photo was taken',
-  'face.captured.body': 'Your photo passed the quality and liveness checks. Matching it to your e-KTP photo is not available on this booth yet: nothing has been sent anywhere, and it will be erased. Please continue at the Dukcapil service desk.',
+  'face.captured.body':
+    'Your photo passed the quality and liveness checks. Matching it to your e-KTP photo is not available on this booth yet: nothing has been sent anywhere, and it will be erased. Please continue at the Dukcapil service desk.',
   'face.overlay.title': 'Quality measures (technician)',
   'face.overlay.frameMs': 'Time per frame: {ms} ms',
   'unavailable.checking': 'Checking the booth devices…',
   'unavailable.face.title': 'The face check is not available on this booth yet',
   'unavailable.signoff.title': 'Officer sign-off is not available on this booth yet',
   'unavailable.done.title': 'Finishing is not available on this booth yet',
-  'unavailable.body': 'Your IKD activation cannot be completed here yet. What you entered has not been sent anywhere and will be erased. Please continue at the Dukcapil service desk.',
+  'unavailable.body':
+    'Your IKD activation cannot be completed here yet. What you entered has not been sent anywhere and will be erased. Please continue at the Dukcapil service desk.',
   'unavailable.finish': 'Finish and erase data',
 };

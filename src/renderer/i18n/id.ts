@@ -36,17 +36,23 @@ export const id = {
   'language.id': 'Bahasa Indonesia',
   'language.en': 'English',
   'consent.title': 'Persetujuan penggunaan data pribadi',
-  'consent.intro': 'Sebelum mulai, bacalah bagaimana data Anda digunakan. Ini sesuai dengan Undang-Undang Nomor 27 Tahun 2022 tentang Pelindungan Data Pribadi.',
+  'consent.intro':
+    'Sebelum mulai, bacalah bagaimana data Anda digunakan. Ini sesuai dengan Undang-Undang Nomor 27 Tahun 2022 tentang Pelindungan Data Pribadi.',
   'consent.collectTitle': 'Data yang dikumpulkan',
-  'consent.collectBody': 'NIK, alamat email, dan nomor HP yang Anda ketik; data dan foto dari cip e-KTP Anda; serta foto wajah Anda yang diambil kamera anjungan.',
+  'consent.collectBody':
+    'NIK, alamat email, dan nomor HP yang Anda ketik; data dan foto dari cip e-KTP Anda; serta foto wajah Anda yang diambil kamera anjungan.',
   'consent.whyTitle': 'Tujuan',
-  'consent.whyBody': 'Hanya untuk memverifikasi identitas Anda dan mengaktifkan Identitas Kependudukan Digital (IKD). Kode aktivasi dikirim ke email Anda.',
+  'consent.whyBody':
+    'Hanya untuk memverifikasi identitas Anda dan mengaktifkan Identitas Kependudukan Digital (IKD). Kode aktivasi dikirim ke email Anda.',
   'consent.keepTitle': 'Lama penyimpanan',
-  'consent.keepBody': 'Di anjungan ini data disimpan terenkripsi hanya sampai terkirim ke Dukcapil, lalu dihapus. Layar dihapus begitu Anda selesai, membatalkan, atau meninggalkan anjungan.',
+  'consent.keepBody':
+    'Di anjungan ini data disimpan terenkripsi hanya sampai terkirim ke Dukcapil, lalu dihapus. Layar dihapus begitu Anda selesai, membatalkan, atau meninggalkan anjungan.',
   'consent.whoTitle': 'Penerima data',
-  'consent.whoBody': 'Direktorat Jenderal Kependudukan dan Pencatatan Sipil (Dukcapil), Kementerian Dalam Negeri. Data tidak diberikan kepada pihak lain.',
+  'consent.whoBody':
+    'Direktorat Jenderal Kependudukan dan Pencatatan Sipil (Dukcapil), Kementerian Dalam Negeri. Data tidak diberikan kepada pihak lain.',
   'consent.rightsTitle': 'Hak Anda',
-  'consent.rightsBody': 'Anda berhak mendapat informasi, mengakses, memperbaiki, dan meminta penghapusan data Anda, serta menarik persetujuan, melalui kantor Dukcapil. Jika tidak setuju, Anda tetap dapat mengaktifkan IKD di loket pelayanan.',
+  'consent.rightsBody':
+    'Anda berhak mendapat informasi, mengakses, memperbaiki, dan meminta penghapusan data Anda, serta menarik persetujuan, melalui kantor Dukcapil. Jika tidak setuju, Anda tetap dapat mengaktifkan IKD di loket pelayanan.',
   'consent.accept': 'Saya setuju',
   'consent.decline': 'Tidak setuju',
   'nik.title': 'Masukkan NIK Anda',
@@ -61,7 +67,8 @@ export const id = {
   'nik.error.province': 'Dua digit pertama ({code}) bukan kode provinsi. Periksa kembali NIK pada e-KTP Anda.',
   'nik.error.regency': 'Digit ke-3 dan ke-4 (kode kabupaten/kota) tidak boleh 00.',
   'nik.error.district': 'Digit ke-5 dan ke-6 (kode kecamatan) tidak boleh 00.',
-  'nik.error.birth_date': 'Digit ke-7 sampai ke-12 ({digits}) harus tanggal lahir: tanggal, bulan, tahun. Untuk perempuan, tanggal ditambah 40.',
+  'nik.error.birth_date':
+    'Digit ke-7 sampai ke-12 ({digits}) harus tanggal lahir: tanggal, bulan, tahun. Untuk perempuan, tanggal ditambah 40.',
   'nik.error.serial': 'Empat digit terakhir NIK tidak boleh 0000.',
   'email.title': 'Masukkan alamat email Anda',
   'email.hint': 'Kode aktivasi IKD akan dikirim ke email ini. Pastikan Anda dapat membukanya.',
@@ -114,17 +121,25 @@ export const id = {
   'card.error.NO_CARD': 'Tidak ada e-KTP di pembaca. Letakkan e-KTP Anda, lalu coba lagi.',
   'card.error.CARD_REMOVED': 'e-KTP terangkat saat sedang dibaca. Biarkan e-KTP tetap di pembaca sampai selesai, lalu coba lagi.',
   'card.error.NOT_EKTP': 'Kartu ini bukan e-KTP. Letakkan e-KTP Anda di pembaca.',
-  'card.error.NIK_MISMATCH': 'NIK pada e-KTP tidak sama dengan NIK yang Anda ketik. Periksa NIK Anda, atau pastikan e-KTP itu milik Anda. Sisa kesempatan: {attempts}.',
-  'card.error.NIK_MISMATCH_FINAL': 'NIK pada e-KTP tetap tidak sama dengan NIK yang Anda ketik. Silakan lanjutkan aktivasi di loket pelayanan Dukcapil.',
+  'card.error.NIK_MISMATCH':
+    'NIK pada e-KTP tidak sama dengan NIK yang Anda ketik. Periksa NIK Anda, atau pastikan e-KTP itu milik Anda. Sisa kesempatan: {attempts}.',
+  'card.error.NIK_MISMATCH_FINAL':
+    'NIK pada e-KTP tetap tidak sama dengan NIK yang Anda ketik. Silakan lanjutkan aktivasi di loket pelayanan Dukcapil.',
   'card.error.READER': 'Pembaca e-KTP sedang bermasalah. Silakan coba lagi, atau hubungi petugas.',
-  'card.error.MALFORMED': 'e-KTP Anda tidak terbaca dengan baik. Angkat e-KTP, letakkan lagi dengan rata di pembaca, lalu sentuh "Coba lagi". Jika terus terjadi, silakan hubungi petugas.',
-  'card.error.TOO_LARGE': 'Cip pada kartu ini berisi lebih banyak data daripada cip e-KTP. Kartu ini tidak dapat dibaca di sini. Silakan ke loket pelayanan Dukcapil.',
-  'card.error.AUTH_FAILED': 'Anjungan ini tidak dapat memastikan bahwa e-KTP ini asli. Cipnya mungkin rusak. Silakan hubungi petugas, atau datang ke loket pelayanan Dukcapil.',
+  'card.error.MALFORMED':
+    'e-KTP Anda tidak terbaca dengan baik. Angkat e-KTP, letakkan lagi dengan rata di pembaca, lalu sentuh "Coba lagi". Jika terus terjadi, silakan hubungi petugas.',
+  'card.error.TOO_LARGE':
+    'Cip pada kartu ini berisi lebih banyak data daripada cip e-KTP. Kartu ini tidak dapat dibaca di sini. Silakan ke loket pelayanan Dukcapil.',
+  'card.error.AUTH_FAILED':
+    'Anjungan ini tidak dapat memastikan bahwa e-KTP ini asli. Cipnya mungkin rusak. Silakan hubungi petugas, atau datang ke loket pelayanan Dukcapil.',
   'card.error.TIMEOUT': 'Pembacaan e-KTP Anda terlalu lama. Angkat e-KTP, letakkan lagi dengan rata di pembaca, lalu sentuh "Coba lagi".',
-  'card.error.UNREADABLE_CARD': 'Ada kartu di pembaca, tetapi cipnya tidak dapat dibaca. Pastikan itu e-KTP Anda. Jika benar, cipnya mungkin rusak: silakan ke loket pelayanan Dukcapil.',
-  'card.error.ENDLESS_MORE_DATA': 'Cip pada kartu ini terus mengirim data tanpa selesai, sehingga tidak dapat dibaca. Cipnya mungkin rusak: silakan ke loket pelayanan Dukcapil.',
+  'card.error.UNREADABLE_CARD':
+    'Ada kartu di pembaca, tetapi cipnya tidak dapat dibaca. Pastikan itu e-KTP Anda. Jika benar, cipnya mungkin rusak: silakan ke loket pelayanan Dukcapil.',
+  'card.error.ENDLESS_MORE_DATA':
+    'Cip pada kartu ini terus mengirim data tanpa selesai, sehingga tidak dapat dibaca. Cipnya mungkin rusak: silakan ke loket pelayanan Dukcapil.',
   'card.error.CANCELLED': 'Pembacaan dihentikan. Sentuh "Coba lagi" untuk membaca e-KTP Anda.',
-  'card.error.STILL_READING': 'Pembaca masih sibuk dengan e-KTP Anda. Angkat e-KTP, tunggu sebentar, letakkan lagi dengan rata di pembaca, lalu sentuh "Coba lagi".',
+  'card.error.STILL_READING':
+    'Pembaca masih sibuk dengan e-KTP Anda. Angkat e-KTP, tunggu sebentar, letakkan lagi dengan rata di pembaca, lalu sentuh "Coba lagi".',
   'face.title': 'Foto wajah',
   'face.loading': 'Menyiapkan kamera…',
   'face.hint': 'Lihat ke kamera dan posisikan wajah Anda di dalam oval.',
@@ -172,17 +187,20 @@ export const id = {
   'face.error.CAMERA_DENIED': 'Kamera anjungan tidak dapat dibuka. Silakan minta bantuan petugas.',
   'face.error.CAMERA_BUSY': 'Kamera anjungan sedang tidak merespons. Silakan minta bantuan petugas.',
   'face.error.other': 'Pemeriksaan wajah tidak dapat dijalankan. Silakan minta bantuan petugas.',
-  'face.outOfService': 'Pemeriksaan wajah di anjungan ini sedang tidak berfungsi. Silakan minta bantuan petugas atau lanjutkan di loket layanan Dukcapil.',
+  'face.outOfService':
+    'Pemeriksaan wajah di anjungan ini sedang tidak berfungsi. Silakan minta bantuan petugas atau lanjutkan di loket layanan Dukcapil.',
   'face.technicianCode': 'Kode untuk teknisi: {code}',
   'face.captured.title': 'Foto wajah sudah diambil',
-  'face.captured.body': 'Foto Anda lolos pemeriksaan kualitas dan keaktifan. Pencocokan dengan foto e-KTP belum tersedia di anjungan ini: data Anda tidak dikirim ke mana pun dan akan dihapus. Silakan lanjutkan di loket layanan Dukcapil.',
+  'face.captured.body':
+    'Foto Anda lolos pemeriksaan kualitas dan keaktifan. Pencocokan dengan foto e-KTP belum tersedia di anjungan ini: data Anda tidak dikirim ke mana pun dan akan dihapus. Silakan lanjutkan di loket layanan Dukcapil.',
   'face.overlay.title': 'Ukuran kualitas (teknisi)',
   'face.overlay.frameMs': 'Waktu per bingkai: {ms} ms',
   'unavailable.checking': 'Memeriksa perangkat anjungan…',
   'unavailable.face.title': 'Pemeriksaan wajah belum tersedia di anjungan ini',
   'unavailable.signoff.title': 'Persetujuan petugas belum tersedia di anjungan ini',
   'unavailable.done.title': 'Penyelesaian belum tersedia di anjungan ini',
-  'unavailable.body': 'Aktivasi IKD Anda belum dapat diselesaikan di sini. Data yang Anda masukkan tidak dikirim ke mana pun dan akan dihapus. Silakan lanjutkan di loket pelayanan Dukcapil.',
+  'unavailable.body':
+    'Aktivasi IKD Anda belum dapat diselesaikan di sini. Data yang Anda masukkan tidak dikirim ke mana pun dan akan dihapus. Silakan lanjutkan di loket pelayanan Dukcapil.',
   'unavailable.finish': 'Selesai dan hapus data',
 } as const;
 

@@ -43,7 +43,14 @@ export function CardScreen() {
 
   if (reading) {
     // Overall progress: the photo is most of the bytes.
-    const weights: Record<string, [number, number]> = { sam: [0, 0.05], card: [0.05, 0.1], auth: [0.1, 0.2], biodata: [0.2, 0.3], photo: [0.3, 0.9], signature: [0.9, 1] };
+    const weights: Record<string, [number, number]> = {
+      sam: [0, 0.05],
+      card: [0.05, 0.1],
+      auth: [0.1, 0.2],
+      biodata: [0.2, 0.3],
+      photo: [0.3, 0.9],
+      signature: [0.9, 1],
+    };
     const [from, to] = weights[stage] ?? [0, 1];
     const overall = Math.round((from + (to - from) * progress) * 100);
     return (
@@ -52,7 +59,15 @@ export function CardScreen() {
           {t('card.reading.hint')}
         </p>
         <CardPicture active />
-        <div className="card-progress" role="progressbar" aria-label={t('card.progressLabel')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={overall} data-testid="card-progress">
+        <div
+          className="card-progress"
+          role="progressbar"
+          aria-label={t('card.progressLabel')}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={overall}
+          data-testid="card-progress"
+        >
           <div className="card-progress-bar" style={{ width: `${overall}%` }} />
         </div>
       </StepFrame>

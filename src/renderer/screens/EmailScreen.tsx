@@ -48,7 +48,14 @@ export function EmailScreen() {
       step="email"
       instruction="email.title"
       actions={<StepActions onNext={reviewEmail} nextEnabled={email.length > 0} />}
-      keyboard={<EmailKeyboard label={t('email.fieldLabel')} onText={(text) => type('email', text)} onBackspace={() => backspace('email')} onClear={() => clear('email')} />}
+      keyboard={
+        <EmailKeyboard
+          label={t('email.fieldLabel')}
+          onText={(text) => type('email', text)}
+          onBackspace={() => backspace('email')}
+          onClear={() => clear('email')}
+        />
+      }
     >
       <p className="lead">{t('email.hint')}</p>
       <FieldDisplay id="email" label={t('email.fieldLabel')} value={email} invalid={problem} errorId="email-problem" />

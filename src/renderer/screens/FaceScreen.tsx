@@ -15,7 +15,11 @@ import { pageFaceEngine } from '../face/faceEngine';
 import { isMessageKey, type MessageKey } from '../i18n';
 import { KEEPALIVE_INTERVAL_SEC, type SessionSnapshot } from '../../shared/contract/schemas';
 
-type Stage = { kind: 'checking' } | { kind: 'unavailable'; error: BoothError } | { kind: 'ready'; setup: FaceSetup } | { kind: 'captured'; outcome: BoothError | null };
+type Stage =
+  | { kind: 'checking' }
+  | { kind: 'unavailable'; error: BoothError }
+  | { kind: 'ready'; setup: FaceSetup }
+  | { kind: 'captured'; outcome: BoothError | null };
 
 export function FaceScreen() {
   const t = useT();
@@ -25,7 +29,11 @@ export function FaceScreen() {
 
   useEffect(() => {
     let current = true;
-    void faceCalls.setup().then((result) => current && setStage(result.ok ? { kind: 'ready', setup: result.value } : { kind: 'unavailable', error: result.error }));
+    void faceCalls
+      .setup()
+      .then(
+        (result) => current && setStage(result.ok ? { kind: 'ready', setup: result.value } : { kind: 'unavailable', error: result.error }),
+      );
     return () => {
       current = false;
     };
@@ -65,8 +73,16 @@ function FaceCapture({ setup, onCaptured }: { setup: FaceSetup; onCaptured: (sna
 
   useEffect(() => {
     const element = video.current!;
-    const engine = pageFaceEngine({ wasmBase: setup.wasmBase, modelUrl: setup.modelUrl, detectorUrl: setup.detectorUrl, pictureUrl: FACE_WARMUP_PICTURE_URL });
-    const calls = { beginChallenge: () => faceCalls.beginChallenge(), submitCapture: (params: FaceCaptureParams) => faceCalls.submitCapture(params) };
+    const engine = pageFaceEngine({
+      wasmBase: setup.wasmBase,
+      modelUrl: setup.modelUrl,
+      detectorUrl: setup.detectorUrl,
+      pictureUrl: FACE_WARMUP_PICTURE_URL,
+    });
+    const calls = {
+      beginChallenge: () => faceCalls.beginChallenge(),
+      submitCapture: (params: FaceCaptureParams) => faceCalls.submitCapture(params),
+    };
     const loop = new FaceController(setup, calls, element, setView, onCaptured, engine);
     controller.current = loop;
     void loop.start();
@@ -108,7 +124,13 @@ function FaceCapture({ setup, onCaptured }: { setup: FaceSetup; onCaptured: (sna
       }
     >
       <div className="face-stage" data-phase={phase} data-testid="face-stage">
-        <video ref={video} className={setup.camera.mirror ? 'face-video mirrored' : 'face-video'} muted playsInline aria-label={t('face.cameraLabel')} />
+        <video
+          ref={video}
+          className={setup.camera.mirror ? 'face-video mirrored' : 'face-video'}
+          muted
+          playsInline
+          aria-label={t('face.cameraLabel')}
+        />
         <FaceGuide view={view} />
         {setup.technicianOverlay && view && <TechnicianOverlay view={view} />}
       </div>
@@ -147,7 +169,12 @@ function FaceMessage({ view }: { view: FaceView | null }) {
   else key = `face.prompt.${view.prompt}`;
   return (
     <div>
-      <p className="lead face-prompt" aria-live="polite" data-testid="face-prompt" data-prompt={view.phase === 'challenge' && view.action ? view.action : view.prompt}>
+      <p
+        className="lead face-prompt"
+        aria-live="polite"
+        data-testid="face-prompt"
+        data-prompt={view.phase === 'challenge' && view.action ? view.action : view.prompt}
+      >
         {t(key)}
       </p>
       {view.phase === 'challenge' && (
@@ -162,11 +189,7 @@ function FaceMessage({ view }: { view: FaceView | null }) {
 function FaceOutOfService({ error }: { error: BoothError }) {
   const t = useT();
   return (
-    <StepFrame
-      step="face"
-      instruction="face.title"
-      actions={<FinishButton />}
-    >
+    <StepFrame step="face" instruction="face.title" actions={<FinishButton />}>
       <p className="lead" data-testid="face-out-of-service">
         {t('face.outOfService')}
       </p>
@@ -178,11 +201,7 @@ function FaceOutOfService({ error }: { error: BoothError }) {
 function FaceCaptured({ outcome }: { outcome: BoothError | null }) {
   const t = useT();
   return (
-    <StepFrame
-      step="face"
-      instruction="face.captured.title"
-      actions={<FinishButton />}
-    >
+    <StepFrame step="face" instruction="face.captured.title" actions={<FinishButton />}>
       <p className="lead" data-testid="face-captured" data-outcome={outcome?.code ?? 'ok'}>
         {t('face.captured.body')}
       </p>

@@ -20,7 +20,9 @@ export function LaterStepScreen({ step }: { step: LaterStep }) {
   const runStep = useJourney((state) => state.runStep);
   const wipe = useJourney((state) => state.wipe);
   // The screen is keyed by step (see App), so this state starts fresh per step.
-  const [outcome, setOutcome] = useState<BoothError | 'checking'>(step === 'done' ? { code: 'STEP_UNAVAILABLE', message: 'done' } : 'checking');
+  const [outcome, setOutcome] = useState<BoothError | 'checking'>(
+    step === 'done' ? { code: 'STEP_UNAVAILABLE', message: 'done' } : 'checking',
+  );
 
   useEffect(() => {
     if (step === 'done') return;

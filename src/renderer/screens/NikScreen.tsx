@@ -4,5 +4,12 @@ import { NumericFieldScreen } from './NumericFieldScreen';
 
 export function NikScreen() {
   const t = useT();
-  return <NumericFieldScreen field="nik" format={groupNik} nextEnabled={(nik) => nik.length === NIK_LENGTH} counter={(nik) => t('nik.count', { count: nik.length })} />;
+  return (
+    <NumericFieldScreen
+      field="nik"
+      format={groupNik}
+      nextEnabled={(nik) => nik.length === NIK_LENGTH}
+      counter={(nik) => t('nik.count', { count: nik.length })}
+    />
+  );
 }

@@ -34,10 +34,27 @@ export function NumericFieldScreen({ field, format, nextEnabled, counter, withPl
       step={field}
       instruction={`${field}.title` as MessageKey}
       actions={<StepActions onNext={() => void submit()} nextEnabled={nextEnabled(value)} />}
-      keyboard={<NumericKeypad label={label} withPlus={withPlus} onText={(text) => type(field, text)} onBackspace={() => backspace(field)} onClear={() => clear(field)} />}
+      keyboard={
+        <NumericKeypad
+          label={label}
+          withPlus={withPlus}
+          onText={(text) => type(field, text)}
+          onBackspace={() => backspace(field)}
+          onClear={() => clear(field)}
+        />
+      }
     >
       <p className="lead">{t(`${field}.hint` as MessageKey)}</p>
-      <FieldDisplay id={field} label={label} value={value} format={format} hint={counter?.(value)} invalid={problem} errorId={`${field}-problem`} large />
+      <FieldDisplay
+        id={field}
+        label={label}
+        value={value}
+        format={format}
+        hint={counter?.(value)}
+        invalid={problem}
+        errorId={`${field}-problem`}
+        large
+      />
       <ProblemText field={field} id={`${field}-problem`} />
     </StepFrame>
   );

@@ -41,7 +41,13 @@ export function ReviewScreen() {
               <dt>{t(label)}</dt>
               <dd data-testid={`review-${field}`}>{format(session?.[field] ?? '')}</dd>
             </dl>
-            <button type="button" className="button button-secondary" aria-label={t('review.editLabel', { field: t(label) })} onClick={() => void edit(field)} data-testid={`review-edit-${field}`}>
+            <button
+              type="button"
+              className="button button-secondary"
+              aria-label={t('review.editLabel', { field: t(label) })}
+              onClick={() => void edit(field)}
+              data-testid={`review-edit-${field}`}
+            >
               {t('review.edit')}
             </button>
           </div>

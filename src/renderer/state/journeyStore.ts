@@ -99,7 +99,9 @@ export function createJourneyStore(client: BoothClient): JourneyStore {
           return true;
         }
         if (result.error.code === 'NO_SESSION') get().resetLocal();
-        set({ problem: { field: result.error.code === 'NO_SESSION' ? 'general' : field, code: result.error.code, reason: result.error.reason } });
+        set({
+          problem: { field: result.error.code === 'NO_SESSION' ? 'general' : field, code: result.error.code, reason: result.error.reason },
+        });
         return false;
       } finally {
         set({ busy: false });

@@ -16,7 +16,10 @@ export interface IdleOptions {
 }
 
 /** Seconds left on the warning, or null while no warning is shown; and the "continue" action. */
-export function useIdleTimeout({ enabled, idleSec, warningSec, onActivity, onExpire }: IdleOptions): { secondsLeft: number | null; extend: () => void } {
+export function useIdleTimeout({ enabled, idleSec, warningSec, onActivity, onExpire }: IdleOptions): {
+  secondsLeft: number | null;
+  extend: () => void;
+} {
   const [secondsLeft, setSecondsLeft] = useState<number | null>(null);
   const lastActivity = useRef(Date.now());
   const lastKeepAlive = useRef(0);

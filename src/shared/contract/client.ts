@@ -13,9 +13,10 @@ export interface ContractTransport {
 }
 
 type GroupOf<M extends string> = M extends `${infer G}.${string}` ? G : never;
-type CallFn<K extends ContractShape, M extends MethodOf<K>> = {} extends ParamsIn<K, M>
-  ? (params?: ParamsIn<K, M>) => Promise<Result<ValueIn<K, M>>>
-  : (params: ParamsIn<K, M>) => Promise<Result<ValueIn<K, M>>>;
+type CallFn<K extends ContractShape, M extends MethodOf<K>> =
+  {} extends ParamsIn<K, M>
+    ? (params?: ParamsIn<K, M>) => Promise<Result<ValueIn<K, M>>>
+    : (params: ParamsIn<K, M>) => Promise<Result<ValueIn<K, M>>>;
 
 /** A contract's client: one function per method, grouped by the part before the dot, and `on` for its events. */
 export type ClientOf<K extends ContractShape> = {
@@ -32,7 +33,10 @@ export function createBoothClient(transport: ContractTransport): BoothClient {
 }
 
 /** A client for `contract` over `transport`: every answer and event is checked against the contract. */
-export function createContractClient<C extends CallSpecs, E extends EventSpecs>(contract: Contract<C, E>, transport: ContractTransport): ClientOf<Contract<C, E>> {
+export function createContractClient<C extends CallSpecs, E extends EventSpecs>(
+  contract: Contract<C, E>,
+  transport: ContractTransport,
+): ClientOf<Contract<C, E>> {
   const calls: CallSpecs = contract.calls;
   const events: EventSpecs = contract.events;
   const client: Record<string, Record<string, unknown>> = {};
@@ -43,7 +47,9 @@ export function createContractClient<C extends CallSpecs, E extends EventSpecs>(
       const result = await transport.call(method, params, contract.timeoutMs(method));
       if (!result.ok) return result;
       const checked = calls[method]!.result.safeParse(result.value);
-      return checked.success ? { ok: true, value: checked.data } : fail('INTERNAL', `The booth answered ${method} with an unexpected shape.`);
+      return checked.success
+        ? { ok: true, value: checked.data }
+        : fail('INTERNAL', `The booth answered ${method} with an unexpected shape.`);
     };
   }
   const listeners = new Map<string, Set<(payload: unknown) => void>>();

@@ -7,7 +7,15 @@ import { z } from 'zod';
 import { call, DEFAULT_CALL_TIMEOUT_MS, defineContract, type CheckedParamsIn, type ParamsIn, type PayloadIn, type ValueIn } from './define';
 import { challengeSchema, faceCaptureParamsSchema } from './faceSchemas';
 import { faceSetupSchema } from '../face/settings';
-import { boothInfoSchema, cardStageSchema, editableStepSchema, emptyParams, languageSchema, sessionSnapshotSchema, wipeReasonSchema } from './schemas';
+import {
+  boothInfoSchema,
+  cardStageSchema,
+  editableStepSchema,
+  emptyParams,
+  languageSchema,
+  sessionSnapshotSchema,
+  wipeReasonSchema,
+} from './schemas';
 
 const snapshot = sessionSnapshotSchema;
 
@@ -44,7 +52,10 @@ const citizenCalls = {
   'card.read': call(emptyParams, snapshot, { timeoutMs: MAX_CARD_READ_DEADLINE_MS + ANSWER_SLACK_MS }),
   /** The citizen confirms the name and masked NIK shown from the chip. */
   'card.confirm': call(emptyParams, snapshot),
-  /** Camera, thresholds and model paths for the face step; STEP_UNAVAILABLE (reason MODEL_MISSING, MODEL_TAMPERED or NO_CAMERA) when it cannot run. */
+  /**
+   * Camera, thresholds and model paths for the face step; STEP_UNAVAILABLE (reason MODEL_MISSING, MODEL_TAMPERED or NO_CAMERA)
+   * when it cannot run.
+   */
   'face.setup': call(emptyParams, faceSetupSchema),
   /** A fresh random liveness challenge; each uses one attempt (FACE_FAILED ATTEMPTS_EXHAUSTED after the last). */
   'face.beginChallenge': call(emptyParams, z.object({ challenge: challengeSchema, attemptsLeft: z.int().min(0) }).strict()),

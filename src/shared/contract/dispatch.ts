@@ -33,7 +33,10 @@ export function createContractDispatcher<C extends CallSpecs, E extends EventSpe
   return async (raw) => {
     const envelope = callEnvelopeSchema.safeParse(raw);
     if (!envelope.success) {
-      return answer(idOf(raw), fail('BAD_REQUEST', 'A call must be { type: "call", id, method, params }.', { issues: issuePaths(envelope.error) }));
+      return answer(
+        idOf(raw),
+        fail('BAD_REQUEST', 'A call must be { type: "call", id, method, params }.', { issues: issuePaths(envelope.error) }),
+      );
     }
     const { id } = envelope.data;
     const method: string = envelope.data.method;

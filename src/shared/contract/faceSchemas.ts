@@ -33,7 +33,11 @@ export const faceCaptureParamsSchema = z
     trace: z.array(traceEntrySchema).min(1).max(MAX_TRACE_ENTRIES),
     /** Face crops, best first, with their quality score (0–100). */
     frames: z
-      .array(picture(MAX_FRAME_JPEG_BYTES).extend({ score: z.number().min(0).max(100) }).strict())
+      .array(
+        picture(MAX_FRAME_JPEG_BYTES)
+          .extend({ score: z.number().min(0).max(100) })
+          .strict(),
+      )
       .min(1)
       .max(5),
     still: picture(MAX_STILL_JPEG_BYTES),

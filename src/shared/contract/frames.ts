@@ -59,10 +59,12 @@ export function decodeCallFrame(frame: CallFrame): DecodedFrame {
     if (size > MAX_CALL_BYTES) return refuse(true, `A call may be at most ${MAX_CALL_BYTES} bytes; this one was ${size}.`);
     return parse(frame);
   }
-  if (frame.byteLength > MAX_BINARY_CALL_BYTES) return refuse(true, `A call with attachments may be at most ${MAX_BINARY_CALL_BYTES} bytes; this one was ${frame.byteLength}.`);
+  if (frame.byteLength > MAX_BINARY_CALL_BYTES)
+    return refuse(true, `A call with attachments may be at most ${MAX_BINARY_CALL_BYTES} bytes; this one was ${frame.byteLength}.`);
   if (frame.byteLength < 8 || MAGIC.some((byte, i) => frame[i] !== byte)) return refuse(false, 'A binary call must start with "BKB1".');
   const headerLength = new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(4);
-  if (headerLength > MAX_BINARY_HEADER_BYTES) return refuse(true, `The JSON part of a call may be at most ${MAX_BINARY_HEADER_BYTES} bytes; this one was ${headerLength}.`);
+  if (headerLength > MAX_BINARY_HEADER_BYTES)
+    return refuse(true, `The JSON part of a call may be at most ${MAX_BINARY_HEADER_BYTES} bytes; this one was ${headerLength}.`);
   if (8 + headerLength > frame.byteLength) return refuse(false, 'The binary call is shorter than its header says.');
   let headerText: string;
   try {
@@ -72,10 +74,16 @@ export function decodeCallFrame(frame: CallFrame): DecodedFrame {
   }
   const header = parse(headerText);
   if (!header.ok) return header;
-  if (typeof header.envelope !== 'object' || header.envelope === null || Array.isArray(header.envelope)) return refuse(false, 'The header of a binary call must be a JSON object.');
+  if (typeof header.envelope !== 'object' || header.envelope === null || Array.isArray(header.envelope))
+    return refuse(false, 'The header of a binary call must be a JSON object.');
   const raw = header.envelope as { attachments?: unknown; params?: unknown };
   const lengths = raw.attachments;
-  if (!Array.isArray(lengths) || lengths.length === 0 || lengths.length > MAX_ATTACHMENTS || !lengths.every((n) => Number.isSafeInteger(n) && n >= 0)) {
+  if (
+    !Array.isArray(lengths) ||
+    lengths.length === 0 ||
+    lengths.length > MAX_ATTACHMENTS ||
+    !lengths.every((n) => Number.isSafeInteger(n) && n >= 0)
+  ) {
     return refuse(false, `A binary call lists 1 to ${MAX_ATTACHMENTS} attachment lengths.`);
   }
   const sum = (lengths as number[]).reduce((a, b) => a + b, 0);
@@ -88,7 +96,8 @@ export function decodeCallFrame(frame: CallFrame): DecodedFrame {
   }
   const used = new Set<number>();
   const params = reviveBytes(raw.params, pieces, used, 0);
-  if (params === INVALID || used.size !== pieces.length) return refuse(false, 'Every attachment must be referenced exactly once by a { "$bytes": i } placeholder.');
+  if (params === INVALID || used.size !== pieces.length)
+    return refuse(false, 'Every attachment must be referenced exactly once by a { "$bytes": i } placeholder.');
   const { attachments: _ignored, ...envelope } = raw;
   return { ok: true, envelope: { ...envelope, params } };
 }
@@ -119,7 +128,15 @@ function reviveBytes(value: unknown, pieces: Uint8Array[], used: Set<number>, de
   const keys = Object.keys(value);
   if (keys.includes('$bytes')) {
     const index = (value as { $bytes: unknown }).$bytes;
-    if (keys.length !== 1 || typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= pieces.length || used.has(index)) return INVALID;
+    if (
+      keys.length !== 1 ||
+      typeof index !== 'number' ||
+      !Number.isInteger(index) ||
+      index < 0 ||
+      index >= pieces.length ||
+      used.has(index)
+    )
+      return INVALID;
     used.add(index);
     return pieces[index]!;
   }

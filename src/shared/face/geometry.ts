@@ -102,7 +102,11 @@ function eyeCentre(a: Point3, b: Point3): Point3 {
   return { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2, z: (a.z + b.z) / 2 };
 }
 
-function eyeOpenness(points: readonly Point3[], eye: { outer: number; inner: number; upper: number; lower: number }, frame: FrameSize): number {
+function eyeOpenness(
+  points: readonly Point3[],
+  eye: { outer: number; inner: number; upper: number; lower: number },
+  frame: FrameSize,
+): number {
   const width = distancePx(points[eye.outer]!, points[eye.inner]!, frame);
   return width > 0 ? distancePx(points[eye.upper]!, points[eye.lower]!, frame) / width : 0;
 }

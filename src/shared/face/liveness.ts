@@ -58,7 +58,16 @@ export const traceEntrySchema = z
   .strict();
 export type TraceEntry = z.infer<typeof traceEntrySchema>;
 
-export const livenessFailures = ['TIMEOUT', 'NO_MOTION', 'WRONG_DIRECTION', 'FACE_LOST', 'MULTIPLE_FACES', 'FACE_JUMP', 'CAMERA_STALLED', 'BAD_TRACE'] as const;
+export const livenessFailures = [
+  'TIMEOUT',
+  'NO_MOTION',
+  'WRONG_DIRECTION',
+  'FACE_LOST',
+  'MULTIPLE_FACES',
+  'FACE_JUMP',
+  'CAMERA_STALLED',
+  'BAD_TRACE',
+] as const;
 export type LivenessFailure = (typeof livenessFailures)[number];
 
 export const stepEvidenceSchema = z
@@ -136,9 +145,11 @@ export class LivenessJudge {
     if (state.status === 'failed') return state;
     const last = this.#last;
     const sinceLast = last ? entry.t - last.t : 0;
-    if (last && (entry.t < last.t || entry.t - last.t > MAX_FRAME_GAP_MS)) return this.#fail(entry.t < last.t ? 'BAD_TRACE' : 'CAMERA_STALLED');
+    if (last && (entry.t < last.t || entry.t - last.t > MAX_FRAME_GAP_MS))
+      return this.#fail(entry.t < last.t ? 'BAD_TRACE' : 'CAMERA_STALLED');
     this.#last = entry;
-    if (state.status === 'running' && entry.t - this.#stepStart > this.challenge.stepTimeoutMs) return this.#fail(this.#stillThroughout() ? 'NO_MOTION' : 'TIMEOUT');
+    if (state.status === 'running' && entry.t - this.#stepStart > this.challenge.stepTimeoutMs)
+      return this.#fail(this.#stillThroughout() ? 'NO_MOTION' : 'TIMEOUT');
 
     if (entry.faces === 0) {
       this.#lostSince ??= entry.t;
@@ -161,7 +172,8 @@ export class LivenessJudge {
     const s = this.settings;
     if (state.waitingForFrontal) {
       if (Math.abs(entry.yawDeg) <= s.frontalYawDeg) this.#state = { ...state, waitingForFrontal: false };
-      if (Math.abs(entry.yawDeg) <= s.frontalYawDeg) this.#openLevel = Math.max(this.#openLevel * keep(OPEN_LEVEL_KEEP.returning, sinceLast), entry.openness);
+      if (Math.abs(entry.yawDeg) <= s.frontalYawDeg)
+        this.#openLevel = Math.max(this.#openLevel * keep(OPEN_LEVEL_KEEP.returning, sinceLast), entry.openness);
       return this.#update(entry.t);
     }
     switch (state.action) {
@@ -175,7 +187,8 @@ export class LivenessJudge {
 
   /** Ends the challenge at `t` if it is still running (the trace stopped). */
   finish(t: number): LivenessState {
-    if (this.#state.status === 'running') this.#fail(t - this.#stepStart > this.challenge.stepTimeoutMs && this.#stillThroughout() ? 'NO_MOTION' : 'TIMEOUT');
+    if (this.#state.status === 'running')
+      this.#fail(t - this.#stepStart > this.challenge.stepTimeoutMs && this.#stillThroughout() ? 'NO_MOTION' : 'TIMEOUT');
     return this.#state;
   }
 
@@ -193,7 +206,8 @@ export class LivenessJudge {
       this.#reachedSince ??= entry.t;
       this.#peak = Math.max(this.#peak, yaw);
       const held = entry.t - this.#reachedSince;
-      if (held > 0 && held + Math.min(sinceLast, s.holdMs / 2) >= s.holdMs) return this.#complete(entry.t, this.#peak * sign, this.#peak / s.turnYawDeg);
+      if (held > 0 && held + Math.min(sinceLast, s.holdMs / 2) >= s.holdMs)
+        return this.#complete(entry.t, this.#peak * sign, this.#peak / s.turnYawDeg);
     } else {
       this.#reachedSince = null;
     }
@@ -226,7 +240,10 @@ export class LivenessJudge {
 
   #complete(t: number, peak: number, score: number): LivenessState {
     const state = this.#state as Extract<LivenessState, { status: 'running' }>;
-    const done = [...state.done, { action: state.action, startedMs: round(this.#stepStart), completedMs: round(t), peak: round(peak, 3), score: round(score, 3) }];
+    const done = [
+      ...state.done,
+      { action: state.action, startedMs: round(this.#stepStart), completedMs: round(t), peak: round(peak, 3), score: round(score, 3) },
+    ];
     this.#stepStart = t;
     this.#reachedSince = null;
     this.#closedSince = null;
@@ -239,7 +256,14 @@ export class LivenessJudge {
   }
 
   #running(stepIndex: number, done: StepEvidence[], t = 0): Extract<LivenessState, { status: 'running' }> {
-    return { status: 'running', stepIndex, action: this.challenge.steps[stepIndex]!, waitingForFrontal: true, msLeft: this.challenge.stepTimeoutMs - (t - this.#stepStart), done };
+    return {
+      status: 'running',
+      stepIndex,
+      action: this.challenge.steps[stepIndex]!,
+      waitingForFrontal: true,
+      msLeft: this.challenge.stepTimeoutMs - (t - this.#stepStart),
+      done,
+    };
   }
 
   #update(t: number): LivenessState {
@@ -272,7 +296,11 @@ export class LivenessJudge {
   #stillThroughout(): boolean {
     const r = this.#range;
     if (r.cxMin === Infinity) return false;
-    return r.cxMax - r.cxMin < STILL_EPSILON.centrePx && r.yawMax - r.yawMin < STILL_EPSILON.yaw && r.openMax - r.openMin < STILL_EPSILON.openness;
+    return (
+      r.cxMax - r.cxMin < STILL_EPSILON.centrePx &&
+      r.yawMax - r.yawMin < STILL_EPSILON.yaw &&
+      r.openMax - r.openMin < STILL_EPSILON.openness
+    );
   }
 }
 

@@ -57,7 +57,13 @@ export function lumaStats(image: LumaImage, region?: Rect): LumaStats {
     if (v < 16) dark += histogram[v]!;
     if (v > 245) bright += histogram[v]!;
   }
-  return { mean: sum / count, p5: percentile(histogram, count, 0.05), p95: percentile(histogram, count, 0.95), darkFraction: dark / count, brightFraction: bright / count };
+  return {
+    mean: sum / count,
+    p5: percentile(histogram, count, 0.05),
+    p95: percentile(histogram, count, 0.95),
+    darkFraction: dark / count,
+    brightFraction: bright / count,
+  };
 }
 
 /** Mean luma of the left half over the right half (or the inverse), ≤ 1: 1 is evenly lit. */

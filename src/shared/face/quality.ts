@@ -126,21 +126,34 @@ export function judgeFrame(frame: FrameMeasures, t: QualityThresholds): QualityV
   if (frame.faces === 0 || !frame.geometry) return verdict(measures, 'noFace', 0);
   const g = frame.geometry;
   const checks: Array<[MeasureResult, GuidancePrompt]> = [];
-  const add = (name: string, value: number, limit: string, pass: boolean, prompt: GuidancePrompt) => checks.push([{ name, value, limit, pass }, prompt]);
+  const add = (name: string, value: number, limit: string, pass: boolean, prompt: GuidancePrompt) =>
+    checks.push([{ name, value, limit, pass }, prompt]);
 
   add('faceHeight', g.faceHeightRatio, `≥ ${t.minFaceHeightRatio}`, g.faceHeightRatio >= t.minFaceHeightRatio, 'moveCloser');
   add('interEyePx', g.interEyePx, `≥ ${t.minInterEyePx}`, g.interEyePx >= t.minInterEyePx, 'moveCloser');
   add('faceHeightMax', g.faceHeightRatio, `≤ ${t.maxFaceHeightRatio}`, g.faceHeightRatio <= t.maxFaceHeightRatio, 'stepBack');
   // Seen from the citizen, the camera image is mirrored: x in their own frame is 1 − x.
   const citizenX = 1 - g.centreX;
-  add('centreX', citizenX - 0.5, `± ${t.maxCentreOffset}`, Math.abs(citizenX - 0.5) <= t.maxCentreOffset, citizenX > 0.5 ? 'moveLeft' : 'moveRight');
+  add(
+    'centreX',
+    citizenX - 0.5,
+    `± ${t.maxCentreOffset}`,
+    Math.abs(citizenX - 0.5) <= t.maxCentreOffset,
+    citizenX > 0.5 ? 'moveLeft' : 'moveRight',
+  );
   add('centreY', g.centreY - 0.5, `± ${t.maxCentreOffset * 1.5}`, Math.abs(g.centreY - 0.5) <= t.maxCentreOffset * 1.5, 'centreFace');
   add('margin', g.marginRatio, `≥ ${t.minMarginRatio}`, g.marginRatio >= t.minMarginRatio, 'centreFace');
   const p = frame.pixels;
   if (p) {
     add('luma', p.luma.mean, `≥ ${t.minLuma}`, p.luma.mean >= t.minLuma, 'moreLight');
     add('lumaMax', p.luma.mean, `≤ ${t.maxLuma}`, p.luma.mean <= t.maxLuma, 'lessLight');
-    add('clipped', p.luma.darkFraction + p.luma.brightFraction, `≤ ${t.maxClippedFraction}`, p.luma.darkFraction + p.luma.brightFraction <= t.maxClippedFraction, p.luma.brightFraction > p.luma.darkFraction ? 'lessLight' : 'moreLight');
+    add(
+      'clipped',
+      p.luma.darkFraction + p.luma.brightFraction,
+      `≤ ${t.maxClippedFraction}`,
+      p.luma.darkFraction + p.luma.brightFraction <= t.maxClippedFraction,
+      p.luma.brightFraction > p.luma.darkFraction ? 'lessLight' : 'moreLight',
+    );
     add('dynamicRange', p.luma.p95 - p.luma.p5, `≥ ${t.minDynamicRange}`, p.luma.p95 - p.luma.p5 >= t.minDynamicRange, 'moreLight');
     add('uniformity', p.uniformity, `≥ ${t.minUniformity}`, p.uniformity >= t.minUniformity, 'evenLight');
     add('sunglasses', p.eyeToCheekLuma, `≥ ${t.sunglassesRatio}`, p.eyeToCheekLuma >= t.sunglassesRatio, 'removeSunglasses');
@@ -166,7 +179,8 @@ function verdict(measures: MeasureResult[], prompt: GuidancePrompt, value: numbe
 function score(frame: FrameMeasures, t: QualityThresholds): number {
   const g = frame.geometry!;
   const p = frame.pixels;
-  const pose = 1 - Math.min(1, (Math.abs(g.yawDeg) / t.maxYawDeg + Math.abs(g.pitchDeg) / t.maxPitchDeg + Math.abs(g.rollDeg) / t.maxRollDeg) / 3);
+  const pose =
+    1 - Math.min(1, (Math.abs(g.yawDeg) / t.maxYawDeg + Math.abs(g.pitchDeg) / t.maxPitchDeg + Math.abs(g.rollDeg) / t.maxRollDeg) / 3);
   const sharp = p ? Math.min(1, p.sharpness / (t.minSharpness * 4)) : 0.5;
   const exposure = p ? 1 - Math.min(1, Math.abs(p.luma.mean - 128) / 128) : 0.5;
   const eyes = Math.min(1, g.eyeOpenness.mean / (t.minEyeOpenness * 2));

@@ -31,8 +31,16 @@ export const captureSettingsSchema = z
     /** Side of the square face crop, pixels. */
     cropSize: z.int().min(112).max(640).default(320),
     jpegQuality: z.number().min(0.5).max(1).default(0.92),
-    maxFrameBytes: z.int().min(8 * 1024).max(MAX_FRAME_JPEG_BYTES).default(256 * 1024),
-    maxStillBytes: z.int().min(32 * 1024).max(MAX_STILL_JPEG_BYTES).default(2 * 1024 * 1024),
+    maxFrameBytes: z
+      .int()
+      .min(8 * 1024)
+      .max(MAX_FRAME_JPEG_BYTES)
+      .default(256 * 1024),
+    maxStillBytes: z
+      .int()
+      .min(32 * 1024)
+      .max(MAX_STILL_JPEG_BYTES)
+      .default(2 * 1024 * 1024),
   })
   .strict();
 export type CaptureSettings = z.output<typeof captureSettingsSchema>;

@@ -9,7 +9,8 @@ import { provinceCodes } from './provinces';
 
 export const NIK_LENGTH = 16;
 
-export type NikRejection = 'empty' | 'not_digits' | 'too_short' | 'too_long' | 'province' | 'regency' | 'district' | 'birth_date' | 'serial';
+export type NikRejection =
+  'empty' | 'not_digits' | 'too_short' | 'too_long' | 'province' | 'regency' | 'district' | 'birth_date' | 'serial';
 
 export interface NikFacts {
   provinceCode: string;

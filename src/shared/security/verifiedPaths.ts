@@ -29,7 +29,10 @@ export type RendererPathVerdict =
  * with a long s is "MODELS" too), trailing dots and spaces dropped.
  */
 export function windowsCanonicalSegment(segment: string): string {
-  return segment.toUpperCase().toLowerCase().replace(/[. ]+$/, '');
+  return segment
+    .toUpperCase()
+    .toLowerCase()
+    .replace(/[. ]+$/, '');
 }
 
 /**

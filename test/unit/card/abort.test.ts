@@ -31,13 +31,19 @@ describe('aborting readEktp', () => {
     const controller = new AbortController();
     let abortedAt = -1;
     let abortTime = 0;
-    const reading = readEktp(slowLine(set.card, 300, sent), set.sam, set.secrets, (stage, fraction) => {
-      if (stage === 'biodata' && fraction === 1 && abortedAt < 0) {
-        abortedAt = sent.length;
-        abortTime = Date.now();
-        controller.abort();
-      }
-    }, controller.signal);
+    const reading = readEktp(
+      slowLine(set.card, 300, sent),
+      set.sam,
+      set.secrets,
+      (stage, fraction) => {
+        if (stage === 'biodata' && fraction === 1 && abortedAt < 0) {
+          abortedAt = sent.length;
+          abortTime = Date.now();
+          controller.abort();
+        }
+      },
+      controller.signal,
+    );
     expect(await cardErrorCode(reading)).toBe('CANCELLED');
     expect(Date.now() - abortTime).toBeLessThan(250); // not one more 300 ms APDU
     await new Promise((resolve) => setTimeout(resolve, 400));
@@ -45,7 +51,7 @@ describe('aborting readEktp', () => {
     expect(sent.some(isPhotoSelect)).toBe(false);
   });
 
-  it('ends with the signal\'s own CardError (TIMEOUT at a deadline)', async () => {
+  it("ends with the signal's own CardError (TIMEOUT at a deadline)", async () => {
     const set = createVirtualEktp();
     const signal = AbortSignal.abort(new CardError('TIMEOUT', 'deadline'));
     expect(await cardErrorCode(readEktp(set.card, set.sam, set.secrets, undefined, signal))).toBe('TIMEOUT');
@@ -57,15 +63,18 @@ describe('readWithDeadline', () => {
     const set = createVirtualEktp();
     const sent: string[] = [];
     let transportDone = false;
-    const run = readWithDeadline(async (signal) => {
-      try {
-        return await readEktp(slowLine(set.card, 60, sent), set.sam, set.secrets, undefined, signal);
-      } finally {
-        // A transport that cannot be interrupted: it still needs 200 ms to let go.
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        transportDone = true;
-      }
-    }, { deadlineMs: 300 });
+    const run = readWithDeadline(
+      async (signal) => {
+        try {
+          return await readEktp(slowLine(set.card, 60, sent), set.sam, set.secrets, undefined, signal);
+        } finally {
+          // A transport that cannot be interrupted: it still needs 200 ms to let go.
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          transportDone = true;
+        }
+      },
+      { deadlineMs: 300 },
+    );
     const started = Date.now();
     expect(await cardErrorCode(run.outcome)).toBe('TIMEOUT');
     expect(Date.now() - started).toBeLessThan(400);
@@ -81,10 +90,13 @@ describe('readWithDeadline', () => {
   it('zeroes a readout that arrives after the deadline (a read that ignores its signal)', async () => {
     const set = createVirtualEktp();
     let late: CardReadout | undefined;
-    const run = readWithDeadline(async () => {
-      late = await readEktp(slowLine(set.card, 20, []), set.sam, set.secrets);
-      return late;
-    }, { deadlineMs: 50 });
+    const run = readWithDeadline(
+      async () => {
+        late = await readEktp(slowLine(set.card, 20, []), set.sam, set.secrets);
+        return late;
+      },
+      { deadlineMs: 50 },
+    );
     expect(await cardErrorCode(run.outcome)).toBe('TIMEOUT');
     await run.ended;
     expect(late!.photo.bytes.length).toBeGreaterThan(10_000);
@@ -92,11 +104,14 @@ describe('readWithDeadline', () => {
     expect(late!.signatureImage!.bytes.every((byte) => byte === 0)).toBe(true);
   });
 
-  it('passes the caller\'s signal down as CANCELLED, and hands over a readout that is in time untouched', async () => {
+  it("passes the caller's signal down as CANCELLED, and hands over a readout that is in time untouched", async () => {
     const set = createVirtualEktp();
     const outside = new AbortController();
     const sent: string[] = [];
-    const cancelled = readWithDeadline((signal) => readEktp(slowLine(set.card, 30, sent), set.sam, set.secrets, undefined, signal), { deadlineMs: 10_000, signal: outside.signal });
+    const cancelled = readWithDeadline((signal) => readEktp(slowLine(set.card, 30, sent), set.sam, set.secrets, undefined, signal), {
+      deadlineMs: 10_000,
+      signal: outside.signal,
+    });
     setTimeout(() => outside.abort(), 100);
     expect(await cardErrorCode(cancelled.outcome)).toBe('CANCELLED');
     await cancelled.ended;

@@ -22,10 +22,18 @@ describe('APDU encoding', () => {
   it('parses what it encodes (property)', () => {
     const byte = fc.integer({ min: 0, max: 255 });
     fc.assert(
-      fc.property(byte, byte, byte, byte, fc.option(fc.uint8Array({ minLength: 1, maxLength: 255 }), { nil: undefined }), fc.option(fc.integer({ min: 1, max: 256 }), { nil: undefined }), (cla, ins, p1, p2, data, le) => {
-        const parsed = parseCommand(encodeCommand({ cla, ins, p1, p2, data, le }));
-        expect(parsed).toEqual({ cla, ins, p1, p2, ...(data ? { data } : {}), ...(le !== undefined ? { le } : {}) });
-      }),
+      fc.property(
+        byte,
+        byte,
+        byte,
+        byte,
+        fc.option(fc.uint8Array({ minLength: 1, maxLength: 255 }), { nil: undefined }),
+        fc.option(fc.integer({ min: 1, max: 256 }), { nil: undefined }),
+        (cla, ins, p1, p2, data, le) => {
+          const parsed = parseCommand(encodeCommand({ cla, ins, p1, p2, data, le }));
+          expect(parsed).toEqual({ cla, ins, p1, p2, ...(data ? { data } : {}), ...(le !== undefined ? { le } : {}) });
+        },
+      ),
     );
   });
 

@@ -5,7 +5,8 @@ import { declaredLength, parseImage, sniffImageFormat } from '../../../src/core/
 import { placeholderJpeg, testIdentities } from '../../../src/core/card/emulator/identities';
 import { CardError } from '../../../src/core/card/errors';
 
-const record = (patch: Partial<Record<(typeof biodataFields)[number], string>> = {}) => formatBiodataRecord({ ...testIdentities[0]!, ...patch });
+const record = (patch: Partial<Record<(typeof biodataFields)[number], string>> = {}) =>
+  formatBiodataRecord({ ...testIdentities[0]!, ...patch });
 const ascii = (text: string) => Uint8Array.from(text, (char) => char.charCodeAt(0));
 
 function codeOf(action: () => unknown): string {
@@ -57,9 +58,15 @@ describe('biodata record', () => {
     const good = record();
     const mutation = fc.record({ at: fc.nat(good.length - 1), byte: fc.integer({ min: 0, max: 255 }), cut: fc.nat(good.length) });
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 3000 }).map((bytes) => ({ bytes })), mutation.map(({ at, byte, cut }) => ({ bytes: Uint8Array.from(good.subarray(0, cut)).map((b, i) => (i === at ? byte : b)) }))), ({ bytes }) => {
-        expect(['ok', 'MALFORMED', 'TOO_LARGE']).toContain(codeOf(() => parseBiodataRecord(bytes)));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 3000 }).map((bytes) => ({ bytes })),
+          mutation.map(({ at, byte, cut }) => ({ bytes: Uint8Array.from(good.subarray(0, cut)).map((b, i) => (i === at ? byte : b)) })),
+        ),
+        ({ bytes }) => {
+          expect(['ok', 'MALFORMED', 'TOO_LARGE']).toContain(codeOf(() => parseBiodataRecord(bytes)));
+        },
+      ),
     );
   });
 

@@ -14,12 +14,12 @@ describe('card problem messages', () => {
     expect(cardProblemKey(code)).toBe(`card.error.${code}`);
   });
 
-  it('only the booth\'s own faults say the reader has a problem', () => {
+  it("only the booth's own faults say the reader has a problem", () => {
     for (const code of boothFaults) expect(cardProblemKey(code)).toBe('card.error.READER');
     expect(cardProblemKey('SOMETHING_NEW')).toBe('card.error.READER');
   });
 
-  it.each(['id', 'en'] as const)('no two card faults share a message, and none is the reader\'s (%s)', (language) => {
+  it.each(['id', 'en'] as const)("no two card faults share a message, and none is the reader's (%s)", (language) => {
     const texts = cardFaults.map((code) => catalogues[language][cardProblemKey(code)]);
     expect(new Set(texts).size).toBe(cardFaults.length);
     expect(texts).not.toContain(catalogues[language]['card.error.READER']);

@@ -22,14 +22,19 @@ function stuckRead() {
   const read = async () => {
     await released;
     set.card.reset();
-    const readout = await readEktp(channel((command) => set.card.answer(command)), channel((command) => set.sam.answer(command)), set.secrets);
+    const readout = await readEktp(
+      channel((command) => set.card.answer(command)),
+      channel((command) => set.sam.answer(command)),
+      set.secrets,
+    );
     readouts.push(readout);
     return readout;
   };
   return { read, readouts, finish };
 }
 
-const zeroed = (readout: CardReadout | undefined) => readout !== undefined && readout.photo.bytes.every((byte) => byte === 0) && readout.signatureImage!.bytes.every((byte) => byte === 0);
+const zeroed = (readout: CardReadout | undefined) =>
+  readout !== undefined && readout.photo.bytes.every((byte) => byte === 0) && readout.signatureImage!.bytes.every((byte) => byte === 0);
 
 describe('readWithDeadline', () => {
   it('answers a read that ends in time with its readout, whole', async () => {
@@ -54,8 +59,8 @@ describe('readWithDeadline', () => {
 
   it.each([
     ['CANCELLED for a plain abort', undefined, 'CANCELLED'],
-    ['the signal\'s own CardError', new CardError('CARD_REMOVED', 'gone'), 'CARD_REMOVED'],
-  ])('answers %s when the caller\'s signal fires (back pressed), and zeroes the late readout', async (_name, reason, code) => {
+    ["the signal's own CardError", new CardError('CARD_REMOVED', 'gone'), 'CARD_REMOVED'],
+  ])("answers %s when the caller's signal fires (back pressed), and zeroes the late readout", async (_name, reason, code) => {
     const stuck = stuckRead();
     const stop = new AbortController();
     const run = readWithDeadline(stuck.read, { deadlineMs: 5_000, signal: stop.signal });
@@ -66,7 +71,7 @@ describe('readWithDeadline', () => {
     expect(zeroed(stuck.readouts[0])).toBe(true);
   });
 
-  it('answers at once when the caller\'s signal fired before the read began', async () => {
+  it("answers at once when the caller's signal fired before the read began", async () => {
     const stuck = stuckRead();
     const stop = new AbortController();
     stop.abort();

@@ -11,7 +11,11 @@ function collect() {
   return { decoder, frames, faults };
 }
 
-const frame = fc.record({ seq: fc.integer({ min: 0, max: 255 }), cmd: fc.integer({ min: 0, max: 255 }), payload: fc.uint8Array({ maxLength: MAX_PAYLOAD }) });
+const frame = fc.record({
+  seq: fc.integer({ min: 0, max: 255 }),
+  cmd: fc.integer({ min: 0, max: 255 }),
+  payload: fc.uint8Array({ maxLength: MAX_PAYLOAD }),
+});
 
 describe('serial frames', () => {
   it('uses CRC-16/CCITT-FALSE (check value 29B1)', () => {
@@ -73,12 +77,16 @@ describe('serial frames', () => {
 
   it('finds a good frame after noise without any reset, once the noise holds no frame start (property)', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 500 }).map((noise) => noise.map((byte) => (byte === 0x02 ? 0x04 : byte))), frame, (noise, last) => {
-        const { decoder, frames } = collect();
-        decoder.push(noise);
-        decoder.push(encodeFrame(last));
-        expect(frames.at(-1)).toEqual(last);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 500 }).map((noise) => noise.map((byte) => (byte === 0x02 ? 0x04 : byte))),
+        frame,
+        (noise, last) => {
+          const { decoder, frames } = collect();
+          decoder.push(noise);
+          decoder.push(encodeFrame(last));
+          expect(frames.at(-1)).toEqual(last);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -64,7 +64,8 @@ describe('HID reports', () => {
       write: (values) => {
         const report = Uint8Array.from(values as number[]).subarray(1);
         const expected = lines[cursor];
-        if (expected?.direction !== '=>' || toHex(expected.report) !== toHex(report)) throw new Error(`unexpected report ${toHex(report)} at line ${cursor + 1}`);
+        if (expected?.direction !== '=>' || toHex(expected.report) !== toHex(report))
+          throw new Error(`unexpected report ${toHex(report)} at line ${cursor + 1}`);
         cursor += 1;
         feedAnswers();
         return report.length;

@@ -35,7 +35,9 @@ describe('cards that misbehave', () => {
 
   it('says UNREADABLE_CARD, not NO_CARD, for a card on the reader that refuses its UID', async () => {
     const set = createVirtualEktp();
-    const refusing: ApduChannel = { transmit: async (command) => (toHex(command) === 'FFCA000000' ? Uint8Array.of(0x6a, 0x81) : set.card.transmit(command)) };
+    const refusing: ApduChannel = {
+      transmit: async (command) => (toHex(command) === 'FFCA000000' ? Uint8Array.of(0x6a, 0x81) : set.card.transmit(command)),
+    };
     const error = await readEktp(refusing, set.sam, set.secrets).catch((caught: CardError) => caught);
     expect(error).toMatchObject({ code: 'UNREADABLE_CARD', detail: '6A81' });
   });
@@ -57,15 +59,29 @@ describe('cards that misbehave', () => {
     const biodata = checkBiodata(formatBiodataRecord(testIdentities[0]!));
     const uid = Uint8Array.of(1, 2, 3, 4);
     const failing = identityPhoto(0);
-    const removed = readImagesIntoReadout(uid, biodata, async () => failing, async () => {
-      throw new CardError('CARD_REMOVED', 'gone');
-    }, toHex);
+    const removed = readImagesIntoReadout(
+      uid,
+      biodata,
+      async () => failing,
+      async () => {
+        throw new CardError('CARD_REMOVED', 'gone');
+      },
+      toHex,
+    );
     await expect(removed).rejects.toMatchObject({ code: 'CARD_REMOVED' });
     expect(failing.every((byte) => byte === 0)).toBe(true);
 
     const photo = identityPhoto(0);
     const signature = new Uint8Array(500).fill(0x41);
-    await expect(readImagesIntoReadout(uid, biodata, async () => photo, async () => signature, toHex)).rejects.toMatchObject({ code: 'MALFORMED' });
+    await expect(
+      readImagesIntoReadout(
+        uid,
+        biodata,
+        async () => photo,
+        async () => signature,
+        toHex,
+      ),
+    ).rejects.toMatchObject({ code: 'MALFORMED' });
     expect(photo.every((byte) => byte === 0)).toBe(true);
     expect(signature.every((byte) => byte === 0)).toBe(true);
   });
@@ -73,11 +89,16 @@ describe('cards that misbehave', () => {
   it('zeroes the chunks once copied into the file on a good read', async () => {
     const content = withLengthPrefix(identityPhoto(0));
     const handedOut: Uint8Array[] = [];
-    const file = await readPrefixedFile(async (offset, length) => {
-      const chunk = content.slice(offset, offset + length);
-      handedOut.push(chunk);
-      return chunk;
-    }, 224, 32 * 1024, 'photo');
+    const file = await readPrefixedFile(
+      async (offset, length) => {
+        const chunk = content.slice(offset, offset + length);
+        handedOut.push(chunk);
+        return chunk;
+      },
+      224,
+      32 * 1024,
+      'photo',
+    );
     expect(file).toEqual(identityPhoto(0));
     expect(handedOut.every((chunk) => chunk.every((byte) => byte === 0))).toBe(true);
   });

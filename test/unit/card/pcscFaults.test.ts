@@ -39,16 +39,18 @@ function shapedClasses(): PcscErrorClasses {
 function packageClasses(): PcscErrorClasses | undefined {
   try {
     // The package's exports hide its errors module; it is plain JS and loads without the native part.
-    return createRequire(import.meta.url)(resolve(import.meta.dirname, '../../../node_modules/smartcard/dist/lib/errors.js')) as PcscErrorClasses;
+    return createRequire(import.meta.url)(
+      resolve(import.meta.dirname, '../../../node_modules/smartcard/dist/lib/errors.js'),
+    ) as PcscErrorClasses;
   } catch {
     return undefined;
   }
 }
 
-const sets: Array<[string, PcscErrorClasses]> = [['classes shaped like the package\'s', shapedClasses()]];
+const sets: Array<[string, PcscErrorClasses]> = [["classes shaped like the package's", shapedClasses()]];
 const own = packageClasses();
-if (own) sets.push(['the smartcard package\'s own classes', own]);
-else it.skip('the smartcard package\'s own classes (not installed here)', () => undefined);
+if (own) sets.push(["the smartcard package's own classes", own]);
+else it.skip("the smartcard package's own classes (not installed here)", () => undefined);
 
 describe.each(sets)('PC/SC faults with %s', (_name, classes) => {
   const pcscError = (code: number, message = 'PC/SC failure') => new classes.PCSCError(message, code);
@@ -75,7 +77,7 @@ describe.each(sets)('PC/SC faults with %s', (_name, classes) => {
     expect(error).toMatchObject({ code: 'UNREADABLE_CARD', message: expect.stringMatching(/protocol the reader does not/) });
   });
 
-  it('the same faults on the SAM slot are SAM_MISSING (the booth\'s fault, not the citizen\'s card)', () => {
+  it("the same faults on the SAM slot are SAM_MISSING (the booth's fault, not the citizen's card)", () => {
     expect(atConnect(pcscError(0x80100067), 'SAM').code).toBe('SAM_MISSING');
   });
 
@@ -91,7 +93,10 @@ describe.each(sets)('PC/SC faults with %s', (_name, classes) => {
   });
 
   it('the service not running is NO_READER naming pcscd', () => {
-    expect(toCardError(new classes.ServiceNotRunningError(), 'opening PC/SC', classes)).toMatchObject({ code: 'NO_READER', message: expect.stringMatching(/pcscd\) is not running/) });
+    expect(toCardError(new classes.ServiceNotRunningError(), 'opening PC/SC', classes)).toMatchObject({
+      code: 'NO_READER',
+      message: expect.stringMatching(/pcscd\) is not running/),
+    });
     expect(toCardError(pcscError(0x8010001d), 'opening PC/SC', classes)).toMatchObject({ code: 'NO_READER', detail: '8010001d' });
   });
 

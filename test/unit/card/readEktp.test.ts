@@ -10,7 +10,6 @@ import { CardError } from '../../../src/core/card/errors';
 import { cardErrorCode } from '../../support/cardErrors';
 import { identityPhoto } from '../../../src/core/card/emulator/identities';
 
-
 describe('readEktp', () => {
   it.each([
     ['a plain card', {}],
@@ -35,11 +34,13 @@ describe('readEktp', () => {
     // A photo shorter than one READ BINARY: the first read asks for 224 bytes and gets 6C xx.
     const set = createVirtualEktp({ strictLe: true, chainResponses: true, content: { photo: placeholderJpeg(100, 'short') } });
     const statuses: number[] = [];
-    const watching: ApduChannel = { transmit: async (command) => {
-      const response = await set.card.transmit(command);
-      statuses.push((response[response.length - 2]! << 8) | response[response.length - 1]!);
-      return response;
-    } };
+    const watching: ApduChannel = {
+      transmit: async (command) => {
+        const response = await set.card.transmit(command);
+        statuses.push((response[response.length - 2]! << 8) | response[response.length - 1]!);
+        return response;
+      },
+    };
     const readout = await readEktp(watching, set.sam, set.secrets);
     expect(readout.photo.bytes).toEqual(placeholderJpeg(100, 'short'));
     expect(statuses.some((sw) => sw >> 8 === 0x6c)).toBe(true);
@@ -70,8 +71,14 @@ describe('readEktp', () => {
     const wrong = { pcid: set.secrets.pcid, conf: new Uint8Array(32) };
     const first = readEktp(set.card, set.sam, wrong).catch((error: CardError) => error);
     expect(await first).toMatchObject({ code: 'SAM_LOCKED', detail: '63C1' });
-    expect(await readEktp(set.card, set.sam, wrong).catch((error: CardError) => error)).toMatchObject({ code: 'SAM_LOCKED', detail: '6983' });
-    expect(await readEktp(set.card, set.sam, set.secrets).catch((error: CardError) => error)).toMatchObject({ code: 'SAM_LOCKED', detail: '6983' });
+    expect(await readEktp(set.card, set.sam, wrong).catch((error: CardError) => error)).toMatchObject({
+      code: 'SAM_LOCKED',
+      detail: '6983',
+    });
+    expect(await readEktp(set.card, set.sam, set.secrets).catch((error: CardError) => error)).toMatchObject({
+      code: 'SAM_LOCKED',
+      detail: '6983',
+    });
     expect(await cardErrorCode(readEktp(set.card, set.sam, { pcid: new Uint8Array(31), conf: new Uint8Array(32) }))).toBe('SAM_LOCKED');
   });
 

@@ -4,7 +4,13 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../../src/core/card/apdu/apdu';
-import { formatTranscript, parseTranscript, replayTranscript, TranscriptMismatch, type TranscriptEntry } from '../../../src/core/card/apdu/transcript';
+import {
+  formatTranscript,
+  parseTranscript,
+  replayTranscript,
+  TranscriptMismatch,
+  type TranscriptEntry,
+} from '../../../src/core/card/apdu/transcript';
 import { readEktp } from '../../../src/core/card/ektp/readEktp';
 import { CardError } from '../../../src/core/card/errors';
 
@@ -42,7 +48,13 @@ describe('e-KTP transcript replay', () => {
   });
 
   /** The entry where the SAM hands back the first deciphered chunk of the photo (its length prefix). */
-  const photoStart = entries.findIndex((entry, index) => entry.channel === 'sam' && entry.command[1] === 0xf3 && entries[index - 1]?.channel === 'card' && index > entries.findIndex((e) => toHex(e.command) === '00A40000026FF2'));
+  const photoStart = entries.findIndex(
+    (entry, index) =>
+      entry.channel === 'sam' &&
+      entry.command[1] === 0xf3 &&
+      entries[index - 1]?.channel === 'card' &&
+      index > entries.findIndex((e) => toHex(e.command) === '00A40000026FF2'),
+  );
 
   it.each([
     ['a photo that declares 65,535 bytes', (r: Uint8Array) => Uint8Array.of(0xff, 0xff, ...r.subarray(2)), 'TOO_LARGE'],
@@ -52,7 +64,9 @@ describe('e-KTP transcript replay', () => {
   ])('turns %s into a typed error', async (_name, patch, code) => {
     expect(photoStart).toBeGreaterThan(0);
     const hostile = entries.map((entry, index) => (index === photoStart ? { ...entry, response: patch(entry.response) } : entry));
-    const error = await replay(hostile).run().catch((caught: unknown) => caught);
+    const error = await replay(hostile)
+      .run()
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CardError);
     expect((error as CardError).code).toBe(code);
   });

@@ -5,18 +5,22 @@ import { encodeVpcdMessage, VpcdMessageDecoder } from '../../../src/core/card/em
 describe('vpcd messages', () => {
   it('splits a stream into length-prefixed messages, however it arrives (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 8 }), fc.array(fc.nat(50), { maxLength: 30 }), (messages, cuts) => {
-        const stream = Uint8Array.from(messages.flatMap((m) => [...encodeVpcdMessage(m)]));
-        const seen: Uint8Array[] = [];
-        const decoder = new VpcdMessageDecoder((m) => seen.push(m));
-        let at = 0;
-        for (const cut of cuts) {
-          decoder.push(stream.subarray(at, at + cut));
-          at = Math.min(stream.length, at + cut);
-        }
-        decoder.push(stream.subarray(at));
-        expect(seen).toEqual(messages);
-      }),
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 8 }),
+        fc.array(fc.nat(50), { maxLength: 30 }),
+        (messages, cuts) => {
+          const stream = Uint8Array.from(messages.flatMap((m) => [...encodeVpcdMessage(m)]));
+          const seen: Uint8Array[] = [];
+          const decoder = new VpcdMessageDecoder((m) => seen.push(m));
+          let at = 0;
+          for (const cut of cuts) {
+            decoder.push(stream.subarray(at, at + cut));
+            at = Math.min(stream.length, at + cut);
+          }
+          decoder.push(stream.subarray(at));
+          expect(seen).toEqual(messages);
+        },
+      ),
     );
   });
 

@@ -30,7 +30,8 @@ describe('chip photo decoding', () => {
     expect([image.width, image.height]).toEqual([W, H]);
     expect(image.rgb).toEqual(portrait);
     // Wrap it in a minimal JP2 container: signature box, then the codestream box.
-    const box = (type: string, body: Uint8Array) => Uint8Array.of(...u32(body.length + 8), ...[...type].map((c) => c.charCodeAt(0)), ...body);
+    const box = (type: string, body: Uint8Array) =>
+      Uint8Array.of(...u32(body.length + 8), ...[...type].map((c) => c.charCodeAt(0)), ...body);
     const jp2 = Uint8Array.of(...box('jP  ', Uint8Array.of(0x0d, 0x0a, 0x87, 0x0a)), ...box('jp2c', codestream));
     expect((await decodeImage({ format: 'jpeg2000', bytes: jp2 })).rgb).toEqual(portrait);
   });
@@ -43,7 +44,7 @@ describe('chip photo decoding', () => {
     expect(meanAbsoluteError(image.rgb, portrait)).toBeLessThan(8);
   });
 
-  it('decodes every test citizen\'s chip photo (faces from a package\'s sample pictures), JPEG and JPEG 2000, unchanged since generation', async () => {
+  it("decodes every test citizen's chip photo (faces from a package's sample pictures), JPEG and JPEG 2000, unchanged since generation", async () => {
     for (const [index, photo] of testPhotos.entries()) {
       const jpegBytes = identityPhoto(index, 'jpeg');
       const j2kBytes = identityPhoto(index, 'jpeg2000');

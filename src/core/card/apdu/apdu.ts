@@ -26,11 +26,17 @@ export interface ResponseApdu {
 /** Serialises a short command APDU (ISO/IEC 7816-4 §5.1). */
 export function encodeCommand(apdu: CommandApdu): Uint8Array {
   const data = apdu.data ?? new Uint8Array(0);
-  for (const [name, value] of [['CLA', apdu.cla], ['INS', apdu.ins], ['P1', apdu.p1], ['P2', apdu.p2]] as const) {
+  for (const [name, value] of [
+    ['CLA', apdu.cla],
+    ['INS', apdu.ins],
+    ['P1', apdu.p1],
+    ['P2', apdu.p2],
+  ] as const) {
     if (!Number.isInteger(value) || value < 0 || value > 0xff) throw new RangeError(`${name} must be a byte, not ${value}`);
   }
   if (data.length > 255) throw new RangeError(`Lc ${data.length} exceeds a short APDU`);
-  if (apdu.le !== undefined && (!Number.isInteger(apdu.le) || apdu.le < 1 || apdu.le > 256)) throw new RangeError(`Le ${apdu.le} is not 1..256`);
+  if (apdu.le !== undefined && (!Number.isInteger(apdu.le) || apdu.le < 1 || apdu.le > 256))
+    throw new RangeError(`Le ${apdu.le} is not 1..256`);
   const bytes = [apdu.cla, apdu.ins, apdu.p1, apdu.p2];
   if (data.length > 0) bytes.push(data.length, ...data);
   if (apdu.le !== undefined) bytes.push(apdu.le === 256 ? 0 : apdu.le);

@@ -27,9 +27,16 @@ export async function exchange(channel: ApduChannel, command: CommandApdu): Prom
   const parts: Uint8Array[] = [response.data];
   let rounds = 0;
   while (response.sw >> 8 === 0x61) {
-    if (++rounds > MAX_GET_RESPONSE) throw new CardError('ENDLESS_MORE_DATA', `The card still said "more data" (${hexSw(response.sw)}) after ${MAX_GET_RESPONSE} GET RESPONSE rounds.`, hexSw(response.sw));
+    if (++rounds > MAX_GET_RESPONSE)
+      throw new CardError(
+        'ENDLESS_MORE_DATA',
+        `The card still said "more data" (${hexSw(response.sw)}) after ${MAX_GET_RESPONSE} GET RESPONSE rounds.`,
+        hexSw(response.sw),
+      );
     const available = response.sw & 0xff;
-    response = parseResponse(await channel.transmit(encodeCommand({ cla: 0x00, ins: 0xc0, p1: 0, p2: 0, le: available === 0 ? 256 : available })));
+    response = parseResponse(
+      await channel.transmit(encodeCommand({ cla: 0x00, ins: 0xc0, p1: 0, p2: 0, le: available === 0 ? 256 : available })),
+    );
     parts.push(response.data);
   }
   return { data: concat(parts), sw: response.sw };

@@ -42,7 +42,10 @@ export function parseTranscript(text: string): TranscriptEntry[] {
 export function formatTranscript(entries: TranscriptEntry[], header = ''): string {
   const spaced = (bytes: Uint8Array) => toHex(bytes).replace(/(..)(?=.)/g, '$1 ');
   const width = Math.max(...entries.map((entry) => entry.channel.length));
-  const lines = entries.flatMap((entry) => [`${entry.channel.padEnd(width)} => ${spaced(entry.command)}`, `${entry.channel.padEnd(width)} <= ${spaced(entry.response)}`]);
+  const lines = entries.flatMap((entry) => [
+    `${entry.channel.padEnd(width)} => ${spaced(entry.command)}`,
+    `${entry.channel.padEnd(width)} <= ${spaced(entry.response)}`,
+  ]);
   return `${header ? `${header.replace(/^/gm, '# ')}\n` : ''}${lines.join('\n')}\n`;
 }
 
@@ -77,14 +80,19 @@ export function replayTranscript(entries: TranscriptEntry[]): { channel(name: st
         const expected = entries[cursor];
         if (!expected) throw new TranscriptMismatch(`unexpected ${name} => ${toHex(command)} after the transcript ended`);
         if (expected.channel !== name || toHex(expected.command) !== toHex(command)) {
-          throw new TranscriptMismatch(`exchange ${cursor + 1}: expected ${expected.channel} => ${toHex(expected.command)}, got ${name} => ${toHex(command)}`);
+          throw new TranscriptMismatch(
+            `exchange ${cursor + 1}: expected ${expected.channel} => ${toHex(expected.command)}, got ${name} => ${toHex(command)}`,
+          );
         }
         cursor += 1;
         return expected.response;
       },
     }),
     assertDone: () => {
-      if (cursor !== entries.length) throw new TranscriptMismatch(`${entries.length - cursor} exchange(s) never happened, next: ${entries[cursor]!.channel} => ${toHex(entries[cursor]!.command)}`);
+      if (cursor !== entries.length)
+        throw new TranscriptMismatch(
+          `${entries.length - cursor} exchange(s) never happened, next: ${entries[cursor]!.channel} => ${toHex(entries[cursor]!.command)}`,
+        );
     },
   };
 }

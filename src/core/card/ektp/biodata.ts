@@ -63,14 +63,17 @@ const FIELD_MAX = 160;
 /** Parses the biodata record; any deviation is a MALFORMED CardError naming the field, never its value. */
 export function parseBiodataRecord(bytes: Uint8Array): Biodata {
   if (bytes.length === 0) throw new CardError('MALFORMED', 'The biodata file is empty.');
-  if (bytes.length > BIODATA_MAX_BYTES) throw new CardError('TOO_LARGE', `The biodata file is ${bytes.length} bytes; at most ${BIODATA_MAX_BYTES}.`);
+  if (bytes.length > BIODATA_MAX_BYTES)
+    throw new CardError('TOO_LARGE', `The biodata file is ${bytes.length} bytes; at most ${BIODATA_MAX_BYTES}.`);
   for (const byte of bytes) {
     if (byte < 0x20 || byte > 0x7e) throw new CardError('MALFORMED', 'The biodata record holds a byte outside printable ASCII.');
   }
   const text = String.fromCharCode(...bytes);
-  if (!text.startsWith('"') || !text.endsWith('"') || text.length < 2) throw new CardError('MALFORMED', 'The biodata record is not wrapped in double quotes.');
+  if (!text.startsWith('"') || !text.endsWith('"') || text.length < 2)
+    throw new CardError('MALFORMED', 'The biodata record is not wrapped in double quotes.');
   const values = text.slice(1, -1).split('","');
-  if (values.length !== biodataFields.length) throw new CardError('MALFORMED', `The biodata record has ${values.length} fields; an e-KTP has ${biodataFields.length}.`);
+  if (values.length !== biodataFields.length)
+    throw new CardError('MALFORMED', `The biodata record has ${values.length} fields; an e-KTP has ${biodataFields.length}.`);
   const raw = Object.fromEntries(
     biodataFields.map((field, index) => {
       const value = values[index]!;
@@ -99,7 +102,8 @@ function parseCardDate(value: string, field: BiodataField): string {
   if (!match) throw new CardError('MALFORMED', `Biodata field ${field} is not a DD-MM-YYYY date.`);
   const [, dd, mm, yyyy] = match;
   const date = new Date(Date.UTC(Number(yyyy), Number(mm) - 1, Number(dd)));
-  if (date.getUTCDate() !== Number(dd) || date.getUTCMonth() !== Number(mm) - 1) throw new CardError('MALFORMED', `Biodata field ${field} is not a real date.`);
+  if (date.getUTCDate() !== Number(dd) || date.getUTCMonth() !== Number(mm) - 1)
+    throw new CardError('MALFORMED', `Biodata field ${field} is not a real date.`);
   return `${yyyy}-${mm}-${dd}`;
 }
 

@@ -39,13 +39,33 @@ export const cardCommands = {
   getUid: (): CommandApdu => ({ cla: 0xff, ins: 0xca, p1: 0, p2: 0, le: 256 }),
   select: (fid: number): CommandApdu => ({ cla: 0x00, ins: 0xa4, p1: 0, p2: 0, data: fidBytes(fid) }),
   getChallenge: (): CommandApdu => ({ cla: 0x00, ins: 0x84, p1: 0, p2: 0, le: CHALLENGE_LENGTH }),
-  externalAuthenticate: (cryptogram: Uint8Array): CommandApdu => ({ cla: 0x00, ins: 0x82, p1: 0, p2: 0, data: cryptogram, le: CRYPTOGRAM_LENGTH }),
-  readBinary: (offset: number, length: number): CommandApdu => ({ cla: 0x00, ins: 0xb0, p1: (offset >> 8) & 0x7f, p2: offset & 0xff, le: length }),
+  externalAuthenticate: (cryptogram: Uint8Array): CommandApdu => ({
+    cla: 0x00,
+    ins: 0x82,
+    p1: 0,
+    p2: 0,
+    data: cryptogram,
+    le: CRYPTOGRAM_LENGTH,
+  }),
+  readBinary: (offset: number, length: number): CommandApdu => ({
+    cla: 0x00,
+    ins: 0xb0,
+    p1: (offset >> 8) & 0x7f,
+    p2: offset & 0xff,
+    le: length,
+  }),
 };
 
 export const samCommands = {
   unlock: (key: Uint8Array): CommandApdu => ({ cla: 0x00, ins: 0xf0, p1: 0, p2: 0, data: key }),
-  authenticate: (uid: Uint8Array, challenge: Uint8Array): CommandApdu => ({ cla: 0x00, ins: 0xf1, p1: 0, p2: 0, data: Uint8Array.of(...uid, ...challenge), le: CRYPTOGRAM_LENGTH }),
+  authenticate: (uid: Uint8Array, challenge: Uint8Array): CommandApdu => ({
+    cla: 0x00,
+    ins: 0xf1,
+    p1: 0,
+    p2: 0,
+    data: Uint8Array.of(...uid, ...challenge),
+    le: CRYPTOGRAM_LENGTH,
+  }),
   checkCard: (answer: Uint8Array): CommandApdu => ({ cla: 0x00, ins: 0xf2, p1: 0, p2: 0, data: answer }),
   decipher: (fid: number, offset: number, chunk: Uint8Array): CommandApdu => ({
     cla: 0x00,

@@ -14,7 +14,13 @@ export type ReadRange = (offset: number, length: number) => Promise<Uint8Array>;
  * zeroed once copied, and on any failure what was read so far is zeroed:
  * a dropped read leaves no photo bytes behind.
  */
-export async function readPrefixedFile(readRange: ReadRange, chunk: number, cap: number, what: string, onProgress: (fraction: number) => void = () => undefined): Promise<Uint8Array> {
+export async function readPrefixedFile(
+  readRange: ReadRange,
+  chunk: number,
+  cap: number,
+  what: string,
+  onProgress: (fraction: number) => void = () => undefined,
+): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   try {
     const first = await readRange(0, Math.min(chunk, cap + 2));
@@ -73,7 +79,13 @@ export async function readImagesIntoReadout(
 }
 
 /** The readout from the raw files, whichever way they were read. */
-export function assembleReadout(uid: Uint8Array, biodata: Biodata, photoBytes: Uint8Array, signatureBytes: Uint8Array | undefined, toHex: (bytes: Uint8Array) => string): CardReadout {
+export function assembleReadout(
+  uid: Uint8Array,
+  biodata: Biodata,
+  photoBytes: Uint8Array,
+  signatureBytes: Uint8Array | undefined,
+  toHex: (bytes: Uint8Array) => string,
+): CardReadout {
   const photo = parseImage(photoBytes, 'photo');
   const signatureImage = signatureBytes && parseImage(signatureBytes, 'signature image');
   return {

@@ -101,7 +101,7 @@ export function placeholderJpeg(size: number, seed: string): Uint8Array {
   // FF bytes inside a COM segment are harmless, but keep markers out of the filler.
   for (let i = 0; i < body.length; i++) if (body[i] === 0xff) body[i] = 0xfe;
   const out = new Uint8Array(body.length + 8);
-  out.set([0xff, 0xd8, 0xff, 0xfe, (body.length + 2) >> 8 & 0xff, (body.length + 2) & 0xff]);
+  out.set([0xff, 0xd8, 0xff, 0xfe, ((body.length + 2) >> 8) & 0xff, (body.length + 2) & 0xff]);
   out.set(body, 6);
   out.set([0xff, 0xd9], body.length + 6);
   return out;

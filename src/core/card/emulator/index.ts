@@ -35,7 +35,10 @@ export function createVirtualEktp(options: VirtualSetOptions = {}): VirtualEktpS
   const cardKey = options.sharedWith?.cardKey ?? new Uint8Array(randomBytes(16));
   const secrets = options.sharedWith?.secrets ?? { pcid: new Uint8Array(randomBytes(32)), conf: new Uint8Array(randomBytes(32)) };
   const index = Math.max(0, testIdentities.indexOf(identity));
-  const content = options.content ?? { photo: identityPhoto(index, options.photoFormat), signature: placeholderJpeg(2_000, `${identity.nik}-sig`) };
+  const content = options.content ?? {
+    photo: identityPhoto(index, options.photoFormat),
+    signature: placeholderJpeg(2_000, `${identity.nik}-sig`),
+  };
   const card = new VirtualEktpCard({
     uid: new Uint8Array(randomBytes(7)),
     files: chipFiles(identity, content),
@@ -44,6 +47,8 @@ export function createVirtualEktp(options: VirtualSetOptions = {}): VirtualEktpS
     chainResponses: options.chainResponses,
     strictLe: options.strictLe,
   });
-  const sam = options.sharedWith?.sam ?? new VirtualSam({ ...secrets, cardKey: options.foreignSam ? new Uint8Array(randomBytes(16)) : cardKey, tries: options.samTries });
+  const sam =
+    options.sharedWith?.sam ??
+    new VirtualSam({ ...secrets, cardKey: options.foreignSam ? new Uint8Array(randomBytes(16)) : cardKey, tries: options.samTries });
   return { card, sam, secrets, identity, cardKey };
 }

@@ -55,10 +55,14 @@ function linkOf(end: End, peer: () => End | null, onClose: () => void): ByteLink
 export function openMemoryLine(): MemoryLine {
   const moduleEnd = newEnd();
   let hostEnd: End | null = null;
-  const module = linkOf(moduleEnd, () => hostEnd, () => {
-    // The module unplugged: the driver's port fails as a real one would.
-    if (hostEnd) shut(hostEnd, new Error('The card module went away.'));
-  });
+  const module = linkOf(
+    moduleEnd,
+    () => hostEnd,
+    () => {
+      // The module unplugged: the driver's port fails as a real one would.
+      if (hostEnd) shut(hostEnd, new Error('The card module went away.'));
+    },
+  );
   return {
     module,
     openHost: async () => {
@@ -66,7 +70,11 @@ export function openMemoryLine(): MemoryLine {
       if (hostEnd?.open) throw new Error('The simulated card module is already open (EBUSY).');
       const end = newEnd();
       hostEnd = end;
-      return linkOf(end, () => moduleEnd, () => undefined);
+      return linkOf(
+        end,
+        () => moduleEnd,
+        () => undefined,
+      );
     },
   };
 }

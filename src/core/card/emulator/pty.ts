@@ -35,7 +35,9 @@ export async function openPtyPair(): Promise<PtyPair> {
     throw new Error(`cannot start socat (apt-get install socat): ${(error as Error).message}`);
   }
   const exited = new Promise<void>((resolve) => socat.once('exit', () => resolve()));
-  const spawnError = new Promise<never>((_, reject) => socat.once('error', (error) => reject(new Error(`cannot start socat (apt-get install socat): ${error.message}`))));
+  const spawnError = new Promise<never>((_, reject) =>
+    socat.once('error', (error) => reject(new Error(`cannot start socat (apt-get install socat): ${error.message}`))),
+  );
   const ready = (async () => {
     for (let i = 0; i < 100; i++) {
       if (existsSync(hostPath) && existsSync(modulePath)) return;

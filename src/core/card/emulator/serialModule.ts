@@ -51,15 +51,17 @@ export class SerialModuleEmulator {
     private readonly knobs: ModuleKnobs = {},
   ) {
     let state = knobs.seed ?? 1;
-    this.#random = () => ((state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    this.#random = () => (state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     this.#decoder = new FrameDecoder({
       frame: (frame) => this.#enqueue(() => this.#onFrame(frame)),
       fault: () => this.#enqueue(() => this.#send({ seq: 0, cmd: CMD.NAK, payload: new Uint8Array(0) })),
     });
-    link.onData((bytes) => this.#enqueue(async () => {
-      await this.#wireTime('rx', bytes.length);
-      this.#decoder.push(bytes);
-    }));
+    link.onData((bytes) =>
+      this.#enqueue(async () => {
+        await this.#wireTime('rx', bytes.length);
+        this.#decoder.push(bytes);
+      }),
+    );
   }
 
   /** Takes the card off the reader (or puts one on). */
@@ -84,7 +86,9 @@ export class SerialModuleEmulator {
       await this.#write(this.#cache.answer);
       return;
     }
-    const answer = await this.#execute(frame).catch((error: unknown) => this.#error(frame.seq, isCardError(error) ? error : new CardError('MALFORMED', 'module fault')));
+    const answer = await this.#execute(frame).catch((error: unknown) =>
+      this.#error(frame.seq, isCardError(error) ? error : new CardError('MALFORMED', 'module fault')),
+    );
     const bytes = encodeFrame(answer);
     this.#cache = { seq: frame.seq, answer: bytes };
     if (this.knobs.latencyMs) await sleep(this.knobs.latencyMs);
@@ -92,13 +96,27 @@ export class SerialModuleEmulator {
   }
 
   async #execute({ seq, cmd, payload }: Frame): Promise<Frame> {
-    const reply = (replyCmd: number, replyPayload: Uint8Array = new Uint8Array(0)): Frame => ({ seq, cmd: replyCmd, payload: replyPayload });
+    const reply = (replyCmd: number, replyPayload: Uint8Array = new Uint8Array(0)): Frame => ({
+      seq,
+      cmd: replyCmd,
+      payload: replyPayload,
+    });
     const { card, sam } = this.slots;
     switch (cmd) {
       case CMD.PING:
-        return reply(CMD.INFO, Uint8Array.from('ANJUNGAN-EMU/1.0', (c) => c.charCodeAt(0)));
+        return reply(
+          CMD.INFO,
+          Uint8Array.from('ANJUNGAN-EMU/1.0', (c) => c.charCodeAt(0)),
+        );
       case CMD.STATUS:
-        return reply(CMD.STATUS_REPLY, Uint8Array.of((card ? STATUS_FLAGS.cardPresent : 0) | (sam ? STATUS_FLAGS.samPresent : 0) | (this.#samUnlocked ? STATUS_FLAGS.samUnlocked : 0)));
+        return reply(
+          CMD.STATUS_REPLY,
+          Uint8Array.of(
+            (card ? STATUS_FLAGS.cardPresent : 0) |
+              (sam ? STATUS_FLAGS.samPresent : 0) |
+              (this.#samUnlocked ? STATUS_FLAGS.samUnlocked : 0),
+          ),
+        );
       case CMD.UNLOCK_SAM: {
         if (!sam) throw new CardError('SAM_MISSING', 'no SAM');
         const answer = await exchange(sam, samCommands.unlock(payload));
@@ -132,7 +150,14 @@ export class SerialModuleEmulator {
         const parts: Uint8Array[] = [];
         let got = 0;
         while (got < request.length) {
-          const chunk = await readChunk(card, sam, request.fid, request.offset + got, Math.min(224, request.length - got), 'requested').catch((error: unknown) => {
+          const chunk = await readChunk(
+            card,
+            sam,
+            request.fid,
+            request.offset + got,
+            Math.min(224, request.length - got),
+            'requested',
+          ).catch((error: unknown) => {
             // Reading past the end of the file: return what there is.
             if (isCardError(error) && error.detail === '6B00' && got > 0) return new Uint8Array(0);
             throw error;

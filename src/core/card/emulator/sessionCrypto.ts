@@ -28,7 +28,12 @@ export function openCryptogram(key: Uint8Array, sealed: Uint8Array): Uint8Array 
 }
 
 export function sessionKey(kSam: Uint8Array, kCard: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(kSam.map((byte, index) => byte ^ kCard[index]!)).digest().subarray(0, 16));
+  return new Uint8Array(
+    createHash('sha256')
+      .update(kSam.map((byte, index) => byte ^ kCard[index]!))
+      .digest()
+      .subarray(0, 16),
+  );
 }
 
 /** CTR is its own inverse: the same call enciphers (card) and deciphers (SAM). */

@@ -46,7 +46,15 @@ export class VirtualSam implements ApduChannel {
         return this.#checkCard(command.data);
       case 0xf3:
         if (!this.#session || !command.data || command.data.length < 2) return respond(SW.CONDITIONS_NOT_SATISFIED);
-        return respond(SW.OK, cipherChunk(this.#session, (command.data[0]! << 8) | command.data[1]!, ((command.p1 & 0x7f) << 8) | command.p2, command.data.subarray(2)));
+        return respond(
+          SW.OK,
+          cipherChunk(
+            this.#session,
+            (command.data[0]! << 8) | command.data[1]!,
+            ((command.p1 & 0x7f) << 8) | command.p2,
+            command.data.subarray(2),
+          ),
+        );
       default:
         return respond(SW.INS_NOT_SUPPORTED);
     }
@@ -82,7 +90,8 @@ export class VirtualSam implements ApduChannel {
     if (!pending || !data) return respond(SW.CONDITIONS_NOT_SATISFIED);
     const plain = openCryptogram(this.options.cardKey, data);
     // plain = rCard(8) ‖ rSam(8) ‖ kCard(16)
-    if (!plain || !equalBytes(plain.subarray(0, 8), pending.rCard) || !equalBytes(plain.subarray(8, 16), pending.rSam)) return respond(0x6300);
+    if (!plain || !equalBytes(plain.subarray(0, 8), pending.rCard) || !equalBytes(plain.subarray(8, 16), pending.rSam))
+      return respond(0x6300);
     this.#session = sessionKey(pending.kSam, plain.subarray(16, 32));
     return respond(SW.OK);
   }

@@ -10,7 +10,9 @@ import { connect, type Socket } from 'node:net';
 export const VPCD_CONTROL = { powerOff: 0x00, powerOn: 0x01, reset: 0x02, atr: 0x04 } as const;
 
 /** Contactless ISO 14443-4 card as PC/SC part 3 presents it (the e-KTP). */
-export const CONTACTLESS_ATR = Uint8Array.from([0x3b, 0x8f, 0x80, 0x01, 0x80, 0x4f, 0x0c, 0xa0, 0x00, 0x00, 0x03, 0x06, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x6a]);
+export const CONTACTLESS_ATR = Uint8Array.from([
+  0x3b, 0x8f, 0x80, 0x01, 0x80, 0x4f, 0x0c, 0xa0, 0x00, 0x00, 0x03, 0x06, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x6a,
+]);
 /** A minimal T=1 contact card (the SAM): TS 3B, T0 80, TD1 80, TD2 01, TCK 01. */
 export const CONTACT_T1_ATR = Uint8Array.from([0x3b, 0x80, 0x80, 0x01, 0x01]);
 
@@ -57,7 +59,12 @@ export interface VirtualCardConnection {
 }
 
 /** Puts a virtual card on a vpcd reader: connects to 127.0.0.1:port and answers vpcd. */
-export function insertVirtualCard(port: number, atr: Uint8Array, responder: ApduResponder, host = '127.0.0.1'): Promise<VirtualCardConnection> {
+export function insertVirtualCard(
+  port: number,
+  atr: Uint8Array,
+  responder: ApduResponder,
+  host = '127.0.0.1',
+): Promise<VirtualCardConnection> {
   return new Promise((resolve, reject) => {
     const socket: Socket = connect({ host, port });
     // One small message per APDU: without this, Nagle and delayed ACKs add ~40 ms to each.

@@ -139,7 +139,11 @@ function matchReader<T extends { name: string }>(readers: T[], wanted: string): 
 export function pcscSlotStatus(names: Pick<PcscReaderNames, 'cardReader' | 'samReader'>): { cardPresent: boolean; samPresent: boolean } {
   const readers = pcscReaderStates();
   const card = matchReader(readers, names.cardReader);
-  if (!card) throw new CardError('NO_READER', `No PC/SC reader matches "${names.cardReader}" (attached: ${readers.map((r) => `"${r.name}"`).join(', ') || 'none'}).`);
+  if (!card)
+    throw new CardError(
+      'NO_READER',
+      `No PC/SC reader matches "${names.cardReader}" (attached: ${readers.map((r) => `"${r.name}"`).join(', ') || 'none'}).`,
+    );
   return { cardPresent: card.cardPresent, samPresent: matchReader(readers, names.samReader)?.cardPresent ?? false };
 }
 
@@ -147,13 +151,17 @@ function pick(readers: SmartcardReader[], wanted: string, role: string): Smartca
   const reader = matchReader(readers, wanted);
   if (!reader) {
     const seen = readers.length ? readers.map((r) => `"${r.name}"`).join(', ') : 'none';
-    throw new CardError(role === 'SAM' ? 'SAM_MISSING' : 'NO_READER', `No PC/SC reader for the ${role} matches "${wanted}" (attached: ${seen}).`);
+    throw new CardError(
+      role === 'SAM' ? 'SAM_MISSING' : 'NO_READER',
+      `No PC/SC reader for the ${role} matches "${wanted}" (attached: ${seen}).`,
+    );
   }
   return reader;
 }
 
 async function connectTo(reader: SmartcardReader, role: PcscRole): Promise<SmartcardCard> {
-  if ((reader.state & pcsc().SCARD_STATE_PRESENT) === 0) throw role === 'SAM' ? new CardError('SAM_MISSING', 'No SAM in the SAM slot.') : new CardError('NO_CARD', 'No card on the reader.');
+  if ((reader.state & pcsc().SCARD_STATE_PRESENT) === 0)
+    throw role === 'SAM' ? new CardError('SAM_MISSING', 'No SAM in the SAM slot.') : new CardError('NO_CARD', 'No card on the reader.');
   try {
     return await trackBindingCall(reader.connect(pcsc().SCARD_SHARE_SHARED, pcsc().SCARD_PROTOCOL_T0 | pcsc().SCARD_PROTOCOL_T1));
   } catch (error) {
@@ -165,7 +173,11 @@ async function selectSamSlot(sam: SmartcardCard, escape: { command: Uint8Array; 
   try {
     await trackBindingCall(sam.control(pcsc().SCARD_CTL_CODE(escape.controlCode), Buffer.from(escape.command)));
   } catch (error) {
-    throw new CardError('SAM_MISSING', 'The reader refused the SAM-slot escape command (check samSlotEscape for this reader model).', String((error as Error)?.message ?? '').slice(0, 60));
+    throw new CardError(
+      'SAM_MISSING',
+      'The reader refused the SAM-slot escape command (check samSlotEscape for this reader model).',
+      String((error as Error)?.message ?? '').slice(0, 60),
+    );
   }
 }
 

@@ -7,7 +7,10 @@
 import { CardError } from '../errors';
 import type { SmartcardModule } from './smartcardBinding';
 
-export type PcscErrorClasses = Pick<SmartcardModule, 'PCSCError' | 'CardRemovedError' | 'TimeoutError' | 'NoReadersError' | 'ServiceNotRunningError'>;
+export type PcscErrorClasses = Pick<
+  SmartcardModule,
+  'PCSCError' | 'CardRemovedError' | 'TimeoutError' | 'NoReadersError' | 'ServiceNotRunningError'
+>;
 
 /** Which slot a connection is for: the citizen's card, or the booth's SAM. */
 export type PcscRole = 'card' | 'SAM';
@@ -26,7 +29,14 @@ export function cardFault(error: unknown, connecting: boolean, classes: PcscErro
   const text = errorText(error);
   // SCARD_E_PROTO_MISMATCH, SCARD_E_INVALID_ATR, SCARD_W_UNSUPPORTED_CARD, SCARD_E_CARD_UNSUPPORTED, SCARD_E_UNKNOWN_CARD.
   if (code === 0x8010000f || /protocol mismatch/i.test(text)) return 'it speaks a protocol the reader does not (T=0 or T=1 expected)';
-  if (code === 0x80100015 || code === 0x80100065 || code === 0x8010001c || code === 0x8010000d || /invalid atr|not supported|unsupported|unknown card/i.test(text)) return 'its answer to reset is not one the reader can use';
+  if (
+    code === 0x80100015 ||
+    code === 0x80100065 ||
+    code === 0x8010001c ||
+    code === 0x8010000d ||
+    /invalid atr|not supported|unsupported|unknown card/i.test(text)
+  )
+    return 'its answer to reset is not one the reader can use';
   // SCARD_E_INSUFFICIENT_BUFFER: more than a short response (256 data bytes + SW1 SW2).
   if (code === 0x80100008 || /insufficient buffer/i.test(text)) return 'it answered more than 258 bytes, beyond any short APDU response';
   // SCARD_W_UNPOWERED_CARD, SCARD_W_UNRESPONSIVE_CARD.
@@ -37,20 +47,28 @@ export function cardFault(error: unknown, connecting: boolean, classes: PcscErro
 
 /** The CardError for a failed connect to a slot pcscd showed as holding a card. */
 export function connectError(error: unknown, role: PcscRole, readerName: string, classes: PcscErrorClasses): CardError {
-  const absent = role === 'SAM' ? new CardError('SAM_MISSING', 'No SAM in the SAM slot.') : new CardError('NO_CARD', 'No card on the reader.');
+  const absent =
+    role === 'SAM' ? new CardError('SAM_MISSING', 'No SAM in the SAM slot.') : new CardError('NO_CARD', 'No card on the reader.');
   const code = pcscCode(error, classes);
   // SCARD_E_NO_SMARTCARD (0x8010000C), SCARD_W_REMOVED_CARD (0x80100069): the card left between the status and the connect.
-  if (code === 0x8010000c || code === 0x80100069 || error instanceof classes.CardRemovedError || /no smart ?card/i.test(errorText(error))) return absent;
+  if (code === 0x8010000c || code === 0x80100069 || error instanceof classes.CardRemovedError || /no smart ?card/i.test(errorText(error)))
+    return absent;
   // pcscd sees a card in the slot: one that cannot be powered (mute) or answers an ATR the reader cannot use.
   const fault = cardFault(error, true, classes);
-  if (fault) return new CardError(role === 'SAM' ? 'SAM_MISSING' : 'UNREADABLE_CARD', `The ${role} on ${readerName} cannot be used: ${fault}.`, errorText(error));
+  if (fault)
+    return new CardError(
+      role === 'SAM' ? 'SAM_MISSING' : 'UNREADABLE_CARD',
+      `The ${role} on ${readerName} cannot be used: ${fault}.`,
+      errorText(error),
+    );
   return toCardError(error, `connecting to ${readerName}`, classes);
 }
 
 /** The CardError for a failed exchange (APDU) with the card or the SAM. */
 export function transmitError(error: unknown, role: PcscRole, classes: PcscErrorClasses): CardError {
   const fault = cardFault(error, false, classes);
-  if (fault) return new CardError(role === 'SAM' ? 'SAM_MISSING' : 'UNREADABLE_CARD', `The ${role} cannot be read: ${fault}.`, errorText(error));
+  if (fault)
+    return new CardError(role === 'SAM' ? 'SAM_MISSING' : 'UNREADABLE_CARD', `The ${role} cannot be read: ${fault}.`, errorText(error));
   return toCardError(error, `talking to the ${role}`, classes);
 }
 
@@ -63,9 +81,11 @@ export function toCardError(error: unknown, doing: string, classes: PcscErrorCla
   if (error instanceof classes.TimeoutError) return new CardError('TIMEOUT', `The reader timed out while ${doing}.`);
   const code = pcscCode(error, classes);
   // SCARD_W_REMOVED_CARD, SCARD_W_RESET_CARD.
-  if (code === 0x80100069 || code === 0x80100068) return new CardError('CARD_REMOVED', 'The card left the reader during the read.', code.toString(16));
+  if (code === 0x80100069 || code === 0x80100068)
+    return new CardError('CARD_REMOVED', 'The card left the reader during the read.', code.toString(16));
   // SCARD_E_NO_SERVICE, SCARD_E_NO_READERS_AVAILABLE.
-  if (code === 0x8010001d || code === 0x8010002e) return new CardError('NO_READER', 'The PC/SC service (pcscd) is not running.', code.toString(16));
+  if (code === 0x8010001d || code === 0x8010002e)
+    return new CardError('NO_READER', 'The PC/SC service (pcscd) is not running.', code.toString(16));
   // The binding reports some failures as plain Errors carrying pcsc-lite's text.
   const text = String((error as Error)?.message ?? '');
   // SCARD_W_REMOVED_CARD, and SCARD_E_NOT_TRANSACTED: a contactless card leaving the field mid-APDU.
@@ -74,6 +94,7 @@ export function toCardError(error: unknown, doing: string, classes: PcscErrorCla
   if (/card was removed|removed card|transaction failed|no smart ?card|card was reset|unresponsive|communication error/i.test(text)) {
     return new CardError('CARD_REMOVED', 'The card left the reader during the read.', text.slice(0, 60));
   }
-  if (/service not available|no service|not running/i.test(text)) return new CardError('NO_READER', 'The PC/SC service (pcscd) is not running.', text.slice(0, 60));
+  if (/service not available|no service|not running/i.test(text))
+    return new CardError('NO_READER', 'The PC/SC service (pcscd) is not running.', text.slice(0, 60));
   return new CardError('NO_READER', `PC/SC failed while ${doing}.`, code?.toString(16) ?? text.slice(0, 60));
 }

@@ -92,7 +92,8 @@ export class SerialModuleClient {
         const detail = answer.payload[1];
         throw new CardError(code, `The card module reported ${code}.`, detail === undefined ? undefined : String(detail));
       }
-      if (answer.cmd !== expect) throw new CardError('MALFORMED', `The module answered 0x${answer.cmd.toString(16)} where 0x${expect.toString(16)} was expected.`);
+      if (answer.cmd !== expect)
+        throw new CardError('MALFORMED', `The module answered 0x${answer.cmd.toString(16)} where 0x${expect.toString(16)} was expected.`);
       return answer.payload;
     }
     throw new CardError('TIMEOUT', `The card module did not answer after ${this.options.retransmissions} retransmissions.`);
@@ -115,8 +116,7 @@ export class SerialModuleClient {
         else if (fault && !nakSent) {
           nakSent = true;
           void this.#write(encodeFrame({ seq, cmd: CMD.NAK, payload: new Uint8Array(0) })).catch(() => undefined);
-        }
-        else if (frame?.cmd === CMD.NAK) settle('retry');
+        } else if (frame?.cmd === CMD.NAK) settle('retry');
         else if (frame && frame.seq === seq) settle(frame);
         // A frame with another SEQ is a late answer to an earlier attempt: ignore it.
       };

@@ -33,7 +33,8 @@ export const moduleErrors: Record<number, CardErrorCode> = {
   0x0b: 'TOO_LARGE',
 };
 
-export const moduleErrorCode = (code: CardErrorCode): number => Number(Object.entries(moduleErrors).find(([, value]) => value === code)?.[0] ?? 0x07);
+export const moduleErrorCode = (code: CardErrorCode): number =>
+  Number(Object.entries(moduleErrors).find(([, value]) => value === code)?.[0] ?? 0x07);
 
 export const STATUS_FLAGS = { cardPresent: 0x01, samPresent: 0x02, samUnlocked: 0x04 } as const;
 

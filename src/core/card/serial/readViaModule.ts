@@ -30,9 +30,15 @@ export async function moduleStatus(client: SerialModuleClient): Promise<ModuleSt
 }
 
 /** The module read; `signal` stops it between frames and ends the wait for the frame in flight. */
-export async function readEktpViaModule(client: SerialModuleClient, { pcid, conf }: SamSecrets, onProgress: ReadProgress = () => undefined, signal?: AbortSignal): Promise<CardReadout> {
+export async function readEktpViaModule(
+  client: SerialModuleClient,
+  { pcid, conf }: SamSecrets,
+  onProgress: ReadProgress = () => undefined,
+  signal?: AbortSignal,
+): Promise<CardReadout> {
   onProgress('sam', 0);
-  if (pcid.length !== SAM_KEY_LENGTH || conf.length !== SAM_KEY_LENGTH) throw new CardError('SAM_LOCKED', `PCID and CONF must be ${SAM_KEY_LENGTH} bytes each (check the booth provisioning).`);
+  if (pcid.length !== SAM_KEY_LENGTH || conf.length !== SAM_KEY_LENGTH)
+    throw new CardError('SAM_LOCKED', `PCID and CONF must be ${SAM_KEY_LENGTH} bytes each (check the booth provisioning).`);
   const key = pcid.map((byte, index) => byte ^ conf[index]!);
   try {
     await client.request(CMD.UNLOCK_SAM, key, CMD.OK, signal);
@@ -44,7 +50,13 @@ export async function readEktpViaModule(client: SerialModuleClient, { pcid, conf
   const uid = await client.request(CMD.OPEN_CARD, new Uint8Array(0), CMD.CARD, signal);
   if (uid.length < 4 || uid.length > 10) throw new CardError('MALFORMED', `A UID of ${uid.length} bytes is not ISO 14443.`);
   const read = (fid: number, cap: number, what: string, stage: Parameters<ReadProgress>[0]) =>
-    readPrefixedFile((offset, length) => client.request(CMD.READ_FILE, readFileRequest(fid, offset, length), CMD.DATA, signal), MODULE_READ_MAX, cap, what, (f) => onProgress(stage, f));
+    readPrefixedFile(
+      (offset, length) => client.request(CMD.READ_FILE, readFileRequest(fid, offset, length), CMD.DATA, signal),
+      MODULE_READ_MAX,
+      cap,
+      what,
+      (f) => onProgress(stage, f),
+    );
   // The biodata is checked before the photo is read: garbage is refused at once.
   const biodata = checkBiodata(await read(EKTP_FILES.biodata, BIODATA_MAX_BYTES, 'biodata', 'biodata'));
   const readSignature = async () => {
