@@ -1,5 +1,6 @@
 // The headless host and the technician CLI are plain Node programs: bundle
 // them (and the core they run) into out/host/index.js and out/cli/booth.js,
+// and the core process's entry into out/core/index.js,
 // leaving npm packages external.
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
@@ -12,7 +13,12 @@ export default defineConfig({
     // out/ also holds the Electron targets: only our two files are replaced.
     emptyOutDir: false,
     rollupOptions: {
-      input: { 'host/index': resolve('src/host/index.ts'), 'cli/booth': resolve('src/cli/booth.ts') },
+      input: {
+        'host/index': resolve('src/host/index.ts'),
+        // The core process's entry: the host forks it, Electron starts it as a utilityProcess.
+        'core/index': resolve('src/core/process/main.ts'),
+        'cli/booth': resolve('src/cli/booth.ts'),
+      },
       output: { entryFileNames: '[name].js', chunkFileNames: 'shared/[name]-[hash].js', format: 'es' },
     },
   },

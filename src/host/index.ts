@@ -5,8 +5,10 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../core/config';
-import { composeBooth } from '../core/booth/compose';
+import { ConfigError, loadConfig } from '../core/config';
+import { servableModelFiles } from '../core/face';
+import { createLogger } from '../core/logging';
+import { CoreStartError, forkCore, superviseCore } from '../core/process';
 import { findChromium, hasDisplay, openBoothWindow, type BoothWindow } from './browser';
 import { writeLaunchFiles } from './launchFile';
 import { startHost } from './server';
@@ -39,10 +41,13 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const rendererDir = resolve(dirname(fileURLToPath(import.meta.url)), '../renderer');
-  let composed;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const rendererDir = resolve(here, '../renderer');
+  const configPath = args.config ?? process.env['BOOTH_CONFIG'];
+  // The host reads the configuration for its own settings (port, logging); the core reads the same file for the rest.
+  let config;
   try {
-    composed = composeBooth({ configPath: args.config ?? process.env['BOOTH_CONFIG'], version: packageJson.version, rendererDir });
+    config = loadConfig(configPath);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -50,16 +55,36 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  const { config, logger, booth } = composed;
+  const logger = createLogger({ level: config.logging.level, base: { boothId: config.booth.id } });
   const port = args.port !== undefined ? Number(args.port) : config.host.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`--port must be a whole number from 0 to 65535, not "${args.port}".`);
     return 2;
   }
 
+  // The core (card readers, face models, the session) runs in a child process: a native driver that crashes takes only it down,
+  // and the supervisor starts a fresh one. Built: out/core/index.js; under tsx (tests, development) the source, with tsx's loader
+  // passed on through execArgv.
+  const coreEntry = import.meta.url.endsWith('.ts') ? resolve(here, '../core/process/main.ts') : resolve(here, '../core/index.js');
+  let core;
+  try {
+    core = await superviseCore({
+      spawn: () => forkCore(coreEntry),
+      start: { configPath, version: packageJson.version, rendererDir },
+      logger,
+      faceModelFiles: servableModelFiles(rendererDir),
+    });
+  } catch (error) {
+    if (error instanceof CoreStartError) {
+      console.error(`The booth core could not start: ${error.message}`);
+      return error.kind === 'config' ? 2 : 1;
+    }
+    throw error;
+  }
+
   let host;
   try {
-    host = await startHost({ booth, logger, rendererDir, port, bind: config.host.bind });
+    host = await startHost({ core, logger, rendererDir, port, bind: config.host.bind });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     console.error(
@@ -67,6 +92,7 @@ async function main(): Promise<number> {
         ? `Port ${port} is already in use; pick another with --port or host.port.`
         : `Cannot start the host: ${(error as Error).message}`,
     );
+    await core.stop();
     return 1;
   }
   logger.info({ event: 'host.ready', port: host.port }, 'headless host ready');
@@ -90,8 +116,8 @@ async function main(): Promise<number> {
     process.once('SIGTERM', resolveSignal);
   });
   window?.close();
-  await booth.dispose();
   await host.close();
+  await core.stop();
   launch.remove();
   logger.flush();
   return 0;

@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { Booth } from '../core/booth/booth';
+import type { BoothCore } from '../core/process';
 import type { Logger } from '../core/logging/logger';
 import { createDispatcher } from '../shared/contract/dispatch';
 import { MAX_CALL_BYTES, type EventEnvelope, type ResultEnvelope } from '../shared/contract/envelope';
@@ -48,7 +48,8 @@ export const HARD_FRAME_CAP = MAX_BINARY_CALL_BYTES + 64 * 1024;
 export const MAX_CLIENTS = 4;
 
 export interface HostOptions {
-  booth: Booth;
+  /** The booth's core: a supervised core process, or one in this process (tests). */
+  core: BoothCore;
   logger: Logger;
   rendererDir: string;
   port: number;
@@ -90,7 +91,7 @@ interface Connection extends OwnedConnection {
 }
 
 export async function startHost(options: HostOptions): Promise<RunningHost> {
-  const { booth, logger } = options;
+  const { core, logger } = options;
   const token = options.token ?? randomBytes(24).toString('hex');
   const heartbeatMs = options.heartbeatMs ?? 5_000;
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
@@ -98,8 +99,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const incompleteMessageMs = options.incompleteMessageMs ?? 10_000;
   const ownership = createOwnership<Connection>({
     graceMs: options.ownerGraceMs ?? 5_000,
-    hasSession: () => booth.session.snapshot() !== null,
-    wipeSession: () => booth.session.wipe('disconnected'),
+    hasSession: () => core.hasSession(),
+    wipeSession: () => core.wipe('disconnected'),
   });
   const wss = new WebSocketServer({
     noServer: true,
@@ -123,7 +124,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         .end(`This booth is served only at ${origin}/ (open the URL the host printed).\n`);
       return;
     }
-    serveStatic(options.rendererDir, csp, request, response, options.booth.faceModelFiles);
+    serveStatic(options.rendererDir, csp, request, response, core.faceModelFiles);
   });
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -143,7 +144,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     wss.handleUpgrade(request, socket, head, (ws) => accept(ws, instanceOf(request), socket));
   });
 
-  const unsubscribe = booth.events.subscribe((event, payload) => {
+  const unsubscribe = core.events.subscribe((event, payload) => {
+    // Whether the booth is in service tells nothing about a citizen: every page hears it (one showing "in use" too).
+    if (event === 'booth.status') {
+      const text = JSON.stringify({ type: 'event', event, payload } satisfies EventEnvelope);
+      for (const connection of connections) if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(text);
+      return;
+    }
     // Session events carry the citizen's data: only the owner's page gets them.
     const owner = ownership.current();
     if (!owner || owner.socket.readyState !== owner.socket.OPEN) return;
@@ -207,7 +214,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     // The owner's page came back (its old socket may not have noticed it was gone yet).
     ownership.attach(connection)?.socket.terminate();
     const dispatch = createDispatcher(
-      guardSessionCalls(booth.handlers, () => ownership.mayUse(connection)),
+      guardSessionCalls(core.handlers, () => ownership.mayUse(connection)),
       { onBug: (method, error) => logger.error({ event: 'contract.bug', method, err: error }, 'handler threw') },
     );
     logger.info({ event: 'contract.connected', clients: connections.size }, 'renderer connected');

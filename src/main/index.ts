@@ -3,8 +3,11 @@
 import { app, powerSaveBlocker, session, type BrowserWindow, type WebContents } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { composeBooth } from '../core/booth/compose';
-import { ConfigError } from '../core/config';
+import { ConfigError, loadConfig } from '../core/config';
+import { servableModelFiles } from '../core/face';
+import { createLogger } from '../core/logging';
+import { CoreStartError, superviseCore } from '../core/process';
+import { forkUtilityCore } from './coreProcess';
 import { guardAllWebContents, lockDownBoothSession } from './guard';
 import { wireContract } from './ipc';
 import { BOOTH_PARTITION } from './policy';
@@ -21,22 +24,37 @@ if (!app.requestSingleInstanceLock()) {
   const isBoothContents = (contents: WebContents | null | undefined) =>
     contents != null && window !== undefined && !window.isDestroyed() && contents === window.webContents;
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     guardAllWebContents(isBoothContents);
     const here = dirname(fileURLToPath(import.meta.url));
     const rendererDir = join(here, '../renderer');
-    let composed;
+    const configPath = process.env['BOOTH_CONFIG'];
+    let config;
     try {
-      composed = composeBooth({ configPath: process.env['BOOTH_CONFIG'], version: app.getVersion(), rendererDir });
+      config = loadConfig(configPath);
     } catch (error) {
       console.error(error instanceof ConfigError ? error.message : error);
       app.exit(2);
       return;
     }
-    const { booth, logger } = composed;
+    const logger = createLogger({ level: config.logging.level, base: { boothId: config.booth.id } });
+    // The core (devices, face models, the session) runs in a utilityProcess, restarted by the supervisor when it dies.
+    let core;
+    try {
+      core = await superviseCore({
+        spawn: () => forkUtilityCore(join(here, '../core/index.js')),
+        start: { configPath, version: app.getVersion(), rendererDir },
+        logger,
+        faceModelFiles: servableModelFiles(rendererDir),
+      });
+    } catch (error) {
+      console.error(error instanceof CoreStartError ? `The booth core could not start: ${error.message}` : error);
+      app.exit(error instanceof CoreStartError && error.kind === 'config' ? 2 : 1);
+      return;
+    }
     const boothSession = session.fromPartition(BOOTH_PARTITION);
     lockDownBoothSession(boothSession, isBoothContents);
-    serveRenderer(boothSession, rendererDir, booth.faceModelFiles);
+    serveRenderer(boothSession, rendererDir, core.faceModelFiles);
     window = createBoothWindow({
       session: boothSession,
       adopt: (created) => {
@@ -46,18 +64,17 @@ if (!app.requestSingleInstanceLock()) {
       kiosk: app.isPackaged || process.env['BOOTH_KIOSK'] === '1',
       onScreenLost: (why) => {
         logger.error({ event: 'screen.lost', why }, 'kiosk page lost; session wiped');
-        booth.session.wipe('screen-lost');
+        core.wipe('screen-lost');
       },
     });
-    const unwire = wireContract(window, booth, logger);
+    const unwire = wireContract(window, core, logger);
     const keepAwake = powerSaveBlocker.start('prevent-display-sleep');
     logger.info({ event: 'electron.ready' }, 'kiosk window open');
 
     app.on('window-all-closed', () => {
       unwire();
-      void booth.dispose();
       powerSaveBlocker.stop(keepAwake);
-      app.quit();
+      void core.stop().finally(() => app.quit());
     });
   });
 }

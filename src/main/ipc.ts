@@ -2,15 +2,15 @@
 // Every call is checked for its sender and size (ipcCall.ts), then
 // dispatched exactly as the headless host does.
 import { ipcMain, type BrowserWindow } from 'electron';
-import type { Booth } from '../core/booth/booth';
+import type { BoothCore } from '../core/process';
 import type { Logger } from '../core/logging/logger';
 import { createDispatcher } from '../shared/contract/dispatch';
 import type { EventEnvelope, ResultEnvelope } from '../shared/contract/envelope';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/contract/ipc';
 import { answerIpcCall, describeSender } from './ipcCall';
 
-export function wireContract(window: BrowserWindow, booth: Booth, logger: Logger): () => void {
-  const dispatch = createDispatcher(booth.handlers, {
+export function wireContract(window: BrowserWindow, core: BoothCore, logger: Logger): () => void {
+  const dispatch = createDispatcher(core.handlers, {
     onBug: (method, error) => logger.error({ event: 'contract.bug', method, err: error }, 'handler threw'),
   });
 
@@ -20,7 +20,7 @@ export function wireContract(window: BrowserWindow, booth: Booth, logger: Logger
     ),
   );
 
-  const unsubscribe = booth.events.subscribe((event, payload) => {
+  const unsubscribe = core.events.subscribe((event, payload) => {
     if (window.isDestroyed()) return;
     const envelope: EventEnvelope = { type: 'event', event, payload };
     window.webContents.send(IPC_EVENT_CHANNEL, envelope);

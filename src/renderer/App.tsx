@@ -24,6 +24,7 @@ const FACE_WARMUP_DELAY_MS = 2000;
 export function App() {
   const connection = useJourney((state) => state.connection);
   const info = useJourney((state) => state.info);
+  const inService = useJourney((state) => state.inService);
   const step = useJourney((state) => state.session?.step ?? null);
   const language = useJourney((state) => state.session?.language ?? 'id');
   const keepAlive = useJourney((state) => state.keepAlive);
@@ -63,7 +64,8 @@ export function App() {
     onExpire,
   });
 
-  if (connection !== 'open' || info === null) return <OfflineScreen inUse={connection === 'in-use'} />;
+  if (!inService) return <OfflineScreen reason="out-of-service" />;
+  if (connection !== 'open' || info === null) return <OfflineScreen reason={connection === 'in-use' ? 'in-use' : 'offline'} />;
 
   return (
     <>

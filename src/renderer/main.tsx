@@ -13,7 +13,7 @@ const root = createRoot(document.getElementById('root')!);
 const connection = connectToBooth();
 
 if ('error' in connection) {
-  root.render(<OfflineScreen />);
+  root.render(<OfflineScreen reason="offline" />);
 } else {
   const store = createJourneyStore(connection.client);
   connection.onStatus((status) => {

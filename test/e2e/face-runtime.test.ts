@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeBooth, type ComposedBooth } from '../../src/core/booth/compose';
 import { modelManifest } from '../../src/core/face/models';
 import { startHost, type RunningHost } from '../../src/host/server';
+import { inProcessCore } from '../../src/core/process';
 import { openBrowser, type BrowserSession } from '../support/browser';
 import { rendererDir } from '../support/host';
 
@@ -23,7 +24,7 @@ describe('the MediaPipe runtime served from verified memory', () => {
       rendererDir,
       logDestination: { write: () => undefined },
     });
-    host = await startHost({ booth: composed.booth, logger: composed.logger, rendererDir, port: 0, bind: '127.0.0.1' });
+    host = await startHost({ core: inProcessCore(composed.booth), logger: composed.logger, rendererDir, port: 0, bind: '127.0.0.1' });
     browser = await openBrowser({ width: 400, height: 300 });
     await browser.page.goto(`${host.origin}/`);
   });

@@ -15,6 +15,7 @@ import { checkFaceModels } from '../../src/cli/faceCommands';
 import { composeBooth } from '../../src/core/booth/compose';
 import { LANDMARKER_FILE, modelManifest, verifyModels } from '../../src/core/face/models';
 import { startHost } from '../../src/host/server';
+import { inProcessCore } from '../../src/core/process';
 import { inProcessBooth } from '../support/inProcess';
 import { walkToCardStep } from '../support/cardStep';
 
@@ -70,7 +71,7 @@ async function hostFor(rendererDir: string) {
     rendererDir,
     logDestination: { write: (line: string) => void lines.push(line) },
   });
-  const host = await startHost({ booth: composed.booth, logger: composed.logger, rendererDir, port: 0, bind: '127.0.0.1' });
+  const host = await startHost({ core: inProcessCore(composed.booth), logger: composed.logger, rendererDir, port: 0, bind: '127.0.0.1' });
   cleanups.push(async () => {
     await composed.booth.dispose();
     await host.close();

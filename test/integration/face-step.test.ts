@@ -17,6 +17,7 @@ import { encodeCallFrame, MAX_BINARY_CALL_BYTES } from '../../src/shared/contrac
 import { CONTRACT_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../src/shared/contract/websocket';
 import type { LivenessAction } from '../../src/shared/face/liveness';
 import { startHost } from '../../src/host/server';
+import { inProcessCore } from '../../src/core/process';
 import { inProcessBooth } from '../support/inProcess';
 import { ManualClock } from '../support/manualClock';
 import { createBoothClient, type BoothClient } from '../../src/shared/contract/client';
@@ -265,7 +266,7 @@ describe('face models on the booth origin', () => {
       rendererDir: copy,
       logDestination: { write: (line: string) => void lines.push(line) },
     });
-    const host = await startHost({ booth: composed.booth, logger: composed.logger, rendererDir: copy, port: 0, bind: '127.0.0.1' });
+    const host = await startHost({ core: inProcessCore(composed.booth), logger: composed.logger, rendererDir: copy, port: 0, bind: '127.0.0.1' });
     opened.push(async () => {
       await composed.booth.dispose();
       await host.close();

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { composeBooth, type ComposedBooth } from '../../src/core/booth/compose';
 import type { BoothConfigInput } from '../../src/core/config';
 import { startHost, type HostOptions, type RunningHost } from '../../src/host/server';
+import { inProcessCore } from '../../src/core/process';
 
 export interface TestBooth extends ComposedBooth {
   host: RunningHost;
@@ -33,7 +34,7 @@ export async function startTestBooth(config: BoothConfigInput = {}, timings: Hos
     logDestination: destination,
     rendererDir,
   });
-  const host = await startHost({ booth: composed.booth, logger: composed.logger, rendererDir, port: 0, bind: '127.0.0.1', ...timings });
+  const host = await startHost({ core: inProcessCore(composed.booth), logger: composed.logger, rendererDir, port: 0, bind: '127.0.0.1', ...timings });
   return {
     ...composed,
     host,

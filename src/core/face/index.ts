@@ -8,6 +8,7 @@ export {
   describeFaceFile,
   LANDMARKER_FILE,
   modelManifest,
+  servableModelFiles,
   verifyModels,
   type FaceFileKind,
   type ModelManifest,

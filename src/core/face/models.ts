@@ -85,3 +85,12 @@ export function verifyModels(dir: string, manifest: ModelManifest): VerifiedMode
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, files };
 }
+
+/**
+ * What a shell serves the renderer from `rendererDir`/models: the files that pass the manifest, read once and served from memory
+ * (empty when any fails: the core refuses the face step then, and says why in its log).
+ */
+export function servableModelFiles(rendererDir: string): ReadonlyMap<string, Uint8Array> {
+  const verified = verifyModels(join(rendererDir, 'models'), modelManifest);
+  return verified.ok ? verified.files : new Map();
+}

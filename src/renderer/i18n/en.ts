@@ -32,6 +32,8 @@ export const en: Record<MessageKey, string> = {
   'attract.start': 'Touch to start',
   'offline.title': 'This booth is not available right now',
   'offline.body': 'The booth is reconnecting. If this screen does not change, please ask an officer.',
+  'offline.outOfServiceBody':
+    'The booth had a fault and is starting again. What you entered has been erased. Please wait a moment; if this screen does not change, please ask an officer.',
   'offline.inUseBody': 'This booth is in use in another window. Close that window; this screen will connect by itself.',
   'language.title': 'Choose your language',
   'language.id': 'Bahasa Indonesia',

@@ -31,6 +31,8 @@ export const id = {
   'attract.start': 'Sentuh untuk mulai',
   'offline.title': 'Anjungan sedang tidak dapat digunakan',
   'offline.body': 'Anjungan sedang menyambung ulang. Jika layar ini tidak berubah, silakan hubungi petugas.',
+  'offline.outOfServiceBody':
+    'Anjungan mengalami gangguan dan sedang dimulai ulang. Data yang sudah Anda masukkan telah dihapus. Mohon tunggu sebentar; jika layar ini tidak berubah, silakan hubungi petugas.',
   'offline.inUseBody': 'Anjungan ini sedang dipakai di jendela lain. Tutup jendela itu; layar ini akan tersambung sendiri.',
   'language.title': 'Pilih bahasa',
   'language.id': 'Bahasa Indonesia',

@@ -5,11 +5,18 @@ import { translator } from '../i18n';
 const id = translator('id');
 const en = translator('en');
 
-/** `inUse`: connected, but another window owns the booth (the headless host allows one). */
-export function OfflineScreen({ inUse = false }: { inUse?: boolean }) {
-  const body = inUse ? 'offline.inUseBody' : 'offline.body';
+const bodies = {
+  offline: 'offline.body',
+  /** Connected, but another window owns the booth (the headless host allows one). */
+  'in-use': 'offline.inUseBody',
+  /** Connected, but the booth's core process is down and restarting (or has given up). */
+  'out-of-service': 'offline.outOfServiceBody',
+} as const;
+
+export function OfflineScreen({ reason }: { reason: keyof typeof bodies }) {
+  const body = bodies[reason];
   return (
-    <main className="attract" data-step={inUse ? 'in-use' : 'offline'} role="alert">
+    <main className="attract" data-step={reason} role="alert">
       <div className="attract-text">
         <h1>{id('offline.title')}</h1>
         <p>{id(body)}</p>

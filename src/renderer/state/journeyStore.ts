@@ -21,6 +21,8 @@ export interface Problem {
 
 export interface JourneyData {
   connection: ConnectionState;
+  /** False while the booth's core process is down (the core said so through `booth.status`). */
+  inService: boolean;
   info: BoothInfo | null;
   session: SessionSnapshot | null;
   drafts: Drafts;
@@ -38,6 +40,8 @@ export interface JourneyData {
 
 export interface JourneyActions {
   setConnection(connection: ConnectionState): void;
+  /** The core went down (the session died with it) or came back (a fresh start at the welcome screen). */
+  setInService(inService: boolean): void;
   loadInfo(): Promise<void>;
   start(): Promise<void>;
   chooseLanguage(language: Language): Promise<void>;
@@ -73,7 +77,7 @@ export type JourneyState = JourneyData & JourneyActions;
 export type JourneyStore = StoreApi<JourneyState>;
 
 /** Everything the screen holds about a citizen; `busy` is not in it, so a wipe cannot re-open a call in flight. */
-const citizenData = (): Omit<JourneyData, 'connection' | 'info' | 'busy'> => ({
+const citizenData = (): Omit<JourneyData, 'connection' | 'inService' | 'info' | 'busy'> => ({
   session: null,
   drafts: { ...emptyDrafts },
   emailConfirming: false,
@@ -110,11 +114,18 @@ export function createJourneyStore(client: BoothClient): JourneyStore {
 
     return {
       connection: 'connecting',
+      inService: true,
       info: null,
       busy: false,
       ...citizenData(),
 
       setConnection: (connection) => set({ connection }),
+      setInService(inService) {
+        get().resetLocal();
+        set({ inService });
+        // A page that opened while the core was down may have given up asking for the booth's info.
+        if (inService && get().info === null) void get().loadInfo();
+      },
 
       async loadInfo() {
         // Without booth info the screen cannot run (consent version, timeouts): a few tries, then the offline screen stays.
@@ -229,6 +240,7 @@ export function createJourneyStore(client: BoothClient): JourneyStore {
 
   client.on('session.changed', (snapshot) => store.getState().applySnapshot(snapshot));
   client.on('session.wiped', () => store.getState().resetLocal());
+  client.on('booth.status', ({ inService }) => store.getState().setInService(inService));
   client.on('card.progress', (progress) => {
     if (store.getState().busy) store.setState({ cardProgress: progress });
   });

@@ -71,6 +71,11 @@ const citizenEvents = {
   'session.changed': snapshot.nullable(),
   /** The core wiped the session on its own (hard idle expiry). */
   'session.wiped': z.object({ reason: wipeReasonSchema }).strict(),
+  /**
+   * Whether the booth can serve a citizen: false while its core process is down (crashed and restarting, or given up). Sent to
+   * every page, owner or not: it says nothing about a citizen. A session open when the core died is gone.
+   */
+  'booth.status': z.object({ inService: z.boolean() }).strict(),
   /** How far a card read is, for the progress bar. */
   'card.progress': z.object({ stage: cardStageSchema, fraction: z.number().min(0).max(1) }).strict(),
 } as const;

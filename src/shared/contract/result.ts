@@ -16,6 +16,9 @@ export const errorCodes = [
   'INTERNAL',
   'TRANSPORT_CLOSED',
   'TIMEOUT',
+  // The core process is down (crashed and restarting, given up after too many
+  // crashes, or stopping); `reason` says which: RESTARTING, GAVE_UP, STOPPING.
+  'OUT_OF_SERVICE',
   // The citizen's journey.
   'NO_SESSION',
   'WRONG_STEP',

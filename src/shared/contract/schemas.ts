@@ -59,12 +59,12 @@ export type BoothInfo = z.infer<typeof boothInfoSchema>;
  */
 export const KEEPALIVE_INTERVAL_SEC = 10;
 
+export const cardStageSchema = z.enum(['sam', 'card', 'auth', 'biodata', 'photo', 'signature']);
+
 /**
  * Why a session was wiped: the citizen cancelled, walked away, declined consent, finished; the core's own expiry; the screen
  * crashed or hung; the headless host's page closed and did not come back.
  */
-export const cardStageSchema = z.enum(['sam', 'card', 'auth', 'biodata', 'photo', 'signature']);
-
 export const wipeReasonSchema = z.enum(['cancel', 'idle', 'declined', 'finished', 'expired', 'screen-lost', 'disconnected']);
 export type WipeReason = z.infer<typeof wipeReasonSchema>;
 

@@ -1,0 +1,39 @@
+// The messages between a shell (the headless host, Electron's main process)
+// and the core process it supervises. Calls and their results are the
+// citizen contract's own envelopes (the core's dispatcher checks calls, the
+// shell's checks results again); the rest is start-up, wipe and stop. Each
+// side checks what it receives against these schemas.
+import { z } from 'zod';
+import { wipeReasonSchema } from '../../shared/contract/schemas';
+
+/** What the shell tells the core to start with: the same inputs composeBooth takes. */
+export const coreStartSchema = z
+  .object({
+    type: z.literal('start'),
+    /** A JSON configuration file; ignored when `config` is given. */
+    configPath: z.string().optional(),
+    /** A configuration object (tests); checked by the core's own config schema. */
+    config: z.unknown().optional(),
+    version: z.string().min(1).max(64),
+    /** The built renderer folder: its models/ are checked against the manifest. */
+    rendererDir: z.string().optional(),
+  })
+  .strict();
+export type CoreStart = z.infer<typeof coreStartSchema>;
+
+export const toCoreSchema = z.discriminatedUnion('type', [
+  coreStartSchema,
+  z.object({ type: z.literal('call'), envelope: z.unknown() }).strict(),
+  z.object({ type: z.literal('wipe'), reason: wipeReasonSchema }).strict(),
+  z.object({ type: z.literal('stop') }).strict(),
+]);
+export type ToCore = z.infer<typeof toCoreSchema>;
+
+export const fromCoreSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), pid: z.int().positive() }).strict(),
+  z.object({ type: z.literal('failed'), kind: z.enum(['config', 'internal']), message: z.string().max(8_000) }).strict(),
+  z.object({ type: z.literal('result'), envelope: z.unknown() }).strict(),
+  z.object({ type: z.literal('event'), event: z.string().max(64), payload: z.unknown() }).strict(),
+  z.object({ type: z.literal('stopped') }).strict(),
+]);
+export type FromCore = z.infer<typeof fromCoreSchema>;
