@@ -5,12 +5,15 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
+const emulatorFolder = resolve('src/core/card/emulator');
+const isEmulatorModule = (id: string) => id.startsWith(emulatorFolder);
+
 export default defineConfig({
   build: {
     ssr: true,
     outDir: 'out',
     target: 'node20',
-    // out/ also holds the Electron targets: only our two files are replaced.
+    // out/ also holds the Electron targets: only our own folders are replaced.
     emptyOutDir: false,
     rollupOptions: {
       input: {
@@ -19,7 +22,13 @@ export default defineConfig({
         'core/index': resolve('src/core/process/main.ts'),
         'cli/booth': resolve('src/cli/booth.ts'),
       },
-      output: { entryFileNames: '[name].js', chunkFileNames: 'shared/[name]-[hash].js', format: 'es' },
+      output: {
+        entryFileNames: '[name].js',
+        // The card emulator (virtual cards, synthetic citizens and their photos) is imported only when configured: its chunk goes
+        // to out/emulators/, which a packaged booth leaves out (test/e2e/production-bundle.test.ts checks it is nowhere else).
+        chunkFileNames: (chunk) => (chunk.moduleIds.some(isEmulatorModule) ? 'emulators/[name]-[hash].js' : 'shared/[name]-[hash].js'),
+        format: 'es',
+      },
     },
   },
 });

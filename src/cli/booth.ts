@@ -95,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
       ),
     );
   }
-  const reader = createCardReader(config.devices.card, { onNotice: (_event, message) => console.error(message) });
+  const reader = await createCardReader(config.devices.card, { onNotice: (_event, message) => console.error(message) });
   if (!reader) {
     print('No card reader is configured (devices.card.driver is "none").', { driver: 'none' });
     return 1;
@@ -157,7 +157,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** "SITI RAHMAWATI" → "S*** R*******": enough to tell two test cards apart, not to identify anyone. */
+/** "BUDI SANTOSO" → "B*** S******": enough to tell two test cards apart, not to identify anyone. */
 function maskName(name: string): string {
   return name.replace(/\S+/g, (word) => word[0] + '*'.repeat(Math.max(0, word.length - 1)));
 }

@@ -43,7 +43,7 @@ if (!app.requestSingleInstanceLock()) {
     try {
       core = await superviseCore({
         spawn: () => forkUtilityCore(join(here, '../core/index.js')),
-        start: { configPath, version: app.getVersion(), rendererDir },
+        start: { configPath, version: app.getVersion(), rendererDir, packaged: app.isPackaged },
         logger,
         faceModelFiles: servableModelFiles(rendererDir),
       });

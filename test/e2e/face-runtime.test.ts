@@ -18,7 +18,7 @@ describe('the MediaPipe runtime served from verified memory', () => {
   let browser: BrowserSession;
 
   beforeAll(async () => {
-    composed = composeBooth({
+    composed = await composeBooth({
       config: { devices: { card: { driver: 'none' } } },
       version: 't',
       rendererDir,

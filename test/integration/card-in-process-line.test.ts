@@ -35,7 +35,7 @@ describe('in-process line for the simulated card module', () => {
 
   it('carries a whole read when socat is absent, and the log says the link is in process', async () => {
     withoutSocat();
-    const booth = inProcessBooth({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } } });
+    const booth = await inProcessBooth({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } } });
     cleanup.push(() => booth.booth.dispose());
     const { client } = booth;
     await walkToCardStep(client);
@@ -50,7 +50,7 @@ describe('in-process line for the simulated card module', () => {
   });
 
   it('behaves like the real module over it: no card, a card lifted mid-read, the port reopened afterwards', async () => {
-    const reader = createCardReader({ driver: 'emulated-serial', identity: 1, baudRate: 921600, link: 'in-process' }) as CardReader;
+    const reader = (await createCardReader({ driver: 'emulated-serial', identity: 1, baudRate: 921600, link: 'in-process' })) as CardReader;
     cleanup.push(() => reader.close());
     expect(await reader.status()).toMatchObject({ cardPresent: true, samPresent: true });
     reader.emulator!.place(null);
@@ -74,14 +74,14 @@ describe('in-process line for the simulated card module', () => {
       rmSync(bin, { recursive: true, force: true });
     });
     const notices: string[] = [];
-    const auto = createCardReader(
+    const auto = (await createCardReader(
       { driver: 'emulated-serial', identity: 0, baudRate: 921600, link: 'auto' },
       { onNotice: (event, message) => notices.push(`${event}: ${message}`) },
-    ) as CardReader;
+    )) as CardReader;
     cleanup.push(() => auto.close());
     expect((await auto.read()).biodata.name).toBe('SITI RAHMAWATI');
     expect(notices).toEqual([expect.stringMatching(/^card\.emulator_in_process: socat could not open a pseudo-terminal pair/)]);
-    const pty = createCardReader({ driver: 'emulated-serial', identity: 0, baudRate: 921600, link: 'pty' }) as CardReader;
+    const pty = (await createCardReader({ driver: 'emulated-serial', identity: 0, baudRate: 921600, link: 'pty' })) as CardReader;
     cleanup.push(() => pty.close());
     expect(await cardErrorCode(pty.read())).toBe('NO_READER');
   });

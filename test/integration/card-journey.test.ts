@@ -76,7 +76,7 @@ describe('card step', () => {
 
 describe('card presence', () => {
   it('reports the card being put on and taken off the simulated reader', async () => {
-    const booth = inProcessBooth({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } } });
+    const booth = await inProcessBooth({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } } });
     opened.push(() => booth.booth.dispose());
     const reader = booth.booth.cardReader!;
     const seen: unknown[] = [];
@@ -95,7 +95,7 @@ describe('card presence', () => {
   });
 
   it('reports a serial reader that is not there as absent', async () => {
-    const booth = inProcessBooth({
+    const booth = await inProcessBooth({
       devices: {
         card: { driver: 'serial', path: '/nonexistent/ttyACM9', baudRate: 115200, sam: { pcid: 'ab'.repeat(32), conf: 'cd'.repeat(32) } },
       },

@@ -119,12 +119,12 @@ describe('PC/SC driver against pcscd + vpcd', () => {
   it('watches the card come and go through pcscd', async () => {
     const set = createVirtualEktp();
     await insert(set, ['sam']);
-    const reader = createCardReader({
+    const reader = (await createCardReader({
       driver: 'pcsc',
       cardReader: VPCD_READERS.card.name,
       samReader: VPCD_READERS.sam.name,
       sam: { pcid: toHex(set.secrets.pcid), conf: toHex(set.secrets.conf) },
-    })!;
+    }))!;
     const seen: unknown[] = [];
     const stop = reader.watch((presence) => seen.push(presence), 50);
     try {

@@ -50,7 +50,7 @@ async function moduleRig(driver: 'serial' | 'hid'): Promise<Rig> {
   const moduleLink = pty ? await openSerialLink({ path: pty.modulePath, baudRate: 921_600 }) : bridge!.moduleLink;
   const module = new SerialModuleEmulator(moduleLink, { card: virtual.card, sam: virtual.sam });
   const reader = pty
-    ? createCardReader({ driver: 'serial', path: pty.hostPath, baudRate: 921_600, sam: samConfig(virtual.secrets) })!
+    ? (await createCardReader({ driver: 'serial', path: pty.hostPath, baudRate: 921_600, sam: samConfig(virtual.secrets) }))!
     : createModuleReader(async () => hidLink(bridge!.device), virtual.secrets, 'hid');
   return {
     reader,
@@ -69,7 +69,7 @@ const rigs: Array<[string, () => Promise<Rig>]> = [
   [
     'the simulated reader (the booth default)',
     async () => {
-      const reader = createCardReader({ driver: 'emulated-serial', identity: 0, baudRate: 921_600, link: 'auto' })!;
+      const reader = (await createCardReader({ driver: 'emulated-serial', identity: 0, baudRate: 921_600, link: 'auto' }))!;
       const virtual = set();
       return {
         reader,
@@ -112,12 +112,12 @@ rigs.push([
     };
     await insert('sam');
     await insert('card');
-    const reader = createCardReader({
+    const reader = (await createCardReader({
       driver: 'pcsc',
       cardReader: VPCD_READERS.card.name,
       samReader: VPCD_READERS.sam.name,
       sam: samConfig(virtual.secrets),
-    })!;
+    }))!;
     return {
       reader,
       nik: virtual.identity.nik,
@@ -139,7 +139,7 @@ if (realReader && realNik) {
     `the real reader in BOOTH_REAL_CARD_READER`,
     async () => {
       const config = parseConfig({ devices: { card: JSON.parse(realReader) as object } }, 'BOOTH_REAL_CARD_READER').devices.card;
-      const reader = createCardReader(config)!;
+      const reader = (await createCardReader(config))!;
       return {
         reader,
         nik: realNik,

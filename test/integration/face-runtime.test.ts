@@ -65,7 +65,7 @@ function rawGet(port: number, path: string): Promise<{ status: number; type: str
 
 async function hostFor(rendererDir: string) {
   const lines: string[] = [];
-  const composed = composeBooth({
+  const composed = await composeBooth({
     config: { devices: { card: { driver: 'none' } } },
     version: 't',
     rendererDir,
@@ -131,7 +131,7 @@ describe('the MediaPipe runtime in the verified manifest', () => {
     expect(logs()).toMatch(/"event":"face.model_refused","file":"vision_wasm_internal.wasm","problem":"tampered"/);
 
     // The face step itself answers with the technician code.
-    const booth = inProcessBooth({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } } }, check);
+    const booth = await inProcessBooth({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } } }, check);
     cleanups.push(() => booth.booth.dispose());
     const { client } = booth;
     await walkToCardStep(client);

@@ -34,7 +34,10 @@ afterEach(async () => {
 });
 
 async function atFaceStep(config: BoothConfigInput = {}, models: VerifiedModels = verified) {
-  const booth = inProcessBooth({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } }, ...config }, models);
+  const booth = await inProcessBooth(
+    { devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } }, ...config },
+    models,
+  );
   opened.push(() => booth.booth.dispose());
   await journeyToFace(booth.client);
   return booth;
@@ -55,9 +58,9 @@ async function journeyToFace(client: BoothClient): Promise<void> {
 }
 
 /** The real core behind the real dispatcher (contract schemas checked), its session on a hand-driven clock. */
-function boothOnClock(config: BoothConfigInput) {
+async function boothOnClock(config: BoothConfigInput) {
   const clock = new ManualClock();
-  const composed = composeBooth({
+  const composed = await composeBooth({
     config: { logging: { level: 'silent' }, devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } }, ...config },
     version: 't',
     clock,
@@ -191,7 +194,7 @@ describe('face step', () => {
   });
 
   it('refuses face calls outside the face step', async () => {
-    const booth = inProcessBooth({}, verified);
+    const booth = await inProcessBooth({}, verified);
     opened.push(() => booth.booth.dispose());
     expect(await booth.client.face.setup()).toMatchObject({ ok: false, error: { code: 'NO_SESSION' } });
     await booth.client.session.start();
@@ -201,7 +204,7 @@ describe('face step', () => {
 
 describe('face step presence cap', () => {
   it('a face in view (keep-alives over the contract) holds the face step only up to face.presenceCapSec; challenges still extend it until they run out', async () => {
-    const { clock, client, wipes } = boothOnClock({ face: { presenceCapSec: 120 } });
+    const { clock, client, wipes } = await boothOnClock({ face: { presenceCapSec: 120 } });
     await journeyToFace(client);
     const expirySec = 60 + 30 + 20; // the default idle timeout, warning and grace
     /** The renderer's keep-alive every 10 s while a face is in view, for at most `sec` seconds. */
@@ -260,13 +263,19 @@ describe('face models on the booth origin', () => {
     expect(!check.ok && check.problems[0]!.message).toMatch(/failed its integrity check.*reinstall/);
 
     const lines: string[] = [];
-    const composed = composeBooth({
+    const composed = await composeBooth({
       config: {},
       version: 't',
       rendererDir: copy,
       logDestination: { write: (line: string) => void lines.push(line) },
     });
-    const host = await startHost({ core: inProcessCore(composed.booth), logger: composed.logger, rendererDir: copy, port: 0, bind: '127.0.0.1' });
+    const host = await startHost({
+      core: inProcessCore(composed.booth),
+      logger: composed.logger,
+      rendererDir: copy,
+      port: 0,
+      bind: '127.0.0.1',
+    });
     opened.push(async () => {
       await composed.booth.dispose();
       await host.close();

@@ -2,15 +2,12 @@
 // in-process booth with the given card reader configuration.
 import type { BoothConfigInput } from '../../src/core/config';
 import type { BoothClient } from '../../src/shared/contract/client';
-import { inProcessBooth } from './inProcess';
+import { inProcessBooth, type InProcessBooth } from './inProcess';
 
 export type CardConfig = NonNullable<NonNullable<BoothConfigInput['devices']>['card']>;
 
-export async function boothAtCardStep(
-  card: CardConfig,
-  nik = '3174054208900001',
-): Promise<ReturnType<typeof inProcessBooth> & { client: BoothClient }> {
-  const booth = inProcessBooth({ devices: { card } });
+export async function boothAtCardStep(card: CardConfig, nik = '3174054208900001'): Promise<InProcessBooth> {
+  const booth = await inProcessBooth({ devices: { card } });
   await walkToCardStep(booth.client, nik);
   return booth;
 }

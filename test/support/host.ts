@@ -27,14 +27,21 @@ export async function startTestBooth(config: BoothConfigInput = {}, timings: Hos
       callback();
     },
   });
-  const composed = composeBooth({
+  const composed = await composeBooth({
     // No MediaPipe warm-up unless a test asks for it: ~8 s of CPU per page would slow every browser test on a 2-core machine.
     config: { logging: { level: 'debug' }, ...config, face: { warmUpFrames: 0, ...config.face } },
     version: '0.0.0-test',
     logDestination: destination,
     rendererDir,
   });
-  const host = await startHost({ core: inProcessCore(composed.booth), logger: composed.logger, rendererDir, port: 0, bind: '127.0.0.1', ...timings });
+  const host = await startHost({
+    core: inProcessCore(composed.booth),
+    logger: composed.logger,
+    rendererDir,
+    port: 0,
+    bind: '127.0.0.1',
+    ...timings,
+  });
   return {
     ...composed,
     host,

@@ -8,10 +8,9 @@ import type { VerifiedModels } from '../../src/core/face/models';
 import { createBoothClient, type BoothClient, type ContractTransport } from '../../src/shared/contract/client';
 import { createDispatcher } from '../../src/shared/contract/dispatch';
 
-export function inProcessBooth(
-  config: BoothConfigInput = {},
-  faceModels?: VerifiedModels,
-): ComposedBooth & { client: BoothClient; transport: ContractTransport; logs: string[] } {
+export type InProcessBooth = ComposedBooth & { client: BoothClient; transport: ContractTransport; logs: string[] };
+
+export async function inProcessBooth(config: BoothConfigInput = {}, faceModels?: VerifiedModels): Promise<InProcessBooth> {
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {
@@ -20,7 +19,7 @@ export function inProcessBooth(
     },
   });
   // No card reader unless a test asks for one: these tests never reach a real channel.
-  const composed = composeBooth({
+  const composed = await composeBooth({
     config: { logging: { level: 'debug' }, devices: { card: { driver: 'none' } }, ...config },
     version: '0.0.0-test',
     logDestination: destination,

@@ -7,7 +7,7 @@ import { inProcessBooth } from '../support/inProcess';
 
 describe('generated client', () => {
   it('has one function per contract method, grouped by its prefix', async () => {
-    const { client } = inProcessBooth();
+    const { client } = await inProcessBooth();
     const generated = Object.entries(client)
       .filter(([, group]) => typeof group === 'object')
       .flatMap(([group, functions]) => Object.keys(functions as object).map((name) => `${group}.${name}`));
@@ -38,7 +38,7 @@ describe('generated client', () => {
   });
 
   it('the later steps answer STEP_UNAVAILABLE at their step, never success', async () => {
-    const { client } = inProcessBooth();
+    const { client } = await inProcessBooth();
     await client.session.start();
     await client.session.chooseLanguage({ language: 'id' });
     const info = await client.booth.info();
@@ -53,7 +53,7 @@ describe('generated client', () => {
   });
 
   it('refuses a consent acceptance for a text the booth does not show', async () => {
-    const { client } = inProcessBooth();
+    const { client } = await inProcessBooth();
     await client.session.start();
     await client.session.chooseLanguage({ language: 'id' });
     expect(await client.session.acceptConsent({ consentVersion: 'old-text' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });

@@ -9,6 +9,8 @@ import { createContractClient, type ContractTransport } from '../../src/shared/c
 import { ok } from '../../src/shared/contract/result';
 import { inProcessBooth } from '../support/inProcess';
 
+const citizenBooth = await inProcessBooth();
+
 /** A stand-in for the technician contract that lands with its issue: one call, one event. */
 const technician = defineContract('technician', {
   calls: {
@@ -37,7 +39,7 @@ function loopback(dispatch: Dispatch, timeouts: number[]): ContractTransport & {
 
 describe('contract kit', () => {
   const technicianDispatch = createContractDispatcher(technician, { 'status.get': ({ verbose }) => ok({ uptimeSec: verbose ? 42 : 41 }) });
-  const citizenDispatch = createDispatcher(inProcessBooth().booth.handlers);
+  const citizenDispatch = createDispatcher(citizenBooth.booth.handlers);
 
   it('a contract gets its own dispatcher, which checks parameters as the citizen one does', async () => {
     expect((await technicianDispatch({ type: 'call', id: 1, method: 'status.get', params: { verbose: true } })).result).toEqual({

@@ -7,8 +7,9 @@ import { resultEnvelopeSchema } from '../../src/shared/contract/envelope';
 import { calls, methods } from '../../src/shared/contract/contract';
 import { inProcessBooth } from '../support/inProcess';
 
+const { booth } = await inProcessBooth();
+
 describe('dispatcher', () => {
-  const { booth } = inProcessBooth();
   const dispatch = createDispatcher(booth.handlers);
 
   it('answers a good call with the handler result and the same id', async () => {

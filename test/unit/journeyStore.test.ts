@@ -5,7 +5,7 @@ import { createJourneyStore } from '../../src/renderer/state/journeyStore';
 import { inProcessBooth } from '../support/inProcess';
 
 async function storeAtPhone() {
-  const booth = inProcessBooth();
+  const booth = await inProcessBooth();
   const store = createJourneyStore(booth.client);
   const s = () => store.getState();
   await s().loadInfo();

@@ -174,7 +174,7 @@ describe('log redaction', () => {
   });
 
   it('a whole journey, with mistakes, logs events but no PII', async () => {
-    const { client, logger, logs } = inProcessBooth();
+    const { client, logger, logs } = await inProcessBooth();
     await client.session.start({ language: 'id' });
     await client.session.chooseLanguage({ language: 'id' });
     const info = await client.booth.info();

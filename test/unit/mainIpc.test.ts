@@ -7,8 +7,9 @@ import { createDispatcher } from '../../src/shared/contract/dispatch';
 import { encodeCallFrame } from '../../src/shared/contract/frames';
 import { inProcessBooth } from '../support/inProcess';
 
+const { booth } = await inProcessBooth();
+
 describe('IPC call handling in main', () => {
-  const { booth } = inProcessBooth();
   const dispatch = createDispatcher(booth.handlers);
   const boothFrame = { frameUrl: 'app://booth/index.html', isMainFrameOfBoothWindow: true };
   const call = encodeCallFrame({ type: 'call', id: 1, method: 'booth.info', params: {} });

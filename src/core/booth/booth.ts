@@ -40,7 +40,7 @@ export interface Booth {
   dispose(): Promise<void>;
 }
 
-export function createBooth({ config, logger, version, clock, faceModels }: BoothOptions): Booth {
+export async function createBooth({ config, logger, version, clock, faceModels }: BoothOptions): Promise<Booth> {
   const events = new BoothEvents();
   const { idleTimeoutSec, idleWarningSec, expiryGraceSec } = config.session;
   const session = new CitizenSession({
@@ -54,7 +54,7 @@ export function createBooth({ config, logger, version, clock, faceModels }: Boot
     },
   });
   // Each step's factory attaches its part of the session.
-  const reader = createCardReader(config.devices.card, { onNotice: (event, message) => logger.warn({ event }, message) });
+  const reader = await createCardReader(config.devices.card, { onNotice: (event, message) => logger.warn({ event }, message) });
   const card = createCardStep({ reader, session, events, logger, deadlineMs: cardReadDeadlineMs(config.devices.card) });
   const face = createFaceStep({ settings: config.face, camera: config.devices.camera, models: faceModels, session, logger });
   if (!faceModels.ok)

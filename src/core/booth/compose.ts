@@ -1,7 +1,7 @@
 // Configuration → logger → booth, the same way for Electron main and the
 // headless host, so both run exactly the same core.
 import type { DestinationStream } from 'pino';
-import { loadConfig, parseConfig, type BoothConfig, type BoothConfigInput } from '../config';
+import { ConfigError, loadConfig, parseConfig, type BoothConfig, type BoothConfigInput } from '../config';
 import { createLogger, type Logger } from '../logging';
 import { join } from 'node:path';
 import { LANDMARKER_FILE, modelManifest, verifyModels, type VerifiedModels } from '../face';
@@ -20,6 +20,8 @@ export interface ComposeOptions {
   rendererDir?: string;
   /** Already-checked models (tests); otherwise they are read from rendererDir. */
   faceModels?: VerifiedModels;
+  /** An installed booth: it ships no card emulator, so the configuration must name a real driver (or none). */
+  packaged?: boolean;
 }
 
 export interface ComposedBooth {
@@ -28,9 +30,21 @@ export interface ComposedBooth {
   booth: Booth;
 }
 
-/** Throws ConfigError (with every problem listed) for a bad configuration. */
-export function composeBooth(options: ComposeOptions): ComposedBooth {
+/**
+ * Rejects with ConfigError (with every problem listed) for a bad configuration. Async: drivers are chosen, and the emulators
+ * loaded only when configured, here; the booth's stop() closes them.
+ */
+export async function composeBooth(options: ComposeOptions): Promise<ComposedBooth> {
   const config = options.config !== undefined ? parseConfig(options.config) : loadConfig(options.configPath);
+  if (options.packaged && config.devices.card.driver === 'emulated-serial') {
+    const problem =
+      'devices.card.driver: an installed booth has no card emulator (the default is for trying the booth out); set it to "pcsc", "serial", "hid" or "none" (README, Real hardware)';
+    throw new ConfigError(
+      `${options.configPath ? `Configuration file ${options.configPath}` : 'configuration'} has 1 problem:
+  - ${problem}`,
+      [problem],
+    );
+  }
   const logger = createLogger({ level: config.logging.level, destination: options.logDestination, base: { boothId: config.booth.id } });
   const faceModels =
     options.faceModels ??
@@ -42,6 +56,6 @@ export function composeBooth(options: ComposeOptions): ComposedBooth {
             { file: LANDMARKER_FILE, problem: 'missing' as const, message: 'No renderer folder was given, so no face models were loaded.' },
           ],
         });
-  const booth = createBooth({ config, logger, version: options.version, clock: options.clock, faceModels });
+  const booth = await createBooth({ config, logger, version: options.version, clock: options.clock, faceModels });
   return { config, logger, booth };
 }

@@ -1,11 +1,10 @@
 // The card-reading capability the booth uses: one `read()` whatever the
 // transport, chosen once from configuration. Real drivers (PC/SC, serial
-// module) and the emulated serial module behind a pseudo-terminal.
+// module) here; the emulated serial module (emulator/emulatedReader.ts), with
+// its virtual cards and synthetic citizens, is imported only when the
+// configuration asks for it, so the build keeps it in a chunk of its own
+// (out/emulators/) that a packaged booth does not ship.
 import { fromHex } from './apdu/apdu';
-import { createVirtualEktp, testIdentities, type VirtualEktpSet } from './emulator';
-import { openMemoryLine } from './emulator/memoryLine';
-import { hasSocat, openPtyPair, type PtyPair } from './emulator/pty';
-import { SerialModuleEmulator } from './emulator/serialModule';
 import type { CardReadout, ReadProgress, SamSecrets } from './ektp/readEktp';
 import { readEktp } from './ektp/readEktp';
 import { throwIfAborted } from './abort';
@@ -108,7 +107,7 @@ export interface CardReaderOptions {
   onNotice?: (event: string, message: string) => void;
 }
 
-export function createCardReader(config: CardDriverConfig, options: CardReaderOptions = {}): CardReader | null {
+export async function createCardReader(config: CardDriverConfig, options: CardReaderOptions = {}): Promise<CardReader | null> {
   switch (config.driver) {
     case 'none':
       return null;
@@ -120,8 +119,10 @@ export function createCardReader(config: CardDriverConfig, options: CardReaderOp
       });
     case 'hid':
       return serialReader(() => openHidLink(config.vendorId, config.productId), secretsOf(config.sam), 'hid');
-    case 'emulated-serial':
+    case 'emulated-serial': {
+      const { emulatedSerialReader } = await import('./emulator/emulatedReader');
       return emulatedSerialReader(config, options);
+    }
   }
 }
 
@@ -159,8 +160,20 @@ function pcscReader(config: Extract<CardDriverConfig, { driver: 'pcsc' }>): Card
  * driver createCardReader builds, for a link it cannot open itself (the
  * conformance suite's HID report stand-in on a machine without hidraw).
  */
-export function createModuleReader(open: () => Promise<ByteLink>, secrets: SamSecrets, driver: 'serial' | 'hid'): CardReader {
-  return serialReader(open, secrets, driver);
+export function createModuleReader(
+  open: () => Promise<ByteLink>,
+  secrets: SamSecrets,
+  driver: 'serial' | 'hid' | 'emulated-serial',
+  hooks: ModuleReaderHooks = {},
+): CardReader & { closeClient(): Promise<void> } {
+  return serialReader(open, secrets, driver, hooks);
+}
+
+export interface ModuleReaderHooks {
+  /** Wraps each read's progress callback (the emulator takes a card away at a chosen stage). */
+  beforeRead?: (onProgress: ReadProgress) => ReadProgress;
+  /** The line's speed, for the module client's timeouts. */
+  baudRate?: number;
 }
 
 /** A serial module; the port is (re)opened on the next read after any link failure. */
@@ -168,7 +181,7 @@ function serialReader(
   open: () => Promise<ByteLink>,
   secrets: SamSecrets,
   driver: 'serial' | 'hid' | 'emulated-serial',
-  hooks: { beforeRead?: (onProgress: ReadProgress) => ReadProgress; baudRate?: number } = {},
+  hooks: ModuleReaderHooks = {},
 ): CardReader & { closeClient(): Promise<void> } {
   let client: SerialModuleClient | undefined;
   /** One open at a time: a watch poll and a read may both need the port. */
@@ -211,108 +224,5 @@ function serialReader(
       withClient((module) => readEktpViaModule(module, secrets, hooks.beforeRead ? hooks.beforeRead(onProgress) : onProgress, signal)),
     close: closeClient,
     closeClient,
-  };
-}
-
-/**
- * The booth's simulated card reader: a serial module emulator with a virtual
- * e-KTP and SAM on one end of a socat pseudo-terminal pair, the real serial
- * driver on the other. Without socat (a fresh machine) the same frames go
- * over an in-process line instead, and a notice says so. Started on the
- * first read.
- */
-function emulatedSerialReader(config: Extract<CardDriverConfig, { driver: 'emulated-serial' }>, options: CardReaderOptions): CardReader {
-  let line: { openHost(): Promise<ByteLink>; close(): Promise<void> } | undefined;
-  let emulator: SerialModuleEmulator | undefined;
-  let moduleLink: ByteLink | undefined;
-  // The SAM stays; cards placed later are issued for it (same secrets, same card key).
-  const set: VirtualEktpSet = createVirtualEktp({ identity: testIdentities[config.identity] });
-  let removeAt: Parameters<ReadProgress>[0] | null = null;
-  let wanted: { identity: number } | 'not-ektp' | null = { identity: config.identity };
-
-  const cardFor = (choice: typeof wanted) => {
-    if (choice === null) return null;
-    if (choice === 'not-ektp') return createVirtualEktp({ isEktp: false }).card;
-    return createVirtualEktp({ identity: testIdentities[choice.identity] ?? testIdentities[0], sharedWith: set }).card;
-  };
-
-  /** The module end for the emulator and a way to open the driver's end, over a pty pair or in process. */
-  const openLine = async (): Promise<{ module: ByteLink; openHost(): Promise<ByteLink>; close(): Promise<void> }> => {
-    const link = config.link ?? 'auto';
-    const inProcess = () => {
-      const memory = openMemoryLine();
-      return { module: memory.module, openHost: memory.openHost, close: () => memory.module.close() };
-    };
-    if (link === 'in-process') return inProcess();
-    if (link === 'auto' && !hasSocat()) {
-      options.onNotice?.(
-        'card.emulator_in_process',
-        'socat is not installed: the simulated card module is linked in process (same frames, no pseudo-terminal). apt-get install socat for a real serial line.',
-      );
-      return inProcess();
-    }
-    let pair: PtyPair;
-    try {
-      pair = await openPtyPair();
-    } catch (error) {
-      if (link === 'pty') throw error;
-      // socat is there but cannot make a pair (e.g. no /dev/pts in a container).
-      options.onNotice?.(
-        'card.emulator_in_process',
-        `socat could not open a pseudo-terminal pair (${(error as Error).message}): the simulated card module is linked in process instead.`,
-      );
-      return inProcess();
-    }
-    try {
-      const module = await openSerialLink({ path: pair.modulePath, baudRate: config.baudRate });
-      return { module, openHost: () => openSerialLink({ path: pair.hostPath, baudRate: config.baudRate }), close: pair.close };
-    } catch (error) {
-      await pair.close();
-      throw error;
-    }
-  };
-
-  const reader = serialReader(
-    async () => {
-      if (!line) {
-        // Assigned only once every part is up, so a failed start is retried whole next time.
-        const opened = await openLine();
-        emulator = new SerialModuleEmulator(opened.module, { card: cardFor(wanted), sam: set.sam }, { baudRate: config.baudRate });
-        moduleLink = opened.module;
-        line = opened;
-      }
-      return line.openHost();
-    },
-    set.secrets,
-    'emulated-serial',
-    {
-      baudRate: config.baudRate,
-      beforeRead: (onProgress) => (stage, fraction) => {
-        if (removeAt === stage && fraction > 0) emulator?.setCard(null);
-        onProgress(stage, fraction);
-      },
-    },
-  );
-
-  return {
-    driver: 'emulated-serial',
-    status: reader.status,
-    watch: reader.watch,
-    read: reader.read,
-    close: async () => {
-      await reader.closeClient();
-      await moduleLink?.close();
-      await line?.close();
-      line = undefined;
-    },
-    emulator: {
-      place: (card) => {
-        wanted = card;
-        emulator?.setCard(cardFor(card));
-      },
-      removeDuring: (stage) => {
-        removeAt = stage;
-      },
-    },
   };
 }

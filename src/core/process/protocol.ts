@@ -17,6 +17,8 @@ export const coreStartSchema = z
     version: z.string().min(1).max(64),
     /** The built renderer folder: its models/ are checked against the manifest. */
     rendererDir: z.string().optional(),
+    /** An installed booth (Electron's app.isPackaged): it ships no emulator, so its card driver must be set. */
+    packaged: z.boolean().optional(),
   })
   .strict();
 export type CoreStart = z.infer<typeof coreStartSchema>;

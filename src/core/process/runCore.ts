@@ -64,11 +64,12 @@ export function runCore(channel: ParentChannel, options: RunCoreOptions = {}): v
   async function start(request: CoreStart) {
     if (composed || stopping) return;
     try {
-      composed = composeBooth({
+      composed = await composeBooth({
         configPath: request.configPath,
         config: request.config as never,
         version: request.version,
         rendererDir: request.rendererDir,
+        packaged: request.packaged,
       });
     } catch (error) {
       const config = error instanceof ConfigError;
