@@ -1,13 +1,16 @@
 // Three Electron targets from one config. Main and preload bundle the core
 // and shared code; Node packages in `dependencies` stay external. The preload
-// is CommonJS because sandboxed preloads cannot be ES modules.
+// is CommonJS because sandboxed preloads cannot be ES modules. Worker
+// modules the core names are emitted as out/main/workers/<name>.worker.js.
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
 import { faceAssets } from './scripts/faceAssets';
+import { nodeWorkers } from './scripts/nodeWorkers';
 
 export default defineConfig({
   main: {
+    plugins: [nodeWorkers()],
     build: {
       outDir: 'out/main',
       rollupOptions: { input: { index: resolve('src/main/index.ts') } },

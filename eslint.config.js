@@ -91,7 +91,7 @@ export const layerRules = {
 // the other's index.ts, so each folder's insides can change without the
 // others noticing. A relative import that names a file inside another
 // capability's folder is refused; `../card` (the index) is fine.
-export const coreCapabilities = ['booth', 'card', 'config', 'face', 'logging', 'pictures', 'process', 'session'];
+export const coreCapabilities = ['booth', 'card', 'config', 'face', 'logging', 'pictures', 'process', 'session', 'workers'];
 const capabilityRules = coreCapabilities.map((own) => {
   const others = coreCapabilities.filter((name) => name !== own);
   const insides = others.flatMap((name) => ['../', '../../', '../../../', '../../../../'].map((up) => `${up}${name}/*`));

@@ -1,14 +1,17 @@
 // The headless host and the technician CLI are plain Node programs: bundle
 // them (and the core they run) into out/host/index.js and out/cli/booth.js,
-// and the core process's entry into out/core/index.js,
-// leaving npm packages external.
+// and the core process's entry into out/core/index.js, leaving npm packages
+// external. Each worker_threads module the core names becomes
+// out/workers/<name>.worker.js (scripts/nodeWorkers.ts).
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
+import { nodeWorkers } from './scripts/nodeWorkers';
 
 const emulatorFolder = resolve('src/core/card/emulator');
 const isEmulatorModule = (id: string) => id.startsWith(emulatorFolder);
 
 export default defineConfig({
+  plugins: [nodeWorkers()],
   build: {
     ssr: true,
     outDir: 'out',

@@ -9,7 +9,8 @@ import { resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const bin = (name) => resolve(root, 'node_modules/.bin', name);
 // The host build shares out/ with electron-vite's targets: clear only its own folders.
-for (const folder of ['host', 'core', 'cli', 'shared', 'emulators']) rmSync(resolve(root, 'out', folder), { recursive: true, force: true });
+for (const folder of ['host', 'core', 'cli', 'shared', 'emulators', 'workers'])
+  rmSync(resolve(root, 'out', folder), { recursive: true, force: true });
 
 for (const [command, args] of [
   // The face models and runtime first (quick when they already match models/manifest.json).
