@@ -17,7 +17,7 @@
 // calls are refused.
 import { methods, type Method } from '../shared/contract/contract';
 import type { BoothHandlers } from '../shared/contract/dispatch';
-import { fail, type BoothError } from '../shared/contract/result';
+import { fail, type Failure } from '../shared/contract/result';
 import { NOT_OWNER } from '../shared/contract/websocket';
 
 export interface OwnedConnection {
@@ -50,7 +50,7 @@ export interface Ownership<C extends OwnedConnection> {
   dispose(): void;
 }
 
-export function notOwner(): { ok: false; error: BoothError } {
+export function notOwner(): Failure<'BUSY', typeof NOT_OWNER> {
   return fail('BUSY', 'This booth is in use in another window; close that one to use it here.', { reason: NOT_OWNER });
 }
 

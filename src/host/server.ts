@@ -215,7 +215,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     ownership.attach(connection)?.socket.terminate();
     const dispatch = createDispatcher(
       guardSessionCalls(core.handlers, () => ownership.mayUse(connection)),
-      { onBug: (method, error) => logger.error({ event: 'contract.bug', method, err: error }, 'handler threw') },
+      {
+        onBug: (method, error) =>
+          logger.error({ event: 'contract.bug', method, err: error }, 'handler threw or answered an undeclared failure'),
+      },
     );
     logger.info({ event: 'contract.connected', clients: connections.size }, 'renderer connected');
     socket.on('pong', () => (connection.alive = true));

@@ -11,7 +11,8 @@ import { answerIpcCall, describeSender } from './ipcCall';
 
 export function wireContract(window: BrowserWindow, core: BoothCore, logger: Logger): () => void {
   const dispatch = createDispatcher(core.handlers, {
-    onBug: (method, error) => logger.error({ event: 'contract.bug', method, err: error }, 'handler threw'),
+    onBug: (method, error) =>
+      logger.error({ event: 'contract.bug', method, err: error }, 'handler threw or answered an undeclared failure'),
   });
 
   ipcMain.handle(IPC_CALL_CHANNEL, (event, envelope: unknown): Promise<ResultEnvelope> =>

@@ -76,6 +76,8 @@ describe('dispatcher', () => {
       fc.asyncProperty(envelope, async (raw) => {
         const reply = await dispatch(raw);
         expect(resultEnvelopeSchema.safeParse(reply).success).toBe(true);
+        // INTERNAL would mean a handler threw or answered a failure its method does not declare.
+        expect(reply.result.ok || reply.result.error.code).not.toBe('INTERNAL');
         if (reply.result.ok && typeof raw === 'object' && raw && 'method' in raw) {
           const method = (raw as { method: keyof typeof calls }).method;
           expect(calls[method].result.safeParse(reply.result.value).success).toBe(true);

@@ -4,8 +4,10 @@
 // keeps the reader until it has really ended), the booth's read deadline,
 // the attempts, the stop on back, cancel or wipe, and the latch that keeps
 // a SAM which refused PCID/CONF from being tried again.
+import type { AnswerOf } from '../../shared/contract/contract';
 import type { BoothHandlers } from '../../shared/contract/dispatch';
-import { fail, ok, type Result } from '../../shared/contract/result';
+import { STILL_READING } from '../../shared/contract/reasons';
+import { fail, ok } from '../../shared/contract/result';
 import type { SessionSnapshot } from '../../shared/contract/schemas';
 import { maskNik } from '../../shared/identity/nik';
 import type { BoothEvents } from '../booth';
@@ -47,7 +49,7 @@ export function createCardStep({ reader, session, events, logger, deadlineMs }: 
   let samRefusal: { message: string; detail?: string } | null = null;
 
   /** Takes a readout: it must carry the NIK the citizen typed; a mismatch uses up one attempt, the last ends the step. */
-  function acceptReadout(readout: CardReadout): Result<SessionSnapshot> {
+  function acceptReadout(readout: CardReadout): AnswerOf<'card.read'> {
     const guard = session.requireStep('card');
     if (guard) return guard;
     if (readout.nik !== session.journey()!.nik) {
@@ -61,7 +63,7 @@ export function createCardStep({ reader, session, events, logger, deadlineMs }: 
     return session.advance({ type: 'cardRead', chip: { name: readout.biodata.name, nikMasked: maskNik(readout.nik) } });
   }
 
-  async function readCard(): Promise<Result<SessionSnapshot>> {
+  async function readCard(): Promise<AnswerOf<'card.read'>> {
     const guard = session.requireStep('card');
     if (guard) return guard;
     const before = session.snapshot()!;
@@ -71,7 +73,7 @@ export function createCardStep({ reader, session, events, logger, deadlineMs }: 
     // A read cut short (deadline, back) may still hold the reader: a PC/SC exchange with a silent card ends only when the card
     // answers or is lifted.
     if (cardRead)
-      return fail('BUSY', 'The card is still being read; lift the card and put it back, or wait a moment.', { reason: 'STILL_READING' });
+      return fail('BUSY', 'The card is still being read; lift the card and put it back, or wait a moment.', { reason: STILL_READING });
     if (samRefusal) return fail('CARD_FAILED', samRefusal.message, { reason: 'SAM_LOCKED' });
     const started = Date.now();
     // Back, cancel, a wipe or shutdown stop the read on the reader, not only the wait for it.

@@ -1,24 +1,10 @@
 // The ways reading a card can fail, as the booth reports them. Every parser
 // and driver turns what went wrong into one of these; none of them throws
-// anything else at the journey.
+// anything else at the journey. The codes are listed with the contract
+// (CARD_FAILED's reasons, src/shared/contract/reasons.ts): the screens see them too.
+import type { CardErrorCode } from '../../shared/contract/reasons';
 
-export const cardErrorCodes = [
-  'NO_READER', // no reader (or pcscd / the module) is there
-  'NO_CARD', // nothing on the reader
-  'SAM_MISSING', // the reader has no SAM, or it does not answer
-  'SAM_LOCKED', // the SAM refuses to unlock (wrong PCID/CONF, or blocked)
-  'NOT_EKTP', // a card, but not an e-KTP
-  'UNREADABLE_CARD', // a card lies on the reader, but it cannot be powered or does not answer as a card should
-  'AUTH_FAILED', // card and SAM did not authenticate each other
-  'CARD_REMOVED', // the card left the field mid-read
-  'TIMEOUT', // the reader or card stopped answering
-  'MALFORMED', // an answer that breaks the protocol (length, status, record)
-  'TOO_LARGE', // an answer beyond the caps (photo size, file length)
-  'ENDLESS_MORE_DATA', // the card kept answering "more data" (61 xx) without end
-  'CANCELLED', // the booth stopped the read: the citizen went back or cancelled, or the booth shut down
-] as const;
-
-export type CardErrorCode = (typeof cardErrorCodes)[number];
+export { cardErrorCodes, type CardErrorCode } from '../../shared/contract/reasons';
 
 /** An expected failure of a card read: code for the journey, detail for technicians (never PII). */
 export class CardError extends Error {

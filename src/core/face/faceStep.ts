@@ -2,14 +2,15 @@
 // liveness challenges, and accept a capture only after replaying its trace
 // through the same judge the renderer ran and checking every picture.
 import { randomBytes, randomInt } from 'node:crypto';
+import type { AnswerOf } from '../../shared/contract/contract';
 import type { BoothHandlers } from '../../shared/contract/dispatch';
-import { fail, ok, type BoothError, type Result } from '../../shared/contract/result';
+import type { FaceUnavailableReason } from '../../shared/contract/reasons';
+import { fail, ok, type Failure } from '../../shared/contract/result';
 import type { FaceCaptureParams } from '../../shared/contract/faceSchemas';
-import type { SessionSnapshot } from '../../shared/contract/schemas';
-import { drawChallenge, judgeTrace, type Challenge } from '../../shared/face/liveness';
-import type { CameraSettings, FaceSettings, FaceSetup } from '../../shared/face/settings';
+import { drawChallenge, judgeTrace } from '../../shared/face/liveness';
+import type { CameraSettings, FaceSettings } from '../../shared/face/settings';
 import type { Logger } from '../logging';
-import type { CitizenSession } from '../session';
+import type { CitizenSession, JourneyRefusal } from '../session';
 import { FaceSession } from './faceSession';
 import { jpegSize } from '../pictures';
 import { FACE_DETECTOR_URL, FACE_MODEL_URL, FACE_WASM_BASE } from '../../shared/face/assets';
@@ -27,13 +28,14 @@ export interface FaceStepOptions {
 /** Slack on top of the challenge's own time for the capture to arrive. */
 const SUBMIT_GRACE_MS = 60_000;
 
-type Failure = { ok: false; error: BoothError };
+/** The booth cannot run the face step (the contract's STEP_UNAVAILABLE reasons for it). */
+type FaceUnavailable = Failure<'STEP_UNAVAILABLE', FaceUnavailableReason>;
 
 export function createFaceStep({ settings, camera, models, session, logger, now = Date.now }: FaceStepOptions) {
   /** The face step's share of the session: the challenge in play, the attempts left, the capture. */
   const part = new FaceSession(settings.liveness.attempts);
   session.attach(part);
-  function unavailable(): Failure | null {
+  function unavailable(): FaceUnavailable | null {
     if (!camera) return fail('STEP_UNAVAILABLE', 'This booth has no camera configured.', { reason: 'NO_CAMERA' });
     if (!models.ok) {
       const tampered = models.problems.some((p) => p.problem === 'tampered');
@@ -44,7 +46,7 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
     return null;
   }
 
-  function guard(): Failure | null {
+  function guard(): JourneyRefusal | FaceUnavailable | null {
     return session.requireStep('face') ?? unavailable();
   }
 
@@ -59,7 +61,7 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
     available: unavailable() === null,
     part,
 
-    setup(): Result<FaceSetup> {
+    setup(): AnswerOf<'face.setup'> {
       const refused = guard();
       if (refused) return refused;
       return ok({
@@ -75,7 +77,7 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
       });
     },
 
-    beginChallenge(): Result<{ challenge: Challenge; attemptsLeft: number }> {
+    beginChallenge(): AnswerOf<'face.beginChallenge'> {
       const refused = guard();
       if (refused) return refused;
       if (part.capture) return fail('FACE_FAILED', 'A face was already captured in this session.', { reason: 'ALREADY_CAPTURED' });
@@ -96,14 +98,14 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
       return ok({ challenge, attemptsLeft: part.attemptsLeft });
     },
 
-    submitCapture(params: FaceCaptureParams): Result<SessionSnapshot> {
+    submitCapture(params: FaceCaptureParams): AnswerOf<'face.submitCapture'> {
       const result = acceptCapture(params);
       // Refused pictures are not kept: zero them now rather than leave them to the garbage collector.
       if (!result.ok) for (const picture of [...params.frames, params.still]) picture.jpeg.fill(0);
       return result;
     },
 
-    verify(): Result<SessionSnapshot> {
+    verify(): AnswerOf<'face.verify'> {
       const refused = guard();
       if (refused) return refused;
       if (!part.capture) return fail('FACE_FAILED', 'No face has been captured yet.', { reason: 'NOT_CAPTURED' });
@@ -111,7 +113,7 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
     },
   };
 
-  function acceptCapture(params: FaceCaptureParams): Result<SessionSnapshot> {
+  function acceptCapture(params: FaceCaptureParams): AnswerOf<'face.submitCapture'> {
     const refused = guard();
     if (refused) return refused;
     const issued = part.takeChallenge(params.challengeId);

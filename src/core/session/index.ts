@@ -1,3 +1,11 @@
-export { CitizenSession, systemClock, type SessionClock, type SessionOptions } from './session';
+export {
+  CitizenSession,
+  systemClock,
+  type JourneyRefusal,
+  type NoSession,
+  type SessionClock,
+  type SessionOptions,
+  type SessionResult,
+} from './session';
 export type { SessionPart, StepFields } from './parts';
 export { createJourneyHandlers, type JourneyHandlerOptions } from './handlers';

@@ -5,10 +5,10 @@
 // that step's part (parts.ts), attached by the step's factory.
 import { randomBytes } from 'node:crypto';
 import type { SessionSnapshot, WipeReason } from '../../shared/contract/schemas';
-import { fail, ok, type BoothError, type Result } from '../../shared/contract/result';
-import { checkEmail } from '../../shared/identity/email';
-import { checkNik } from '../../shared/identity/nik';
-import { checkPhone } from '../../shared/identity/phone';
+import { fail, ok, type Failure, type Success } from '../../shared/contract/result';
+import { checkEmail, type EmailRejection } from '../../shared/identity/email';
+import { checkNik, type NikRejection } from '../../shared/identity/nik';
+import { checkPhone, type PhoneRejection } from '../../shared/identity/phone';
 import {
   initialJourney,
   transition,
@@ -55,7 +55,14 @@ export interface SessionOptions {
 /** What a call that refreshes the expiry stands for: progress of the journey, or only someone being there. */
 type Activity = 'progress' | 'presence';
 
-export type SessionResult = Result<SessionSnapshot>;
+/** The snapshot after a call that moved or refreshed the session. */
+export type SessionSnapshotResult = Success<SessionSnapshot>;
+/** There is no session to act on. */
+export type NoSession = Failure<'NO_SESSION'>;
+/** A journey move refused: no session, or not possible at the step the session is at. */
+export type JourneyRefusal = NoSession | Failure<'WRONG_STEP'>;
+/** What a journey move answers (the contract declares these failures for each method, contract.ts). */
+export type SessionResult = SessionSnapshotResult | JourneyRefusal;
 
 /** Every field a snapshot needs from the steps' parts. */
 const stepFieldNames: ReadonlyArray<keyof StepFields> = ['cardAttemptsLeft', 'faceAttemptsLeft', 'faceCaptured'];
@@ -82,7 +89,7 @@ export class CitizenSession {
   }
 
   /** A fresh session; any previous one is wiped first. */
-  start(language: Language = 'id'): SessionResult {
+  start(language: Language = 'id'): SessionSnapshotResult {
     if (this.#state) this.wipe('cancel');
     this.#sessionId = randomBytes(12).toString('hex');
     this.#state = initialJourney(language);
@@ -123,8 +130,12 @@ export class CitizenSession {
     return this.#apply({ type: 'chooseLanguage', language });
   }
 
-  setLanguage(language: Language): SessionResult {
-    return this.#apply({ type: 'setLanguage', language });
+  setLanguage(language: Language): SessionSnapshotResult | NoSession {
+    if (!this.#state) return noSession();
+    const result = this.#apply({ type: 'setLanguage', language });
+    // The machine takes a language change at every step: a refusal is a bug, not an answer.
+    if (!result.ok) throw new Error(`The journey machine refused a language change at the ${this.#state.step} step.`);
+    return result;
   }
 
   acceptConsent(consentVersion: string): SessionResult {
@@ -133,7 +144,7 @@ export class CitizenSession {
     return result;
   }
 
-  submitNik(input: string): SessionResult {
+  submitNik(input: string): SessionResult | Failure<'INVALID_NIK', NikRejection> {
     const guard = this.#guardStep('nik');
     if (guard) return guard;
     const check = checkNik(input);
@@ -141,7 +152,7 @@ export class CitizenSession {
     return this.#apply({ type: 'nikAccepted', nik: input });
   }
 
-  submitEmail(input: string): SessionResult {
+  submitEmail(input: string): SessionResult | Failure<'INVALID_EMAIL', EmailRejection> {
     const guard = this.#guardStep('email');
     if (guard) return guard;
     const check = checkEmail(input);
@@ -149,7 +160,7 @@ export class CitizenSession {
     return this.#apply({ type: 'emailAccepted', email: check.email });
   }
 
-  submitPhone(input: string): SessionResult {
+  submitPhone(input: string): SessionResult | Failure<'INVALID_PHONE', PhoneRejection> {
     const guard = this.#guardStep('phone');
     if (guard) return guard;
     const check = checkPhone(input);
@@ -180,7 +191,7 @@ export class CitizenSession {
   }
 
   /** A step's part changed (a challenge issued, a capture kept, an attempt used): tell listeners; it counts as progress. */
-  partChanged(): SessionResult {
+  partChanged(): SessionSnapshotResult | NoSession {
     if (!this.#state) return noSession();
     return this.#changed();
   }
@@ -190,13 +201,13 @@ export class CitizenSession {
    * in view). At the face step this extends the session only up to the
    * presence cap; the renderer cannot tell the core otherwise.
    */
-  keepAlive(): SessionResult {
+  keepAlive(): SessionSnapshotResult | NoSession {
     if (!this.#state) return noSession();
     return this.#changed('presence');
   }
 
   /** Checks that a session exists and sits at `step`; returns the error if not. */
-  requireStep(step: JourneyState['step']): { ok: false; error: BoothError } | null {
+  requireStep(step: JourneyState['step']): JourneyRefusal | null {
     return this.#guardStep(step);
   }
 
@@ -216,7 +227,7 @@ export class CitizenSession {
     return had;
   }
 
-  #guardStep(step: JourneyState['step']): { ok: false; error: BoothError } | null {
+  #guardStep(step: JourneyState['step']): JourneyRefusal | null {
     if (!this.#state) return noSession();
     if (this.#state.step !== step) return fail('WRONG_STEP', `This needs the ${step} step; the session is at ${this.#state.step}.`);
     return null;
@@ -236,7 +247,7 @@ export class CitizenSession {
   }
 
   /** Notifies listeners and pushes the expiry out: fully for progress, up to the presence cap for presence. */
-  #changed(activity: Activity = 'progress'): SessionResult {
+  #changed(activity: Activity = 'progress'): SessionSnapshotResult {
     const now = this.#clock.now();
     let expiresAt = now + this.options.expirySec * 1000;
     const cap = this.#presenceCapAt();
@@ -263,6 +274,6 @@ export class CitizenSession {
   }
 }
 
-function noSession() {
+function noSession(): NoSession {
   return fail('NO_SESSION', 'There is no session; start one from the welcome screen.');
 }

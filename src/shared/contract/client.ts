@@ -1,9 +1,11 @@
 // The generated client: one function per contract method, grouped by the
 // part before the dot (booth.session.submitNik({ nik })), plus `on` for
 // events. The renderer checks every answer and event against the contract
-// too, so a confused or hostile peer cannot feed it a wrong shape.
+// too, so a confused or hostile peer cannot feed it a wrong shape or a
+// failure the method does not declare. Each function's failure type is its
+// method's declared union, for the screens to switch over.
 import { citizenContract, type CitizenContract, type EventName, type Method } from './contract';
-import type { CallSpecs, Contract, ContractShape, EventOf, EventSpecs, MethodOf, ParamsIn, PayloadIn, ValueIn } from './define';
+import type { AnswerIn, CallSpecs, Contract, ContractShape, EventOf, EventSpecs, MethodOf, ParamsIn, PayloadIn } from './define';
 import { fail, type Result } from './result';
 
 /** What a transport must do: carry one call (waiting at most `timeoutMs`, the contract's figure for it), and deliver events. */
@@ -14,9 +16,7 @@ export interface ContractTransport {
 
 type GroupOf<M extends string> = M extends `${infer G}.${string}` ? G : never;
 type CallFn<K extends ContractShape, M extends MethodOf<K>> =
-  {} extends ParamsIn<K, M>
-    ? (params?: ParamsIn<K, M>) => Promise<Result<ValueIn<K, M>>>
-    : (params: ParamsIn<K, M>) => Promise<Result<ValueIn<K, M>>>;
+  {} extends ParamsIn<K, M> ? (params?: ParamsIn<K, M>) => Promise<AnswerIn<K, M>> : (params: ParamsIn<K, M>) => Promise<AnswerIn<K, M>>;
 
 /** A contract's client: one function per method, grouped by the part before the dot, and `on` for its events. */
 export type ClientOf<K extends ContractShape> = {
@@ -45,7 +45,14 @@ export function createContractClient<C extends CallSpecs, E extends EventSpecs>(
     client[group] ??= {};
     client[group][name] = async (params: unknown = {}) => {
       const result = await transport.call(method, params, contract.timeoutMs(method));
-      if (!result.ok) return result;
+      if (!result.ok) {
+        if (contract.declares(method, result.error)) return result;
+        const { code, reason } = result.error;
+        return fail(
+          'INTERNAL',
+          `The booth answered ${method} with ${code}${reason === undefined ? '' : ` ${reason.slice(0, 64)}`}, a failure it does not declare.`,
+        );
+      }
       const checked = calls[method]!.result.safeParse(result.value);
       return checked.success
         ? { ok: true, value: checked.data }

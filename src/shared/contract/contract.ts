@@ -4,9 +4,23 @@
 // this and nothing else. Built with the kit in define.ts, which the
 // technician and officer contracts will use too.
 import { z } from 'zod';
-import { call, DEFAULT_CALL_TIMEOUT_MS, defineContract, type CheckedParamsIn, type ParamsIn, type PayloadIn, type ValueIn } from './define';
+import {
+  call,
+  DEFAULT_CALL_TIMEOUT_MS,
+  defineContract,
+  type AnswerIn,
+  type CheckedParamsIn,
+  type FailureIn,
+  type ParamsIn,
+  type PayloadIn,
+  type ValueIn,
+} from './define';
 import { challengeSchema, faceCaptureParamsSchema } from './faceSchemas';
 import { faceSetupSchema } from '../face/settings';
+import { emailRejections } from '../identity/email';
+import { nikRejections } from '../identity/nik';
+import { phoneRejections } from '../identity/phone';
+import { cardReadReasons, faceUnavailableReasons, livenessReasons, STILL_READING } from './reasons';
 import {
   boothInfoSchema,
   cardStageSchema,
@@ -25,45 +39,73 @@ export const MAX_CARD_READ_DEADLINE_MS = 120_000;
 /** What a transport allows beyond the core's own limit: the answer still has to travel. */
 const ANSWER_SLACK_MS = 5_000;
 
+// The failures each method answers itself (every call may also meet define.ts's commonFailures).
+/** No session to act on. */
+const noSession = { NO_SESSION: [] } as const;
+/** A journey move: no session, or not possible at the step the session is at. */
+const journeyMove = { NO_SESSION: [], WRONG_STEP: [] } as const;
+/** The face step's guard: the session is elsewhere, or the booth cannot run the step. */
+const faceGuard = { ...journeyMove, STEP_UNAVAILABLE: faceUnavailableReasons } as const;
+
 const citizenCalls = {
   'booth.info': call(emptyParams, boothInfoSchema),
 
   'session.start': call(z.object({ language: languageSchema.optional() }).strict(), snapshot),
   'session.get': call(emptyParams, snapshot.nullable()),
-  'session.chooseLanguage': call(z.object({ language: languageSchema }).strict(), snapshot),
-  'session.setLanguage': call(z.object({ language: languageSchema }).strict(), snapshot),
-  'session.acceptConsent': call(z.object({ consentVersion: z.string().min(1).max(32) }).strict(), snapshot),
-  'session.declineConsent': call(emptyParams, z.null()),
+  'session.chooseLanguage': call(z.object({ language: languageSchema }).strict(), snapshot, { failures: journeyMove }),
+  'session.setLanguage': call(z.object({ language: languageSchema }).strict(), snapshot, { failures: noSession }),
+  /** BAD_REQUEST when the consent accepted is not the text the booth shows now. */
+  'session.acceptConsent': call(z.object({ consentVersion: z.string().min(1).max(32) }).strict(), snapshot, {
+    failures: { ...journeyMove, BAD_REQUEST: [] },
+  }),
+  'session.declineConsent': call(emptyParams, z.null(), { failures: journeyMove }),
   // Caps are loose on purpose: the core answers a specific INVALID_* reason
   // for a wrong value, while a payload past the cap is a BAD_REQUEST.
-  'session.submitNik': call(z.object({ nik: z.string().max(64) }).strict(), snapshot),
-  'session.submitEmail': call(z.object({ email: z.string().max(512) }).strict(), snapshot),
-  'session.submitPhone': call(z.object({ phone: z.string().max(64) }).strict(), snapshot),
-  'session.edit': call(z.object({ field: editableStepSchema }).strict(), snapshot),
-  'session.back': call(emptyParams, snapshot),
-  'session.confirmReview': call(emptyParams, snapshot),
-  'session.keepAlive': call(emptyParams, snapshot),
+  'session.submitNik': call(z.object({ nik: z.string().max(64) }).strict(), snapshot, {
+    failures: { ...journeyMove, INVALID_NIK: nikRejections },
+  }),
+  'session.submitEmail': call(z.object({ email: z.string().max(512) }).strict(), snapshot, {
+    failures: { ...journeyMove, INVALID_EMAIL: emailRejections },
+  }),
+  'session.submitPhone': call(z.object({ phone: z.string().max(64) }).strict(), snapshot, {
+    failures: { ...journeyMove, INVALID_PHONE: phoneRejections },
+  }),
+  'session.edit': call(z.object({ field: editableStepSchema }).strict(), snapshot, { failures: journeyMove }),
+  'session.back': call(emptyParams, snapshot, { failures: journeyMove }),
+  'session.confirmReview': call(emptyParams, snapshot, { failures: journeyMove }),
+  'session.keepAlive': call(emptyParams, snapshot, { failures: noSession }),
   'session.wipe': call(z.object({ reason: wipeReasonSchema }).strict(), z.object({ wiped: z.boolean() })),
 
   /**
-   * Reads the e-KTP on the reader and matches it to the typed NIK (CARD_FAILED with a reason when not).
+   * Reads the e-KTP on the reader and matches it to the typed NIK (CARD_FAILED with a reason when not; STEP_UNAVAILABLE
+   * without a reader; BUSY STILL_READING while a read cut short still holds the reader).
    * The core gives up at its own read deadline (TIMEOUT); the transport waits at least that long.
    */
-  'card.read': call(emptyParams, snapshot, { timeoutMs: MAX_CARD_READ_DEADLINE_MS + ANSWER_SLACK_MS }),
+  'card.read': call(emptyParams, snapshot, {
+    timeoutMs: MAX_CARD_READ_DEADLINE_MS + ANSWER_SLACK_MS,
+    failures: { ...journeyMove, STEP_UNAVAILABLE: [], CARD_FAILED: cardReadReasons, BUSY: [STILL_READING] },
+  }),
   /** The citizen confirms the name and masked NIK shown from the chip. */
-  'card.confirm': call(emptyParams, snapshot),
+  'card.confirm': call(emptyParams, snapshot, { failures: journeyMove }),
   /**
    * Camera, thresholds and model paths for the face step; STEP_UNAVAILABLE (reason MODEL_MISSING, MODEL_TAMPERED or NO_CAMERA)
    * when it cannot run.
    */
-  'face.setup': call(emptyParams, faceSetupSchema),
+  'face.setup': call(emptyParams, faceSetupSchema, { failures: faceGuard }),
   /** A fresh random liveness challenge; each uses one attempt (FACE_FAILED ATTEMPTS_EXHAUSTED after the last). */
-  'face.beginChallenge': call(emptyParams, z.object({ challenge: challengeSchema, attemptsLeft: z.int().min(0) }).strict()),
+  'face.beginChallenge': call(emptyParams, z.object({ challenge: challengeSchema, attemptsLeft: z.int().min(0) }).strict(), {
+    failures: { ...faceGuard, FACE_FAILED: ['ALREADY_CAPTURED', 'ATTEMPTS_EXHAUSTED'] },
+  }),
   /** The frames that passed quality and the challenge's trace; the core replays the trace before keeping the pictures. */
-  'face.submitCapture': call(faceCaptureParamsSchema, snapshot, { timeoutMs: 30_000 }),
-  // Later steps. Until their capability is built they answer STEP_UNAVAILABLE.
-  'face.verify': call(emptyParams, snapshot),
-  'signoff.request': call(emptyParams, snapshot),
+  'face.submitCapture': call(faceCaptureParamsSchema, snapshot, {
+    timeoutMs: 30_000,
+    failures: { ...faceGuard, FACE_FAILED: ['CHALLENGE_UNKNOWN', 'CHALLENGE_EXPIRED', ...livenessReasons, 'BAD_IMAGE'] },
+  }),
+  // Later steps. Until their capability is built they answer STEP_UNAVAILABLE without a reason.
+  'face.verify': call(emptyParams, snapshot, {
+    failures: { ...journeyMove, STEP_UNAVAILABLE: [null, ...faceUnavailableReasons], FACE_FAILED: ['NOT_CAPTURED'] },
+  }),
+  'signoff.request': call(emptyParams, snapshot, { failures: { ...journeyMove, STEP_UNAVAILABLE: [] } }),
 } as const;
 
 const citizenEvents = {
@@ -93,6 +135,10 @@ export type EventName = keyof Events;
 export type ParamsOf<M extends Method> = ParamsIn<CitizenContract, M>;
 export type CheckedParamsOf<M extends Method> = CheckedParamsIn<CitizenContract, M>;
 export type ValueOf<M extends Method> = ValueIn<CitizenContract, M>;
+/** The errors a citizen `method` may answer: its declared failures and the common ones. */
+export type FailureOf<M extends Method> = FailureIn<CitizenContract, M>;
+/** What a citizen `method` answers: its value or one of its errors (a handler's return type). */
+export type AnswerOf<M extends Method> = AnswerIn<CitizenContract, M>;
 export type PayloadOf<E extends EventName> = PayloadIn<CitizenContract, E>;
 
 export const methods = citizenContract.methods as Method[];

@@ -1,10 +1,11 @@
 // The receiving side of a contract, shared by Electron main and the headless
 // host: checks the envelope, the method and the parameters before a handler
-// sees them, and turns a handler's exception into INTERNAL. A dispatcher
-// serves one contract: a method of another audience is UNKNOWN_METHOD here.
+// sees them, and turns a handler's exception, or a failure its method does
+// not declare, into INTERNAL. A dispatcher serves one contract: a method of
+// another audience is UNKNOWN_METHOD here.
 import type { z } from 'zod';
 import { citizenContract, type CitizenContract, type Method } from './contract';
-import type { CallSpecs, Contract, EventSpecs, HandlersOf, MethodOf } from './define';
+import { UndeclaredFailureError, type CallSpecs, type Contract, type EventSpecs, type HandlersOf, type MethodOf } from './define';
 import { callEnvelopeSchema, type ResultEnvelope } from './envelope';
 import { fail, type Result } from './result';
 
@@ -12,7 +13,7 @@ import { fail, type Result } from './result';
 export type BoothHandlers = HandlersOf<CitizenContract>;
 
 export interface DispatcherOptions<M extends string = Method> {
-  /** Told about every handler exception (a bug); never shown to the citizen. */
+  /** Told about every handler exception and every undeclared failure (UndeclaredFailureError): bugs, never shown to the citizen. */
   onBug?: (method: M, error: unknown) => void;
 }
 
@@ -49,12 +50,20 @@ export function createContractDispatcher<C extends CallSpecs, E extends EventSpe
     }
     try {
       const handler = (handlers as Record<string, (p: unknown) => Promise<Result<unknown>> | Result<unknown>>)[method]!;
-      return answer(id, await handler(params.data));
+      const result = await handler(params.data);
+      // The screens switch over the declared failures only: anything else would reach them as a case they do not know.
+      if (!result.ok && !contract.declares(method, result.error))
+        return bug(id, method, new UndeclaredFailureError(method, result.error.code, result.error.reason));
+      return answer(id, result);
     } catch (error) {
-      options.onBug?.(method as MethodOf<Contract<C, E>>, error);
-      return answer(id, fail('INTERNAL', 'The booth hit an internal error; the call was not completed.'));
+      return bug(id, method, error);
     }
   };
+
+  function bug(id: number, method: string, error: unknown): ResultEnvelope {
+    options.onBug?.(method as MethodOf<Contract<C, E>>, error);
+    return answer(id, fail('INTERNAL', 'The booth hit an internal error; the call was not completed.'));
+  }
 }
 
 function answer(id: number | null, result: Result<unknown>): ResultEnvelope {

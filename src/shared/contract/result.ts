@@ -1,5 +1,6 @@
 // Expected failures travel as values, never as exceptions: the renderer can
-// show every one of them, and a thrown error always means a bug.
+// show every one of them, and a thrown error always means a bug. Which
+// failures a method may answer is declared with the method (define.ts).
 import { z } from 'zod';
 
 /** Every error code the booth can answer, transport and domain alike. */
@@ -26,14 +27,10 @@ export const errorCodes = [
   'INVALID_EMAIL',
   'INVALID_PHONE',
   'STEP_UNAVAILABLE',
-  // The e-KTP read failed; `reason` says how: the card (NO_CARD, CARD_REMOVED,
-  // NOT_EKTP, UNREADABLE_CARD, MALFORMED, TOO_LARGE, ENDLESS_MORE_DATA,
-  // AUTH_FAILED, TIMEOUT), the citizen (NIK_MISMATCH, NIK_MISMATCH_FINAL,
-  // CANCELLED) or the booth (NO_READER, SAM_MISSING, SAM_LOCKED). BUSY with
-  // reason STILL_READING: a cut-short read still holds the reader.
+  // The e-KTP read failed; `reason` says how (reasons.ts: cardReadReasons). BUSY with reason STILL_READING: a cut-short read
+  // still holds the reader.
   'CARD_FAILED',
-  // The face step failed; `reason` says how (LIVENESS_<failure>, ATTEMPTS_EXHAUSTED,
-  // CHALLENGE_UNKNOWN, BAD_IMAGE, NOT_CAPTURED).
+  // The face step failed; `reason` says how (LIVENESS_<failure>, ATTEMPTS_EXHAUSTED, CHALLENGE_UNKNOWN, BAD_IMAGE, NOT_CAPTURED, …).
   'FACE_FAILED',
 ] as const;
 
@@ -48,16 +45,41 @@ export const boothErrorSchema = z.object({
   issues: z.array(z.string()).optional(),
 });
 
+/** Any error the booth can answer (what a transport carries before the contract narrows it). */
 export type BoothError = z.infer<typeof boothErrorSchema>;
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: BoothError };
+/** One error of code `C`: with a reason from `R`, or (R never) without one. */
+export type BoothErrorOf<C extends ErrorCode, R extends string = never> = [R] extends [never]
+  ? { code: C; message: string; reason?: undefined; issues?: string[] }
+  : { code: C; message: string; reason: R; issues?: string[] };
 
-export function ok<T>(value: T): Result<T> {
+export type Success<T> = { ok: true; value: T };
+/** A failed answer of code `C` (with a reason from `R` when given). */
+export type Failure<C extends ErrorCode, R extends string = never> = { ok: false; error: BoothErrorOf<C, R> };
+
+/** An answer: the value, or an error of `E` (a method's declared failures; any error when not said). */
+export type Result<T, E extends BoothError = BoothError> = Success<T> | { ok: false; error: E };
+
+export function ok<T>(value: T): Success<T> {
   return { ok: true, value };
 }
 
-export function fail(code: ErrorCode, message: string, extra: Omit<BoothError, 'code' | 'message'> = {}): { ok: false; error: BoothError } {
-  return { ok: false, error: { code, message, ...extra } };
+/** What a failure carries besides its code and message. */
+export interface FailureDetail {
+  reason?: string;
+  issues?: string[];
+}
+
+/**
+ * A failed answer; its type keeps the literal code and reason, so the method's declaration can check them. (NoInfer: the
+ * types come from the arguments only, never from the answer a handler is expected to give.)
+ */
+export function fail<const C extends ErrorCode, const D extends FailureDetail = {}>(
+  code: C,
+  message: string,
+  detail?: D,
+): { ok: false; error: NoInfer<{ code: C; message: string } & D> } {
+  return { ok: false, error: { code, message, ...detail } as { code: C; message: string } & D };
 }
 
 /** Schema of a Result whose value follows `value`. */

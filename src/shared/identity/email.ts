@@ -2,7 +2,9 @@
 // that mail providers accept, not the full grammar (quoted local parts and
 // IP-literal domains are refused on purpose: no citizen's inbox uses them).
 
-export type EmailRejection = 'empty' | 'too_long' | 'no_at' | 'many_at' | 'local_part' | 'domain' | 'top_level_domain' | 'spaces';
+/** Why an email address is refused (INVALID_EMAIL's reasons). */
+export const emailRejections = ['empty', 'too_long', 'no_at', 'many_at', 'local_part', 'domain', 'top_level_domain', 'spaces'] as const;
+export type EmailRejection = (typeof emailRejections)[number];
 
 export type EmailCheck = { valid: true; email: string } | { valid: false; reason: EmailRejection };
 

@@ -9,8 +9,19 @@ import { provinceCodes } from './provinces';
 
 export const NIK_LENGTH = 16;
 
-export type NikRejection =
-  'empty' | 'not_digits' | 'too_short' | 'too_long' | 'province' | 'regency' | 'district' | 'birth_date' | 'serial';
+/** Why a NIK is refused (INVALID_NIK's reasons). */
+export const nikRejections = [
+  'empty',
+  'not_digits',
+  'too_short',
+  'too_long',
+  'province',
+  'regency',
+  'district',
+  'birth_date',
+  'serial',
+] as const;
+export type NikRejection = (typeof nikRejections)[number];
 
 export interface NikFacts {
   provinceCode: string;

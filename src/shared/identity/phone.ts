@@ -2,7 +2,9 @@
 // Mobile numbers have the national prefix 8 followed by 8 to 11 more digits
 // (ITU-T E.164 country code 62; national significant number 9 to 12 digits).
 
-export type PhoneRejection = 'empty' | 'characters' | 'not_indonesian' | 'not_mobile' | 'too_short' | 'too_long';
+/** Why a phone number is refused (INVALID_PHONE's reasons). */
+export const phoneRejections = ['empty', 'characters', 'not_indonesian', 'not_mobile', 'too_short', 'too_long'] as const;
+export type PhoneRejection = (typeof phoneRejections)[number];
 
 export type PhoneCheck = { valid: true; e164: string } | { valid: false; reason: PhoneRejection };
 

@@ -1,0 +1,39 @@
+// The reasons the citizen contract's failures carry, in families the
+// methods' declarations share (contract.ts). The core answers them and the
+// screens switch over them, so the lists live here, where both can see them.
+import { livenessFailures } from '../face/liveness';
+
+/**
+ * How reading an e-KTP can fail: every card driver and parser turns what went wrong into one of these (the core's CardError,
+ * src/core/card/errors.ts, which also holds the advice for technicians).
+ */
+export const cardErrorCodes = [
+  'NO_READER', // no reader (or pcscd / the module) is there
+  'NO_CARD', // nothing on the reader
+  'SAM_MISSING', // the reader has no SAM, or it does not answer
+  'SAM_LOCKED', // the SAM refuses to unlock (wrong PCID/CONF, or blocked)
+  'NOT_EKTP', // a card, but not an e-KTP
+  'UNREADABLE_CARD', // a card lies on the reader, but it cannot be powered or does not answer as a card should
+  'AUTH_FAILED', // card and SAM did not authenticate each other
+  'CARD_REMOVED', // the card left the field mid-read
+  'TIMEOUT', // the reader or card stopped answering
+  'MALFORMED', // an answer that breaks the protocol (length, status, record)
+  'TOO_LARGE', // an answer beyond the caps (photo size, file length)
+  'ENDLESS_MORE_DATA', // the card kept answering "more data" (61 xx) without end
+  'CANCELLED', // the booth stopped the read: the citizen went back or cancelled, or the booth shut down
+] as const;
+export type CardErrorCode = (typeof cardErrorCodes)[number];
+
+/** CARD_FAILED's reasons: a failed read, or a chip whose NIK is not the typed one (the last attempt's is FINAL). */
+export const cardReadReasons = [...cardErrorCodes, 'NIK_MISMATCH', 'NIK_MISMATCH_FINAL'] as const;
+export type CardReadReason = (typeof cardReadReasons)[number];
+
+/** BUSY's reason from card.read: a read cut short still holds the reader. */
+export const STILL_READING = 'STILL_READING';
+
+/** STEP_UNAVAILABLE's reasons at the face step: what the booth lacks to run it. */
+export const faceUnavailableReasons = ['NO_CAMERA', 'MODEL_MISSING', 'MODEL_TAMPERED'] as const;
+export type FaceUnavailableReason = (typeof faceUnavailableReasons)[number];
+
+/** FACE_FAILED's reason when the liveness judge refused the trace: LIVENESS_ and the judge's failure. */
+export const livenessReasons = livenessFailures.map((failure) => `LIVENESS_${failure}` as const);
