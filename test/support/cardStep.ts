@@ -3,26 +3,15 @@
 import type { BoothConfigInput } from '../../src/core/config';
 import type { BoothClient } from '../../src/shared/contract/client';
 import { inProcessBooth } from './inProcess';
+import { walkTo } from './walkTo';
 
 export type CardConfig = NonNullable<NonNullable<BoothConfigInput['devices']>['card']>;
 
 export async function boothAtCardStep(
   card: CardConfig,
-  nik = '3174054208900001',
+  nik?: string,
 ): Promise<ReturnType<typeof inProcessBooth> & { client: BoothClient }> {
   const booth = inProcessBooth({ devices: { card } });
-  await walkToCardStep(booth.client, nik);
+  await walkTo(booth.client, 'card', { nik });
   return booth;
-}
-
-/** Starts a session and gives every answer up to the card step through the contract. */
-export async function walkToCardStep(client: BoothClient, nik = '3174054208900001'): Promise<void> {
-  await client.session.start();
-  await client.session.chooseLanguage({ language: 'id' });
-  const info = await client.booth.info();
-  await client.session.acceptConsent({ consentVersion: info.ok ? info.value.consentVersion : '' });
-  await client.session.submitNik({ nik });
-  await client.session.submitEmail({ email: 'siti@contoh.co.id' });
-  await client.session.submitPhone({ phone: '081234567890' });
-  await client.session.confirmReview();
 }
