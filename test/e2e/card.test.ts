@@ -1,17 +1,17 @@
 // The e-KTP step as a citizen meets it, in Chromium against the real host:
 // the simulated serial reader (pseudo-terminal) for the outcomes, and the
 // PC/SC path through the real pcscd with the virtual card behind vpcd.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { toHex } from '../../src/core/card/apdu/apdu';
 import { createVirtualEktp } from '../../src/core/card/emulator';
 import { CONTACTLESS_ATR, CONTACT_T1_ATR, insertVirtualCard, type VirtualCardConnection } from '../../src/core/card/emulator/vpcd';
 import { catalogues } from '../../src/renderer/i18n';
 import { openBrowser, type BrowserSession } from '../support/browser';
-import { screenshot, seriousAxeViolations, tap, typeOnKeys, waitForStep } from '../support/citizen';
-import { reachCardStep } from '../support/journey';
+import { openBooth, screenshot, seriousAxeViolations, tap, typeOnKeys, waitForStep } from '../support/citizen';
 import { startTestBooth, type TestBooth } from '../support/host';
 import { startPcscd, VPCD_READERS, waitForCard, type RunningPcscd } from '../support/pcscd';
+import { walkPageTo } from '../support/walkTo';
 
 const cardProblem = (page: Page) => page.getByTestId('problem-card');
 
@@ -28,12 +28,20 @@ describe('e-KTP step with the simulated serial reader', () => {
     await booth?.close();
   });
 
+  // Each test starts from the welcome screen, with no session and SITI's card lying on the reader.
+  beforeEach(async () => {
+    booth.booth.session.wipe('cancel');
+    const emulator = booth.booth.cardReader!.emulator!;
+    emulator.removeDuring(null);
+    emulator.place({ identity: 0 });
+    await openBooth(browser.page, booth.host.launchUrl);
+  });
+
   it.each(['id', 'en'] as const)(
     'a NIK that does not match the chip gets a clear message and a bounded number of tries (%s)',
     async (language) => {
-      booth.booth.session.wipe('cancel');
       const page = browser.page;
-      await reachCardStep(page, booth.host.launchUrl, '3273011503850002', language); // the card on the reader is SITI's, 3174…
+      await walkPageTo(page, 'card', { nik: '3273011503850002', language }); // the card on the reader is SITI's, 3174…
       await tap(page, 'card-read');
       await expect.poll(() => cardProblem(page).textContent()).toContain(language === 'id' ? 'Sisa kesempatan: 2' : 'Attempts left: 2');
       expect(await seriousAxeViolations(page)).toEqual([]);
@@ -51,9 +59,8 @@ describe('e-KTP step with the simulated serial reader', () => {
   );
 
   it('after a mismatch, "Check my NIK" goes back to the review; the corrected NIK reads fine', async () => {
-    booth.booth.session.wipe('cancel');
     const page = browser.page;
-    await reachCardStep(page, booth.host.launchUrl, '3273011503850002', 'en');
+    await walkPageTo(page, 'card', { nik: '3273011503850002', language: 'en' });
     await tap(page, 'card-read');
     await expect.poll(() => cardProblem(page).textContent()).toContain('Attempts left: 2');
     await tap(page, 'back');
@@ -70,12 +77,10 @@ describe('e-KTP step with the simulated serial reader', () => {
   });
 
   it.each(['id', 'en'] as const)('a card lifted mid-read asks to keep it on the reader, and the retry works (%s)', async (language) => {
-    booth.booth.session.wipe('cancel');
     const page = browser.page;
     const emulator = booth.booth.cardReader!.emulator!;
-    emulator.place({ identity: 0 });
     emulator.removeDuring('photo');
-    await reachCardStep(page, booth.host.launchUrl, '3174054208900001', language);
+    await walkPageTo(page, 'card', { language });
     await tap(page, 'card-read');
     await expect
       .poll(() => cardProblem(page).textContent())
@@ -93,10 +98,9 @@ describe('e-KTP step with the simulated serial reader', () => {
   });
 
   it.each(['id', 'en'] as const)('a card that is not an e-KTP is named as such (%s)', async (language) => {
-    booth.booth.session.wipe('cancel');
     const page = browser.page;
     booth.booth.cardReader!.emulator!.place('not-ektp');
-    await reachCardStep(page, booth.host.launchUrl, '3174054208900001', language);
+    await walkPageTo(page, 'card', { language });
     await tap(page, 'card-read');
     await expect
       .poll(() => cardProblem(page).textContent())
@@ -106,7 +110,6 @@ describe('e-KTP step with the simulated serial reader', () => {
           : 'This card is not an e-KTP. Put your e-KTP on the reader.',
       );
     await screenshot(page, `landscape-${language}-09d-card-not-ektp`);
-    booth.booth.cardReader!.emulator!.place({ identity: 0 });
   });
 });
 
@@ -124,12 +127,16 @@ describe('e-KTP step with a reader too slow for the deadline', () => {
     await booth?.close();
   });
 
+  beforeEach(async () => {
+    booth.booth.session.wipe('cancel');
+    await openBooth(browser.page, booth.host.launchUrl);
+  });
+
   it.each(['id', 'en'] as const)(
     'says the reading took too long and how to try again, not that the reader is broken (%s)',
     async (language) => {
-      booth.booth.session.wipe('cancel');
       const page = browser.page;
-      await reachCardStep(page, booth.host.launchUrl, '3174054208900001', language);
+      await walkPageTo(page, 'card', { language });
       await tap(page, 'card-read');
       await expect.poll(() => cardProblem(page).textContent(), { timeout: 15_000 }).toBe(catalogues[language]['card.error.TIMEOUT']);
       expect(await cardProblem(page).textContent()).not.toBe(catalogues[language]['card.error.READER']);
@@ -173,7 +180,8 @@ describe('e-KTP step through PC/SC (real pcscd, virtual card behind vpcd)', () =
     // The SAM lives in the reader; the citizen brings the card.
     slots.push(await insertVirtualCard(VPCD_READERS.sam.port, CONTACT_T1_ATR, set.sam, pcscd.viccHost));
     await waitForCard(VPCD_READERS.sam.name, true);
-    await reachCardStep(page, booth.host.launchUrl, '3174054208900001', 'id');
+    await openBooth(page, booth.host.launchUrl);
+    await walkPageTo(page, 'card');
     await tap(page, 'card-read');
     await expect.poll(() => cardProblem(page).textContent()).toBe('Tidak ada e-KTP di pembaca. Letakkan e-KTP Anda, lalu coba lagi.');
     slots.push(await insertVirtualCard(VPCD_READERS.card.port, CONTACTLESS_ATR, set.card, pcscd.viccHost));

@@ -11,7 +11,7 @@ import { openBrowser, type BrowserSession } from '../support/browser';
 import { openBooth, tap, waitForStep } from '../support/citizen';
 import { ensureFaceVideos, fakeCameraArgs } from '../support/fakeCamera';
 import { startTestBooth, type TestBooth } from '../support/host';
-import { reachFaceStep } from '../support/journey';
+import { walkPageTo } from '../support/walkTo';
 
 const WARMUP_FRAMES = 40;
 
@@ -72,7 +72,7 @@ describe('the face engine', () => {
 
     for (const citizen of [1, 2]) {
       // From the attract screen the page already shows: the page is never reloaded.
-      await reachFaceStep(page, null, 'en');
+      await walkPageTo(page, 'face', { language: 'en' });
       // The good video passes the gate on the warmed models: the challenge begins.
       await expect.poll(() => phaseOf(page), { timeout: 30_000 }).toBe('challenge');
       await tap(page, 'cancel-erase');
@@ -96,7 +96,7 @@ describe('the face engine', () => {
     await page.waitForTimeout(3000);
     expect(fetched(LANDMARKER_FILE)).toBe(0);
     expect(fetched(WARMUP_PICTURE.file)).toBe(0);
-    await reachFaceStep(page, null, 'en');
+    await walkPageTo(page, 'face', { language: 'en' });
     await expect.poll(() => phaseOf(page), { timeout: 30_000 }).toBe('challenge');
     expect(fetched(LANDMARKER_FILE)).toBe(1);
     expect(fetched(WARMUP_PICTURE.file)).toBe(0);
@@ -107,7 +107,7 @@ describe('the face engine', () => {
     const { page, fetched } = await openWithCamera(2000);
     const warmed = page.waitForEvent('console', { predicate: (message) => message.text().startsWith('face warm-up:'), timeout: 60_000 });
     await openBooth(page, booth!.host.launchUrl);
-    await reachFaceStep(page, null, 'en');
+    await walkPageTo(page, 'face', { language: 'en' });
     const report = (await warmed).text();
     expect(report).toMatch(/^face warm-up: \d+ frames \(\d+ with the face\) in \d+ ms \(a face step began first\)$/);
     expect(Number(/(\d+) frames/.exec(report)![1])).toBeLessThan(2000);

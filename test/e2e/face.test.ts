@@ -15,10 +15,10 @@ import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openBrowser, type BrowserSession } from '../support/browser';
-import { screenshot, seriousAxeViolations, tap, waitForStep } from '../support/citizen';
+import { openBooth, screenshot, seriousAxeViolations, tap, waitForStep } from '../support/citizen';
 import { ensureFaceVideos, fakeCameraArgs, type VideoName } from '../support/fakeCamera';
 import { startTestBooth, type TestBooth } from '../support/host';
-import { reachFaceStep } from '../support/journey';
+import { walkPageTo } from '../support/walkTo';
 
 /** Records every camera stream the page opens, to check they are all stopped after the step. */
 const RECORD_STREAMS = `
@@ -81,7 +81,8 @@ async function faceStepWith(video: VideoName, language: 'id' | 'en' = 'en', init
     },
   );
   booth.booth.session.wipe('cancel');
-  await reachFaceStep(browser.page, booth.host.launchUrl, language);
+  await openBooth(browser.page, booth.host.launchUrl);
+  await walkPageTo(browser.page, 'face', { language });
   return browser.page;
 }
 

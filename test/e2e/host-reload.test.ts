@@ -6,14 +6,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { openBoothWindow } from '../../src/host/browser';
 import { writeLaunchFiles } from '../../src/host/launchFile';
 import { CHROMIUM, chromiumFlags, openBrowser, type BrowserSession } from '../support/browser';
 import { openBooth, screenshot, tap, typeOnKeys, waitForStep } from '../support/citizen';
-import { reachReviewStep } from '../support/journey';
 import { startTestBooth, type TestBooth } from '../support/host';
+import { siti, walkPageTo } from '../support/walkTo';
 
 let booth: TestBooth;
 let browser: BrowserSession;
@@ -26,18 +26,20 @@ afterAll(async () => {
   await browser?.close();
   await booth?.close();
 });
-
-async function typeUpToReview(page: BrowserSession['page']) {
-  await reachReviewStep(page, booth.host.launchUrl, '3174054208900001', 'en');
-}
+// Each test starts with no session and the shared page on no booth: a page an earlier test left owning the booth lets it go.
+beforeEach(async () => {
+  await browser.page.goto('about:blank');
+  booth.booth.session.wipe('cancel');
+});
 
 const citizenTraces = ['0542', '0890', 'siti', 'contoh', '567890', '4567 890'];
 
 describe('a page of the headless host', () => {
   it('starts at the welcome screen after a reload, with the previous citizen wiped', async () => {
     const { page } = browser;
-    await typeUpToReview(page);
-    expect(await page.content()).toContain('siti@contoh.id');
+    await openBooth(page, booth.host.launchUrl);
+    await walkPageTo(page, 'review', { language: 'en' });
+    expect(await page.content()).toContain(siti.email);
     await page.reload();
     await waitForStep(page, 'attract');
     const html = await page.content();
@@ -49,16 +51,11 @@ describe('a page of the headless host', () => {
   });
 
   it('tells a second window the booth is in use, and lets it take over once the first is closed', async () => {
-    // The previous test's page still owns the booth: let it go first.
-    await browser.page.goto('about:blank');
     const first = await browser.context.newPage();
     let second: BrowserSession['page'] | undefined;
     try {
       await openBooth(first, booth.host.launchUrl);
-      await tap(first, 'start');
-      await tap(first, 'language-en');
-      await tap(first, 'consent-accept');
-      await waitForStep(first, 'nik');
+      await walkPageTo(first, 'nik', { language: 'en' });
       await typeOnKeys(first, '3174054208');
 
       second = await browser.context.newPage();
@@ -116,7 +113,6 @@ describe('a page of the headless host', () => {
 
 describe('the browser the host starts itself', () => {
   it('reaches the booth with the token from the private launch file, which no command line shows', async () => {
-    booth.booth.session.wipe('cancel');
     const runtime = mkdtempSync(join(tmpdir(), 'booth-runtime-'));
     const launch = writeLaunchFiles(booth.host.launchUrl, runtime);
     const connectedBefore = booth.logText().split('"event":"contract.connected"').length;

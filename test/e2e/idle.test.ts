@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, type BrowserSession } from '../support/browser';
 import { openBooth, screenshot, seriousAxeViolations, tap, typeOnKeys, waitForStep } from '../support/citizen';
 import { startTestBooth, type TestBooth } from '../support/host';
+import { walkPageTo } from '../support/walkTo';
 
 const IDLE_SEC = 20;
 const WARNING_SEC = 25;
@@ -34,10 +35,7 @@ describe.each(Object.keys(screens) as Array<keyof typeof screens>)('idle timeout
     try {
       await page.clock.install();
       await openBooth(page, booth.host.launchUrl);
-      await tap(page, 'start');
-      await tap(page, `language-${language}`);
-      await tap(page, 'consent-accept');
-      await waitForStep(page, 'nik');
+      await walkPageTo(page, 'nik', { language });
       await typeOnKeys(page, '3174054208');
 
       // Not yet: one second before the idle time nothing shows.

@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { openBrowser, type BrowserSession } from '../support/browser';
 import { openBooth, screenshot, seriousAxeViolations, tap, typeOnKeys, waitForStep } from '../support/citizen';
 import { startTestBooth, type TestBooth } from '../support/host';
+import { walkPageTo } from '../support/walkTo';
 
 const orientations = {
   portrait: { width: 1080, height: 1920 },
@@ -171,19 +172,16 @@ describe('journey details', () => {
     await booth?.close();
   });
 
-  async function reachNik() {
+  // Each test starts from the welcome screen with no session, and walks from there to where it begins.
+  beforeEach(async () => {
     booth.booth.session.wipe('cancel');
     await openBooth(page, booth.host.launchUrl);
-    await tap(page, 'start');
-    await tap(page, 'language-id');
-    await tap(page, 'consent-accept');
-    await waitForStep(page, 'nik');
-  }
+  });
 
   const problem = (field: string) => page.getByTestId(`problem-${field}`);
 
   it('gives a specific message for each kind of wrong NIK, email and phone', async () => {
-    await reachNik();
+    await walkPageTo(page, 'nik');
     const nikCases: Array<[string, string]> = [
       ['9974054208900001', 'Dua digit pertama (99) bukan kode provinsi'],
       ['3100054208900001', 'kode kabupaten/kota'],
@@ -244,7 +242,7 @@ describe('journey details', () => {
   });
 
   it('edits a value from the review and comes back to the review', async () => {
-    await waitForStep(page, 'review');
+    await walkPageTo(page, 'review', { email: 'budi@contoh.id' });
     await tap(page, 'review-edit-email');
     await waitForStep(page, 'email');
     expect(await page.getByTestId('field-email').textContent()).toBe('budi@contoh.id');
@@ -258,6 +256,7 @@ describe('journey details', () => {
   });
 
   it('switches language on any step without losing what was typed', async () => {
+    await walkPageTo(page, 'review', { phone: '+6281234567890' });
     await tap(page, 'review-edit-phone');
     await waitForStep(page, 'phone');
     await page.getByRole('button', { name: 'English' }).click();
@@ -268,7 +267,7 @@ describe('journey details', () => {
   });
 
   it('survives mashed keys, typing past the limit and pasting', async () => {
-    await reachNik();
+    await walkPageTo(page, 'nik');
     const key = page.getByTestId('key-7');
     await Promise.all(Array.from({ length: 40 }, () => key.click({ delay: 0 })));
     expect(await page.getByTestId('field-nik').textContent()).toBe('7777 7777 7777 7777');
@@ -300,11 +299,7 @@ describe('journey details', () => {
   });
 
   it('declining consent erases the session and returns to the welcome screen', async () => {
-    booth.booth.session.wipe('cancel');
-    await openBooth(page, booth.host.launchUrl);
-    await tap(page, 'start');
-    await tap(page, 'language-en');
-    await waitForStep(page, 'consent');
+    await walkPageTo(page, 'consent', { language: 'en' });
     expect(booth.booth.session.snapshot()).not.toBeNull();
     await tap(page, 'consent-decline');
     await waitForStep(page, 'attract');

@@ -10,7 +10,7 @@ import { openMemoryLine } from '../../src/core/card/emulator/memoryLine';
 import { createCardReader, type CardReader } from '../../src/core/card/reader';
 import { inProcessBooth } from '../support/inProcess';
 import { cardErrorCode } from '../support/cardErrors';
-import { walkToCardStep } from '../support/cardStep';
+import { walkTo } from '../support/walkTo';
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -38,7 +38,7 @@ describe('in-process line for the simulated card module', () => {
     const booth = await inProcessBooth({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } } });
     cleanup.push(() => booth.booth.dispose());
     const { client } = booth;
-    await walkToCardStep(client);
+    await walkTo(client, 'card');
     expect(await client.card.read()).toMatchObject({
       ok: true,
       value: { chip: { name: 'SITI RAHMAWATI', nikMasked: '31************01' } },

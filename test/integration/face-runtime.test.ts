@@ -17,7 +17,7 @@ import { LANDMARKER_FILE, modelManifest, verifyModels } from '../../src/core/fac
 import { startHost } from '../../src/host/server';
 import { inProcessCore } from '../../src/core/process';
 import { inProcessBooth } from '../support/inProcess';
-import { walkToCardStep } from '../support/cardStep';
+import { walkTo } from '../support/walkTo';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MODELS = join(ROOT, 'models');
@@ -134,9 +134,7 @@ describe('the MediaPipe runtime in the verified manifest', () => {
     const booth = await inProcessBooth({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } } }, check);
     cleanups.push(() => booth.booth.dispose());
     const { client } = booth;
-    await walkToCardStep(client);
-    expect(await client.card.read()).toMatchObject({ ok: true });
-    await client.card.confirm();
+    await walkTo(client, 'face');
     expect(await client.face.setup()).toMatchObject({
       ok: false,
       error: {

@@ -20,12 +20,13 @@ import { startHost } from '../../src/host/server';
 import { inProcessCore } from '../../src/core/process';
 import { inProcessBooth } from '../support/inProcess';
 import { ManualClock } from '../support/manualClock';
-import { createBoothClient, type BoothClient } from '../../src/shared/contract/client';
+import { createBoothClient } from '../../src/shared/contract/client';
 import { createDispatcher } from '../../src/shared/contract/dispatch';
 import { KEEPALIVE_INTERVAL_SEC, type WipeReason } from '../../src/shared/contract/schemas';
 import { rendererDir, startTestBooth } from '../support/host';
 import { answer, trace } from '../support/livenessTrace';
 import { encodeJpeg } from '../support/testImages';
+import { walkTo } from '../support/walkTo';
 
 const verified: VerifiedModels = { ok: true, files: new Map([[LANDMARKER_FILE, Buffer.from('model')]]) };
 const opened: Array<() => Promise<void> | void> = [];
@@ -39,22 +40,9 @@ async function atFaceStep(config: BoothConfigInput = {}, models: VerifiedModels 
     models,
   );
   opened.push(() => booth.booth.dispose());
-  await journeyToFace(booth.client);
+  // Typed details, the simulated card read and confirmed: the session is at the face step.
+  await walkTo(booth.client, 'face');
   return booth;
-}
-
-/** Typed details, the simulated card read and confirmed: the session is at the face step. */
-async function journeyToFace(client: BoothClient): Promise<void> {
-  await client.session.start();
-  await client.session.chooseLanguage({ language: 'id' });
-  const info = await client.booth.info();
-  await client.session.acceptConsent({ consentVersion: info.ok ? info.value.consentVersion : '' });
-  await client.session.submitNik({ nik: '3174054208900001' });
-  await client.session.submitEmail({ email: 'siti@contoh.co.id' });
-  await client.session.submitPhone({ phone: '081234567890' });
-  await client.session.confirmReview();
-  expect(await client.card.read()).toMatchObject({ ok: true });
-  expect(await client.card.confirm()).toMatchObject({ ok: true, value: { step: 'face' } });
 }
 
 /** The real core behind the real dispatcher (contract schemas checked), its session on a hand-driven clock. */
@@ -205,7 +193,7 @@ describe('face step', () => {
 describe('face step presence cap', () => {
   it('a face in view (keep-alives over the contract) holds the face step only up to face.presenceCapSec; challenges still extend it until they run out', async () => {
     const { clock, client, wipes } = await boothOnClock({ face: { presenceCapSec: 120 } });
-    await journeyToFace(client);
+    await walkTo(client, 'face');
     const expirySec = 60 + 30 + 20; // the default idle timeout, warning and grace
     /** The renderer's keep-alive every 10 s while a face is in view, for at most `sec` seconds. */
     const faceInView = async (sec: number) => {

@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { callMethod, openContract } from '../support/contractClient';
+import { boothClientOver, callMethod, openContract } from '../support/contractClient';
+import { walkTo } from '../support/walkTo';
 import type { RunningHost } from '../../src/host/server';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -32,22 +33,9 @@ describe('npm start on a machine without socat', () => {
       const port = Number(/Booth ready at http:\/\/127\.0\.0\.1:(\d+)\//.exec(out)?.[1]);
       const token = /#token=([0-9a-f]+)$/.exec(readFileSync(/token is in (\S+) /.exec(out)![1]!, 'utf8').trim())?.[1] ?? '';
       const page = await openContract({ origin: `http://127.0.0.1:${port}`, port, token } as RunningHost);
-      const info = (await callMethod(page, 'booth.info')) as {
-        ok: true;
-        value: { consentVersion: string; capabilities: { card: boolean } };
-      };
+      const info = (await callMethod(page, 'booth.info')) as { ok: true; value: { capabilities: { card: boolean } } };
       expect(info.value.capabilities.card).toBe(true);
-      for (const [method, params] of [
-        ['session.start', { language: 'id' }],
-        ['session.chooseLanguage', { language: 'id' }],
-        ['session.acceptConsent', { consentVersion: info.value.consentVersion }],
-        ['session.submitNik', { nik: '3174054208900001' }],
-        ['session.submitEmail', { email: 'siti@contoh.co.id' }],
-        ['session.submitPhone', { phone: '081234567890' }],
-        ['session.confirmReview', {}],
-      ] as const) {
-        expect(await callMethod(page, method, params), method).toMatchObject({ ok: true });
-      }
+      await walkTo(boothClientOver(page), 'card');
       expect(await callMethod(page, 'card.read')).toMatchObject({
         ok: true,
         value: { step: 'card', chip: { name: 'SITI RAHMAWATI', nikMasked: '31************01' } },

@@ -13,8 +13,9 @@ import { toHex } from '../../src/core/card/apdu/apdu';
 import { createVirtualEktp } from '../../src/core/card/emulator';
 import { CONTACTLESS_ATR, CONTACT_T1_ATR, insertVirtualCard, type VirtualCardConnection } from '../../src/core/card/emulator/vpcd';
 import type { RunningHost } from '../../src/host/server';
-import { callMethod, openContract } from '../support/contractClient';
+import { boothClientOver, callMethod, openContract } from '../support/contractClient';
 import { startPcscd, VPCD_READERS, waitForCard, type RunningPcscd } from '../support/pcscd';
+import { walkTo } from '../support/walkTo';
 
 const root = resolve(import.meta.dirname, '../..');
 const set = createVirtualEktp();
@@ -69,18 +70,7 @@ describe('the host with a silent card mid-read', () => {
       const urlFile = /token is in (\S+) /.exec(out)![1]!;
       const token = /#token=([0-9a-f]+)$/.exec(readFileSync(urlFile, 'utf8').trim())?.[1];
       const page = await openContract({ origin: `http://127.0.0.1:${port}`, port, token } as RunningHost);
-      const info = (await callMethod(page, 'booth.info')) as { value: { consentVersion: string } };
-      for (const [method, params] of [
-        ['session.start', {}],
-        ['session.chooseLanguage', { language: 'id' }],
-        ['session.acceptConsent', { consentVersion: info.value.consentVersion }],
-        ['session.submitNik', { nik: set.identity.nik }],
-        ['session.submitEmail', { email: 'siti@contoh.co.id' }],
-        ['session.submitPhone', { phone: '081234567890' }],
-        ['session.confirmReview', {}],
-      ] as const) {
-        expect(await callMethod(page, method, params), method).toMatchObject({ ok: true });
-      }
+      await walkTo(boothClientOver(page), 'card', { nik: set.identity.nik });
       // The read gives up at its deadline; the transmit stays stuck in pcscd behind it.
       expect(await callMethod(page, 'card.read')).toMatchObject({ ok: false, error: { reason: 'TIMEOUT' } });
       expect(await callMethod(page, 'card.read')).toMatchObject({ ok: false, error: { code: 'BUSY', reason: 'STILL_READING' } });

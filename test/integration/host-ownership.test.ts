@@ -5,9 +5,9 @@
 // the grace, and nobody else can cut that grace short.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CONSENT_VERSION } from '../../src/core/booth/booth';
-import { callMethod, openContract, type Opened } from '../support/contractClient';
+import { boothClientOver, callMethod, openContract, type Opened } from '../support/contractClient';
 import { startTestBooth, type TestBooth } from '../support/host';
+import { walkTo } from '../support/walkTo';
 
 const GRACE_MS = 400;
 const NIK = '3174054208900001';
@@ -29,10 +29,7 @@ const instance = () => randomBytes(16).toString('hex');
 const notOwner = { ok: false, error: { code: 'BUSY', reason: 'NOT_OWNER' } };
 
 async function citizenAtEmailStep(page: Opened): Promise<void> {
-  expect(await callMethod(page, 'session.start', {})).toMatchObject({ ok: true });
-  expect(await callMethod(page, 'session.chooseLanguage', { language: 'en' })).toMatchObject({ ok: true });
-  expect(await callMethod(page, 'session.acceptConsent', { consentVersion: CONSENT_VERSION })).toMatchObject({ ok: true });
-  expect(await callMethod(page, 'session.submitNik', { nik: NIK })).toMatchObject({ ok: true, value: { step: 'email', nik: NIK } });
+  expect(await walkTo(boothClientOver(page), 'email', { language: 'en', nik: NIK })).toMatchObject({ step: 'email', nik: NIK });
 }
 
 describe('one owner per citizen session', () => {

@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+/** axe-core's script, read on the first scan (not by every test that only taps). */
+let axeSource: string | undefined;
 export const screenshotDir = resolve(import.meta.dirname, '../../test-results/screenshots');
 
 /** Loads the booth page afresh (a hash-only change would not reload it). */
@@ -16,8 +17,9 @@ export async function openBooth(page: Page, launchUrl: string): Promise<void> {
   await page.goto(launchUrl);
 }
 
-export async function tap(page: Page, testId: string): Promise<void> {
-  await page.getByTestId(testId).click();
+/** Taps what carries `data-testid`, waiting for it at most `timeoutMs` (Playwright's default when not given). */
+export async function tap(page: Page, testId: string, timeoutMs?: number): Promise<void> {
+  await page.getByTestId(testId).click(timeoutMs === undefined ? {} : { timeout: timeoutMs });
 }
 
 /** Types on the on-screen keyboard; shortcut keys like ".co.id" are given as tokens. */
@@ -46,6 +48,7 @@ export interface AxeViolation {
 /** Runs axe-core in the page (injected through DevTools, so the page CSP is untouched). */
 export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
   const hasAxe = await page.evaluate(() => 'axe' in window);
+  axeSource ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
   if (!hasAxe) await page.evaluate(`${axeSource}\n;undefined`);
   const violations = await page.evaluate(async () => {
     const axe = (

@@ -1,7 +1,9 @@
 // A contract client over a real WebSocket to the headless host, as the
 // renderer would open it (origin, token and optional page instance), for
-// the host's integration tests.
+// the host's integration tests: raw envelopes, or the typed client on top.
 import WebSocket from 'ws';
+import { createBoothClient, type BoothClient } from '../../src/shared/contract/client';
+import type { Result } from '../../src/shared/contract/result';
 import { CONTRACT_PROTOCOL, INSTANCE_PROTOCOL_PREFIX, TOKEN_PROTOCOL_PREFIX } from '../../src/shared/contract/websocket';
 import type { RunningHost } from '../../src/host/server';
 
@@ -13,6 +15,8 @@ export interface Opened {
   next(): Promise<Record<string, unknown>>;
   /** Event envelopes received so far. */
   events: Array<Record<string, unknown>>;
+  /** Calls `listener` with each event from now on; answers the function that stops it. */
+  onEvent(listener: (event: string, payload: unknown) => void): () => void;
   /** Closes and waits until the host's side is closed too. */
   close(): Promise<void>;
 }
@@ -39,10 +43,12 @@ export function connectContract(host: RunningHost, options: ConnectOptions = {})
   const inbox: Array<Record<string, unknown>> = [];
   const events: Array<Record<string, unknown>> = [];
   const waiters: Array<(message: Record<string, unknown>) => void> = [];
+  const listeners = new Set<(event: string, payload: unknown) => void>();
   ws.on('message', (data) => {
     const message = JSON.parse(String(data)) as Record<string, unknown>;
     if (message['type'] === 'event') {
       events.push(message);
+      for (const listener of listeners) listener(String(message['event']), message['payload']);
       return;
     }
     const waiter = waiters.shift();
@@ -57,6 +63,10 @@ export function connectContract(host: RunningHost, options: ConnectOptions = {})
         ws,
         next,
         events,
+        onEvent: (listener) => {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
         call: async (message) => {
           ws.send(typeof message === 'string' ? message : JSON.stringify(message));
           return next();
@@ -92,4 +102,12 @@ export async function callMethod(
 ): Promise<{ ok: boolean; value?: unknown; error?: { code: string; reason?: string } }> {
   const reply = await client.call({ type: 'call', id: nextId++, method, params });
   return reply['result'] as { ok: boolean; value?: unknown; error?: { code: string; reason?: string } };
+}
+
+/** The citizen contract's typed client over an opened connection: answers and events checked as the renderer checks them. */
+export function boothClientOver(connection: Opened): BoothClient {
+  return createBoothClient({
+    call: async (method, params) => (await connection.call({ type: 'call', id: nextId++, method, params }))['result'] as Result<unknown>,
+    subscribe: (listener) => connection.onEvent(listener),
+  });
 }
