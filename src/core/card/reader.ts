@@ -29,10 +29,15 @@ export type CardDriverConfig =
   | { driver: 'hid'; vendorId: number; productId: number; sam: { pcid: string; conf: string } }
   | { driver: 'emulated-serial'; identity: number; baudRate: number; link?: 'auto' | 'pty' | 'in-process' };
 
+export type PlacedCard = { identity: number } | 'not-ektp' | 'not-genuine' | null;
+
 /** What a demo or a test can do to the emulated reader, like a citizen's hand would. */
 export interface CardEmulatorControls {
-  /** Puts the card of a test identity on the reader, a contactless card that is not an e-KTP, or nothing. */
-  place(card: { identity: number } | 'not-ektp' | null): void;
+  /**
+   * Puts the card of a test identity on the reader, a contactless card that is not an e-KTP, an e-KTP look-alike that was not
+   * issued for this SAM (the SAM does not authenticate it), or nothing.
+   */
+  place(card: PlacedCard): void;
   /** Takes the card away once the read reaches this stage (tests of removal mid-read). */
   removeDuring(stage: Parameters<ReadProgress>[0] | null): void;
 }
@@ -228,11 +233,13 @@ function emulatedSerialReader(config: Extract<CardDriverConfig, { driver: 'emula
   // The SAM stays; cards placed later are issued for it (same secrets, same card key).
   const set: VirtualEktpSet = createVirtualEktp({ identity: testIdentities[config.identity] });
   let removeAt: Parameters<ReadProgress>[0] | null = null;
-  let wanted: { identity: number } | 'not-ektp' | null = { identity: config.identity };
+  let wanted: PlacedCard = { identity: config.identity };
 
-  const cardFor = (choice: typeof wanted) => {
+  const cardFor = (choice: PlacedCard) => {
     if (choice === null) return null;
     if (choice === 'not-ektp') return createVirtualEktp({ isEktp: false }).card;
+    // Same chip files, its own keys: a card Dukcapil did not personalise for this SAM.
+    if (choice === 'not-genuine') return createVirtualEktp({ identity: testIdentities[config.identity] }).card;
     return createVirtualEktp({ identity: testIdentities[choice.identity] ?? testIdentities[0], sharedWith: set }).card;
   };
 

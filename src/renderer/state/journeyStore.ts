@@ -5,7 +5,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { BoothClient } from '../../shared/contract/client';
 import type { BoothError, ErrorCode, Result } from '../../shared/contract/result';
 import type { BoothInfo, SessionSnapshot, WipeReason } from '../../shared/contract/schemas';
-import type { EditableStep, Language } from '../../shared/journey/machine';
+import type { EditableStep, Language, ReferralReason } from '../../shared/journey/machine';
 import { checkEmail } from '../../shared/identity/email';
 import { appendToDraft, backspaceDraft, emptyDrafts, type DraftField, type Drafts } from './drafts';
 
@@ -57,8 +57,10 @@ export interface JourneyActions {
   confirmReview(): Promise<void>;
   readCard(): Promise<void>;
   confirmCard(): Promise<void>;
-  /** Runs a later step's call; answers its error, if any, for the screen to show. */
-  runStep(step: 'face' | 'signoff'): Promise<BoothError | null>;
+  /** Asks the core for the sign-off; answers its error, if any (a referral arrives as a snapshot). */
+  requestSignoff(): Promise<BoothError | null>;
+  /** Touch on "Finish and erase data" at the referral: the session is wiped, counted as declined when the consent was. */
+  finishReferral(): Promise<void>;
   keepAlive(): Promise<void>;
   /** The face step's own calls (its loop handles their answers). */
   faceCalls: BoothClient['face'];
@@ -84,6 +86,8 @@ const citizenData = (): Omit<JourneyData, 'connection' | 'info' | 'busy'> => ({
 });
 
 const INFO_ATTEMPTS = 5;
+
+const referralWipeReasons: Partial<Record<ReferralReason, WipeReason>> = { 'consent-declined': 'declined' };
 
 export function createJourneyStore(client: BoothClient): JourneyStore {
   const store = createStore<JourneyState>()((set, get) => {
@@ -142,10 +146,8 @@ export function createJourneyStore(client: BoothClient): JourneyStore {
         const version = get().info?.consentVersion ?? '';
         await send(() => client.session.acceptConsent({ consentVersion: version }));
       },
-      async declineConsent() {
-        await client.session.declineConsent();
-        get().resetLocal();
-      },
+      // The core refers the citizen to the service desk: its snapshot brings the referral screen.
+      declineConsent: () => send(() => client.session.declineConsent()).then(() => undefined),
 
       type(field, text) {
         const edit = appendToDraft(field, get().drafts[field], text);
@@ -188,14 +190,16 @@ export function createJourneyStore(client: BoothClient): JourneyStore {
       },
       confirmCard: () => send(() => client.card.confirm(), 'card').then(() => undefined),
 
-      async runStep(step) {
-        const call = step === 'face' ? client.face.verify : client.signoff.request;
-        const result = await call();
-        if (result.ok) {
-          get().applySnapshot(result.value);
-          return null;
-        }
-        return result.error;
+      async requestSignoff() {
+        const result = await client.signoff.request();
+        if (!result.ok) return result.error;
+        get().applySnapshot(result.value);
+        return null;
+      },
+
+      async finishReferral() {
+        const reason = get().session?.referral?.reason;
+        await get().wipe((reason && referralWipeReasons[reason]) ?? 'finished');
       },
 
       async keepAlive() {
@@ -218,11 +222,10 @@ export function createJourneyStore(client: BoothClient): JourneyStore {
       resetLocal: () => set({ ...citizenData() }),
 
       applySnapshot(session) {
-        if (session === null) {
-          get().resetLocal();
-          return;
-        }
-        set({ session });
+        if (session === null) get().resetLocal();
+        // Referred to the service desk: the screen keeps nothing typed or read, only what the referral screen shows.
+        else if (session.step === 'referred') set({ ...citizenData(), session });
+        else set({ session });
       },
     };
   });

@@ -5,7 +5,7 @@
 // technician and officer contracts will use too.
 import { z } from 'zod';
 import { call, DEFAULT_CALL_TIMEOUT_MS, defineContract, type CheckedParamsIn, type ParamsIn, type PayloadIn, type ValueIn } from './define';
-import { challengeSchema, faceCaptureParamsSchema } from './faceSchemas';
+import { challengeSchema, faceAttemptFailedParamsSchema, faceCaptureParamsSchema, screenFaceProblems } from './faceSchemas';
 import { faceSetupSchema } from '../face/settings';
 import {
   boothInfoSchema,
@@ -33,7 +33,8 @@ const citizenCalls = {
   'session.chooseLanguage': call(z.object({ language: languageSchema }).strict(), snapshot),
   'session.setLanguage': call(z.object({ language: languageSchema }).strict(), snapshot),
   'session.acceptConsent': call(z.object({ consentVersion: z.string().min(1).max(32) }).strict(), snapshot),
-  'session.declineConsent': call(emptyParams, z.null()),
+  /** The citizen does not agree: the journey ends, referred to the service desk (reason consent-declined). */
+  'session.declineConsent': call(emptyParams, snapshot),
   // Caps are loose on purpose: the core answers a specific INVALID_* reason
   // for a wrong value, while a payload past the cap is a BAD_REQUEST.
   'session.submitNik': call(z.object({ nik: z.string().max(64) }).strict(), snapshot),
@@ -61,7 +62,15 @@ const citizenCalls = {
   'face.beginChallenge': call(emptyParams, z.object({ challenge: challengeSchema, attemptsLeft: z.int().min(0) }).strict()),
   /** The frames that passed quality and the challenge's trace; the core replays the trace before keeping the pictures. */
   'face.submitCapture': call(faceCaptureParamsSchema, snapshot, { timeoutMs: 30_000 }),
-  // Later steps. Until their capability is built they answer STEP_UNAVAILABLE.
+  /**
+   * The challenge in play failed on the screen (the judge's verdict, or the pictures could not be encoded): the core voids it,
+   * and after the last attempt refers the citizen (face-failed). FACE_FAILED CHALLENGE_UNKNOWN when it is not the one in play.
+   */
+  'face.attemptFailed': call(faceAttemptFailedParamsSchema, snapshot),
+  /** The camera or MediaPipe cannot run on the screen: the core refers the citizen (face-unavailable, with the problem as its code). */
+  'face.reportProblem': call(z.object({ problem: z.enum(screenFaceProblems) }).strict(), snapshot),
+  // Later steps. Until their capability is built they answer STEP_UNAVAILABLE and refer the citizen
+  // (face-match-unavailable, signoff-unavailable).
   'face.verify': call(emptyParams, snapshot),
   'signoff.request': call(emptyParams, snapshot),
 } as const;
