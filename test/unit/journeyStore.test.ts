@@ -1,6 +1,6 @@
 // The renderer's store against the real core (in process): a wipe, from the
-// screen or from the core, leaves nothing of the citizen on either side; a
-// referral from the core leaves only its reason.
+// screen or from the core, leaves nothing of the citizen on either side, in
+// any of the store's slices; a referral from the core leaves only its reason.
 import { describe, expect, it } from 'vitest';
 import { createJourneyStore } from '../../src/renderer/state/journeyStore';
 import { inProcessBooth } from '../support/inProcess';
@@ -46,6 +46,22 @@ describe('journey store', () => {
     booth.booth.session.wipe('expired');
     expect(s().session).toBeNull();
     expect(s().drafts.nik).toBe('');
+  });
+
+  it("a wipe resets every slice's citizen data, and keeps the booth's", async () => {
+    const { s, store } = await storeAtPhone();
+    const fresh = createJourneyStore(inProcessBooth().client).getState();
+    store.setState({ cardProgress: { stage: 'photo', fraction: 0.5 }, faceInView: true, limitedField: 'phone', emailConfirming: true });
+    await s().wipe('cancel');
+    // Every value any slice holds, found from the store itself: a slice added later is checked too.
+    const boothValues = ['connection', 'info', 'busy', 'faceCalls'];
+    const citizenValues = Object.keys(fresh).filter(
+      (key) => typeof fresh[key as keyof typeof fresh] !== 'function' && !boothValues.includes(key),
+    );
+    expect(citizenValues.sort()).toEqual(['cardProgress', 'drafts', 'emailConfirming', 'faceInView', 'limitedField', 'problem', 'session']);
+    for (const key of citizenValues) expect(s()[key as keyof typeof fresh], key).toEqual(fresh[key as keyof typeof fresh]);
+    expect(s().info).not.toBeNull();
+    expect(s().connection).toBe('connecting');
   });
 
   it('declining the consent shows the referral the core decided; finishing wipes it as declined', async () => {
