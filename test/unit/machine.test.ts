@@ -115,6 +115,9 @@ describe('journey machine', () => {
 });
 
 /** The events that bring a fresh journey to `step` (signoff and done through the face step's verdict). */
+const toCard: JourneyEvent[] = [...toReview, { type: 'confirmReview' }];
+const toFace: JourneyEvent[] = [...toCard, { type: 'cardRead', chip }, { type: 'cardConfirmed' }];
+const toSignoff: JourneyEvent[] = [...toFace, { type: 'faceVerified' }];
 const walkTo: Record<Exclude<JourneyStep, 'referred'>, JourneyEvent[]> = {
   language: [],
   consent: [{ type: 'chooseLanguage', language: 'id' }],
@@ -122,17 +125,10 @@ const walkTo: Record<Exclude<JourneyStep, 'referred'>, JourneyEvent[]> = {
   email: toReview.slice(0, 3),
   phone: toReview.slice(0, 4),
   review: toReview,
-  card: [...toReview, { type: 'confirmReview' }],
-  face: [...toReview, { type: 'confirmReview' }, { type: 'cardRead', chip }, { type: 'cardConfirmed' }],
-  signoff: [...toReview, { type: 'confirmReview' }, { type: 'cardRead', chip }, { type: 'cardConfirmed' }, { type: 'faceVerified' }],
-  done: [
-    ...toReview,
-    { type: 'confirmReview' },
-    { type: 'cardRead', chip },
-    { type: 'cardConfirmed' },
-    { type: 'faceVerified' },
-    { type: 'signedOff' },
-  ],
+  card: toCard,
+  face: toFace,
+  signoff: toSignoff,
+  done: [...toSignoff, { type: 'signedOff' }],
 };
 const pathSteps = Object.keys(walkTo) as Array<keyof typeof walkTo>;
 
