@@ -13,6 +13,7 @@ import { LaterStepScreen } from './screens/LaterStepScreen';
 import { NikScreen } from './screens/NikScreen';
 import { OfflineScreen } from './screens/OfflineScreen';
 import { PhoneScreen } from './screens/PhoneScreen';
+import { ReferralScreen } from './screens/ReferralScreen';
 import { ReviewScreen } from './screens/ReviewScreen';
 import { useIdleTimeout } from './state/useIdleTimeout';
 
@@ -95,6 +96,7 @@ const screens: Record<JourneyStep, () => ReactElement> = {
   ),
   signoff: () => <LaterStepScreen key="signoff" step="signoff" />,
   done: () => <LaterStepScreen key="done" step="done" />,
+  referred: () => <ReferralScreen />,
 };
 
 /** No session: the welcome (attract) screen. */

@@ -49,12 +49,53 @@ describe('e-KTP step with the simulated serial reader', () => {
       await tap(page, 'card-read');
       await expect.poll(() => cardProblem(page).textContent()).toContain(language === 'id' ? 'Sisa kesempatan: 1' : 'Attempts left: 1');
       await tap(page, 'card-read');
-      await page.getByTestId('finish-erase').waitFor();
-      expect(await cardProblem(page).textContent()).toContain(language === 'id' ? 'loket pelayanan Dukcapil' : 'Dukcapil service desk');
+      // The core refers the citizen after the last attempt: one referral screen, worded from the reason.
+      await waitForStep(page, 'referred');
+      const reason = page.getByTestId('referral-reason');
+      expect(await reason.getAttribute('data-reason')).toBe('nik-mismatch');
+      expect(await reason.textContent()).toBe(catalogues[language]['referral.reason.nik-mismatch']);
+      expect(await reason.textContent()).toContain(language === 'id' ? 'loket pelayanan Dukcapil' : 'Dukcapil service desk');
+      expect(await page.locator('h1').textContent()).toBe(catalogues[language]['referral.title']);
+      expect(await page.locator('[data-instruction]').getAttribute('data-instruction')).toBe('referral.title');
       expect(await page.getByTestId('card-read').count()).toBe(0);
+      expect(await page.getByTestId('back').count()).toBe(0);
+      expect(booth.booth.session.snapshot()).toMatchObject({ step: 'referred', referral: { reason: 'nik-mismatch' }, nik: undefined });
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await screenshot(page, `landscape-${language}-09f-referred-nik-mismatch`);
       await tap(page, 'finish-erase');
       await waitForStep(page, 'attract');
       expect(booth.booth.session.snapshot()).toBeNull();
+    },
+  );
+
+  it.each(['id', 'en'] as const)(
+    'a card the SAM does not authenticate, three times, ends at the referral screen (%s)',
+    async (language) => {
+      booth.booth.session.wipe('cancel');
+      const page = browser.page;
+      const emulator = booth.booth.cardReader!.emulator!;
+      emulator.place('not-genuine');
+      try {
+        await openBooth(page, booth.host.launchUrl);
+        await walkPageTo(page, 'card', { language });
+        for (let attempt = 0; attempt < 2; attempt++) {
+          await tap(page, 'card-read');
+          await expect.poll(() => cardProblem(page).textContent()).toBe(catalogues[language]['card.error.AUTH_FAILED']);
+        }
+        await tap(page, 'card-read');
+        await waitForStep(page, 'referred');
+        expect(await page.getByTestId('referral-reason').textContent()).toBe(catalogues[language]['referral.reason.card-not-genuine']);
+        expect(await page.getByTestId('referral-code').textContent()).toContain('AUTH_FAILED');
+        // The language can still be switched, to read why.
+        await page.getByRole('button', { name: language === 'id' ? 'English' : 'Bahasa Indonesia' }).click();
+        const other = language === 'id' ? 'en' : 'id';
+        await expect
+          .poll(() => page.getByTestId('referral-reason').textContent())
+          .toBe(catalogues[other]['referral.reason.card-not-genuine']);
+        await screenshot(page, `landscape-${other}-09g-referred-card-not-genuine`);
+      } finally {
+        emulator.place({ identity: 0 });
+      }
     },
   );
 

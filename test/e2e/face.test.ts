@@ -19,6 +19,8 @@ import { openBooth, screenshot, seriousAxeViolations, tap, waitForStep } from '.
 import { ensureFaceVideos, fakeCameraArgs, type VideoName } from '../support/fakeCamera';
 import { startTestBooth, type TestBooth } from '../support/host';
 import { walkPageTo } from '../support/walkTo';
+import type { FaceCapture } from '../../src/core/face';
+import { catalogues } from '../../src/renderer/i18n';
 
 /** Records every camera stream the page opens, to check they are all stopped after the step. */
 const RECORD_STREAMS = `
@@ -38,6 +40,11 @@ let videos: Record<VideoName, string>;
 const offBox: string[] = [];
 let booth: TestBooth;
 const sessions: BrowserSession[] = [];
+/**
+ * Every capture the core accepted, seen as it is kept: once a face is captured the core refers the citizen (matching is not
+ * built yet) and zeroes the pictures at once, so the tests look at them here.
+ */
+const accepted: FaceCapture[] = [];
 
 /**
  * A slow booth PC: every camera-frame callback first spends `ms` of busy CPU,
@@ -91,6 +98,12 @@ const promptOf = (page: Page) =>
     .getByTestId('face-prompt')
     .getAttribute('data-prompt', { timeout: 1000 })
     .catch(() => null);
+/** The referral's reason on the referral screen, or null while another screen shows. */
+const referralOf = (page: Page) =>
+  page
+    .getByTestId('referral-reason')
+    .getAttribute('data-reason', { timeout: 500 })
+    .catch(() => null);
 const phaseOf = (page: Page) =>
   page
     .getByTestId('face-stage')
@@ -104,6 +117,12 @@ beforeAll(async () => {
     // The synthesized video answers this order; a production booth draws it at random.
     face: { liveness: { fixedOrder: ['blink', 'turnLeft', 'turnRight'] } },
   });
+  const part = booth.booth.steps.face.part;
+  const accept = part.accept.bind(part);
+  part.accept = (capture) => {
+    accepted.push(capture);
+    accept(capture);
+  };
 }, 120_000);
 
 afterAll(async () => {
@@ -175,6 +194,8 @@ describe('face step liveness', () => {
     expect(await page.getByTestId('face-failure').textContent()).toContain('A photo or a screen cannot be used');
     expect(await page.getByText('Attempts left: 2').count()).toBe(1);
     expect(booth.booth.session.snapshot()).toMatchObject({ step: 'face', faceCaptured: false, faceAttemptsLeft: 2 });
+    // The screen's verdict reached the core, which voided the challenge and let the citizen go on.
+    await expect.poll(() => booth.logText()).toMatch(/"event":"face.attempt_failed","reason":"NO_MOTION","attemptsLeft":2/);
     await screenshot(page, 'landscape-en-11-face-still-refused');
     // Another attempt starts over from positioning.
     await tap(page, 'face-retry');
@@ -186,9 +207,12 @@ describe('face step liveness', () => {
     const page = await faceStepWith('liveness');
     await expect.poll(() => phaseOf(page), { timeout: 30_000 }).toBe('challenge');
     await screenshot(page, 'landscape-en-12-face-challenge');
-    await expect.poll(() => page.getByTestId('face-captured').count(), { timeout: 40_000 }).toBe(1);
-    await screenshot(page, 'landscape-en-13-face-captured');
-    const kept = booth.booth.steps.face.part.capture!;
+    // Captured; matching is not built yet, so the core refers the citizen and the referral screen says so.
+    await expect.poll(() => referralOf(page), { timeout: 40_000 }).toBe('face-match-unavailable');
+    expect(await page.getByTestId('referral-reason').textContent()).toBe(catalogues.en['referral.reason.face-match-unavailable']);
+    await screenshot(page, 'landscape-en-13-referred-face-captured');
+    expect(accepted).toHaveLength(1);
+    const kept = accepted[0]!;
     expect(kept.evidence.map((e) => e.action)).toEqual(['blink', 'turnLeft', 'turnRight']);
     expect(kept.frames.length).toBe(3);
     expect(kept.still).toMatchObject({ width: 640, height: 480 });
@@ -198,11 +222,11 @@ describe('face step liveness', () => {
     expect(await page.locator('video').count()).toBe(0);
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(offBox).toEqual([]);
-    // Erasing ends the session and zeroes the pictures in the core.
-    const still = kept.still.jpeg;
+    // The referral zeroed the pictures in the core at once; finishing ends the session.
+    expect(booth.booth.steps.face.part.capture).toBeNull();
+    expect([kept.still.jpeg, ...kept.frames.map((f) => f.jpeg)].every((jpeg) => jpeg.every((byte) => byte === 0))).toBe(true);
     await tap(page, 'finish-erase');
     await expect.poll(() => booth.booth.session.snapshot()).toBeNull();
-    expect(still.every((byte) => byte === 0)).toBe(true);
   });
 
   it('captures the face on a slow, busy PC: about 10 processed frames a second, every core contended', async () => {
@@ -210,9 +234,10 @@ describe('face step liveness', () => {
     try {
       const page = await faceStepWith('liveness', 'en', [slowFrames(80)]);
       await expect.poll(() => phaseOf(page), { timeout: 40_000 }).toBe('challenge');
-      // Captured, or the reason it failed (which the poll then reports).
+      const before = accepted.length;
+      // Captured (and so referred, matching not being built), or the reason it failed (which the poll then reports).
       const outcome = async () =>
-        (await page.getByTestId('face-captured').count())
+        (await referralOf(page)) === 'face-match-unavailable'
           ? 'captured'
           : await page
               .getByTestId('face-failure')
@@ -231,7 +256,8 @@ describe('face step liveness', () => {
           );
           throw error;
         });
-      const kept = booth.booth.steps.face.part.capture!;
+      expect(accepted).toHaveLength(before + 1);
+      const kept = accepted.at(-1)!;
       expect(kept.evidence.map((e) => e.action)).toEqual(['blink', 'turnLeft', 'turnRight']);
       // It really ran slowly: the median gap between processed frames.
       const gaps = (await page.evaluate('window.__frameTimes.slice(1).map((t, i) => t - window.__frameTimes[i])')) as number[];

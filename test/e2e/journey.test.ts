@@ -124,22 +124,32 @@ describe.each(Object.keys(orientations) as Array<keyof typeof orientations>)('jo
     await check('10-card-confirm');
     await tap(page, 'card-confirm');
 
-    await waitForStep(page, 'face');
-    // This browser has no camera at all: the face step says so and sends the citizen to an officer.
-    await page.getByTestId('face-error').waitFor();
-    expect(await page.getByTestId('face-error').textContent()).toBe(
+    // This browser has no camera at all: the face screen tells the core, which refers the citizen to the service desk
+    // (once MediaPipe has loaded too, which can take a while on a busy PC).
+    await page.locator('[data-step="referred"]').waitFor({ timeout: 30_000 });
+    expect(booth.logText()).toContain('"event":"face.screen_problem","problem":"NO_CAMERA"');
+    const reason = page.getByTestId('referral-reason');
+    expect(await reason.getAttribute('data-reason')).toBe('face-unavailable');
+    expect(await reason.textContent()).toBe(
       language === 'id'
-        ? 'Kamera anjungan tidak ditemukan. Silakan minta bantuan petugas.'
-        : 'The booth camera was not found. Please ask an officer for help.',
+        ? 'Pemeriksaan wajah di anjungan ini sedang tidak berfungsi. Silakan minta bantuan petugas atau lanjutkan di loket pelayanan Dukcapil.'
+        : 'The face check on this booth is out of service. Please ask an officer, or continue at the Dukcapil service desk.',
     );
-    await check('11-face-no-camera');
+    expect(await page.getByTestId('referral-code').textContent()).toBe(
+      language === 'id' ? 'Kode untuk teknisi: NO_CAMERA' : 'Code for the technician: NO_CAMERA',
+    );
+    expect(await page.locator('h1').textContent()).toBe(
+      language === 'id' ? 'Silakan lanjutkan di loket pelayanan Dukcapil' : 'Please continue at the Dukcapil service desk',
+    );
+    await check('11-referred-face-unavailable');
 
     await tap(page, 'cancel-erase');
     await page.getByRole('alertdialog').waitFor();
     await check('12-cancel-dialog');
     await tap(page, 'cancel-confirm');
     await waitForStep(page, 'attract');
-    expect(booth.booth.session.snapshot()).toBeNull();
+    // The screen forgets at once; the core's wipe follows over the socket.
+    await expect.poll(() => booth.booth.session.snapshot()).toBeNull();
     expect(pageErrors).toEqual([]);
   });
 
@@ -298,11 +308,31 @@ describe('journey details', () => {
     expect(booth.logText().split('"code":"WRONG_STEP"').length).toBe(refusalsBefore);
   });
 
-  it('declining consent erases the session and returns to the welcome screen', async () => {
-    await walkPageTo(page, 'consent', { language: 'en' });
-    expect(booth.booth.session.snapshot()).not.toBeNull();
-    await tap(page, 'consent-decline');
-    await waitForStep(page, 'attract');
-    expect(booth.booth.session.snapshot()).toBeNull();
-  });
+  it.each(['id', 'en'] as const)(
+    'declining consent says where IKD can still be activated; finishing erases the session and returns to the welcome screen (%s)',
+    async (language) => {
+      await walkPageTo(page, 'consent', { language });
+      expect(booth.booth.session.snapshot()).not.toBeNull();
+      await tap(page, 'consent-decline');
+      await waitForStep(page, 'referred');
+      const reason = page.getByTestId('referral-reason');
+      expect(await reason.getAttribute('data-reason')).toBe('consent-declined');
+      expect(await reason.textContent()).toBe(
+        language === 'id'
+          ? 'Anda tidak menyetujui penggunaan data pribadi Anda, sehingga anjungan ini tidak dapat mengaktifkan IKD Anda. Anda tetap dapat mengaktifkannya di loket pelayanan Dukcapil.'
+          : 'You did not agree to the use of your personal data, so this booth cannot activate your IKD. You can still activate it at the Dukcapil service desk.',
+      );
+      expect(booth.booth.session.snapshot()).toMatchObject({
+        step: 'referred',
+        consentAccepted: false,
+        referral: { reason: 'consent-declined' },
+      });
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await screenshot(page, `landscape-${language}-03b-referred-consent-declined`);
+      await tap(page, 'finish-erase');
+      await waitForStep(page, 'attract');
+      expect(booth.booth.session.snapshot()).toBeNull();
+      expect(booth.logText()).toContain('"event":"session.wiped","reason":"declined"');
+    },
+  );
 });

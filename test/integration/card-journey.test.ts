@@ -2,13 +2,14 @@
 // simulated reader: a serial module emulator on a real pseudo-terminal.
 import { afterEach, describe, expect, it } from 'vitest';
 import { toHex } from '../../src/core/card/apdu/apdu';
-import { createVirtualEktp } from '../../src/core/card/emulator';
+import { chipFiles, createVirtualEktp, VirtualEktpCard } from '../../src/core/card/emulator';
 import { openPtyPair } from '../../src/core/card/emulator/pty';
 import { SerialModuleEmulator } from '../../src/core/card/emulator/serialModule';
 import { openSerialLink } from '../../src/core/card/serial/link';
 import { boothAtCardStep, type CardConfig } from '../support/cardStep';
+import { walkTo } from '../support/walkTo';
 import { inProcessBooth } from '../support/inProcess';
-import { identityPhoto } from '../../src/core/card/emulator/identities';
+import { identityPhoto, testIdentities } from '../../src/core/card/emulator/identities';
 
 const opened: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -38,13 +39,69 @@ describe('card step', () => {
     expect(logs.join('')).not.toContain('3174054208900001');
   });
 
-  it('counts NIK mismatches down and ends the card step after the last', async () => {
-    const { client } = await atCardStep('3273011503850002');
+  it('counts NIK mismatches down and, after the last, refers the citizen to the service desk (nik-mismatch)', async () => {
+    const { client, booth, logs } = await atCardStep('3273011503850002');
+    const changes: unknown[] = [];
+    client.on('session.changed', (snapshot) => changes.push(snapshot));
     expect(await client.card.read()).toMatchObject({ ok: false, error: { code: 'CARD_FAILED', reason: 'NIK_MISMATCH' } });
     expect((await client.session.get()).ok && (await client.session.get())).toMatchObject({ value: { cardAttemptsLeft: 2 } });
     expect(await client.card.read()).toMatchObject({ ok: false, error: { reason: 'NIK_MISMATCH' } });
+    expect(await client.session.get()).toMatchObject({ ok: true, value: { step: 'card', cardAttemptsLeft: 1 } });
     expect(await client.card.read()).toMatchObject({ ok: false, error: { reason: 'NIK_MISMATCH_FINAL' } });
-    expect(await client.card.read()).toMatchObject({ ok: false, error: { reason: 'NIK_MISMATCH_FINAL' } });
+    // The core decided the end; the screen hears it as the session's new step, with the reason and nothing typed or read.
+    const referred = { step: 'referred', referral: { reason: 'nik-mismatch' }, cardAttemptsLeft: 0 };
+    expect(changes.at(-1)).toMatchObject(referred);
+    const after = await client.session.get();
+    expect(after).toMatchObject({ ok: true, value: referred });
+    expect(after.ok && after.value && [after.value.nik, after.value.email, after.value.phone, after.value.chip]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(booth.steps.card.part.readout).toBeNull();
+    expect(logs.join('')).toContain('"event":"session.referred","reason":"nik-mismatch"');
+    // Nothing reads, goes back or moves on from there: only finishing (the wipe) ends it.
+    expect(await client.card.read()).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
+    expect(await client.session.back()).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
+    expect(await client.card.confirm()).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
+    expect(await client.session.setLanguage({ language: 'en' })).toMatchObject({ ok: true, value: { ...referred, language: 'en' } });
+    expect(await client.session.wipe({ reason: 'finished' })).toMatchObject({ ok: true, value: { wiped: true } });
+    expect(await client.session.get()).toMatchObject({ ok: true, value: null });
+  });
+
+  it('refers a citizen whose card the SAM does not authenticate, after the last attempt (card-not-genuine)', async () => {
+    const { client, booth } = await atCardStep();
+    booth.cardReader!.emulator!.place('not-genuine');
+    expect(await client.card.read()).toMatchObject({ ok: false, error: { code: 'CARD_FAILED', reason: 'AUTH_FAILED' } });
+    expect(await client.session.get()).toMatchObject({ ok: true, value: { step: 'card', cardAttemptsLeft: 2 } });
+    expect(await client.card.read()).toMatchObject({ ok: false, error: { reason: 'AUTH_FAILED' } });
+    expect(await client.card.read()).toMatchObject({ ok: false, error: { reason: 'AUTH_FAILED' } });
+    expect(await client.session.get()).toMatchObject({
+      ok: true,
+      value: { step: 'referred', referral: { reason: 'card-not-genuine', code: 'AUTH_FAILED' } },
+    });
+  });
+
+  it('a card the SAM does not authenticate uses an attempt like a mismatch, and the genuine card still reads', async () => {
+    const { client, booth } = await atCardStep();
+    const emulator = booth.cardReader!.emulator!;
+    emulator.place('not-genuine');
+    expect(await client.card.read()).toMatchObject({ ok: false, error: { reason: 'AUTH_FAILED' } });
+    emulator.place({ identity: 0 });
+    expect(await client.card.read()).toMatchObject({
+      ok: true,
+      value: { step: 'card', cardAttemptsLeft: 2, chip: { name: 'SITI RAHMAWATI' } },
+    });
+  });
+
+  it('refers the citizen at once on a booth with no card reader (card-reader-unavailable)', async () => {
+    const { client } = await atCardStep('3174054208900001', { driver: 'none' });
+    expect(await client.card.read()).toMatchObject({ ok: false, error: { code: 'STEP_UNAVAILABLE' } });
+    expect(await client.session.get()).toMatchObject({
+      ok: true,
+      value: { step: 'referred', referral: { reason: 'card-reader-unavailable', code: 'NO_READER' } },
+    });
   });
 
   it('reports no card, a card removed mid-read and a card that is not an e-KTP, and reads fine afterwards', async () => {
@@ -112,7 +169,7 @@ describe('card presence', () => {
 });
 
 describe('SAM protection', () => {
-  it('stops reading after the SAM refuses PCID/CONF once, so retries cannot block it', async () => {
+  it('stops reading after the SAM refuses PCID/CONF once, so retries cannot block it, and refers each citizen (card-reader-unavailable)', async () => {
     const pty = await openPtyPair();
     opened.push(() => pty.close());
     const set = createVirtualEktp();
@@ -123,8 +180,47 @@ describe('SAM protection', () => {
     const booth = await atCardStep('3174054208900001', { driver: 'serial', path: pty.hostPath, baudRate: 921600, sam: wrong });
     expect(await booth.client.card.read()).toMatchObject({ ok: false, error: { code: 'CARD_FAILED', reason: 'SAM_LOCKED' } });
     expect(set.sam.triesLeft).toBe(2);
-    for (let i = 0; i < 3; i++) expect(await booth.client.card.read()).toMatchObject({ ok: false, error: { reason: 'SAM_LOCKED' } });
+    const referred = { step: 'referred', referral: { reason: 'card-reader-unavailable', code: 'SAM_LOCKED' } };
+    expect(await booth.client.session.get()).toMatchObject({ ok: true, value: referred });
+    // The next citizens meet the latch: no read tries the SAM again, and each is referred at once.
+    for (let i = 0; i < 3; i++) {
+      await walkTo(booth.client, 'card');
+      expect(await booth.client.card.read()).toMatchObject({ ok: false, error: { reason: 'SAM_LOCKED' } });
+      expect(await booth.client.session.get()).toMatchObject({ ok: true, value: referred });
+    }
     expect(set.sam.triesLeft).toBe(2); // no further try was spent
     expect(booth.logs.join('')).toContain('"event":"card.sam_refused"');
+  });
+});
+
+describe('a chip that cannot be read', () => {
+  it('uses an attempt on each read, and refers the citizen after the last (card-unreadable)', async () => {
+    const pty = await openPtyPair();
+    opened.push(() => pty.close());
+    const set = createVirtualEktp();
+    const moduleLink = await openSerialLink({ path: pty.modulePath, baudRate: 921600 });
+    opened.push(() => moduleLink.close());
+    // A card on the reader that refuses even its UID: the driver names it UNREADABLE_CARD.
+    class UidRefusingCard extends VirtualEktpCard {
+      override answer(command: Uint8Array): Uint8Array {
+        return command[0] === 0xff && command[1] === 0xca ? Uint8Array.of(0x6a, 0x81) : super.answer(command);
+      }
+    }
+    const files = chipFiles(testIdentities[0]!, { photo: identityPhoto(0) });
+    new SerialModuleEmulator(moduleLink, {
+      card: new UidRefusingCard({ uid: Uint8Array.of(1, 2, 3, 4), files, cardKey: set.cardKey }),
+      sam: set.sam,
+    });
+    const secrets = { pcid: toHex(set.secrets.pcid), conf: toHex(set.secrets.conf) };
+    const { client } = await atCardStep('3174054208900001', { driver: 'serial', path: pty.hostPath, baudRate: 921600, sam: secrets });
+    for (const attemptsLeft of [2, 1]) {
+      expect(await client.card.read()).toMatchObject({ ok: false, error: { code: 'CARD_FAILED', reason: 'UNREADABLE_CARD' } });
+      expect(await client.session.get()).toMatchObject({ ok: true, value: { step: 'card', cardAttemptsLeft: attemptsLeft } });
+    }
+    expect(await client.card.read()).toMatchObject({ ok: false, error: { reason: 'UNREADABLE_CARD' } });
+    expect(await client.session.get()).toMatchObject({
+      ok: true,
+      value: { step: 'referred', referral: { reason: 'card-unreadable', code: 'UNREADABLE_CARD' } },
+    });
   });
 });

@@ -143,6 +143,11 @@ describe('the MediaPipe runtime in the verified manifest', () => {
         message: expect.stringMatching(/MediaPipe runtime file vision_wasm_internal\.wasm/),
       },
     });
+    // And the citizen is referred to the service desk with that code for the technician.
+    expect(await client.session.get()).toMatchObject({
+      ok: true,
+      value: { step: 'referred', referral: { reason: 'face-unavailable', code: 'MODEL_TAMPERED' } },
+    });
   });
 });
 

@@ -94,7 +94,7 @@ function capture(challengeId: string, steps: readonly LivenessAction[], extra: P
 }
 
 describe('face step', () => {
-  it('accepts a capture whose trace answers the issued challenge, keeps it in the core only, and zeroes it on wipe', async () => {
+  it('accepts a capture whose trace answers the issued challenge, keeps it in the core only, and zeroes it once the citizen is referred', async () => {
     const { client, booth, logs } = await atFaceStep();
     const setup = await client.face.setup();
     expect(setup).toMatchObject({
@@ -114,11 +114,17 @@ describe('face step', () => {
     expect(kept.frames.map((f) => f.score)).toEqual([80, 70]);
     expect(kept.evidence.map((e) => e.action)).toEqual(begun.value.challenge.steps);
     expect(logs.join('')).toMatch(/"event":"face.captured".*"keptFrames":\[\{"score":[0-9.]+,"bytes":[0-9]+\}/);
-    // Matching is the next capability: the core says so plainly.
-    expect(await client.face.verify()).toMatchObject({ ok: false, error: { code: 'STEP_UNAVAILABLE' } });
+    // Matching is the next capability: the core says so plainly, and refers the citizen to the service desk.
     const still = kept.still.jpeg;
-    booth.session.wipe('cancel');
+    expect(await client.face.verify()).toMatchObject({ ok: false, error: { code: 'STEP_UNAVAILABLE' } });
+    expect(await client.session.get()).toMatchObject({
+      ok: true,
+      value: { step: 'referred', referral: { reason: 'face-match-unavailable' }, faceCaptured: false },
+    });
+    // The pictures are of no more use: zeroed at the referral, not only at the wipe.
+    expect(booth.steps.face.part.capture).toBeNull();
     expect(still.every((byte) => byte === 0)).toBe(true);
+    booth.session.wipe('finished');
   });
 
   it('refuses a replay, a trace for another order, a trace longer than the challenge has existed, and a picture that is not what it claims', async () => {
@@ -155,8 +161,67 @@ describe('face step', () => {
     expect(await client.face.submitCapture(lying)).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'BAD_IMAGE' } });
     // Refused pictures are zeroed at once, not left for the garbage collector.
     expect([...lying.frames.map((f) => f.jpeg), lying.still.jpeg].every((jpeg) => jpeg.every((byte) => byte === 0))).toBe(true);
-    expect(await client.face.beginChallenge()).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'ATTEMPTS_EXHAUSTED' } });
+    // That was the last attempt: the core ends the journey at the service desk, and no challenge follows.
+    expect(await client.session.get()).toMatchObject({ ok: true, value: { step: 'referred', referral: { reason: 'face-failed' } } });
+    expect(await client.face.beginChallenge()).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
   }, 20_000);
+
+  it('hears of each attempt the screen failed, and refers the citizen after the last (face-failed)', async () => {
+    const { client, logs } = await atFaceStep();
+    for (const attemptsLeft of [2, 1]) {
+      const begun = await client.face.beginChallenge();
+      if (!begun.ok) throw new Error(begun.error.message);
+      expect(await client.face.attemptFailed({ challengeId: 'not-the-one-in-play', reason: 'FACE_LOST' })).toMatchObject({
+        ok: false,
+        error: { code: 'FACE_FAILED', reason: 'CHALLENGE_UNKNOWN' },
+      });
+      expect(await client.face.attemptFailed({ challengeId: begun.value.challenge.id, reason: 'NO_MOTION' })).toMatchObject({
+        ok: true,
+        value: { step: 'face', faceAttemptsLeft: attemptsLeft },
+      });
+      // The challenge is void: a capture can no longer answer it.
+      const late = await client.face.submitCapture(capture(begun.value.challenge.id, begun.value.challenge.steps));
+      expect(late).toMatchObject({ ok: false, error: { reason: 'CHALLENGE_UNKNOWN' } });
+    }
+    const last = await client.face.beginChallenge();
+    if (!last.ok) throw new Error(last.error.message);
+    expect(await client.face.attemptFailed({ challengeId: last.value.challenge.id, reason: 'CAMERA_STALLED' })).toMatchObject({
+      ok: true,
+      value: { step: 'referred', referral: { reason: 'face-failed' }, faceAttemptsLeft: 0 },
+    });
+    expect(logs.join('')).toMatch(/"event":"face.attempt_failed","reason":"CAMERA_STALLED","attemptsLeft":0/);
+  });
+
+  it('refers the citizen when the screen asks for a challenge after the last one (face-failed)', async () => {
+    const { client } = await atFaceStep();
+    for (let i = 0; i < 3; i++) expect(await client.face.beginChallenge()).toMatchObject({ ok: true });
+    expect(await client.face.beginChallenge()).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'ATTEMPTS_EXHAUSTED' } });
+    expect(await client.session.get()).toMatchObject({ ok: true, value: { step: 'referred', referral: { reason: 'face-failed' } } });
+  });
+
+  it("refers the citizen when the screen's camera or models cannot run (face-unavailable, with the problem)", async () => {
+    const { client, logs, transport } = await atFaceStep();
+    expect(await client.face.setup()).toMatchObject({ ok: true });
+    expect(await client.face.reportProblem({ problem: 'CAMERA_DENIED' })).toMatchObject({
+      ok: true,
+      value: { step: 'referred', referral: { reason: 'face-unavailable', code: 'CAMERA_DENIED' } },
+    });
+    expect(logs.join('')).toContain('"event":"face.screen_problem","problem":"CAMERA_DENIED"');
+    expect(await client.face.reportProblem({ problem: 'NO_CAMERA' })).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
+    // Only the problems the screen can have are accepted.
+    expect(await transport.call('face.reportProblem', { problem: 'BORED' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+  });
+
+  it('refers the citizen at the sign-off step, which this booth cannot do yet (signoff-unavailable)', async () => {
+    const { client, booth } = await atFaceStep();
+    // No capability gives the face verdict yet: the session is moved on by hand, as the matching step will.
+    expect(booth.session.advance({ type: 'faceVerified' })).toMatchObject({ ok: true, value: { step: 'signoff' } });
+    expect(await client.signoff.request()).toMatchObject({ ok: false, error: { code: 'STEP_UNAVAILABLE' } });
+    expect(await client.session.get()).toMatchObject({
+      ok: true,
+      value: { step: 'referred', referral: { reason: 'signoff-unavailable' } },
+    });
+  });
 
   it('refuses a still picture (no motion) as the renderer would', async () => {
     const { client } = await atFaceStep({ face: { liveness: { stepTimeoutMs: 2000 } } });
@@ -171,6 +236,11 @@ describe('face step', () => {
     const noCamera = await atFaceStep({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 }, camera: null } });
     expect(await noCamera.client.face.setup()).toMatchObject({ ok: false, error: { code: 'STEP_UNAVAILABLE', reason: 'NO_CAMERA' } });
     expect(await noCamera.client.booth.info()).toMatchObject({ ok: true, value: { capabilities: { face: false } } });
+    // The step cannot run here: the citizen is referred, with the technician's code.
+    expect(await noCamera.client.session.get()).toMatchObject({
+      ok: true,
+      value: { step: 'referred', referral: { reason: 'face-unavailable', code: 'NO_CAMERA' } },
+    });
     const noModels = await atFaceStep(
       {},
       { ok: false, problems: [{ file: LANDMARKER_FILE, problem: 'missing', message: 'missing for the test' }] },
@@ -178,6 +248,10 @@ describe('face step', () => {
     expect(await noModels.client.face.beginChallenge()).toMatchObject({
       ok: false,
       error: { code: 'STEP_UNAVAILABLE', reason: 'MODEL_MISSING' },
+    });
+    expect(await noModels.client.session.get()).toMatchObject({
+      ok: true,
+      value: { step: 'referred', referral: { reason: 'face-unavailable', code: 'MODEL_MISSING' } },
     });
   });
 

@@ -73,6 +73,8 @@ const leaveByContract = {
   face: null,
   signoff: null,
   done: null,
+  // Referred to the service desk: an ending a rule decides (a refusal at some step), which a test brings about itself.
+  referred: null,
 } satisfies Record<JourneyStep, ContractLeave | null>;
 
 export type ContractStep = ReachableBy<typeof leaveByContract>;
@@ -137,6 +139,7 @@ const leaveOnPage = {
   face: null,
   signoff: null,
   done: null,
+  referred: null,
 } satisfies Record<JourneyStep, PageLeave | null>;
 
 export type PageStep = ReachableBy<typeof leaveOnPage>;

@@ -49,6 +49,11 @@ describe('generated client', () => {
     await client.session.submitPhone({ phone: '081234567890' });
     expect(await client.session.confirmReview()).toMatchObject({ ok: true, value: { step: 'card' } });
     expect(await client.card.read()).toMatchObject({ ok: false, error: { code: 'STEP_UNAVAILABLE' } });
+    // The core ends the journey there, referred to the service desk: no later step can be reached.
+    expect(await client.session.get()).toMatchObject({
+      ok: true,
+      value: { step: 'referred', referral: { reason: 'card-reader-unavailable' } },
+    });
     expect(await client.face.verify()).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
   });
 

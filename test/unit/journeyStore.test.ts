@@ -1,5 +1,6 @@
 // The renderer's store against the real core (in process): a wipe, from the
-// screen or from the core, leaves nothing of the citizen on either side.
+// screen or from the core, leaves nothing of the citizen on either side, in
+// any of the store's slices; a referral from the core leaves only its reason.
 import { describe, expect, it } from 'vitest';
 import { createJourneyStore } from '../../src/renderer/state/journeyStore';
 import { inProcessBooth } from '../support/inProcess';
@@ -45,6 +46,57 @@ describe('journey store', () => {
     booth.booth.session.wipe('expired');
     expect(s().session).toBeNull();
     expect(s().drafts.nik).toBe('');
+  });
+
+  it("a wipe resets every slice's citizen data, and keeps the booth's", async () => {
+    const { s, store } = await storeAtPhone();
+    const fresh = createJourneyStore((await inProcessBooth()).client).getState();
+    store.setState({ cardProgress: { stage: 'photo', fraction: 0.5 }, faceInView: true, limitedField: 'phone', emailConfirming: true });
+    await s().wipe('cancel');
+    // Every value any slice holds, found from the store itself: a slice added later is checked too.
+    const boothValues = ['connection', 'info', 'busy', 'faceCalls'];
+    const citizenValues = Object.keys(fresh).filter(
+      (key) => typeof fresh[key as keyof typeof fresh] !== 'function' && !boothValues.includes(key),
+    );
+    expect(citizenValues.sort()).toEqual(['cardProgress', 'drafts', 'emailConfirming', 'faceInView', 'limitedField', 'problem', 'session']);
+    for (const key of citizenValues) expect(s()[key as keyof typeof fresh], key).toEqual(fresh[key as keyof typeof fresh]);
+    expect(s().info).not.toBeNull();
+    expect(s().connection).toBe('connecting');
+  });
+
+  it('declining the consent shows the referral the core decided; finishing wipes it as declined', async () => {
+    const booth = await inProcessBooth();
+    const wipes: string[] = [];
+    booth.booth.events.subscribe((event, payload) => event === 'session.wiped' && wipes.push((payload as { reason: string }).reason));
+    const store = createJourneyStore(booth.client);
+    const s = () => store.getState();
+    await s().loadInfo();
+    await s().start();
+    await s().chooseLanguage('id');
+    await s().declineConsent();
+    expect(s().session).toMatchObject({ step: 'referred', referral: { reason: 'consent-declined' } });
+    await s().finishReferral();
+    expect(s().session).toBeNull();
+    expect(booth.booth.session.snapshot()).toBeNull();
+    expect(wipes).toEqual(['declined']);
+  });
+
+  it('a referral from the core drops the drafts the screen held', async () => {
+    const { s, booth } = await storeAtPhone();
+    s().clear('phone');
+    s().type('phone', '081234567890');
+    await s().submitPhone();
+    await s().confirmReview();
+    expect(s().session?.step).toBe('card');
+    expect(s().drafts.nik).toBe('3174054208900001');
+    // This booth has no card reader: the core refers the citizen at the first read.
+    await s().readCard();
+    expect(s().session).toMatchObject({ step: 'referred', referral: { reason: 'card-reader-unavailable', code: 'NO_READER' } });
+    expect(s().session?.nik).toBeUndefined();
+    expect(s().drafts).toEqual({ nik: '', email: '', phone: '' });
+    expect(booth.booth.session.snapshot()).toMatchObject({ step: 'referred', nik: undefined, email: undefined, phone: undefined });
+    await s().finishReferral();
+    expect(booth.booth.session.snapshot()).toBeNull();
   });
 
   it('a second tap while a call is in flight is not sent', async () => {

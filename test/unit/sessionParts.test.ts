@@ -21,8 +21,9 @@ function readout(nik = '3174054208900001'): CardReadout {
 function atCard() {
   const session = new CitizenSession({ expirySec: 100, clock: new ManualClock() });
   const card = new CardSession();
+  const face = new FaceSession(3);
   session.attach(card);
-  session.attach(new FaceSession(3));
+  session.attach(face);
   session.start('id');
   session.chooseLanguage('id');
   session.acceptConsent('v1');
@@ -30,7 +31,7 @@ function atCard() {
   session.submitEmail('siti@contoh.co.id');
   session.submitPhone('081234567890');
   expect(session.confirmReview()).toMatchObject({ ok: true, value: { step: 'card' } });
-  return { session, card };
+  return { session, card, face };
 }
 
 const matched = (session: CitizenSession) =>
@@ -83,5 +84,42 @@ describe('session parts', () => {
     expect(card.readout).toBeNull();
     expect(kept.photo.bytes.every((byte) => byte === 0)).toBe(true);
     expect(card.attemptsLeft).toBe(CARD_ATTEMPTS);
+  });
+
+  it('a referral zeroes what every part holds at once, keeps the counts, and is refused from another step', () => {
+    const { session, card, face } = atCard();
+    expect(session.refer('face-failed')).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
+    const kept = readout();
+    card.keep(kept);
+    matched(session);
+    session.advance({ type: 'cardConfirmed' });
+    face.issue({ id: 'challenge-1', steps: ['blink'], stepTimeoutMs: 7000 }, 0);
+    const still = new Uint8Array(32).fill(9);
+    face.accept({
+      frames: [],
+      still: { jpeg: still, width: 640, height: 480 },
+      challenge: { id: 'c', steps: [], stepTimeoutMs: 1 },
+      evidence: [],
+      capturedAt: 0,
+    });
+    expect(session.refer('face-match-unavailable')).toMatchObject({
+      ok: true,
+      value: {
+        step: 'referred',
+        referral: { reason: 'face-match-unavailable' },
+        faceAttemptsLeft: 2,
+        faceCaptured: false,
+        chip: undefined,
+      },
+    });
+    expect(card.readout).toBeNull();
+    expect(kept.photo.bytes.every((byte) => byte === 0)).toBe(true);
+    expect(face.capture).toBeNull();
+    expect(still.every((byte) => byte === 0)).toBe(true);
+    expect(face.takeChallenge('challenge-1')).toBeNull();
+    // Nothing moves the journey on from there; only the wipe ends it.
+    expect(session.back()).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
+    expect(session.refer('face-failed')).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
+    expect(session.wipe('finished')).toBe(true);
   });
 });

@@ -1,12 +1,11 @@
 // The composition root: the one place that turns configuration into a
 // running booth. It picks drivers (the card reader, the camera settings and
-// verified face models; sign-off answers STEP_UNAVAILABLE until it is
-// built), wires them to the session, and exposes the contract's handlers and
-// events.
+// verified face models; sign-off answers STEP_UNAVAILABLE and refers the
+// citizen until it is built), wires them to the session, and exposes the
+// contract's handlers and events.
 import type { BoothHandlers } from '../../shared/contract/dispatch';
 import type { Capabilities } from '../../shared/contract/schemas';
 import { fail, ok } from '../../shared/contract/result';
-import type { JourneyStep } from '../../shared/journey/machine';
 import type { BoothConfig } from '../config';
 import type { Logger } from '../logging';
 import { cardReadDeadlineMs, createCardReader, createCardStep, type CardReader, type CardStep } from '../card';
@@ -52,6 +51,7 @@ export async function createBooth({ config, logger, version, clock, faceModels }
       logger.info({ event: 'session.wiped', reason }, 'session wiped');
       events.emit('session.wiped', { reason });
     },
+    onReferred: (reason, code) => logger.info({ event: 'session.referred', reason, code }, 'citizen referred to the service desk'),
   });
   // Each step's factory attaches its part of the session.
   const reader = await createCardReader(config.devices.card, { onNotice: (event, message) => logger.warn({ event }, message) });
@@ -62,10 +62,12 @@ export async function createBooth({ config, logger, version, clock, faceModels }
       logger.error({ event: 'face.model_refused', file: problem.file, problem: problem.problem }, problem.message);
   const capabilities: Capabilities = { card: card.available, face: face.available, signoff: false };
 
-  const unavailable = (step: JourneyStep, capability: keyof Capabilities) => () => {
-    const guard = session.requireStep(step);
+  // Not built yet: the citizen is referred to the service desk.
+  const signoffUnavailable = () => {
+    const guard = session.requireStep('signoff');
     if (guard) return guard;
-    return fail('STEP_UNAVAILABLE', `This booth cannot do the ${capability} step yet.`);
+    session.refer('signoff-unavailable');
+    return fail('STEP_UNAVAILABLE', 'This booth cannot do the signoff step yet.');
   };
 
   const handlers: BoothHandlers = {
@@ -82,7 +84,7 @@ export async function createBooth({ config, logger, version, clock, faceModels }
     ...createJourneyHandlers({ session, logger, consentVersion: CONSENT_VERSION }),
     ...card.handlers,
     ...face.handlers,
-    'signoff.request': unavailable('signoff', 'signoff'),
+    'signoff.request': signoffUnavailable,
   };
 
   return {

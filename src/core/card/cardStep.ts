@@ -2,8 +2,11 @@
 // NIK to the typed one, and keeps the readout in the session's card part.
 // All of the step's rules live here: one read at a time (a read cut short
 // keeps the reader until it has really ended), the booth's read deadline,
-// the attempts, the stop on back, cancel or wipe, and the latch that keeps
-// a SAM which refused PCID/CONF from being tried again.
+// the attempts, the stop on back, cancel or wipe, the latch that keeps a
+// SAM which refused PCID/CONF from being tried again, and when the citizen
+// is referred to the service desk: after the last attempt (a NIK mismatch,
+// a card unreadable or not genuine), or at once when this booth cannot read
+// any card (no reader configured, the SAM refused the booth).
 import type { AnswerOf } from '../../shared/contract/contract';
 import type { BoothHandlers } from '../../shared/contract/dispatch';
 import { STILL_READING } from '../../shared/contract/reasons';
@@ -15,8 +18,9 @@ import type { Logger } from '../logging';
 import type { CitizenSession } from '../session';
 import { CardSession } from './cardSession';
 import { readWithDeadline, type DeadlineRead } from './deadline';
+import type { ReferralReason } from '../../shared/journey/machine';
 import type { CardReadout } from './ektp/readEktp';
-import { isCardError } from './errors';
+import { isCardError, type CardErrorCode } from './errors';
 import type { CardReader } from './reader';
 
 export interface CardStepOptions {
@@ -39,6 +43,14 @@ export interface CardStep {
   dispose(): Promise<void>;
 }
 
+/** Card faults that say the card itself cannot be used here: each uses an attempt, and the last refers the citizen. */
+const cardFaultReferrals: Partial<Record<CardErrorCode, ReferralReason>> = {
+  UNREADABLE_CARD: 'card-unreadable',
+  TOO_LARGE: 'card-unreadable',
+  ENDLESS_MORE_DATA: 'card-unreadable',
+  AUTH_FAILED: 'card-not-genuine',
+};
+
 export function createCardStep({ reader, session, events, logger, deadlineMs }: CardStepOptions): CardStep {
   const part = new CardSession();
   session.attach(part);
@@ -54,7 +66,8 @@ export function createCardStep({ reader, session, events, logger, deadlineMs }: 
     if (guard) return guard;
     if (readout.nik !== session.journey()!.nik) {
       const final = part.refuse(readout);
-      session.partChanged();
+      if (final) session.refer('nik-mismatch');
+      else session.partChanged();
       return fail('CARD_FAILED', 'The NIK on the e-KTP is not the NIK that was typed.', {
         reason: final ? 'NIK_MISMATCH_FINAL' : 'NIK_MISMATCH',
       });
@@ -68,13 +81,18 @@ export function createCardStep({ reader, session, events, logger, deadlineMs }: 
     if (guard) return guard;
     const before = session.snapshot()!;
     if (before.chip) return ok(before); // already read: removing the card afterwards loses nothing
-    if (!reader) return fail('STEP_UNAVAILABLE', 'This booth has no e-KTP reader configured.');
-    if (part.attemptsLeft === 0) return fail('CARD_FAILED', 'No card attempts are left in this session.', { reason: 'NIK_MISMATCH_FINAL' });
+    if (!reader) {
+      session.refer('card-reader-unavailable', 'NO_READER');
+      return fail('STEP_UNAVAILABLE', 'This booth has no e-KTP reader configured.');
+    }
     // A read cut short (deadline, back) may still hold the reader: a PC/SC exchange with a silent card ends only when the card
     // answers or is lifted.
     if (cardRead)
       return fail('BUSY', 'The card is still being read; lift the card and put it back, or wait a moment.', { reason: STILL_READING });
-    if (samRefusal) return fail('CARD_FAILED', samRefusal.message, { reason: 'SAM_LOCKED' });
+    if (samRefusal) {
+      session.refer('card-reader-unavailable', 'SAM_LOCKED');
+      return fail('CARD_FAILED', samRefusal.message, { reason: 'SAM_LOCKED' });
+    }
     const started = Date.now();
     // Back, cancel, a wipe or shutdown stop the read on the reader, not only the wait for it.
     const stop = new AbortController();
@@ -130,6 +148,13 @@ export function createCardStep({ reader, session, events, logger, deadlineMs }: 
       if (error.code === 'SAM_LOCKED') {
         samRefusal = { message: `${error.message} Reads are stopped until the booth is provisioned again.`, detail: error.detail };
         logger.error({ event: 'card.sam_refused', detail: error.detail }, 'SAM refused PCID/CONF: card reading stopped to protect the SAM');
+        if (!session.requireStep('card')) session.refer('card-reader-unavailable', 'SAM_LOCKED');
+        return fail('CARD_FAILED', error.message, { reason: error.code });
+      }
+      const referral = cardFaultReferrals[error.code];
+      if (referral && !session.requireStep('card')) {
+        if (part.useAttempt()) session.refer(referral, error.code);
+        else session.partChanged();
       }
       return fail('CARD_FAILED', error.message, { reason: error.code });
     } finally {

@@ -28,10 +28,15 @@ export type CardDriverConfig =
   | { driver: 'hid'; vendorId: number; productId: number; sam: { pcid: string; conf: string } }
   | { driver: 'emulated-serial'; identity: number; baudRate: number; link?: 'auto' | 'pty' | 'in-process' };
 
+export type PlacedCard = { identity: number } | 'not-ektp' | 'not-genuine' | null;
+
 /** What a demo or a test can do to the emulated reader, like a citizen's hand would. */
 export interface CardEmulatorControls {
-  /** Puts the card of a test identity on the reader, a contactless card that is not an e-KTP, or nothing. */
-  place(card: { identity: number } | 'not-ektp' | null): void;
+  /**
+   * Puts the card of a test identity on the reader, a contactless card that is not an e-KTP, an e-KTP look-alike that was not
+   * issued for this SAM (the SAM does not authenticate it), or nothing.
+   */
+  place(card: PlacedCard): void;
   /** Takes the card away once the read reaches this stage (tests of removal mid-read). */
   removeDuring(stage: Parameters<ReadProgress>[0] | null): void;
 }

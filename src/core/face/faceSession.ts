@@ -1,7 +1,8 @@
 // The face step's share of a citizen's session: the challenge in play, the
 // attempts left, and the accepted capture (JPEG bytes kept only in memory,
-// zeroed when the session ends).
+// zeroed when the journey ends at the service desk or the session ends).
 import type { Challenge, StepEvidence } from '../../shared/face/liveness';
+import type { JourneyStep } from '../../shared/journey/machine';
 import type { SessionPart } from '../session';
 
 export interface CapturedImage {
@@ -63,6 +64,13 @@ export class FaceSession implements SessionPart<{ faceAttemptsLeft: number; face
   accept(capture: FaceCapture): void {
     this.#wipeCapture();
     this.#capture = capture;
+  }
+
+  /** Referred to the service desk: the pictures and the challenge are of no more use. */
+  stepChanged(_from: JourneyStep, to: JourneyStep): void {
+    if (to !== 'referred') return;
+    this.#wipeCapture();
+    this.#issued = null;
   }
 
   wipe(): void {

@@ -1,12 +1,16 @@
 // The face step's handlers: hand the renderer its settings, issue random
 // liveness challenges, and accept a capture only after replaying its trace
-// through the same judge the renderer ran and checking every picture.
+// through the same judge the renderer ran and checking every picture. The
+// step refers the citizen to the service desk when it cannot run here (no
+// camera, models refused, or the screen's camera or models failed), when the
+// last attempt has failed, and once a face is captured, since matching it is
+// not built yet.
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AnswerOf } from '../../shared/contract/contract';
 import type { BoothHandlers } from '../../shared/contract/dispatch';
 import type { FaceUnavailableReason } from '../../shared/contract/reasons';
 import { fail, ok, type Failure } from '../../shared/contract/result';
-import type { FaceCaptureParams } from '../../shared/contract/faceSchemas';
+import type { FaceAttemptFailedParams, FaceCaptureParams, ScreenFaceProblem } from '../../shared/contract/faceSchemas';
 import { drawChallenge, judgeTrace } from '../../shared/face/liveness';
 import type { CameraSettings, FaceSettings } from '../../shared/face/settings';
 import type { Logger } from '../logging';
@@ -46,8 +50,19 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
     return null;
   }
 
+  /** At the face step and able to run; a booth that cannot run it refers the citizen as soon as the step is asked for. */
   function guard(): JourneyRefusal | FaceUnavailable | null {
-    return session.requireStep('face') ?? unavailable();
+    const wrongStep = session.requireStep('face');
+    if (wrongStep) return wrongStep;
+    const refused = unavailable();
+    if (refused) session.refer('face-unavailable', refused.error.reason);
+    return refused;
+  }
+
+  /** An attempt's challenge was answered and refused: after the last one the citizen is referred. */
+  function attemptOver<F extends { ok: false }>(failure: F): F {
+    if (part.attemptsLeft === 0) session.refer('face-failed');
+    return failure;
   }
 
   if (settings.liveness.fixedOrder) {
@@ -81,8 +96,9 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
       const refused = guard();
       if (refused) return refused;
       if (part.capture) return fail('FACE_FAILED', 'A face was already captured in this session.', { reason: 'ALREADY_CAPTURED' });
+      // Asking again after the last attempt voids it: the screen did not say how it ended, and nothing else can follow.
       if (part.attemptsLeft === 0)
-        return fail('FACE_FAILED', 'No face attempts are left in this session.', { reason: 'ATTEMPTS_EXHAUSTED' });
+        return attemptOver(fail('FACE_FAILED', 'No face attempts are left in this session.', { reason: 'ATTEMPTS_EXHAUSTED' }));
       const challenge = drawChallenge(randomBytes(12).toString('hex'), settings.liveness, (n) => randomInt(n));
       part.issue(challenge, now());
       session.partChanged();
@@ -105,10 +121,29 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
       return result;
     },
 
+    /** The screen's judge (or its JPEG encoder) failed the challenge in play: it is void, and it was an attempt. */
+    attemptFailed({ challengeId, reason }: FaceAttemptFailedParams): AnswerOf<'face.attemptFailed'> {
+      const refused = guard();
+      if (refused) return refused;
+      if (!part.takeChallenge(challengeId))
+        return fail('FACE_FAILED', 'That challenge is not the one in play.', { reason: 'CHALLENGE_UNKNOWN' });
+      logger.info({ event: 'face.attempt_failed', reason, attemptsLeft: part.attemptsLeft }, 'liveness attempt failed on the screen');
+      return part.attemptsLeft === 0 ? session.refer('face-failed') : session.partChanged();
+    },
+
+    /** The camera or MediaPipe cannot run on the screen: nothing else can be done at this booth. */
+    reportProblem(problem: ScreenFaceProblem): AnswerOf<'face.reportProblem'> {
+      const refused = guard();
+      if (refused) return refused;
+      logger.warn({ event: 'face.screen_problem', problem }, 'the face step cannot run on the screen');
+      return session.refer('face-unavailable', problem);
+    },
+
     verify(): AnswerOf<'face.verify'> {
       const refused = guard();
       if (refused) return refused;
       if (!part.capture) return fail('FACE_FAILED', 'No face has been captured yet.', { reason: 'NOT_CAPTURED' });
+      session.refer('face-match-unavailable');
       return fail('STEP_UNAVAILABLE', 'This booth cannot match the face to the chip photo yet.');
     },
   };
@@ -122,11 +157,13 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
     const elapsed = now() - issued.issuedAt;
     const { challenge } = issued;
     if (elapsed > challenge.steps.length * challenge.stepTimeoutMs + SUBMIT_GRACE_MS) {
-      return fail('FACE_FAILED', 'The challenge expired before the capture arrived.', { reason: 'CHALLENGE_EXPIRED' });
+      return attemptOver(fail('FACE_FAILED', 'The challenge expired before the capture arrived.', { reason: 'CHALLENGE_EXPIRED' }));
     }
     // The trace cannot be longer than the time since the challenge was issued.
     if (params.trace.at(-1)!.t > elapsed + 1000)
-      return fail('FACE_FAILED', 'The liveness trace is longer than the challenge has existed.', { reason: 'LIVENESS_BAD_TRACE' });
+      return attemptOver(
+        fail('FACE_FAILED', 'The liveness trace is longer than the challenge has existed.', { reason: 'LIVENESS_BAD_TRACE' }),
+      );
     const verdict = judgeTrace(challenge, settings.liveness, params.trace);
     if (verdict.status !== 'passed') {
       const reason = verdict.status === 'failed' ? verdict.reason : 'TIMEOUT';
@@ -134,12 +171,12 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
         { event: 'face.liveness_refused', reason, steps: challenge.steps, done: verdict.done.length },
         'capture refused: liveness not shown',
       );
-      return fail('FACE_FAILED', `The liveness challenge was not passed (${reason}).`, { reason: `LIVENESS_${reason}` });
+      return attemptOver(fail('FACE_FAILED', `The liveness challenge was not passed (${reason}).`, { reason: `LIVENESS_${reason}` }));
     }
     const bad = checkPictures(params, settings, camera!);
     if (bad) {
       logger.warn({ event: 'face.capture_refused', why: bad }, 'capture refused: bad picture');
-      return fail('FACE_FAILED', bad, { reason: 'BAD_IMAGE' });
+      return attemptOver(fail('FACE_FAILED', bad, { reason: 'BAD_IMAGE' }));
     }
     part.accept({
       frames: params.frames.map(({ jpeg, width, height, score }) => ({ jpeg, width, height, score })),
@@ -168,8 +205,13 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
       'face.setup': () => step.setup(),
       'face.beginChallenge': () => step.beginChallenge(),
       'face.submitCapture': (params) => step.submitCapture(params),
+      'face.attemptFailed': (params) => step.attemptFailed(params),
+      'face.reportProblem': ({ problem }) => step.reportProblem(problem),
       'face.verify': () => step.verify(),
-    } satisfies Pick<BoothHandlers, 'face.setup' | 'face.beginChallenge' | 'face.submitCapture' | 'face.verify'>,
+    } satisfies Pick<
+      BoothHandlers,
+      'face.setup' | 'face.beginChallenge' | 'face.submitCapture' | 'face.attemptFailed' | 'face.reportProblem' | 'face.verify'
+    >,
   };
 }
 

@@ -1,6 +1,7 @@
 // The journey's own calls (start, language, consent, the typed values, review,
 // back, keep-alive, wipe): the session does the work; this adds the consent
 // text check and counts rejected values by reason, never logging a value.
+// Declining the consent ends the journey here, referred to the service desk.
 import type { BoothHandlers } from '../../shared/contract/dispatch';
 import { fail, ok } from '../../shared/contract/result';
 import type { Logger } from '../logging';
@@ -34,12 +35,8 @@ export function createJourneyHandlers({
         return fail('BAD_REQUEST', `The consent shown (${consentVersion}) is not the booth's current text (${current}).`);
       return session.acceptConsent(consentVersion);
     },
-    'session.declineConsent': () => {
-      const guard = session.requireStep('consent');
-      if (guard) return guard;
-      session.wipe('declined');
-      return ok(null);
-    },
+    // Nothing typed yet to erase; the screen says where IKD can still be activated, and Finish wipes the session.
+    'session.declineConsent': () => session.refer('consent-declined'),
     'session.submitNik': ({ nik }) => logRejection(logger, 'nik', session.submitNik(nik)),
     'session.submitEmail': ({ email }) => logRejection(logger, 'email', session.submitEmail(email)),
     'session.submitPhone': ({ phone }) => logRejection(logger, 'phone', session.submitPhone(phone)),

@@ -16,6 +16,7 @@ import {
   type JourneyEvent,
   type JourneyState,
   type Language,
+  type ReferralReason,
 } from '../../shared/journey/machine';
 import type { SessionPart, StepFields } from './parts';
 
@@ -42,6 +43,8 @@ export interface SessionOptions {
   clock?: SessionClock;
   onChange?: (snapshot: SessionSnapshot | null) => void;
   onWiped?: (reason: WipeReason) => void;
+  /** The journey ended at the service desk (for the log: the reason and the technician's code, never personal data). */
+  onReferred?: (reason: ReferralReason, code: string | undefined) => void;
   /**
    * Seconds after the session first reaches the face step beyond which a
    * keep-alive (a face in view, a touch) no longer pushes the expiry out: a
@@ -114,6 +117,7 @@ export class CitizenSession {
       returnToReview: state.returnToReview,
       chip: state.chip,
       ...(stepFields as StepFields),
+      referral: state.referral,
       expiresInSec: Math.max(0, Math.round((this.#expiresAt - this.#clock.now()) / 1000)),
     };
   }
@@ -183,6 +187,16 @@ export class CitizenSession {
   /** A step's own event for the journey machine (a card read and matched, a face verified). */
   advance(event: JourneyEvent): SessionResult {
     return this.#apply(event);
+  }
+
+  /**
+   * Ends the journey at the service desk: a step's rule says this citizen cannot go on at this booth. The machine accepts each
+   * reason only at its own step; the parts hear of the move (stepChanged) and zero what they hold. `code` is for the technician.
+   */
+  refer(reason: ReferralReason, code?: string): SessionResult {
+    const result = this.#apply({ type: 'refer', referral: code === undefined ? { reason } : { reason, code } });
+    if (result.ok) this.options.onReferred?.(reason, code);
+    return result;
   }
 
   /** The journey's values as they stand (null: no session), for a step that checks against them. */

@@ -1,7 +1,7 @@
 // Every step's frame: the booth title, where the citizen is in the journey,
 // a language switch, and "cancel and erase" always in reach.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { journeySteps, type JourneyStep } from '../../shared/journey/machine';
+import { journeyPath, type JourneyStep } from '../../shared/journey/machine';
 import { useJourney, useT } from '../context';
 import type { MessageKey } from '../i18n';
 import { CancelDialog } from './CancelDialog';
@@ -28,7 +28,8 @@ export function StepFrame({ step, instruction, children, actions, keyboard }: St
   const otherLanguage = useJourney((state) => (state.session?.language === 'en' ? 'id' : 'en'));
   const [cancelling, setCancelling] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
-  const position = journeySteps.indexOf(step) + 1;
+  // Where on the path to activation; the end at the service desk is on no path.
+  const position = (journeyPath as readonly JourneyStep[]).indexOf(step) + 1;
 
   // Move focus to the new heading so screen readers announce each step.
   useEffect(() => heading.current?.focus(), [step]);
@@ -37,10 +38,14 @@ export function StepFrame({ step, instruction, children, actions, keyboard }: St
     <div className={`frame${keyboard ? ' frame-with-keyboard' : ''}`} data-step={step} data-instruction={instruction}>
       <header className="frame-header">
         <span className="frame-brand">{t('app.title')}</span>
-        <span className="frame-progress">
-          <span>{t('common.step', { current: position, total: journeySteps.length })}</span>
-          <progress max={journeySteps.length} value={position} aria-hidden="true" />
-        </span>
+        {position > 0 ? (
+          <span className="frame-progress">
+            <span>{t('common.step', { current: position, total: journeyPath.length })}</span>
+            <progress max={journeyPath.length} value={position} aria-hidden="true" />
+          </span>
+        ) : (
+          <span className="frame-progress" />
+        )}
         <button type="button" className="button button-quiet" onClick={() => void switchLanguage()} lang={otherLanguage}>
           {t('common.switchLanguage')}
         </button>

@@ -1,8 +1,9 @@
 // The booth camera through getUserMedia, with the device and resolution from
 // configuration. Errors become a short code the screen can explain.
+import type { ScreenFaceProblem } from '../../shared/contract/faceSchemas';
 import type { CameraSettings } from '../../shared/face/settings';
 
-export type CameraProblem = 'NO_CAMERA' | 'CAMERA_DENIED' | 'CAMERA_BUSY' | 'CAMERA_FAILED';
+export type CameraProblem = Exclude<ScreenFaceProblem, 'MODEL_FAILED'>;
 
 export class CameraError extends Error {
   constructor(

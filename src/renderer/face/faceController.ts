@@ -4,10 +4,18 @@
 //   final     — look straight again; the best frames are kept
 //   sending   — JPEGs and the challenge trace go to the core, which replays it
 // A failure shows why and, while attempts remain, offers another challenge.
+// The core hears of every failure this screen judges (face.attemptFailed)
+// and of a camera or model that cannot run (face.reportProblem): it decides
+// whether the journey goes on or ends at the service desk.
 // Nothing of the face stays in the renderer once the step ends.
 import type { Result } from '../../shared/contract/result';
 import type { SessionSnapshot } from '../../shared/contract/schemas';
-import type { FaceCaptureParams } from '../../shared/contract/faceSchemas';
+import type {
+  FaceAttemptFailedParams,
+  FaceCaptureParams,
+  ScreenAttemptFailure,
+  ScreenFaceProblem,
+} from '../../shared/contract/faceSchemas';
 import { LivenessJudge, type Challenge, type LivenessAction, type TraceEntry } from '../../shared/face/liveness';
 import { PromptDebouncer } from '../../shared/face/prompts';
 import { judgeFrame, type GuidancePrompt, type MeasureResult } from '../../shared/face/quality';
@@ -39,6 +47,8 @@ export interface FaceView {
 export interface FaceCalls {
   beginChallenge(): Promise<Result<{ challenge: Challenge; attemptsLeft: number }>>;
   submitCapture(params: FaceCaptureParams): Promise<Result<SessionSnapshot>>;
+  attemptFailed(params: FaceAttemptFailedParams): Promise<Result<SessionSnapshot>>;
+  reportProblem(params: { problem: ScreenFaceProblem }): Promise<Result<SessionSnapshot>>;
 }
 
 /** The final look-straight phase: at least this long, at most the second. */
@@ -107,8 +117,11 @@ export class FaceController {
       this.video.srcObject = stream.value;
       await this.video.play();
     } catch (error) {
-      this.#set({ phase: 'error', failure: error instanceof CameraError ? error.problem : 'MODEL_FAILED' }, true);
+      const problem: ScreenFaceProblem = error instanceof CameraError ? error.problem : 'MODEL_FAILED';
+      this.#set({ phase: 'error', failure: problem }, true);
       this.stop();
+      // Nothing more can happen at this booth; the core ends the journey at the service desk.
+      void this.calls.reportProblem({ problem });
       return;
     }
     this.#set({ phase: 'position' }, true);
@@ -220,7 +233,7 @@ export class FaceController {
     this.#trace.push(entry);
     const state = this.#judge!.observe(entry);
     if (state.status === 'failed') {
-      this.#fail(state.reason);
+      this.#failHere(state.reason);
       return;
     }
     if (state.status === 'passed') {
@@ -248,7 +261,7 @@ export class FaceController {
     this.#trace.push(entry);
     // The kept pictures come from here: the same face must stay, alone, without a gap.
     const state = this.#judge!.observe(entry);
-    if (state.status === 'failed') return this.#fail(state.reason);
+    if (state.status === 'failed') return this.#failHere(state.reason);
     if (passed && analysis.geometry) this.#pool.offer(this.video, analysis.geometry, score);
     const elapsed = now - this.#finalSince;
     if (this.#pool.count >= this.setup.capture.bestFrames && elapsed >= FINAL_MIN_MS) {
@@ -260,7 +273,7 @@ export class FaceController {
       if (this.#pool.count > 0) {
         this.#set({ ...common, phase: 'sending' }, true);
         void this.#send();
-      } else this.#fail('TIMEOUT');
+      } else this.#failHere('TIMEOUT');
       return;
     }
     this.#set({ ...common, prompt: this.#debouncer.update(wanted, now) });
@@ -272,10 +285,12 @@ export class FaceController {
       const { frames, still } = await this.#pool.encode(this.setup.capture.jpegQuality);
       params = { challengeId: this.#challenge!.id, trace: this.#trace, frames, still };
     } catch {
-      this.#fail('ENCODING_FAILED');
+      this.#failHere('ENCODING_FAILED');
       return;
     }
     this.#pool.clear();
+    // Answered: from here the core judges the challenge, and its answer says how the attempt went.
+    this.#challenge = null;
     if (this.#stopped) return;
     const result = await this.calls.submitCapture(params);
     // The bytes were sent; the renderer's copies are wiped either way.
@@ -307,6 +322,14 @@ export class FaceController {
     };
   }
 
+  /** This screen failed the challenge in play: the core is told first (it voids the challenge and decides what follows). */
+  #failHere(reason: ScreenAttemptFailure): void {
+    const challenge = this.#challenge;
+    this.#challenge = null;
+    if (challenge) void this.calls.attemptFailed({ challengeId: challenge.id, reason });
+    this.#fail(reason);
+  }
+
   #fail(reason: string, attemptsLeft = this.#view.attemptsLeft): void {
     this.#pool.clear();
     this.#trace = [];
@@ -318,7 +341,7 @@ export class FaceController {
   /** No camera frame for a while during the challenge or the capture: the camera stalled. */
   #checkStall(): void {
     const phase = this.#view.phase;
-    if ((phase === 'challenge' || phase === 'final') && performance.now() - this.#lastFrameAt > STALL_MS) this.#fail('CAMERA_STALLED');
+    if ((phase === 'challenge' || phase === 'final') && performance.now() - this.#lastFrameAt > STALL_MS) this.#failHere('CAMERA_STALLED');
   }
 
   #resetAttempt(): void {

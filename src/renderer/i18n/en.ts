@@ -10,6 +10,7 @@ export const en: Record<MessageKey, string> = {
   'common.switchLanguage': 'Bahasa Indonesia',
   'common.switchLanguageLabel': 'Switch language to Bahasa Indonesia',
   'common.busy': 'Please wait…',
+  'common.retry': 'Try again',
   'common.error.generic': 'Something went wrong at the booth. Please try again.',
   'common.error.noSession': 'Your session has ended. Please start again.',
   'key.backspace': 'Delete one character',
@@ -189,18 +190,31 @@ export const en: Record<MessageKey, string> = {
   'face.error.CAMERA_DENIED': 'The booth camera could not be opened. Please ask an officer for help.',
   'face.error.CAMERA_BUSY': 'The booth camera is not responding. Please ask an officer for help.',
   'face.error.other': 'The face check cannot run. Please ask an officer for help.',
-  'face.outOfService': 'The face check on this booth is out of service. Please ask an officer, or continue at the Dukcapil service desk.',
-  'face.technicianCode': 'Code for the technician: {code}',
-  'face.captured.title': 'Your face photo was taken',
-  'face.captured.body':
-    'Your photo passed the quality and liveness checks. Matching it to your e-KTP photo is not available on this booth yet: nothing has been sent anywhere, and it will be erased. Please continue at the Dukcapil service desk.',
   'face.overlay.title': 'Quality measures (technician)',
   'face.overlay.frameMs': 'Time per frame: {ms} ms',
   'unavailable.checking': 'Checking the booth devices…',
-  'unavailable.face.title': 'The face check is not available on this booth yet',
-  'unavailable.signoff.title': 'Officer sign-off is not available on this booth yet',
   'unavailable.done.title': 'Finishing is not available on this booth yet',
   'unavailable.body':
     'Your IKD activation cannot be completed here yet. What you entered has not been sent anywhere and will be erased. Please continue at the Dukcapil service desk.',
   'unavailable.finish': 'Finish and erase data',
+  'referral.title': 'Please continue at the Dukcapil service desk',
+  'referral.reason.consent-declined':
+    'You did not agree to the use of your personal data, so this booth cannot activate your IKD. You can still activate it at the Dukcapil service desk.',
+  'referral.reason.nik-mismatch':
+    'The NIK on the e-KTP still does not match the NIK you typed. Please continue your activation at the Dukcapil service desk.',
+  'referral.reason.card-unreadable':
+    'The chip of your e-KTP could not be read, even after trying again. The chip may be damaged. Please continue your activation at the Dukcapil service desk.',
+  'referral.reason.card-not-genuine':
+    'This booth could not confirm that your e-KTP is genuine. Its chip may be damaged. Please continue your activation at the Dukcapil service desk.',
+  'referral.reason.card-reader-unavailable':
+    'The e-KTP reader of this booth is not working. Please continue your activation at the Dukcapil service desk.',
+  'referral.reason.face-unavailable':
+    'The face check on this booth is out of service. Please ask an officer, or continue at the Dukcapil service desk.',
+  'referral.reason.face-failed': 'No photo attempts are left. Please continue your activation at the Dukcapil service desk.',
+  'referral.reason.face-match-unavailable':
+    'Your photo passed the quality and liveness checks. Matching it to your e-KTP photo is not available on this booth yet: nothing has been sent anywhere, and it will be erased. Please continue at the Dukcapil service desk.',
+  'referral.reason.signoff-unavailable':
+    'Officer sign-off is not available on this booth yet, so your IKD activation cannot be completed here. What you entered has not been sent anywhere. Please continue at the Dukcapil service desk.',
+  'referral.erase': 'Touch "Finish and erase data" when you are ready. Your data is then erased from this booth.',
+  'referral.technicianCode': 'Code for the technician: {code}',
 };

@@ -9,6 +9,7 @@ export const id = {
   'common.switchLanguage': 'English',
   'common.switchLanguageLabel': 'Ganti bahasa ke English',
   'common.busy': 'Mohon tunggu…',
+  'common.retry': 'Coba lagi',
   'common.error.generic': 'Terjadi kesalahan di anjungan. Silakan coba lagi.',
   'common.error.noSession': 'Sesi Anda sudah berakhir. Silakan mulai lagi.',
   'key.backspace': 'Hapus satu karakter',
@@ -189,21 +190,33 @@ export const id = {
   'face.error.CAMERA_DENIED': 'Kamera anjungan tidak dapat dibuka. Silakan minta bantuan petugas.',
   'face.error.CAMERA_BUSY': 'Kamera anjungan sedang tidak merespons. Silakan minta bantuan petugas.',
   'face.error.other': 'Pemeriksaan wajah tidak dapat dijalankan. Silakan minta bantuan petugas.',
-  'face.outOfService':
-    'Pemeriksaan wajah di anjungan ini sedang tidak berfungsi. Silakan minta bantuan petugas atau lanjutkan di loket layanan Dukcapil.',
-  'face.technicianCode': 'Kode untuk teknisi: {code}',
-  'face.captured.title': 'Foto wajah sudah diambil',
-  'face.captured.body':
-    'Foto Anda lolos pemeriksaan kualitas dan keaktifan. Pencocokan dengan foto e-KTP belum tersedia di anjungan ini: data Anda tidak dikirim ke mana pun dan akan dihapus. Silakan lanjutkan di loket layanan Dukcapil.',
   'face.overlay.title': 'Ukuran kualitas (teknisi)',
   'face.overlay.frameMs': 'Waktu per bingkai: {ms} ms',
   'unavailable.checking': 'Memeriksa perangkat anjungan…',
-  'unavailable.face.title': 'Pemeriksaan wajah belum tersedia di anjungan ini',
-  'unavailable.signoff.title': 'Persetujuan petugas belum tersedia di anjungan ini',
   'unavailable.done.title': 'Penyelesaian belum tersedia di anjungan ini',
   'unavailable.body':
     'Aktivasi IKD Anda belum dapat diselesaikan di sini. Data yang Anda masukkan tidak dikirim ke mana pun dan akan dihapus. Silakan lanjutkan di loket pelayanan Dukcapil.',
   'unavailable.finish': 'Selesai dan hapus data',
+  'referral.title': 'Silakan lanjutkan di loket pelayanan Dukcapil',
+  'referral.reason.consent-declined':
+    'Anda tidak menyetujui penggunaan data pribadi Anda, sehingga anjungan ini tidak dapat mengaktifkan IKD Anda. Anda tetap dapat mengaktifkannya di loket pelayanan Dukcapil.',
+  'referral.reason.nik-mismatch':
+    'NIK pada e-KTP tetap tidak sama dengan NIK yang Anda ketik. Silakan lanjutkan aktivasi di loket pelayanan Dukcapil.',
+  'referral.reason.card-unreadable':
+    'Cip e-KTP Anda tidak dapat dibaca, walaupun sudah dicoba lagi. Cipnya mungkin rusak. Silakan lanjutkan aktivasi di loket pelayanan Dukcapil.',
+  'referral.reason.card-not-genuine':
+    'Anjungan ini tidak dapat memastikan bahwa e-KTP Anda asli. Cipnya mungkin rusak. Silakan lanjutkan aktivasi di loket pelayanan Dukcapil.',
+  'referral.reason.card-reader-unavailable':
+    'Pembaca e-KTP di anjungan ini sedang tidak berfungsi. Silakan lanjutkan aktivasi di loket pelayanan Dukcapil.',
+  'referral.reason.face-unavailable':
+    'Pemeriksaan wajah di anjungan ini sedang tidak berfungsi. Silakan minta bantuan petugas atau lanjutkan di loket pelayanan Dukcapil.',
+  'referral.reason.face-failed': 'Percobaan foto sudah habis. Silakan lanjutkan aktivasi di loket pelayanan Dukcapil.',
+  'referral.reason.face-match-unavailable':
+    'Foto Anda lolos pemeriksaan kualitas dan keaktifan. Pencocokan dengan foto e-KTP belum tersedia di anjungan ini: data Anda tidak dikirim ke mana pun dan akan dihapus. Silakan lanjutkan di loket pelayanan Dukcapil.',
+  'referral.reason.signoff-unavailable':
+    'Persetujuan petugas belum tersedia di anjungan ini, sehingga aktivasi IKD Anda belum dapat diselesaikan di sini. Data yang Anda masukkan tidak dikirim ke mana pun. Silakan lanjutkan di loket pelayanan Dukcapil.',
+  'referral.erase': 'Sentuh "Selesai dan hapus data" jika sudah siap. Data Anda lalu dihapus dari anjungan ini.',
+  'referral.technicianCode': 'Kode untuk teknisi: {code}',
 } as const;
 
 export type MessageKey = keyof typeof id;

@@ -1,5 +1,8 @@
 // The e-KTP step: place the card, read it (with progress), then confirm the
-// name and masked NIK from the chip. Every failure says what to do next.
+// name and masked NIK from the chip. Every failure says what to do next;
+// when the core decides the card step cannot succeed (the last attempt, a
+// booth that cannot read cards) it refers the citizen and the referral
+// screen shows instead.
 import { useJourney, useT } from '../context';
 import { StepFrame } from '../components/StepFrame';
 import { cardProblemKey } from './cardProblem';
@@ -12,7 +15,9 @@ export function CardScreen() {
   const progress = useJourney((state) => state.cardProgress?.fraction ?? 0);
   const stage = useJourney((state) => state.cardProgress?.stage ?? 'sam');
   const problem = useJourney((state) => (state.problem?.field === 'card' ? state.problem : null));
-  const { readCard, confirmCard, back, wipe } = useJourney((state) => state);
+  const readCard = useJourney((state) => state.readCard);
+  const confirmCard = useJourney((state) => state.confirmCard);
+  const back = useJourney((state) => state.back);
 
   if (chip) {
     return (
@@ -75,27 +80,20 @@ export function CardScreen() {
   }
 
   const reason = problem?.reason ?? '';
-  const final = reason === 'NIK_MISMATCH_FINAL' || attemptsLeft === 0;
   const message = problem ? t(cardProblemKey(reason), { attempts: attemptsLeft }) : null;
   return (
     <StepFrame
       step="card"
       instruction="card.place.title"
       actions={
-        final ? (
-          <button type="button" className="button button-primary" onClick={() => void wipe('finished')} data-testid="finish-erase">
-            {t('unavailable.finish')}
+        <>
+          <button type="button" className="button button-secondary" onClick={() => void back()} data-testid="back">
+            {reason === 'NIK_MISMATCH' ? t('card.checkNik') : t('common.back')}
           </button>
-        ) : (
-          <>
-            <button type="button" className="button button-secondary" onClick={() => void back()} data-testid="back">
-              {reason === 'NIK_MISMATCH' ? t('card.checkNik') : t('common.back')}
-            </button>
-            <button type="button" className="button button-primary" onClick={() => void readCard()} data-testid="card-read">
-              {problem ? t('card.retry') : t('card.read')}
-            </button>
-          </>
-        )
+          <button type="button" className="button button-primary" onClick={() => void readCard()} data-testid="card-read">
+            {problem ? t('card.retry') : t('card.read')}
+          </button>
+        </>
       }
     >
       <p className="lead">{t('card.place.hint')}</p>

@@ -1,10 +1,12 @@
 // The face step: camera preview inside an oval, one prompt at a time, the
 // liveness challenge, then the capture goes to the core. The loop itself is
-// in face/faceController.ts; this screen only draws what it reports.
+// in face/faceController.ts; this screen only draws what it reports. When
+// the step cannot go on (no camera, no attempt left, matching not built) the
+// core refers the citizen to the service desk and the referral screen shows.
 import { useEffect, useRef, useState } from 'react';
 import type { BoothError } from '../../shared/contract/result';
 import type { FaceSetup } from '../../shared/face/settings';
-import type { FaceCaptureParams } from '../../shared/contract/faceSchemas';
+import type { FaceAttemptFailedParams, FaceCaptureParams, ScreenFaceProblem } from '../../shared/contract/faceSchemas';
 import { FACE_WARMUP_PICTURE_URL } from '../../shared/face/assets';
 import { useJourney, useT } from '../context';
 import { StepFrame } from '../components/StepFrame';
@@ -17,46 +19,56 @@ import { KEEPALIVE_INTERVAL_SEC, type SessionSnapshot } from '../../shared/contr
 
 type Stage =
   | { kind: 'checking' }
-  | { kind: 'unavailable'; error: BoothError }
   | { kind: 'ready'; setup: FaceSetup }
-  | { kind: 'captured'; outcome: BoothError | null };
+  | { kind: 'verifying' }
+  /** A call went wrong without the core moving the journey (e.g. the connection dropped): it can be tried again. */
+  | { kind: 'error'; error: BoothError; retry: () => void };
 
 export function FaceScreen() {
   const t = useT();
   const faceCalls = useJourney((state) => state.faceCalls);
   const applySnapshot = useJourney((state) => state.applySnapshot);
   const [stage, setStage] = useState<Stage>({ kind: 'checking' });
+  const [setupRun, setSetupRun] = useState(0);
 
   useEffect(() => {
     let current = true;
-    void faceCalls
-      .setup()
-      .then(
-        (result) => current && setStage(result.ok ? { kind: 'ready', setup: result.value } : { kind: 'unavailable', error: result.error }),
-      );
+    // A booth that cannot run the step refers the citizen: its snapshot replaces this screen.
+    void faceCalls.setup().then((result) => {
+      if (!current) return;
+      if (result.ok) setStage({ kind: 'ready', setup: result.value });
+      else setStage({ kind: 'error', error: result.error, retry: () => setSetupRun((run) => run + 1) });
+    });
     return () => {
       current = false;
     };
-  }, [faceCalls]);
+  }, [faceCalls, setupRun]);
 
-  if (stage.kind === 'checking') {
+  // Matching is the next capability: the core says what follows (today, the service desk).
+  const verify = () => {
+    setStage({ kind: 'verifying' });
+    void faceCalls.verify().then((result) => {
+      if (result.ok) applySnapshot(result.value);
+      else setStage({ kind: 'error', error: result.error, retry: verify });
+    });
+  };
+
+  if (stage.kind === 'checking' || stage.kind === 'verifying') {
     return (
       <StepFrame step="face" instruction="face.title">
         <p className="lead" aria-live="polite">
-          {t('face.loading')}
+          {t(stage.kind === 'checking' ? 'face.loading' : 'common.busy')}
         </p>
       </StepFrame>
     );
   }
-  if (stage.kind === 'unavailable') return <FaceOutOfService error={stage.error} />;
-  if (stage.kind === 'captured') return <FaceCaptured outcome={stage.outcome} />;
+  if (stage.kind === 'error') return <FaceCallFailed error={stage.error} retry={stage.retry} />;
   return (
     <FaceCapture
       setup={stage.setup}
       onCaptured={(snapshot) => {
         applySnapshot(snapshot);
-        // Matching is the next capability: ask the core, and show what it says.
-        void faceCalls.verify().then((result) => setStage({ kind: 'captured', outcome: result.ok ? null : result.error }));
+        verify();
       }}
     />
   );
@@ -82,6 +94,8 @@ function FaceCapture({ setup, onCaptured }: { setup: FaceSetup; onCaptured: (sna
     const calls = {
       beginChallenge: () => faceCalls.beginChallenge(),
       submitCapture: (params: FaceCaptureParams) => faceCalls.submitCapture(params),
+      attemptFailed: (params: FaceAttemptFailedParams) => faceCalls.attemptFailed(params),
+      reportProblem: (params: { problem: ScreenFaceProblem }) => faceCalls.reportProblem(params),
     };
     const loop = new FaceController(setup, calls, element, setView, onCaptured, engine);
     controller.current = loop;
@@ -108,18 +122,17 @@ function FaceCapture({ setup, onCaptured }: { setup: FaceSetup; onCaptured: (sna
 
   const phase = view?.phase ?? 'loading';
   const failed = phase === 'failed';
-  const final = failed && view?.attemptsLeft === 0;
+  // After the last attempt, or a camera that cannot run, the core ends the step: no button here, its referral follows.
+  const canRetry = failed && (view?.attemptsLeft ?? 0) > 0;
   return (
     <StepFrame
       step="face"
       instruction={failed ? 'face.failed.title' : 'face.title'}
       actions={
-        failed && !final ? (
+        canRetry ? (
           <button type="button" className="button button-primary" onClick={() => controller.current?.retry()} data-testid="face-retry">
             {t('face.retry')}
           </button>
-        ) : final || phase === 'error' ? (
-          <FinishButton />
         ) : undefined
       }
     >
@@ -151,7 +164,7 @@ function FaceMessage({ view }: { view: FaceView | null }) {
     );
   }
   if (view.phase === 'failed') {
-    const key = view.attemptsLeft === 0 ? 'face.failure.ATTEMPTS_EXHAUSTED' : `face.failure.${view.failure}`;
+    const key = `face.failure.${view.failure}`;
     return (
       <div role="alert">
         <p className="lead face-prompt" data-testid="face-failure" data-reason={view.failure ?? ''}>
@@ -186,36 +199,22 @@ function FaceMessage({ view }: { view: FaceView | null }) {
   );
 }
 
-function FaceOutOfService({ error }: { error: BoothError }) {
+/** The core could not be asked (the connection dropped, a timeout): say so, and let the citizen try again. */
+function FaceCallFailed({ error, retry }: { error: BoothError; retry: () => void }) {
   const t = useT();
   return (
-    <StepFrame step="face" instruction="face.title" actions={<FinishButton />}>
-      <p className="lead" data-testid="face-out-of-service">
-        {t('face.outOfService')}
-      </p>
-      <p className="technician-code">{t('face.technicianCode', { code: error.reason ?? error.code })}</p>
-    </StepFrame>
-  );
-}
-
-function FaceCaptured({ outcome }: { outcome: BoothError | null }) {
-  const t = useT();
-  return (
-    <StepFrame step="face" instruction="face.captured.title" actions={<FinishButton />}>
-      <p className="lead" data-testid="face-captured" data-outcome={outcome?.code ?? 'ok'}>
-        {t('face.captured.body')}
+    <StepFrame
+      step="face"
+      instruction="face.title"
+      actions={
+        <button type="button" className="button button-primary" onClick={retry} data-testid="face-call-retry">
+          {t('common.retry')}
+        </button>
+      }
+    >
+      <p className="lead" role="alert" data-testid="face-call-failed" data-code={error.code}>
+        {t('common.error.generic')}
       </p>
     </StepFrame>
-  );
-}
-
-/** Ends the visit: the session and everything in it is erased. */
-function FinishButton() {
-  const t = useT();
-  const wipe = useJourney((state) => state.wipe);
-  return (
-    <button type="button" className="button button-primary" onClick={() => void wipe('finished')} data-testid="finish-erase">
-      {t('unavailable.finish')}
-    </button>
   );
 }

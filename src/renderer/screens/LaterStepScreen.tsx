@@ -1,52 +1,75 @@
-// The face, sign-off and done steps. Each asks the core to do its step;
-// until that capability is built the core answers STEP_UNAVAILABLE and the
-// screen says so plainly. Nothing here ever pretends the step succeeded.
+// The sign-off and done steps. Sign-off asks the core to do its step; until
+// that capability is built the core refers the citizen to the service desk
+// and the referral screen shows. Done is the journey's successful end, which
+// this booth cannot reach yet: it says so plainly. Nothing here ever
+// pretends a step succeeded.
 import { useEffect, useState } from 'react';
 import type { BoothError } from '../../shared/contract/result';
 import { useJourney, useT } from '../context';
-import type { MessageKey } from '../i18n';
 import { StepFrame } from '../components/StepFrame';
 
-export type LaterStep = 'face' | 'signoff' | 'done';
-
-const titles: Record<LaterStep, MessageKey> = {
-  face: 'unavailable.face.title',
-  signoff: 'unavailable.signoff.title',
-  done: 'unavailable.done.title',
-};
+export type LaterStep = 'signoff' | 'done';
 
 export function LaterStepScreen({ step }: { step: LaterStep }) {
+  return step === 'signoff' ? <SignoffScreen /> : <DoneScreen />;
+}
+
+function SignoffScreen() {
   const t = useT();
-  const runStep = useJourney((state) => state.runStep);
-  const wipe = useJourney((state) => state.wipe);
-  // The screen is keyed by step (see App), so this state starts fresh per step.
-  const [outcome, setOutcome] = useState<BoothError | 'checking'>(
-    step === 'done' ? { code: 'STEP_UNAVAILABLE', message: 'done' } : 'checking',
-  );
+  const requestSignoff = useJourney((state) => state.requestSignoff);
+  const [error, setError] = useState<BoothError | null>(null);
+  const [run, setRun] = useState(0);
 
   useEffect(() => {
-    if (step === 'done') return;
     let current = true;
-    void runStep(step).then((error) => current && error && setOutcome(error));
+    void requestSignoff().then((answer) => current && setError(answer));
     return () => {
       current = false;
     };
-  }, [step, runStep]);
+  }, [requestSignoff, run]);
 
-  if (outcome === 'checking') {
+  // The call went wrong without the core moving the journey (e.g. the connection dropped): it can be tried again.
+  if (error && error.code !== 'STEP_UNAVAILABLE') {
     return (
-      <StepFrame step={step} instruction="unavailable.checking">
-        <p className="lead" aria-live="polite">
-          {t('common.busy')}
+      <StepFrame
+        step="signoff"
+        instruction="common.error.generic"
+        actions={
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => {
+              setError(null);
+              setRun((n) => n + 1);
+            }}
+            data-testid="signoff-retry"
+          >
+            {t('common.retry')}
+          </button>
+        }
+      >
+        <p className="lead" data-testid="later-step-message">
+          {t('common.error.generic')}
         </p>
       </StepFrame>
     );
   }
-  const unavailable = outcome.code === 'STEP_UNAVAILABLE';
+  return (
+    <StepFrame step="signoff" instruction="unavailable.checking">
+      <p className="lead" aria-live="polite">
+        {t('common.busy')}
+      </p>
+    </StepFrame>
+  );
+}
+
+function DoneScreen() {
+  const t = useT();
+  const wipe = useJourney((state) => state.wipe);
   return (
     <StepFrame
-      step={step}
-      instruction={unavailable ? titles[step] : 'common.error.generic'}
+      step="done"
+      instruction="unavailable.done.title"
       actions={
         <button type="button" className="button button-primary" onClick={() => void wipe('finished')} data-testid="finish-erase">
           {t('unavailable.finish')}
@@ -54,7 +77,7 @@ export function LaterStepScreen({ step }: { step: LaterStep }) {
       }
     >
       <p className="lead" data-testid="later-step-message">
-        {unavailable ? t('unavailable.body') : t('common.error.generic')}
+        {t('unavailable.body')}
       </p>
     </StepFrame>
   );

@@ -15,7 +15,7 @@ import {
   type PayloadIn,
   type ValueIn,
 } from './define';
-import { challengeSchema, faceCaptureParamsSchema } from './faceSchemas';
+import { challengeSchema, faceAttemptFailedParamsSchema, faceCaptureParamsSchema, screenFaceProblems } from './faceSchemas';
 import { faceSetupSchema } from '../face/settings';
 import { emailRejections } from '../identity/email';
 import { nikRejections } from '../identity/nik';
@@ -58,7 +58,8 @@ const citizenCalls = {
   'session.acceptConsent': call(z.object({ consentVersion: z.string().min(1).max(32) }).strict(), snapshot, {
     failures: { ...journeyMove, BAD_REQUEST: [] },
   }),
-  'session.declineConsent': call(emptyParams, z.null(), { failures: journeyMove }),
+  /** The citizen does not agree: the journey ends, referred to the service desk (reason consent-declined). */
+  'session.declineConsent': call(emptyParams, snapshot, { failures: journeyMove }),
   // Caps are loose on purpose: the core answers a specific INVALID_* reason
   // for a wrong value, while a payload past the cap is a BAD_REQUEST.
   'session.submitNik': call(z.object({ nik: z.string().max(64) }).strict(), snapshot, {
@@ -101,7 +102,15 @@ const citizenCalls = {
     timeoutMs: 30_000,
     failures: { ...faceGuard, FACE_FAILED: ['CHALLENGE_UNKNOWN', 'CHALLENGE_EXPIRED', ...livenessReasons, 'BAD_IMAGE'] },
   }),
-  // Later steps. Until their capability is built they answer STEP_UNAVAILABLE without a reason.
+  /**
+   * The challenge in play failed on the screen (the judge's verdict, or the pictures could not be encoded): the core voids it,
+   * and after the last attempt refers the citizen (face-failed). FACE_FAILED CHALLENGE_UNKNOWN when it is not the one in play.
+   */
+  'face.attemptFailed': call(faceAttemptFailedParamsSchema, snapshot, { failures: { ...faceGuard, FACE_FAILED: ['CHALLENGE_UNKNOWN'] } }),
+  /** The camera or MediaPipe cannot run on the screen: the core refers the citizen (face-unavailable, with the problem as its code). */
+  'face.reportProblem': call(z.object({ problem: z.enum(screenFaceProblems) }).strict(), snapshot, { failures: faceGuard }),
+  // Later steps. Until their capability is built they answer STEP_UNAVAILABLE and refer the citizen
+  // (face-match-unavailable, signoff-unavailable).
   'face.verify': call(emptyParams, snapshot, {
     failures: { ...journeyMove, STEP_UNAVAILABLE: [null, ...faceUnavailableReasons], FACE_FAILED: ['NOT_CAPTURED'] },
   }),

@@ -2,7 +2,7 @@
 // attachments, see frames.ts), each capped, plus the liveness trace the core
 // replays.
 import { z } from 'zod';
-import { livenessActions, traceEntrySchema } from '../face/liveness';
+import { livenessActions, livenessFailures, traceEntrySchema } from '../face/liveness';
 import { MAX_FRAME_JPEG_BYTES, MAX_STILL_JPEG_BYTES, MAX_TRACE_ENTRIES } from '../face/settings';
 
 /** Bytes of at most `max` length (a Uint8Array, or a Node Buffer, which is one). */
@@ -44,3 +44,19 @@ export const faceCaptureParamsSchema = z
   })
   .strict();
 export type FaceCaptureParams = z.output<typeof faceCaptureParamsSchema>;
+
+/** Why an attempt failed on the screen before any capture was sent: the judge's verdict, or the pictures could not be encoded. */
+export const screenAttemptFailures = [...livenessFailures, 'ENCODING_FAILED'] as const;
+export type ScreenAttemptFailure = (typeof screenAttemptFailures)[number];
+
+export const faceAttemptFailedParamsSchema = z
+  .object({
+    challengeId: z.string().min(8).max(64),
+    reason: z.enum(screenAttemptFailures),
+  })
+  .strict();
+export type FaceAttemptFailedParams = z.output<typeof faceAttemptFailedParamsSchema>;
+
+/** What can stop the face step on the screen itself: the camera (not found, refused, busy, failed) or MediaPipe's models. */
+export const screenFaceProblems = ['NO_CAMERA', 'CAMERA_DENIED', 'CAMERA_BUSY', 'CAMERA_FAILED', 'MODEL_FAILED'] as const;
+export type ScreenFaceProblem = (typeof screenFaceProblems)[number];

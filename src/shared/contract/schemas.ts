@@ -1,13 +1,25 @@
 // Runtime schemas of the values the contract carries. Every string has a
 // length cap so a hostile payload cannot make the booth hold megabytes.
 import { z } from 'zod';
-import { editableSteps, journeySteps, languages } from '../journey/machine';
+import { editableSteps, journeySteps, languages, referralReasons } from '../journey/machine';
 
 export const languageSchema = z.enum(languages);
 export const journeyStepSchema = z.enum(journeySteps);
 export const editableStepSchema = z.enum(editableSteps);
+export const referralReasonSchema = z.enum(referralReasons);
 
-export const sessionSnapshotSchema = z.object({
+/** Why the journey ended at the service desk; `code` is the technician's detail (e.g. NO_CAMERA), never personal data. */
+export const referralSchema = z
+  .object({
+    reason: referralReasonSchema,
+    code: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]{0,39}$/)
+      .optional(),
+  })
+  .strict();
+
+const snapshotFields = z.object({
   /** Opaque per-session id (random); never derived from the citizen's data. */
   sessionId: z.string().max(64),
   step: journeyStepSchema,
@@ -19,7 +31,7 @@ export const sessionSnapshotSchema = z.object({
   returnToReview: z.boolean(),
   /** The e-KTP read and matched to the typed NIK: name and masked NIK, for the citizen to confirm. */
   chip: z.object({ name: z.string().max(160), nikMasked: z.string().max(16) }).optional(),
-  /** Card reads left before a NIK mismatch ends the journey. */
+  /** Card reads that may still go wrong (a NIK mismatch, a chip unreadable or not confirmed genuine) before the citizen is referred. */
   cardAttemptsLeft: z.number().int().nonnegative(),
   /** Liveness challenges left in this session. */
   faceAttemptsLeft: z.number().int().nonnegative(),
@@ -27,7 +39,17 @@ export const sessionSnapshotSchema = z.object({
   faceCaptured: z.boolean(),
   /** Seconds until the core wipes the session if nothing happens. */
   expiresInSec: z.number().nonnegative(),
+  /** At the 'referred' step (and only there): why the citizen is sent to the service desk. */
+  referral: referralSchema.optional(),
 });
+
+export const sessionSnapshotSchema = snapshotFields.refine(
+  (snapshot) => (snapshot.step === 'referred') === (snapshot.referral !== undefined),
+  {
+    message: 'A referral comes with the referred step, and only with it.',
+    path: ['referral'],
+  },
+);
 export type SessionSnapshot = z.infer<typeof sessionSnapshotSchema>;
 
 export const capabilitiesSchema = z.object({

@@ -1,13 +1,52 @@
 // The citizen's journey as one explicit state machine. The core owns the live
 // state (it holds the data); the renderer only draws the step it is told.
-// Attract is the absence of a session, so it is not a step here.
+// Attract is the absence of a session, so it is not a step here. The journey
+// can end early at 'referred': the citizen is sent to the service desk, for a
+// reason the machine types and ties to the step it may come from.
 
 export const languages = ['id', 'en'] as const;
 export type Language = (typeof languages)[number];
 
-/** Steps in the order a citizen meets them. */
-export const journeySteps = ['language', 'consent', 'nik', 'email', 'phone', 'review', 'card', 'face', 'signoff', 'done'] as const;
+/** Steps in the order a citizen meets them on the way to activation. */
+export const journeyPath = ['language', 'consent', 'nik', 'email', 'phone', 'review', 'card', 'face', 'signoff', 'done'] as const;
+/** Every step: the path, and 'referred', where the journey ends early at the Dukcapil service desk. */
+export const journeySteps = [...journeyPath, 'referred'] as const;
 export type JourneyStep = (typeof journeySteps)[number];
+
+/**
+ * Why the journey ended at the service desk rather than at this booth, and
+ * the one step each reason may come from. The step modules of the core
+ * decide when their rule is met (e.g. the card step after the last
+ * attempt); the screen only words the reason.
+ */
+export const referralSteps = {
+  /** The citizen did not agree to the use of their data (IKD can still be activated at the desk). */
+  'consent-declined': 'consent',
+  /** The chip's NIK was not the typed NIK, on the last card attempt. */
+  'nik-mismatch': 'card',
+  /** The chip could not be read (unreadable, oversized or endless answers), on the last card attempt. */
+  'card-unreadable': 'card',
+  /** The SAM and the chip did not authenticate each other, on the last card attempt. */
+  'card-not-genuine': 'card',
+  /** This booth cannot read any card (no reader configured, or its SAM refuses the booth). */
+  'card-reader-unavailable': 'card',
+  /** This booth cannot run the face check (no camera, models refused, camera or face models failed on the screen). */
+  'face-unavailable': 'face',
+  /** No liveness attempt is left. */
+  'face-failed': 'face',
+  /** The face was captured, but this booth cannot match it to the chip photo yet. */
+  'face-match-unavailable': 'face',
+  /** This booth has no officer sign-off yet. */
+  'signoff-unavailable': 'signoff',
+} as const satisfies Record<string, JourneyStep>;
+export type ReferralReason = keyof typeof referralSteps;
+export const referralReasons = Object.keys(referralSteps) as ReferralReason[];
+
+export interface Referral {
+  reason: ReferralReason;
+  /** What exactly failed, for the technician (e.g. NO_CAMERA, SAM_LOCKED); never personal data. */
+  code?: string;
+}
 
 /** Steps whose value the review screen lets the citizen change. */
 export const editableSteps = ['nik', 'email', 'phone'] as const;
@@ -26,6 +65,8 @@ export interface JourneyState {
   returnToReview: boolean;
   /** What the e-KTP chip said, once read and matched to the typed NIK (the full readout stays in the core). */
   chip?: ChipSummary;
+  /** Set, and only set, at the 'referred' step. */
+  referral?: Referral;
 }
 
 export interface ChipSummary {
@@ -47,7 +88,8 @@ export type JourneyEvent =
   | { type: 'cardRead'; chip: ChipSummary }
   | { type: 'cardConfirmed' }
   | { type: 'faceVerified' }
-  | { type: 'signedOff' };
+  | { type: 'signedOff' }
+  | { type: 'refer'; referral: Referral };
 
 export type Transition = { ok: true; state: JourneyState } | { ok: false; from: JourneyStep; event: JourneyEvent['type'] };
 
@@ -69,6 +111,9 @@ export function transition(state: JourneyState, event: JourneyEvent): Transition
   const refuse: Transition = { ok: false, from: state.step, event: event.type };
   const go = (patch: Partial<JourneyState>): Transition => ({ ok: true, state: { ...state, ...patch } });
   const afterField = (next: JourneyStep): JourneyStep => (state.returnToReview ? 'review' : next);
+
+  // The end: nothing leaves it. Only the language may change, so the citizen can read why; the session's wipe ends it.
+  if (state.step === 'referred' && event.type !== 'setLanguage') return refuse;
 
   switch (event.type) {
     case 'setLanguage':
@@ -101,6 +146,20 @@ export function transition(state: JourneyState, event: JourneyEvent): Transition
       return state.step === 'face' ? go({ step: 'signoff' }) : refuse;
     case 'signedOff':
       return state.step === 'signoff' ? go({ step: 'done' }) : refuse;
+    case 'refer':
+      // A referred journey keeps only its language and reason: the values typed and read are of no more use here.
+      return state.step === referralSteps[event.referral.reason]
+        ? {
+            ok: true,
+            state: {
+              step: 'referred',
+              language: state.language,
+              consentAccepted: state.consentAccepted,
+              returnToReview: false,
+              referral: event.referral,
+            },
+          }
+        : refuse;
   }
 }
 

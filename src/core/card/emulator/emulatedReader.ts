@@ -4,7 +4,7 @@
 // (reader.ts imports it dynamically), so production bundles leave it, the
 // virtual cards and the synthetic citizens' photos out.
 import type { ReadProgress } from '../ektp/readEktp';
-import { createModuleReader, type CardDriverConfig, type CardReader, type CardReaderOptions } from '../reader';
+import { createModuleReader, type CardDriverConfig, type CardReader, type CardReaderOptions, type PlacedCard } from '../reader';
 import { openSerialLink, type ByteLink } from '../serial/link';
 import { createVirtualEktp, testIdentities, type VirtualEktpSet } from './index';
 import { openMemoryLine } from './memoryLine';
@@ -28,11 +28,13 @@ export function emulatedSerialReader(
   // The SAM stays; cards placed later are issued for it (same secrets, same card key).
   const set: VirtualEktpSet = createVirtualEktp({ identity: testIdentities[config.identity] });
   let removeAt: Parameters<ReadProgress>[0] | null = null;
-  let wanted: { identity: number } | 'not-ektp' | null = { identity: config.identity };
+  let wanted: PlacedCard = { identity: config.identity };
 
-  const cardFor = (choice: typeof wanted) => {
+  const cardFor = (choice: PlacedCard) => {
     if (choice === null) return null;
     if (choice === 'not-ektp') return createVirtualEktp({ isEktp: false }).card;
+    // Same chip files, its own keys: a card Dukcapil did not personalise for this SAM.
+    if (choice === 'not-genuine') return createVirtualEktp({ identity: testIdentities[config.identity] }).card;
     return createVirtualEktp({ identity: testIdentities[choice.identity] ?? testIdentities[0], sharedWith: set }).card;
   };
 

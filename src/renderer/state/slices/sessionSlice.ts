@@ -1,0 +1,81 @@
+// The citizen's session as the core last reported it, and the journey's own
+// calls (start, language, back, keep-alive, wipe). The step always comes from
+// the core. A wipe, or the journey ending at the service desk, resets every
+// slice's citizen data (given by the store, journeyStore.ts).
+import type { StateCreator } from 'zustand/vanilla';
+import type { BoothClient } from '../../../shared/contract/client';
+import type { ErrorCode } from '../../../shared/contract/result';
+import type { SessionSnapshot, WipeReason } from '../../../shared/contract/schemas';
+import type { Language } from '../../../shared/journey/machine';
+import type { DraftField } from '../drafts';
+import type { CitizenData, JourneyState } from '../journeyStore';
+import { sendCall } from './sendCall';
+
+export interface Problem {
+  /** Which field (or the card step) the problem belongs to, or 'general'. */
+  field: DraftField | 'card' | 'general';
+  code: ErrorCode;
+  reason?: string;
+}
+
+export interface SessionData {
+  session: SessionSnapshot | null;
+  /** The last refusal to show. */
+  problem: Problem | null;
+}
+
+export interface SessionSlice extends SessionData {
+  /** A call is in flight. Not citizen data: a wipe cannot re-open a call in flight. */
+  busy: boolean;
+  start(): Promise<void>;
+  chooseLanguage(language: Language): Promise<void>;
+  switchLanguage(): Promise<void>;
+  back(): Promise<void>;
+  keepAlive(): Promise<void>;
+  wipe(reason: WipeReason): Promise<void>;
+  /** Forgets everything the screen holds about the citizen, in every slice. */
+  resetLocal(): void;
+  applySnapshot(session: SessionSnapshot | null): void;
+}
+
+export const sessionCitizenData = (): SessionData => ({ session: null, problem: null });
+
+export const createSessionSlice =
+  (client: BoothClient, citizenData: () => CitizenData): StateCreator<JourneyState, [], [], SessionSlice> =>
+  (set, get) => ({
+    ...sessionCitizenData(),
+    busy: false,
+
+    async start() {
+      if (get().busy) return;
+      get().resetLocal();
+      await sendCall(set, get, () => client.session.start({ language: 'id' }));
+    },
+    chooseLanguage: (language) => sendCall(set, get, () => client.session.chooseLanguage({ language })).then(() => undefined),
+    async switchLanguage() {
+      const current = get().session?.language ?? 'id';
+      await sendCall(set, get, () => client.session.setLanguage({ language: current === 'id' ? 'en' : 'id' }));
+    },
+    back: () => sendCall(set, get, () => client.session.back()).then(() => undefined),
+
+    async keepAlive() {
+      if (!get().session) return;
+      const result = await client.session.keepAlive();
+      if (result.ok) get().applySnapshot(result.value);
+      else if (result.error.code === 'NO_SESSION') get().resetLocal();
+    },
+
+    async wipe(reason) {
+      get().resetLocal();
+      await client.session.wipe({ reason });
+    },
+
+    resetLocal: () => set(citizenData()),
+
+    applySnapshot(session) {
+      if (session === null) get().resetLocal();
+      // Referred to the service desk: the screen keeps nothing typed or read, only what the referral screen shows.
+      else if (session.step === 'referred') set({ ...citizenData(), session });
+      else set({ session });
+    },
+  });
