@@ -166,6 +166,9 @@ function callsAt(challengeId: string): Array<[Method, unknown]> {
         still: picture(),
       },
     ],
+    ['face.attemptFailed', { challengeId, reason: 'TIMEOUT' }],
+    ['face.attemptFailed', { challengeId: 'not-in-play', reason: 'TIMEOUT' }],
+    ['face.reportProblem', { problem: 'CAMERA_DENIED' }],
     ['face.verify', {}],
     ['signoff.request', {}],
   ];

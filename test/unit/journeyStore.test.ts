@@ -54,7 +54,7 @@ describe('journey store', () => {
     store.setState({ cardProgress: { stage: 'photo', fraction: 0.5 }, faceInView: true, limitedField: 'phone', emailConfirming: true });
     await s().wipe('cancel');
     // Every value any slice holds, found from the store itself: a slice added later is checked too.
-    const boothValues = ['connection', 'info', 'busy', 'faceCalls'];
+    const boothValues = ['connection', 'inService', 'info', 'busy', 'faceCalls'];
     const citizenValues = Object.keys(fresh).filter(
       (key) => typeof fresh[key as keyof typeof fresh] !== 'function' && !boothValues.includes(key),
     );
