@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/core/logging';
-import { CoreStartError, forkCore, superviseCore, type SupervisedCore, type SuperviseOptions } from '../../src/core/process';
+import { CoreStartError, forkCore, startCore, superviseCore, type SupervisedCore, type SuperviseOptions } from '../../src/core/process';
 
 const fixture = resolve(import.meta.dirname, '../fixtures/core/misbehaving-core.mjs');
 const started: SupervisedCore[] = [];
@@ -14,7 +14,7 @@ afterEach(async () => {
   for (const core of started.splice(0)) await core.stop();
 });
 
-function supervise(mode: string, options: Partial<SuperviseOptions> = {}) {
+function supervise(mode: string, options: Partial<SuperviseOptions> = {}, env: NodeJS.ProcessEnv = {}) {
   const lines: string[] = [];
   const logger = createLogger({
     level: 'debug',
@@ -28,7 +28,7 @@ function supervise(mode: string, options: Partial<SuperviseOptions> = {}) {
   const spawned: number[] = [];
   const core = superviseCore({
     spawn: () => {
-      const child = forkCore(fixture, { env: { CORE_MODE: mode }, execArgv: [] });
+      const child = forkCore(fixture, { env: { CORE_MODE: mode, ...env }, execArgv: [] });
       if (child.pid) spawned.push(child.pid);
       return child;
     },
@@ -53,6 +53,46 @@ const alive = (pid: number) => {
 };
 
 describe('the core supervisor', () => {
+  it('lets calls made while the core starts wait for it, and answers them once it is ready', async () => {
+    const lines: string[] = [];
+    const core = startCore({
+      spawn: () => forkCore(fixture, { env: { CORE_MODE: 'echo', CORE_READY_DELAY_MS: '600' }, execArgv: [] }),
+      start: { version: '0.0.0-test' },
+      logger: createLogger({
+        level: 'debug',
+        destination: new Writable({
+          write(chunk, _encoding, callback) {
+            lines.push(String(chunk));
+            callback();
+          },
+        }),
+      }),
+      faceModelFiles: new Map(),
+      stopTimeoutMs: 1_000,
+    });
+    started.push(core);
+    const asked = Date.now();
+    const info = core.handlers['booth.info']({});
+    expect(core.state()).toBe('starting');
+    expect(await info).toMatchObject({ ok: true, value: { boothId: 'ECHO' } });
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(500);
+    expect(core.state()).toBe('in-service');
+    expect(lines.join('')).toContain('"event":"core.started"');
+  });
+
+  it('answers calls that waited for a first start that failed', async () => {
+    const core = startCore({
+      spawn: () => forkCore(fixture, { env: { CORE_MODE: 'silent' }, execArgv: [] }),
+      start: { version: '0.0.0-test' },
+      logger: createLogger({ level: 'silent', destination: new Writable({ write: (_c, _e, callback) => callback() }) }),
+      faceModelFiles: new Map(),
+      readyTimeoutMs: 400,
+    });
+    const info = core.handlers['booth.info']({});
+    await expect(core.ready).rejects.toBeInstanceOf(CoreStartError);
+    expect(await info).toMatchObject({ ok: false, error: { code: 'OUT_OF_SERVICE' } });
+  });
+
   it('restarts a core that dies, telling the pages, and gives up after its budget', async () => {
     const run = supervise('crash-after-ready', { budget: { restarts: 2, windowMs: 60_000 } });
     const core = await run.core;

@@ -112,6 +112,10 @@ describe('the MediaPipe runtime in the verified manifest', () => {
     tamper(join(dir, 'models', WASM));
     const check = verifyModels(join(dir, 'models'), modelManifest);
     expect(check).toMatchObject({ ok: false, problems: [{ file: WASM, kind: 'runtime', problem: 'tampered' }] });
+    // The core process checks in chunks and keeps no bytes: the same verdict, the same words.
+    expect(verifyModels(join(dir, 'models'), modelManifest, { keepBytes: false })).toEqual(check);
+    const good = verifyModels(MODELS, modelManifest, { keepBytes: false });
+    expect(good).toEqual({ ok: true, files: new Map() });
     expect(!check.ok && check.problems[0]!.message).toMatch(
       /^MediaPipe runtime file vision_wasm_internal\.wasm failed its integrity check.*reinstall the booth software/,
     );

@@ -22,6 +22,11 @@ export interface ComposeOptions {
   faceModels?: VerifiedModels;
   /** An installed booth: it ships no card emulator, so the configuration must name a real driver (or none). */
   packaged?: boolean;
+  /**
+   * Keep the verified model bytes for a shell to serve (booth.faceModelFiles). The core process checks the models only for its
+   * face step and lets the 28 MB go; its shell serves its own verified copy.
+   */
+  keepModelFiles?: boolean;
 }
 
 export interface ComposedBooth {
@@ -49,7 +54,7 @@ export async function composeBooth(options: ComposeOptions): Promise<ComposedBoo
   const faceModels =
     options.faceModels ??
     (options.rendererDir
-      ? verifyModels(join(options.rendererDir, 'models'), modelManifest)
+      ? verifyModels(join(options.rendererDir, 'models'), modelManifest, { keepBytes: options.keepModelFiles !== false })
       : {
           ok: false as const,
           problems: [

@@ -7,7 +7,7 @@
 // the face step (STEP_UNAVAILABLE, reason MODEL_TAMPERED or MODEL_MISSING)
 // with a message that tells the technician what to do.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import manifestJson from '../../../models/manifest.json';
@@ -52,15 +52,19 @@ export interface ModelProblem {
 
 export type VerifiedModels = { ok: true; files: Map<string, Buffer> } | { ok: false; problems: ModelProblem[] };
 
-/** Reads every manifest file from `dir` and checks its size and sha256. */
-export function verifyModels(dir: string, manifest: ModelManifest): VerifiedModels {
+/**
+ * Reads every manifest file from `dir` and checks its size and sha256. With `keepBytes: false` (a process that only needs the
+ * verdict) each file is hashed in 1 MiB chunks and nothing is kept, so the 28 MB never sit in that process's memory.
+ */
+export function verifyModels(dir: string, manifest: ModelManifest, options: { keepBytes?: boolean } = {}): VerifiedModels {
+  const keepBytes = options.keepBytes ?? true;
   const files = new Map<string, Buffer>();
   const problems: ModelProblem[] = [];
   for (const entry of manifest.files) {
     const what = describeFaceFile(entry.kind, entry.name);
-    let bytes: Buffer;
+    let read: { sha256: string; length: number; bytes?: Buffer };
     try {
-      bytes = readFileSync(join(dir, entry.name));
+      read = keepBytes ? readWhole(join(dir, entry.name)) : hashInChunks(join(dir, entry.name));
     } catch {
       problems.push({
         file: entry.name,
@@ -70,20 +74,41 @@ export function verifyModels(dir: string, manifest: ModelManifest): VerifiedMode
       });
       continue;
     }
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    if (bytes.length !== entry.bytes || sha256 !== entry.sha256) {
+    const { sha256, length, bytes } = read;
+    if (length !== entry.bytes || sha256 !== entry.sha256) {
       problems.push({
         file: entry.name,
         kind: entry.kind,
         problem: 'tampered',
-        message: `${what} failed its integrity check (sha256 ${sha256.slice(0, 12)}…, ${bytes.length} bytes; expected ${entry.sha256.slice(0, 12)}…, ${entry.bytes} bytes). The face step is disabled: reinstall the booth software; do not copy model or runtime files by hand.`,
+        message: `${what} failed its integrity check (sha256 ${sha256.slice(0, 12)}…, ${length} bytes; expected ${entry.sha256.slice(0, 12)}…, ${entry.bytes} bytes). The face step is disabled: reinstall the booth software; do not copy model or runtime files by hand.`,
       });
-      bytes.fill(0);
+      bytes?.fill(0);
       continue;
     }
-    files.set(entry.name, bytes);
+    if (bytes) files.set(entry.name, bytes);
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, files };
+}
+
+function readWhole(path: string): { sha256: string; length: number; bytes: Buffer } {
+  const bytes = readFileSync(path);
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), length: bytes.length, bytes };
+}
+
+function hashInChunks(path: string): { sha256: string; length: number } {
+  const hash = createHash('sha256');
+  const chunk = Buffer.allocUnsafe(1024 * 1024);
+  const fd = openSync(path, 'r');
+  let length = 0;
+  try {
+    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) {
+      hash.update(chunk.subarray(0, n));
+      length += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { sha256: hash.digest('hex'), length };
 }
 
 /**

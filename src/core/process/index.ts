@@ -7,6 +7,7 @@ export { coreStartSchema, fromCoreSchema, toCoreSchema, type CoreStart, type Fro
 export {
   CoreStartError,
   DEFAULT_RESTART_BUDGET,
+  startCore,
   superviseCore,
   type CoreState,
   type RestartBudget,

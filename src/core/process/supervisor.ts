@@ -46,6 +46,11 @@ export interface SuperviseOptions {
 export type CoreState = 'starting' | 'in-service' | 'restarting' | 'gave-up' | 'stopping' | 'stopped';
 
 export interface SupervisedCore extends BoothCore {
+  /**
+   * Settles when the first start is decided: resolves once the core says ready, rejects with CoreStartError when it fails. Calls
+   * made before then wait for it (a page served while the core starts asks for the booth's info at once).
+   */
+  readonly ready: Promise<void>;
   state(): CoreState;
   /** The running core's process id (tests kill it; the technician's status shows it). */
   pid(): number | undefined;
@@ -76,7 +81,14 @@ interface Pending {
 }
 
 /** Starts the core and resolves once it is ready; rejects with CoreStartError when the first start fails. */
-export function superviseCore(options: SuperviseOptions): Promise<SupervisedCore> {
+export async function superviseCore(options: SuperviseOptions): Promise<SupervisedCore> {
+  const core = startCore(options);
+  await core.ready;
+  return core;
+}
+
+/** Starts the core and answers at once; `ready` says how the first start went. */
+export function startCore(options: SuperviseOptions): SupervisedCore {
   const { logger } = options;
   const budget = options.budget ?? DEFAULT_RESTART_BUDGET;
   const backoff = options.backoffMs ?? DEFAULT_BACKOFF_MS;
@@ -93,6 +105,13 @@ export function superviseCore(options: SuperviseOptions): Promise<SupervisedCore
   let restarts = 0;
   let restartTimer: ReturnType<typeof setTimeout> | undefined;
   let firstStart: { resolve(): void; reject(error: CoreStartError): void } | undefined;
+  /** Calls made during the first start, run again once it is decided. */
+  let startWaiters: Array<() => void> = [];
+  const flushStartWaiters = () => {
+    const waiting = startWaiters;
+    startWaiters = [];
+    for (const resume of waiting) resume();
+  };
   let stopped: Promise<void> | undefined;
 
   function launch() {
@@ -132,6 +151,7 @@ export function superviseCore(options: SuperviseOptions): Promise<SupervisedCore
         if (wasDown) events.emit('booth.status', { inService: true });
         firstStart?.resolve();
         firstStart = undefined;
+        flushStartWaiters();
         return;
       }
       case 'failed':
@@ -140,6 +160,7 @@ export function superviseCore(options: SuperviseOptions): Promise<SupervisedCore
           firstStart.reject(new CoreStartError(message.kind, message.message));
           firstStart = undefined;
           state = 'stopping';
+          flushStartWaiters();
         }
         spawned.kill();
         return;
@@ -191,6 +212,7 @@ export function superviseCore(options: SuperviseOptions): Promise<SupervisedCore
       firstStart.reject(new CoreStartError('internal', `The core process ended before it was ready (exit ${code ?? signal}).`));
       firstStart = undefined;
       state = 'stopped';
+      flushStartWaiters();
       return;
     }
     // The citizen's session lived in the core: the pages learn it is gone, and that the booth is out of service for now.
@@ -240,6 +262,8 @@ export function superviseCore(options: SuperviseOptions): Promise<SupervisedCore
   }
 
   function call(method: Method, params: unknown): Promise<Result<unknown>> {
+    // Bounded by the ready timeout: the first start is decided by then.
+    if (state === 'starting') return new Promise((resolve) => startWaiters.push(() => resolve(call(method, params))));
     const refused = outOfService();
     if (refused || !child) return Promise.resolve(refused ?? fail('OUT_OF_SERVICE', 'The booth is restarting.', { reason: 'RESTARTING' }));
     const id = nextId++;
@@ -262,7 +286,17 @@ export function superviseCore(options: SuperviseOptions): Promise<SupervisedCore
     citizenContract.methods.map((method) => [method, (params: unknown) => call(method, params)]),
   ) as unknown as BoothHandlers;
 
+  let markReady!: () => void;
+  let markFailed!: (error: CoreStartError) => void;
+  const ready = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    markFailed = reject;
+  });
+  // Whoever awaits `ready` sees a failure; nobody awaiting it is not an unhandled rejection.
+  ready.catch(() => undefined);
+
   const core: SupervisedCore = {
+    ready,
     handlers,
     events,
     faceModelFiles: options.faceModelFiles,
@@ -279,6 +313,7 @@ export function superviseCore(options: SuperviseOptions): Promise<SupervisedCore
         state = 'stopping';
         clearTimeout(restartTimer);
         answerAll('STOPPING', 'This booth is shutting down.');
+        flushStartWaiters();
         if (running) {
           const exited = new Promise<void>((resolve) =>
             running.onExit((code, signal) => {
@@ -301,8 +336,7 @@ export function superviseCore(options: SuperviseOptions): Promise<SupervisedCore
     },
   };
 
-  return new Promise<SupervisedCore>((resolve, reject) => {
-    firstStart = { resolve: () => resolve(core), reject };
-    launch();
-  });
+  firstStart = { resolve: markReady, reject: markFailed };
+  launch();
+  return core;
 }
