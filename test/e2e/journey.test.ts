@@ -7,6 +7,7 @@ import { openBrowser, type BrowserSession } from '../support/browser';
 import { openBooth, screenshot, seriousAxeViolations, tap, typeOnKeys, waitForStep } from '../support/citizen';
 import { startTestBooth, type TestBooth } from '../support/host';
 import { walkPageTo } from '../support/walkTo';
+import { catalogues } from '../../src/renderer/i18n';
 
 const orientations = {
   portrait: { width: 1080, height: 1920 },
@@ -148,6 +149,12 @@ describe.each(Object.keys(orientations) as Array<keyof typeof orientations>)('jo
     await check('12-cancel-dialog');
     await tap(page, 'cancel-confirm');
     await waitForStep(page, 'attract');
+    // The welcome screen first says, in both languages, that the data is gone; then it is the plain welcome screen again.
+    const erased = page.getByTestId('erased-notice');
+    expect(await erased.isVisible()).toBe(true);
+    expect(await erased.textContent()).toBe(`${catalogues.id['attract.erased']}${catalogues.en['attract.erased']}`);
+    await check('12b-data-erased');
+    await erased.waitFor({ state: 'hidden', timeout: 10_000 });
     // The screen forgets at once; the core's wipe follows over the socket.
     await expect.poll(() => booth.booth.session.snapshot()).toBeNull();
     expect(pageErrors).toEqual([]);

@@ -48,13 +48,29 @@ describe('journey store', () => {
     expect(s().drafts.nik).toBe('');
   });
 
+  it('says the data is erased after a cancel or a finish, not after the idle wipe; the next start clears it', async () => {
+    const { s } = await storeAtPhone();
+    expect(s().erasedNotice).toBe(false);
+    await s().wipe('idle');
+    expect(s().erasedNotice).toBe(false);
+    await s().start();
+    await s().wipe('cancel');
+    expect(s().session).toBeNull();
+    expect(s().erasedNotice).toBe(true);
+    await s().start();
+    expect(s().erasedNotice).toBe(false);
+    expect(s().session?.step).toBe('language');
+    await s().wipe('finished');
+    expect(s().erasedNotice).toBe(true);
+  });
+
   it("a wipe resets every slice's citizen data, and keeps the booth's", async () => {
     const { s, store } = await storeAtPhone();
     const fresh = createJourneyStore((await inProcessBooth()).client).getState();
     store.setState({ cardProgress: { stage: 'photo', fraction: 0.5 }, faceInView: true, limitedField: 'phone', emailConfirming: true });
     await s().wipe('cancel');
     // Every value any slice holds, found from the store itself: a slice added later is checked too.
-    const boothValues = ['connection', 'inService', 'info', 'busy', 'faceCalls'];
+    const boothValues = ['connection', 'inService', 'erasedNotice', 'info', 'busy', 'faceCalls'];
     const citizenValues = Object.keys(fresh).filter(
       (key) => typeof fresh[key as keyof typeof fresh] !== 'function' && !boothValues.includes(key),
     );

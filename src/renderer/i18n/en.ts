@@ -30,6 +30,7 @@ export const en: Record<MessageKey, string> = {
   'attract.title': 'Digital Population Identity activation',
   'attract.subtitle': 'Activate your IKD yourself at this booth.',
   'attract.bring': 'Have your e-KTP, an active email address and your mobile number ready.',
+  'attract.erased': 'Your data has been erased from this booth.',
   'attract.start': 'Touch to start',
   'offline.title': 'This booth is not available right now',
   'offline.body': 'The booth is reconnecting. If this screen does not change, please ask an officer.',

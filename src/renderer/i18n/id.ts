@@ -29,6 +29,7 @@ export const id = {
   'attract.title': 'Aktivasi Identitas Kependudukan Digital',
   'attract.subtitle': 'Aktifkan IKD Anda sendiri di anjungan ini.',
   'attract.bring': 'Siapkan e-KTP, email yang aktif, dan nomor HP Anda.',
+  'attract.erased': 'Data Anda sudah dihapus dari anjungan ini.',
   'attract.start': 'Sentuh untuk mulai',
   'offline.title': 'Anjungan sedang tidak dapat digunakan',
   'offline.body': 'Anjungan sedang menyambung ulang. Jika layar ini tidak berubah, silakan hubungi petugas.',

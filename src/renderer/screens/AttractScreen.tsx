@@ -1,14 +1,37 @@
 // Shown between citizens: bilingual, because no language is chosen yet.
+// Right after a citizen cancels or finishes it first says, for a few
+// seconds, that their data is erased.
+import { useEffect } from 'react';
 import { translator } from '../i18n';
 import { useJourney } from '../context';
+
+/** How long the "data erased" notice stays on the welcome screen. */
+export const ERASED_NOTICE_MS = 6_000;
 
 const id = translator('id');
 const en = translator('en');
 
 export function AttractScreen() {
   const start = useJourney((state) => state.start);
+  const erased = useJourney((state) => state.erasedNotice);
+  const setErasedNotice = useJourney((state) => state.setErasedNotice);
+  useEffect(() => {
+    if (!erased) return;
+    const timer = setTimeout(() => setErasedNotice(false), ERASED_NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [erased, setErasedNotice]);
   return (
     <main className="attract" data-step="attract">
+      <div className="attract-erased" role="status" data-testid="erased-notice" hidden={!erased}>
+        {erased && (
+          <>
+            <p>{id('attract.erased')}</p>
+            <p lang="en" className="attract-en">
+              {en('attract.erased')}
+            </p>
+          </>
+        )}
+      </div>
       <div className="attract-text">
         <h1>{id('attract.title')}</h1>
         <p lang="en" className="attract-en">

@@ -26,7 +26,8 @@ export type JourneyStore = StoreApi<JourneyState>;
 /** The store's values, without its actions. */
 type ValuesOf<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K] };
 /** What is not a citizen's: the booth, a call in flight (a wipe cannot re-open it), the face step's calls. */
-type BoothValues = 'connection' | 'inService' | 'info' | 'busy' | 'faceCalls';
+/** (erasedNotice says only that someone erased their data: nothing of who.) */
+type BoothValues = 'connection' | 'inService' | 'erasedNotice' | 'info' | 'busy' | 'faceCalls';
 /** Everything the screen holds about a citizen: a value a slice adds is citizen data unless named above, and must be reset below. */
 export type CitizenData = Omit<ValuesOf<JourneyState>, BoothValues>;
 

@@ -12,10 +12,13 @@ export interface BoothSlice {
   connection: ConnectionState;
   /** False while the booth's core process is down (the core said so through `booth.status`). */
   inService: boolean;
+  /** The citizen has just cancelled or finished: the welcome screen says the data is erased, for a few seconds. */
+  erasedNotice: boolean;
   info: BoothInfo | null;
   setConnection(connection: ConnectionState): void;
   /** The core went down (the session died with it) or came back (a fresh start at the welcome screen). */
   setInService(inService: boolean): void;
+  setErasedNotice(shown: boolean): void;
   loadInfo(): Promise<void>;
 }
 
@@ -26,9 +29,11 @@ export const createBoothSlice =
   (set, get) => ({
     connection: 'connecting',
     inService: true,
+    erasedNotice: false,
     info: null,
 
     setConnection: (connection) => set({ connection }),
+    setErasedNotice: (erasedNotice) => set({ erasedNotice }),
     setInService(inService) {
       get().resetLocal();
       set({ inService });

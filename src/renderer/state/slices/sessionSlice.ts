@@ -49,6 +49,7 @@ export const createSessionSlice =
     async start() {
       if (get().busy) return;
       get().resetLocal();
+      get().setErasedNotice(false);
       await sendCall(set, get, () => client.session.start({ language: 'id' }));
     },
     chooseLanguage: (language) => sendCall(set, get, () => client.session.chooseLanguage({ language })).then(() => undefined),
@@ -67,6 +68,8 @@ export const createSessionSlice =
 
     async wipe(reason) {
       get().resetLocal();
+      // The citizen asked for it (cancel, or finish at the end): the welcome screen confirms the data is gone.
+      if (reason === 'cancel' || reason === 'finished') get().setErasedNotice(true);
       await client.session.wipe({ reason });
     },
 
