@@ -16,6 +16,21 @@ describe('message catalogues', () => {
     }
   });
 
+  it('use one term per thing in Bahasa Indonesia, and no ampersand in either language', () => {
+    // The glossary the booth follows (issue 11): the desk is "loket pelayanan", liveness is "pemeriksaan keaslian wajah".
+    const wrong: Array<[RegExp, string]> = [
+      [/loket layanan/i, 'loket pelayanan'],
+      [/keaktifan/i, 'pemeriksaan keaslian wajah'],
+    ];
+    for (const [key, text] of Object.entries(catalogues.id)) {
+      for (const [pattern, term] of wrong) expect(text, `${key}: say "${term}"`).not.toMatch(pattern);
+      expect(text, key).not.toContain('&');
+    }
+    for (const [key, text] of Object.entries(catalogues.en)) expect(text, key).not.toContain('&');
+    // The two consent answers read as a pair.
+    expect([catalogues.id['consent.accept'], catalogues.id['consent.decline']]).toEqual(['Saya setuju', 'Saya tidak setuju']);
+  });
+
   it('fills placeholders', () => {
     expect(translator('id')('common.step', { current: 3, total: 10 })).toBe('Langkah 3 dari 10');
     expect(translator('en')('nik.error.too_short', { count: 9 })).toBe('A NIK has 16 digits. You have entered 9.');

@@ -5,7 +5,7 @@ export const en: Record<MessageKey, string> = {
   'app.title': 'Self-service IKD activation',
   'common.next': 'Next',
   'common.back': 'Back',
-  'common.cancelErase': 'Cancel & erase data',
+  'common.cancelErase': 'Cancel and erase data',
   'common.step': 'Step {current} of {total}',
   'common.switchLanguage': 'Bahasa Indonesia',
   'common.switchLanguageLabel': 'Switch language to Bahasa Indonesia',

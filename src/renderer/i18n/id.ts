@@ -4,7 +4,7 @@ export const id = {
   'app.title': 'Aktivasi IKD Mandiri',
   'common.next': 'Lanjut',
   'common.back': 'Kembali',
-  'common.cancelErase': 'Batal & hapus data',
+  'common.cancelErase': 'Batal dan hapus data',
   'common.step': 'Langkah {current} dari {total}',
   'common.switchLanguage': 'English',
   'common.switchLanguageLabel': 'Ganti bahasa ke English',
@@ -58,7 +58,7 @@ export const id = {
   'consent.rightsBody':
     'Anda berhak mendapat informasi, mengakses, memperbaiki, dan meminta penghapusan data Anda, serta menarik persetujuan, melalui kantor Dukcapil. Jika tidak setuju, Anda tetap dapat mengaktifkan IKD di loket pelayanan.',
   'consent.accept': 'Saya setuju',
-  'consent.decline': 'Tidak setuju',
+  'consent.decline': 'Saya tidak setuju',
   'nik.title': 'Masukkan NIK Anda',
   'nik.hint': 'NIK adalah 16 digit angka yang tercetak pada e-KTP Anda.',
   'nik.fieldLabel': 'NIK',
@@ -184,7 +184,7 @@ export const id = {
   'face.failure.FACE_JUMP': 'Wajah di kamera berganti. Tetaplah di depan kamera sampai selesai.',
   'face.failure.CAMERA_STALLED': 'Kamera berhenti sejenak. Silakan coba lagi.',
   'face.failure.other': 'Foto tidak dapat diambil. Silakan coba lagi.',
-  'face.failure.ATTEMPTS_EXHAUSTED': 'Percobaan foto sudah habis. Silakan lanjutkan aktivasi di loket layanan Dukcapil.',
+  'face.failure.ATTEMPTS_EXHAUSTED': 'Percobaan foto sudah habis. Silakan lanjutkan aktivasi di loket pelayanan Dukcapil.',
   'face.attemptsLeft': 'Sisa percobaan: {attempts}',
   'face.retry': 'Coba lagi',
   'face.error.NO_CAMERA': 'Kamera anjungan tidak ditemukan. Silakan minta bantuan petugas.',
@@ -213,7 +213,7 @@ export const id = {
     'Pemeriksaan wajah di anjungan ini sedang tidak berfungsi. Silakan minta bantuan petugas atau lanjutkan di loket pelayanan Dukcapil.',
   'referral.reason.face-failed': 'Percobaan foto sudah habis. Silakan lanjutkan aktivasi di loket pelayanan Dukcapil.',
   'referral.reason.face-match-unavailable':
-    'Foto Anda lolos pemeriksaan kualitas dan keaktifan. Pencocokan dengan foto e-KTP belum tersedia di anjungan ini: data Anda tidak dikirim ke mana pun dan akan dihapus. Silakan lanjutkan di loket pelayanan Dukcapil.',
+    'Foto Anda lolos pemeriksaan kualitas dan pemeriksaan keaslian wajah. Pencocokan dengan foto e-KTP belum tersedia di anjungan ini: data Anda tidak dikirim ke mana pun dan akan dihapus. Silakan lanjutkan di loket pelayanan Dukcapil.',
   'referral.reason.signoff-unavailable':
     'Persetujuan petugas belum tersedia di anjungan ini, sehingga aktivasi IKD Anda belum dapat diselesaikan di sini. Data yang Anda masukkan tidak dikirim ke mana pun. Silakan lanjutkan di loket pelayanan Dukcapil.',
   'referral.erase': 'Sentuh "Selesai dan hapus data" jika sudah siap. Data Anda lalu dihapus dari anjungan ini.',
