@@ -191,7 +191,14 @@ function serialReader(
   let client: SerialModuleClient | undefined;
   /** One open at a time: a watch poll and a read may both need the port. */
   let opening: Promise<SerialModuleClient> | undefined;
+  /**
+   * The SEQ the next client starts after. An answer to the closed client's last request may still arrive once the port is
+   * reopened (a watch poll cut short by close()); continuing the SEQs, rather than a fresh random start, keeps it from ever
+   * matching the new client's first request.
+   */
+  let lastSeq: number | undefined;
   const closeClient = async () => {
+    if (client) lastSeq = client.lastSeq;
     await client?.close().catch(() => undefined);
     client = undefined;
   };
@@ -199,7 +206,13 @@ function serialReader(
   const withClient = async <T>(operation: (module: SerialModuleClient) => Promise<T>): Promise<T> => {
     if (!client) {
       opening ??= open()
-        .then((link) => new SerialModuleClient(link, moduleClientOptions(hooks.baudRate)))
+        .then(
+          (link) =>
+            new SerialModuleClient(link, {
+              ...moduleClientOptions(hooks.baudRate),
+              ...(lastSeq !== undefined ? { firstSeq: (lastSeq % 255) + 1 } : {}),
+            }),
+        )
         .finally(() => {
           opening = undefined;
         });

@@ -176,7 +176,7 @@ export const en: Record<MessageKey, string> = {
   'face.sending': 'Saving the photo…',
   'face.failed.title': 'The photo did not work yet',
   'face.failure.NO_MOTION':
-    'The camera sees a still picture. A photo or a screen cannot be used: please stand in front of the camera yourself.',
+    'We did not see your face move. Please stand in front of the camera yourself, then blink or turn your head when the screen asks.',
   'face.failure.TIMEOUT': 'We did not see the movement we asked for. Please follow the instructions on the screen.',
   'face.failure.WRONG_DIRECTION': 'You turned the other way. Please follow the instructions on the screen.',
   'face.failure.FACE_LOST': 'Your face left the camera view. Stay in front of the camera until it is done.',

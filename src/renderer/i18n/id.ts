@@ -176,7 +176,8 @@ export const id = {
   'face.final': 'Lihat lurus ke kamera dan tahan',
   'face.sending': 'Menyimpan foto…',
   'face.failed.title': 'Foto belum berhasil',
-  'face.failure.NO_MOTION': 'Kamera melihat gambar diam. Foto atau layar tidak dapat digunakan: berdirilah sendiri di depan kamera.',
+  'face.failure.NO_MOTION':
+    'Kami belum melihat wajah Anda bergerak. Silakan berdiri sendiri di depan kamera, lalu kedipkan mata atau tolehkan kepala saat layar memintanya.',
   'face.failure.TIMEOUT': 'Kami belum melihat gerakan yang diminta. Ikuti petunjuk di layar.',
   'face.failure.WRONG_DIRECTION': 'Anda menoleh ke arah yang salah. Ikuti petunjuk di layar.',
   'face.failure.FACE_LOST': 'Wajah Anda hilang dari kamera. Tetaplah di depan kamera sampai selesai.',

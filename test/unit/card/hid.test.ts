@@ -11,7 +11,8 @@ import { SerialModuleEmulator } from '../../../src/core/card/emulator/serialModu
 import { SerialModuleClient } from '../../../src/core/card/serial/client';
 import { fromHidReport, hidLink, HID_REPORT_SIZE, toHidReports, type HidDeviceLike } from '../../../src/core/card/serial/hidLink';
 import { moduleStatus, readEktpViaModule } from '../../../src/core/card/serial/readViaModule';
-import { hidBridge } from '../../support/hidBridge';
+import { hidBridge, type ReportLog } from '../../support/hidBridge';
+import { createModuleReader } from '../../../src/core/card/reader';
 import { identityPhoto } from '../../../src/core/card/emulator/identities';
 
 describe('HID reports', () => {
@@ -78,5 +79,26 @@ describe('HID reports', () => {
     const status = await moduleStatus(new SerialModuleClient(hidLink(device), { responseTimeoutMs: 400, retransmissions: 3, firstSeq: 1 }));
     expect(status).toEqual({ firmware: 'ANJUNGAN-EMU/1.0', cardPresent: true, samPresent: true, samUnlocked: false });
     expect(cursor).toBe(lines.length);
+  });
+});
+
+describe('a module reader reopened after close()', () => {
+  it('continues the SEQs of the closed port, so a late answer to its last request can never pass for the next one', async () => {
+    const set = createVirtualEktp();
+    const log: ReportLog[] = [];
+    const { device, moduleLink } = hidBridge(log);
+    new SerialModuleEmulator(moduleLink, { card: set.card, sam: set.sam });
+    const reader = createModuleReader(async () => hidLink(device), set.secrets, 'hid');
+    const sentSeqs = () => log.filter((entry) => entry.direction === '=>').map((entry) => fromHidReport(entry.report)![3]!); // STX, LEN, LEN, SEQ
+    for (let open = 0; open < 3; open++) {
+      await reader.status();
+      await reader.close();
+    }
+    const seqs = sentSeqs();
+    expect(seqs.length).toBeGreaterThanOrEqual(3);
+    // One run of SEQs across the three ports: each reopened client starts right after the previous one's last (255 wraps to 1).
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i], `request ${i}`).toBe((seqs[i - 1]! % 255) + 1);
+    expect((await reader.read()).nik).toBe(set.identity.nik);
+    await reader.close();
   });
 });

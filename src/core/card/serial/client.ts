@@ -72,6 +72,11 @@ export class SerialModuleClient {
     return run;
   }
 
+  /** The SEQ of the last request sent (0 before any): a reopened port's next client continues after it. */
+  get lastSeq(): number {
+    return this.#seq;
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     await this.link.close();
