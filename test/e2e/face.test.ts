@@ -191,7 +191,7 @@ describe('face step liveness', () => {
         { timeout: 20_000 },
       )
       .toBe('NO_MOTION');
-    expect(await page.getByTestId('face-failure').textContent()).toContain('A photo or a screen cannot be used');
+    expect(await page.getByTestId('face-failure').textContent()).toContain(catalogues.en['face.failure.NO_MOTION']);
     expect(await page.getByText('Attempts left: 2').count()).toBe(1);
     expect(booth.booth.session.snapshot()).toMatchObject({ step: 'face', faceCaptured: false, faceAttemptsLeft: 2 });
     // The screen's verdict reached the core, which voided the challenge and let the citizen go on.
