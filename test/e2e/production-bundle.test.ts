@@ -6,12 +6,11 @@
 // start without a real card driver set.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { testIdentities } from '../../src/core/card/emulator';
 import { testPhotos } from '../../src/core/card/emulator/testPhotos.generated';
-import { createLogger } from '../../src/core/logging';
 import { CoreStartError, forkCore, superviseCore } from '../../src/core/process';
+import { memoryLogger } from '../support/memoryLog';
 
 const out = resolve(import.meta.dirname, '../../out');
 const entries = ['core/index.js', 'host/index.js', 'cli/booth.js', 'main/index.js'];
@@ -39,10 +38,7 @@ function staticGraph(entry: string): Set<string> {
   return seen;
 }
 
-const silentLogger = createLogger({
-  level: 'silent',
-  destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }),
-});
+const silentLogger = memoryLogger('silent').logger;
 
 describe('the production bundle', () => {
   it('keeps the card emulator and the synthetic citizens out of every statically loaded file', () => {

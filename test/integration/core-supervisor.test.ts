@@ -3,10 +3,10 @@
 // gives up past it, refuses a core that will not start, and checks what a
 // core sends before passing it on.
 import { resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/core/logging';
 import { CoreStartError, forkCore, startCore, superviseCore, type SupervisedCore, type SuperviseOptions } from '../../src/core/process';
+
+import { memoryLogger } from '../support/memoryLog';
 
 const fixture = resolve(import.meta.dirname, '../fixtures/core/misbehaving-core.mjs');
 const started: SupervisedCore[] = [];
@@ -15,16 +15,7 @@ afterEach(async () => {
 });
 
 function supervise(mode: string, options: Partial<SuperviseOptions> = {}, env: NodeJS.ProcessEnv = {}) {
-  const lines: string[] = [];
-  const logger = createLogger({
-    level: 'debug',
-    destination: new Writable({
-      write(chunk, _encoding, callback) {
-        lines.push(String(chunk));
-        callback();
-      },
-    }),
-  });
+  const { logger, text: log } = memoryLogger();
   const spawned: number[] = [];
   const core = superviseCore({
     spawn: () => {
@@ -40,7 +31,7 @@ function supervise(mode: string, options: Partial<SuperviseOptions> = {}, env: N
     ...options,
   });
   void core.then((c) => started.push(c)).catch(() => undefined);
-  return { core, log: () => lines.join(''), spawned };
+  return { core, log, spawned };
 }
 
 const alive = (pid: number) => {
@@ -54,19 +45,11 @@ const alive = (pid: number) => {
 
 describe('the core supervisor', () => {
   it('lets calls made while the core starts wait for it, and answers them once it is ready', async () => {
-    const lines: string[] = [];
+    const { logger, text: log } = memoryLogger();
     const core = startCore({
       spawn: () => forkCore(fixture, { env: { CORE_MODE: 'echo', CORE_READY_DELAY_MS: '600' }, execArgv: [] }),
       start: { version: '0.0.0-test' },
-      logger: createLogger({
-        level: 'debug',
-        destination: new Writable({
-          write(chunk, _encoding, callback) {
-            lines.push(String(chunk));
-            callback();
-          },
-        }),
-      }),
+      logger,
       faceModelFiles: new Map(),
       stopTimeoutMs: 1_000,
     });
@@ -77,14 +60,14 @@ describe('the core supervisor', () => {
     expect(await info).toMatchObject({ ok: true, value: { boothId: 'ECHO' } });
     expect(Date.now() - asked).toBeGreaterThanOrEqual(500);
     expect(core.state()).toBe('in-service');
-    expect(lines.join('')).toContain('"event":"core.started"');
+    expect(log()).toContain('"event":"core.started"');
   });
 
   it('answers calls that waited for a first start that failed', async () => {
     const core = startCore({
       spawn: () => forkCore(fixture, { env: { CORE_MODE: 'silent' }, execArgv: [] }),
       start: { version: '0.0.0-test' },
-      logger: createLogger({ level: 'silent', destination: new Writable({ write: (_c, _e, callback) => callback() }) }),
+      logger: memoryLogger('silent').logger,
       faceModelFiles: new Map(),
       readyTimeoutMs: 400,
     });

@@ -1,11 +1,11 @@
 // Starts the real booth (core + headless host) in this process on a free
 // loopback port, with its logs captured in memory for assertions.
 import { resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { composeBooth, type ComposedBooth } from '../../src/core/booth/compose';
 import type { BoothConfigInput } from '../../src/core/config';
 import { startHost, type HostOptions, type RunningHost } from '../../src/host/server';
 import { inProcessCore } from '../../src/core/process';
+import { memoryLog } from './memoryLog';
 
 export interface TestBooth extends ComposedBooth {
   host: RunningHost;
@@ -20,18 +20,12 @@ export const rendererDir = resolve(import.meta.dirname, '../../out/renderer');
 export type HostTimings = Pick<HostOptions, 'heartbeatMs' | 'handshakeTimeoutMs' | 'ownerGraceMs' | 'incompleteMessageMs'>;
 
 export async function startTestBooth(config: BoothConfigInput = {}, timings: HostTimings = {}): Promise<TestBooth> {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, callback) {
-      lines.push(String(chunk));
-      callback();
-    },
-  });
+  const log = memoryLog();
   const composed = await composeBooth({
     // No MediaPipe warm-up unless a test asks for it: ~8 s of CPU per page would slow every browser test on a 2-core machine.
     config: { logging: { level: 'debug' }, ...config, face: { warmUpFrames: 0, ...config.face } },
     version: '0.0.0-test',
-    logDestination: destination,
+    logDestination: log.destination,
     rendererDir,
   });
   const host = await startHost({
@@ -45,7 +39,7 @@ export async function startTestBooth(config: BoothConfigInput = {}, timings: Hos
   return {
     ...composed,
     host,
-    logText: () => lines.join(''),
+    logText: log.text,
     close: async () => {
       await composed.booth.dispose();
       await host.close();

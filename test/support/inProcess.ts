@@ -1,23 +1,17 @@
 // The contract client wired straight to a real core through the real
 // dispatcher, with no socket in between: for tests of the renderer's store
 // and of the client's own checks.
-import { Writable } from 'node:stream';
 import { composeBooth, type ComposedBooth } from '../../src/core/booth/compose';
 import type { BoothConfigInput } from '../../src/core/config';
 import type { VerifiedModels } from '../../src/core/face/models';
 import { createBoothClient, type BoothClient, type ContractTransport } from '../../src/shared/contract/client';
 import { createDispatcher } from '../../src/shared/contract/dispatch';
+import { memoryLog } from './memoryLog';
 
 export type InProcessBooth = ComposedBooth & { client: BoothClient; transport: ContractTransport; logs: string[] };
 
 export async function inProcessBooth(config: BoothConfigInput = {}, faceModels?: VerifiedModels): Promise<InProcessBooth> {
-  const logs: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, callback) {
-      logs.push(String(chunk));
-      callback();
-    },
-  });
+  const { lines: logs, destination } = memoryLog();
   // No card reader unless a test asks for one: these tests never reach a real channel.
   const composed = await composeBooth({
     config: { logging: { level: 'debug' }, devices: { card: { driver: 'none' } }, ...config },

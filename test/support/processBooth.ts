@@ -4,13 +4,12 @@
 // ask for the built out/core/index.js. Logs of both sides are kept for
 // assertions.
 import { resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import type { BoothConfigInput } from '../../src/core/config';
 import { servableModelFiles } from '../../src/core/face';
-import { createLogger } from '../../src/core/logging';
 import { forkCore, superviseCore, type SupervisedCore, type SuperviseOptions } from '../../src/core/process';
 import { startHost, type RunningHost } from '../../src/host/server';
 import { rendererDir } from './host';
+import { memoryLogger } from './memoryLog';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -30,17 +29,9 @@ export interface ProcessBoothOptions extends Pick<SuperviseOptions, 'budget' | '
 }
 
 export async function startProcessBooth(config: BoothConfigInput = {}, options: ProcessBoothOptions = {}): Promise<ProcessBooth> {
-  const shellLines: string[] = [];
+  const shell = memoryLogger();
+  const logger = shell.logger;
   const coreLines: string[] = [];
-  const logger = createLogger({
-    level: 'debug',
-    destination: new Writable({
-      write(chunk, _encoding, callback) {
-        shellLines.push(String(chunk));
-        callback();
-      },
-    }),
-  });
   const built = options.entry === 'built';
   const entry = built ? resolve(root, 'out/core/index.js') : resolve(root, 'src/core/process/main.ts');
   const core = await superviseCore({
@@ -61,7 +52,7 @@ export async function startProcessBooth(config: BoothConfigInput = {}, options: 
   return {
     core,
     host,
-    shellLog: () => shellLines.join(''),
+    shellLog: shell.text,
     coreLog: () => coreLines.join(''),
     close: async () => {
       await host.close();
