@@ -10,7 +10,6 @@ import { ConsentScreen } from './screens/ConsentScreen';
 import { EmailScreen } from './screens/EmailScreen';
 import { LanguageScreen } from './screens/LanguageScreen';
 import { LaterStepScreen } from './screens/LaterStepScreen';
-import { NikScreen } from './screens/NikScreen';
 import { OfflineScreen } from './screens/OfflineScreen';
 import { PhoneScreen } from './screens/PhoneScreen';
 import { ReferralScreen } from './screens/ReferralScreen';
@@ -84,7 +83,6 @@ export function App() {
 const screens: Record<JourneyStep, () => ReactElement> = {
   language: () => <LanguageScreen />,
   consent: () => <ConsentScreen />,
-  nik: () => <NikScreen />,
   email: () => <EmailScreen />,
   phone: () => <PhoneScreen />,
   review: () => <ReviewScreen />,

@@ -5,10 +5,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { toHex } from '../../src/core/card/apdu/apdu';
 import { createVirtualEktp } from '../../src/core/card/emulator';
+import type { CardEmulatorControls } from '../../src/core/card/reader';
 import { CONTACTLESS_ATR, CONTACT_T1_ATR, insertVirtualCard, type VirtualCardConnection } from '../../src/core/card/emulator/vpcd';
 import { catalogues } from '../../src/renderer/i18n';
 import { openBrowser, type BrowserSession } from '../support/browser';
-import { openBooth, screenshot, seriousAxeViolations, tap, typeOnKeys, waitForStep } from '../support/citizen';
+import { openBooth, screenshot, seriousAxeViolations, tap, waitForStep } from '../support/citizen';
 import { startTestBooth, type TestBooth } from '../support/host';
 import { startPcscd, VPCD_READERS, waitForCard, type RunningPcscd } from '../support/pcscd';
 import { walkPageTo } from '../support/walkTo';
@@ -37,31 +38,85 @@ describe('e-KTP step with the simulated serial reader', () => {
     await openBooth(browser.page, booth.host.launchUrl);
   });
 
+  /** The citizen lifts the card from the reader (the screen shows it gone), then puts `card` down. */
+  async function liftAndPlace(page: Page, card: Parameters<CardEmulatorControls['place']>[0]) {
+    const emulator = booth.booth.cardReader!.emulator!;
+    emulator.place(null);
+    await expect.poll(() => page.getByTestId('card-presence').getAttribute('data-present')).toBe('false');
+    emulator.place(card);
+  }
+
   it.each(['id', 'en'] as const)(
-    'a NIK that does not match the chip gets a clear message and a bounded number of tries (%s)',
+    'reads the card by itself once it is placed, and shows the name and NIK to confirm (%s)',
     async (language) => {
       const page = browser.page;
-      await walkPageTo(page, 'card', { nik: '3273011503850002', language }); // the card on the reader is SITI's, 3174…
-      await tap(page, 'card-read');
-      await expect.poll(() => cardProblem(page).textContent()).toContain(language === 'id' ? 'Sisa kesempatan: 2' : 'Attempts left: 2');
+      booth.booth.cardReader!.emulator!.place(null);
+      await walkPageTo(page, 'card', { language });
+      expect(await page.locator('h1').textContent()).toBe(catalogues[language]['card.place.title']);
+      await expect.poll(() => page.getByTestId('card-presence').getAttribute('data-present')).toBe('false');
       expect(await seriousAxeViolations(page)).toEqual([]);
-      await screenshot(page, `landscape-${language}-09b-card-mismatch`);
-      await tap(page, 'card-read');
+      await screenshot(page, `landscape-${language}-05-card-place`);
+      booth.booth.cardReader!.emulator!.place({ identity: 0 });
+      // No touch: the card on the reader is read, and the chip's name and NIK are shown.
+      await page.getByTestId('chip-name').waitFor({ timeout: 20_000 });
+      expect(await page.locator('h1').textContent()).toBe(catalogues[language]['card.confirm.title']);
+      expect(await page.getByTestId('chip-name').textContent()).toBe('SITI RAHMAWATI');
+      expect(await page.getByTestId('chip-nik').textContent()).toBe('3174 0542 0890 0001');
+      expect(booth.booth.session.snapshot()).toMatchObject({ step: 'card', nik: undefined, cardAttemptsLeft: 3 });
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await screenshot(page, `landscape-${language}-06-card-confirm`);
+      await tap(page, 'card-confirm');
+      await waitForStep(page, 'email');
+      expect(booth.booth.session.snapshot()).toMatchObject({ step: 'email', nik: '3174054208900001' });
+    },
+  );
+
+  it.each(['id', 'en'] as const)(
+    '"not my e-KTP" erases the card shown and asks for the citizen\'s own; after the last attempt, the referral screen (%s)',
+    async (language) => {
+      const page = browser.page;
+      await walkPageTo(page, 'card', { language });
+      await page.getByTestId('chip-name').waitFor({ timeout: 20_000 });
+      await tap(page, 'card-not-me');
+      await expect.poll(() => cardProblem(page).textContent()).toBe(catalogues[language]['card.error.REJECTED'].replace('{attempts}', '2'));
+      // The heading says the card is not read yet, not "place your card" as if nothing had happened.
+      expect(await page.locator('h1').textContent()).toBe(catalogues[language]['card.failed.title']);
+      expect(booth.booth.steps.card.part.readout).toBeNull();
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await screenshot(page, `landscape-${language}-06b-card-not-mine`);
+      await liftAndPlace(page, { identity: 1 });
+      await expect
+        .poll(
+          () =>
+            page
+              .getByTestId('chip-name')
+              .textContent({ timeout: 1000 })
+              .catch(() => null),
+          { timeout: 20_000 },
+        )
+        .toBe('DEWI ANGGRAINI');
+      await tap(page, 'card-not-me');
       await expect.poll(() => cardProblem(page).textContent()).toContain(language === 'id' ? 'Sisa kesempatan: 1' : 'Attempts left: 1');
-      await tap(page, 'card-read');
+      await liftAndPlace(page, { identity: 2 });
+      await page.getByTestId('chip-name').waitFor({ timeout: 20_000 });
+      await tap(page, 'card-not-me');
       // The core refers the citizen after the last attempt: one referral screen, worded from the reason.
       await waitForStep(page, 'referred');
       const reason = page.getByTestId('referral-reason');
-      expect(await reason.getAttribute('data-reason')).toBe('nik-mismatch');
-      expect(await reason.textContent()).toBe(catalogues[language]['referral.reason.nik-mismatch']);
+      expect(await reason.getAttribute('data-reason')).toBe('card-not-confirmed');
+      expect(await reason.textContent()).toBe(catalogues[language]['referral.reason.card-not-confirmed']);
       expect(await reason.textContent()).toContain(language === 'id' ? 'loket pelayanan Dukcapil' : 'Dukcapil service desk');
       expect(await page.locator('h1').textContent()).toBe(catalogues[language]['referral.title']);
       expect(await page.locator('[data-instruction]').getAttribute('data-instruction')).toBe('referral.title');
       expect(await page.getByTestId('card-read').count()).toBe(0);
       expect(await page.getByTestId('back').count()).toBe(0);
-      expect(booth.booth.session.snapshot()).toMatchObject({ step: 'referred', referral: { reason: 'nik-mismatch' }, nik: undefined });
+      expect(booth.booth.session.snapshot()).toMatchObject({
+        step: 'referred',
+        referral: { reason: 'card-not-confirmed' },
+        nik: undefined,
+      });
       expect(await seriousAxeViolations(page)).toEqual([]);
-      await screenshot(page, `landscape-${language}-09f-referred-nik-mismatch`);
+      await screenshot(page, `landscape-${language}-09f-referred-card-not-mine`);
       await tap(page, 'finish-erase');
       await waitForStep(page, 'attract');
       expect(booth.booth.session.snapshot()).toBeNull();
@@ -69,7 +124,7 @@ describe('e-KTP step with the simulated serial reader', () => {
   );
 
   it.each(['id', 'en'] as const)(
-    'a card the SAM does not authenticate, three times, ends at the referral screen (%s)',
+    'a card the SAM does not authenticate: trying again unchanged uses no attempt; placed three times, the referral screen (%s)',
     async (language) => {
       booth.booth.session.wipe('cancel');
       const page = browser.page;
@@ -78,11 +133,17 @@ describe('e-KTP step with the simulated serial reader', () => {
       try {
         await openBooth(page, booth.host.launchUrl);
         await walkPageTo(page, 'card', { language });
-        for (let attempt = 0; attempt < 2; attempt++) {
+        await expect.poll(() => cardProblem(page).textContent(), { timeout: 20_000 }).toBe(catalogues[language]['card.error.AUTH_FAILED']);
+        expect(booth.booth.session.snapshot()).toMatchObject({ cardAttemptsLeft: 2 });
+        // "Try again" with the same card lying there: read again, and no attempt used (it was three taps, three attempts).
+        for (let tries = 0; tries < 3; tries++) {
           await tap(page, 'card-read');
           await expect.poll(() => cardProblem(page).textContent()).toBe(catalogues[language]['card.error.AUTH_FAILED']);
         }
-        await tap(page, 'card-read');
+        expect(booth.booth.session.snapshot()).toMatchObject({ step: 'card', cardAttemptsLeft: 2 });
+        await liftAndPlace(page, 'not-genuine');
+        await expect.poll(() => booth.booth.session.snapshot()?.cardAttemptsLeft, { timeout: 20_000 }).toBe(1);
+        await liftAndPlace(page, 'not-genuine');
         await waitForStep(page, 'referred');
         expect(await page.getByTestId('referral-reason').textContent()).toBe(catalogues[language]['referral.reason.card-not-genuine']);
         expect(await page.getByTestId('referral-code').textContent()).toContain('AUTH_FAILED');
@@ -99,52 +160,31 @@ describe('e-KTP step with the simulated serial reader', () => {
     },
   );
 
-  it('after a mismatch, "Check my NIK" goes back to the review; the corrected NIK reads fine', async () => {
-    const page = browser.page;
-    await walkPageTo(page, 'card', { nik: '3273011503850002', language: 'en' });
-    await tap(page, 'card-read');
-    await expect.poll(() => cardProblem(page).textContent()).toContain('Attempts left: 2');
-    await tap(page, 'back');
-    await waitForStep(page, 'review');
-    await tap(page, 'review-edit-nik');
-    await tap(page, 'key-clear');
-    await typeOnKeys(page, '3174054208900001');
-    await tap(page, 'next');
-    await waitForStep(page, 'review');
-    await tap(page, 'review-confirm');
-    await tap(page, 'card-read');
-    await page.getByTestId('chip-name').waitFor();
-    expect(await page.getByTestId('chip-name').textContent()).toBe('SITI RAHMAWATI');
-  });
-
-  it.each(['id', 'en'] as const)('a card lifted mid-read asks to keep it on the reader, and the retry works (%s)', async (language) => {
+  it.each(['id', 'en'] as const)('a card lifted mid-read asks to keep it on the reader; placed again, it reads (%s)', async (language) => {
     const page = browser.page;
     const emulator = booth.booth.cardReader!.emulator!;
     emulator.removeDuring('photo');
     await walkPageTo(page, 'card', { language });
-    await tap(page, 'card-read');
-    await expect
-      .poll(() => cardProblem(page).textContent())
-      .toContain(language === 'id' ? 'Biarkan e-KTP tetap di pembaca' : 'Keep it on the reader');
+    await expect.poll(() => cardProblem(page).textContent(), { timeout: 20_000 }).toBe(catalogues[language]['card.error.CARD_REMOVED']);
     await screenshot(page, `landscape-${language}-09c-card-removed`);
     emulator.removeDuring(null);
+    await expect.poll(() => page.getByTestId('card-presence').getAttribute('data-present')).toBe('false');
     emulator.place({ identity: 0 });
-    await tap(page, 'card-read');
-    await page.getByTestId('chip-name').waitFor();
+    await page.getByTestId('chip-name').waitFor({ timeout: 20_000 });
     // Lifting the card after a good read loses nothing.
     emulator.place(null);
     await tap(page, 'card-confirm');
-    await waitForStep(page, 'face');
+    await waitForStep(page, 'email');
     expect(booth.booth.steps.card.part.readout?.nik).toBe('3174054208900001');
+    expect(booth.booth.session.snapshot()).toMatchObject({ cardAttemptsLeft: 3 });
   });
 
   it.each(['id', 'en'] as const)('a card that is not an e-KTP is named as such (%s)', async (language) => {
     const page = browser.page;
     booth.booth.cardReader!.emulator!.place('not-ektp');
     await walkPageTo(page, 'card', { language });
-    await tap(page, 'card-read');
     await expect
-      .poll(() => cardProblem(page).textContent())
+      .poll(() => cardProblem(page).textContent(), { timeout: 20_000 })
       .toBe(
         language === 'id'
           ? 'Kartu ini bukan e-KTP. Letakkan e-KTP Anda di pembaca.'
@@ -177,8 +217,8 @@ describe('e-KTP step with a reader too slow for the deadline', () => {
     'says the reading took too long and how to try again, not that the reader is broken (%s)',
     async (language) => {
       const page = browser.page;
+      // The card lies on the reader: the read starts by itself, and the booth gives up at its deadline.
       await walkPageTo(page, 'card', { language });
-      await tap(page, 'card-read');
       await expect.poll(() => cardProblem(page).textContent(), { timeout: 15_000 }).toBe(catalogues[language]['card.error.TIMEOUT']);
       expect(await cardProblem(page).textContent()).not.toBe(catalogues[language]['card.error.READER']);
       expect(await page.getByTestId('card-read').textContent()).toBe(catalogues[language]['card.retry']);
@@ -224,11 +264,11 @@ describe('e-KTP step through PC/SC (real pcscd, virtual card behind vpcd)', () =
     await openBooth(page, booth.host.launchUrl);
     await walkPageTo(page, 'card');
     await tap(page, 'card-read');
-    await expect.poll(() => cardProblem(page).textContent()).toBe('Tidak ada e-KTP di pembaca. Letakkan e-KTP Anda, lalu coba lagi.');
+    await expect.poll(() => cardProblem(page).textContent()).toBe(catalogues.id['card.error.NO_CARD']);
+    // The card brought to the reader is read by itself: pcscd reports it, and the card step's watch sees it.
     slots.push(await insertVirtualCard(VPCD_READERS.card.port, CONTACTLESS_ATR, set.card, pcscd.viccHost));
     await waitForCard(VPCD_READERS.card.name, true);
-    await tap(page, 'card-read');
-    await page.getByTestId('chip-name').waitFor();
+    await page.getByTestId('chip-name').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('chip-name').textContent()).toBe('SITI RAHMAWATI');
     expect(booth.logText()).toContain('"driver":"pcsc"');
   });

@@ -30,8 +30,10 @@ describe('the core process dies while a citizen is at the booth', () => {
       await tap(page, 'start');
       await tap(page, 'language-id');
       await tap(page, 'consent-accept');
-      await waitForStep(page, 'nik');
-      await typeOnKeys(page, '3174054208');
+      // SITI's card is read at the card step; the citizen confirms it and starts typing the email.
+      await tap(page, 'card-confirm', 30_000);
+      await waitForStep(page, 'email');
+      await typeOnKeys(page, [...'siti']);
 
       process.kill(booth.core.pid()!, 'SIGKILL');
       const notice = page.locator('[data-step="out-of-service"]');
@@ -47,9 +49,11 @@ describe('the core process dies while a citizen is at the booth', () => {
       await tap(page, 'start');
       await tap(page, 'language-id');
       await tap(page, 'consent-accept');
-      await waitForStep(page, 'nik');
-      // The NIK field is empty again: the screen kept nothing from before the fault.
-      expect(await page.locator('[data-step="nik"]').textContent()).not.toContain('3174054208');
+      await waitForStep(page, 'card');
+      // The new core read the card afresh; the screen kept nothing from before the fault (the email typed is gone).
+      await tap(page, 'card-confirm', 30_000);
+      await waitForStep(page, 'email');
+      expect(await page.getByTestId('field-email').textContent()).toBe('');
     } finally {
       await page.close();
     }

@@ -32,7 +32,7 @@ beforeEach(async () => {
   booth.booth.session.wipe('cancel');
 });
 
-const citizenTraces = ['0542', '0890', 'siti', 'contoh', '567890', '4567 890'];
+const citizenTraces = ['0542', '0890', 'siti', 'RAHMAWATI', 'contoh', '567890', '4567 890'];
 
 describe('a page of the headless host', () => {
   it('starts at the welcome screen after a reload, with the previous citizen wiped', async () => {
@@ -55,15 +55,15 @@ describe('a page of the headless host', () => {
     let second: BrowserSession['page'] | undefined;
     try {
       await openBooth(first, booth.host.launchUrl);
-      await walkPageTo(first, 'nik', { language: 'en' });
-      await typeOnKeys(first, '3174054208');
+      await walkPageTo(first, 'phone', { language: 'en' });
+      await typeOnKeys(first, '0812345678');
 
       second = await browser.context.newPage();
       await openBooth(second, booth.host.launchUrl);
       await waitForStep(second, 'in-use');
       expect(await second.locator('main').textContent()).toContain('in use in another window');
       await screenshot(second, 'landscape-both-00b-in-use-elsewhere');
-      expect(await second.content()).not.toContain('3174');
+      for (const trace of ['3174', 'SITI', '0812']) expect(await second.content()).not.toContain(trace);
 
       await first.close();
       await waitForStep(second, 'attract');

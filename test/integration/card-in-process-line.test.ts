@@ -41,7 +41,7 @@ describe('in-process line for the simulated card module', () => {
     await walkTo(client, 'card');
     expect(await client.card.read()).toMatchObject({
       ok: true,
-      value: { chip: { name: 'SITI RAHMAWATI', nikMasked: '31************01' } },
+      value: { chip: { name: 'SITI RAHMAWATI', nik: '3174054208900001' } },
     });
     const notice = booth.logs
       .map((line) => JSON.parse(line) as { event?: string; level: number; msg: string })

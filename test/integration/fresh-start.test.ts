@@ -38,7 +38,7 @@ describe('npm start on a machine without socat', () => {
       await walkTo(boothClientOver(page), 'card');
       expect(await callMethod(page, 'card.read')).toMatchObject({
         ok: true,
-        value: { step: 'card', chip: { name: 'SITI RAHMAWATI', nikMasked: '31************01' } },
+        value: { step: 'card', chip: { name: 'SITI RAHMAWATI', nik: '3174054208900001' } },
       });
       expect(await callMethod(page, 'card.confirm')).toMatchObject({ ok: true });
       await page.close();

@@ -91,9 +91,9 @@ describe('bad messages', () => {
       ['{not json', 'BAD_REQUEST', null],
       [[1, 2, 3], 'BAD_REQUEST', null],
       [{ type: 'call', id: 2, method: 'session.format', params: {} }, 'UNKNOWN_METHOD', 2],
-      [{ type: 'call', id: 3, method: 'session.submitNik', params: { nik: ['3174'] } }, 'BAD_REQUEST', 3],
-      [{ type: 'call', id: 4, method: 'session.submitNik', params: { nik: '3174054208900001' } }, 'NO_SESSION', 4],
-      [{ type: 'call', id: 5, method: 'session.submitNik', params: { nik: 'x'.repeat(100_000) } }, 'PAYLOAD_TOO_LARGE', null],
+      [{ type: 'call', id: 3, method: 'session.submitPhone', params: { phone: ['0812'] } }, 'BAD_REQUEST', 3],
+      [{ type: 'call', id: 4, method: 'session.submitPhone', params: { phone: '081234567890' } }, 'NO_SESSION', 4],
+      [{ type: 'call', id: 5, method: 'session.submitPhone', params: { phone: 'x'.repeat(100_000) } }, 'PAYLOAD_TOO_LARGE', null],
     ];
     for (const [message, code, id] of cases) {
       expect(await call(message)).toMatchObject({ type: 'result', id, result: { ok: false, error: { code } } });

@@ -10,7 +10,7 @@ import { call, defineContract, type FailureIn, type HandlersOf } from '../../src
 import type { BoothHandlers } from '../../src/shared/contract/dispatch';
 import type { CardReadReason } from '../../src/shared/contract/reasons';
 import { fail, ok } from '../../src/shared/contract/result';
-import type { NikRejection } from '../../src/shared/identity/nik';
+import type { EmailRejection } from '../../src/shared/identity/email';
 
 type CardReadError = FailureOf<'card.read'>;
 /** What every method may answer whatever it declares (define.ts, commonFailures). */
@@ -62,7 +62,7 @@ describe('declared failures (types)', () => {
     // BUSY: the card step's own reason and the host's ownership, declared once for every method.
     expectTypeOf<Extract<CardReadError, { code: 'BUSY' }>['reason']>().toEqualTypeOf<'STILL_READING' | 'NOT_OWNER'>();
     expectTypeOf<Extract<CardReadError, { code: 'WRONG_STEP' }>['reason']>().toEqualTypeOf<undefined>();
-    expectTypeOf<Extract<FailureOf<'session.submitNik'>, { code: 'INVALID_NIK' }>['reason']>().toEqualTypeOf<NikRejection>();
+    expectTypeOf<Extract<FailureOf<'session.submitEmail'>, { code: 'INVALID_EMAIL' }>['reason']>().toEqualTypeOf<EmailRejection>();
     // face.verify's STEP_UNAVAILABLE: a missing camera or model, or (not built yet) no reason at all.
     expectTypeOf<Extract<FailureOf<'face.verify'>, { code: 'STEP_UNAVAILABLE' }>['reason']>().toEqualTypeOf<
       'NO_CAMERA' | 'MODEL_MISSING' | 'MODEL_TAMPERED' | undefined

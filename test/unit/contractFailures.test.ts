@@ -35,7 +35,7 @@ const declared: Array<[Method, BoothError]> = [
   ['session.get', { code: 'BUSY', message: 'Another page owns the session.', reason: 'NOT_OWNER' }],
   ['face.verify', { code: 'STEP_UNAVAILABLE', message: 'Matching is not built yet.' }],
   ['face.verify', { code: 'STEP_UNAVAILABLE', message: 'No camera.', reason: 'NO_CAMERA' }],
-  ['session.submitNik', { code: 'INVALID_NIK', message: 'Bad province.', reason: 'province' }],
+  ['session.submitEmail', { code: 'INVALID_EMAIL', message: 'No domain.', reason: 'domain' }],
   ['booth.info', { code: 'OUT_OF_SERVICE', message: 'The core is restarting.', reason: 'RESTARTING' }],
   ['session.wipe', { code: 'TIMEOUT', message: 'No answer in time.' }],
 ];
@@ -54,7 +54,12 @@ describe('the dispatcher and declared failures', () => {
 
   it.each(undeclared)('answers INTERNAL for %s answering %j, and reports the bug', async (method, error) => {
     const { dispatch, bugs } = dispatcherAnswering(method, error);
-    const reply = await dispatch({ type: 'call', id: 4, method, params: method === 'session.submitNik' ? { nik: NIK } : {} });
+    const reply = await dispatch({
+      type: 'call',
+      id: 4,
+      method,
+      params: method === 'session.submitEmail' ? { email: 'siti@contoh.co.id' } : {},
+    });
     expect(reply).toMatchObject({ id: 4, result: { ok: false, error: { code: 'INTERNAL' } } });
     expect(bugs).toHaveLength(1);
     const [name, bug] = bugs[0]!;
@@ -65,7 +70,8 @@ describe('the dispatcher and declared failures', () => {
 
   it.each(declared)('passes %s answering %j on unchanged', async (method, error) => {
     const { dispatch, bugs } = dispatcherAnswering(method, error);
-    const params = method === 'session.submitNik' ? { nik: NIK } : method === 'session.wipe' ? { reason: 'cancel' } : {};
+    const params =
+      method === 'session.submitEmail' ? { email: 'siti@contoh.co.id' } : method === 'session.wipe' ? { reason: 'cancel' } : {};
     expect((await dispatch({ type: 'call', id: 5, method, params })).result).toEqual({ ok: false, error });
     expect(bugs).toEqual([]);
   });
@@ -92,7 +98,7 @@ describe('the client and declared failures', () => {
       error: { code: 'INTERNAL' },
     });
     expect(
-      await clientAnswering({ code: 'INVALID_NIK', message: 'x', reason: 'province' }).session.submitEmail({ email: 'a@b.id' }),
+      await clientAnswering({ code: 'INVALID_PHONE', message: 'x', reason: 'too_short' }).session.submitEmail({ email: 'a@b.id' }),
     ).toMatchObject({
       ok: false,
       error: { code: 'INTERNAL' },
@@ -101,14 +107,14 @@ describe('the client and declared failures', () => {
 
   it("passes on a method's own failures and the transport's", async () => {
     const answers: Array<[BoothError, (client: ReturnType<typeof clientAnswering>) => Promise<Result<unknown>>]> = [
-      [{ code: 'CARD_FAILED', message: 'x', reason: 'NIK_MISMATCH' }, (client) => client.card.read()],
+      [{ code: 'CARD_FAILED', message: 'x', reason: 'NIK_INVALID' }, (client) => client.card.read()],
       [{ code: 'TRANSPORT_CLOSED', message: 'Lost.' }, (client) => client.face.setup()],
       [{ code: 'TIMEOUT', message: 'Too slow.' }, (client) => client.card.read()],
       [{ code: 'UNAUTHORIZED', message: 'Not the booth page.' }, (client) => client.booth.info()],
       [{ code: 'OUT_OF_SERVICE', message: 'The core is down.', reason: 'GAVE_UP' }, (client) => client.session.start()],
       [
-        { code: 'BAD_REQUEST', message: 'Wrong parameters.', issues: ['nik: expected string'] },
-        (client) => client.session.submitNik({ nik: '1' }),
+        { code: 'BAD_REQUEST', message: 'Wrong parameters.', issues: ['phone: expected string'] },
+        (client) => client.session.submitPhone({ phone: '1' }),
       ],
     ];
     for (const [error, callWith] of answers) expect(await callWith(clientAnswering(error))).toEqual({ ok: false, error });
@@ -120,13 +126,12 @@ type Booth = InProcessBooth['booth'];
 const journey: Array<[string, (booth: Booth) => unknown]> = [
   ['language', (booth) => booth.session.start()],
   ['consent', (booth) => booth.session.chooseLanguage('id')],
-  ['nik', (booth) => booth.session.acceptConsent(CONSENT_VERSION)],
-  ['email', (booth) => booth.session.submitNik(NIK)],
+  ['card', (booth) => booth.session.acceptConsent(CONSENT_VERSION)],
+  ['card read', (booth) => booth.session.advance({ type: 'cardRead', chip: { name: 'SITI', nik: NIK } })],
+  ['email', (booth) => booth.session.advance({ type: 'cardConfirmed' })],
   ['phone', (booth) => booth.session.submitEmail('siti@contoh.co.id')],
   ['review', (booth) => booth.session.submitPhone('081234567890')],
-  ['card', (booth) => booth.session.confirmReview()],
-  ['card read', (booth) => booth.session.advance({ type: 'cardRead', chip: { name: 'SITI', nikMasked: '31************01' } })],
-  ['face', (booth) => booth.session.advance({ type: 'cardConfirmed' })],
+  ['face', (booth) => booth.session.confirmReview()],
   ['face challenged', (booth) => booth.handlers['face.beginChallenge']({})],
 ];
 
@@ -142,8 +147,6 @@ function callsAt(challengeId: string): Array<[Method, unknown]> {
     ['session.acceptConsent', { consentVersion: CONSENT_VERSION }],
     ['session.acceptConsent', { consentVersion: 'an-old-text' }],
     ['session.declineConsent', {}],
-    ['session.submitNik', { nik: NIK }],
-    ['session.submitNik', { nik: '9974054208900001' }],
     ['session.submitEmail', { email: 'siti@contoh.co.id' }],
     ['session.submitEmail', { email: 'siti' }],
     ['session.submitPhone', { phone: '081234567890' }],
@@ -155,6 +158,8 @@ function callsAt(challengeId: string): Array<[Method, unknown]> {
     ['session.wipe', { reason: 'cancel' }],
     ['card.read', {}],
     ['card.confirm', {}],
+    ['card.reject', {}],
+    ['card.photo', {}],
     ['face.setup', {}],
     ['face.beginChallenge', {}],
     [
@@ -213,7 +218,8 @@ describe("the citizen contract's declarations", () => {
     }
     // The walk reached the step-specific failures, not only the guards.
     for (const answer of [
-      'session.submitNik INVALID_NIK province',
+      'session.submitPhone INVALID_PHONE not_mobile',
+      'card.reject WRONG_STEP',
       'session.acceptConsent BAD_REQUEST',
       'card.read STEP_UNAVAILABLE',
       'face.setup STEP_UNAVAILABLE MODEL_MISSING',

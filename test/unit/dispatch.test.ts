@@ -24,9 +24,9 @@ describe('dispatcher', () => {
     [{ type: 'call', id: 3, method: 'session.explode', params: {} }, 'UNKNOWN_METHOD', 3],
     [{ type: 'call', id: 4, method: '__proto__', params: {} }, 'UNKNOWN_METHOD', 4],
     [{ type: 'call', id: 5, method: 'toString', params: {} }, 'UNKNOWN_METHOD', 5],
-    [{ type: 'call', id: 6, method: 'session.submitNik', params: { nik: 3174054208900001 } }, 'BAD_REQUEST', 6],
-    [{ type: 'call', id: 8, method: 'session.submitNik', params: { nik: '1', extra: true } }, 'BAD_REQUEST', 8],
-    [{ type: 'call', id: 9, method: 'session.submitNik', params: { nik: '1'.repeat(65) } }, 'BAD_REQUEST', 9],
+    [{ type: 'call', id: 6, method: 'session.submitPhone', params: { phone: 81234567890 } }, 'BAD_REQUEST', 6],
+    [{ type: 'call', id: 8, method: 'session.submitPhone', params: { phone: '1', extra: true } }, 'BAD_REQUEST', 8],
+    [{ type: 'call', id: 9, method: 'session.submitPhone', params: { phone: '1'.repeat(65) } }, 'BAD_REQUEST', 9],
     [{ type: 'call', id: 10, method: 'session.start', params: { language: 'fr' } }, 'BAD_REQUEST', 10],
     [{ type: 'call', id: 11, method: 'session.wipe', params: {} }, 'BAD_REQUEST', 11],
   ])('refuses %j with %s', async (envelope, code, id) => {

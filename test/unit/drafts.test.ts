@@ -4,20 +4,19 @@ import { appendToDraft, backspaceDraft, type DraftField } from '../../src/render
 
 describe('field drafts', () => {
   it('keeps only what each field accepts', () => {
-    expect(appendToDraft('nik', '', 'NIK: 3174-0542 0890/0001')).toEqual({ value: '3174054208900001', limited: false });
     expect(appendToDraft('email', '', 'Siti Rahma@Contoh.CO.ID')).toEqual({ value: 'sitirahma@contoh.co.id', limited: false });
     expect(appendToDraft('phone', '', '+62 812-3456+7890')).toEqual({ value: '+6281234567890', limited: false });
   });
 
   it('stops at the cap and says so', () => {
-    expect(appendToDraft('nik', '123456789012345', '678')).toEqual({ value: '1234567890123456', limited: true });
+    expect(appendToDraft('phone', '081234567890123', '456')).toEqual({ value: '0812345678901234', limited: true });
     expect(appendToDraft('phone', '', '1'.repeat(40)).value).toHaveLength(16);
     expect(backspaceDraft('12')).toBe('1');
     expect(backspaceDraft('')).toBe('');
   });
 
   it('no sequence of keys, pastes and deletions breaks a field (property)', () => {
-    const field = fc.constantFrom<DraftField>('nik', 'email', 'phone');
+    const field = fc.constantFrom<DraftField>('email', 'phone');
     const action = fc.oneof(
       fc.string({ maxLength: 300 }).map((text) => ({ text })),
       fc.constant({ text: null }),
@@ -26,7 +25,7 @@ describe('field drafts', () => {
       fc.property(field, fc.array(action, { maxLength: 200 }), (name, actions) => {
         let value = '';
         for (const { text } of actions) value = text === null ? backspaceDraft(value) : appendToDraft(name, value, text).value;
-        const caps = { nik: /^\d{0,16}$/, email: /^[a-z0-9@._+-]{0,254}$/, phone: /^\+?\d{0,16}$/ };
+        const caps = { email: /^[a-z0-9@._+-]{0,254}$/, phone: /^\+?\d{0,16}$/ };
         expect(value).toMatch(caps[name]);
         if (name === 'phone') expect(value.length).toBeLessThanOrEqual(16);
       }),

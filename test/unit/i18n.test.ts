@@ -33,6 +33,6 @@ describe('message catalogues', () => {
 
   it('fills placeholders', () => {
     expect(translator('id')('common.step', { current: 3, total: 10 })).toBe('Langkah 3 dari 10');
-    expect(translator('en')('nik.error.too_short', { count: 9 })).toBe('A NIK has 16 digits. You have entered 9.');
+    expect(translator('en')('card.error.REJECTED', { attempts: 2 })).toMatch(/Attempts left: 2\.$/);
   });
 });

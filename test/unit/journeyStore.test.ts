@@ -13,8 +13,10 @@ async function storeAtPhone() {
   await s().start();
   await s().chooseLanguage('en');
   await s().acceptConsent();
-  s().type('nik', '3174054208900001');
-  await s().submitNik();
+  // This booth has no reader: the core's card step is told of a read, as its own read would (cardStep.ts).
+  booth.booth.session.advance({ type: 'cardRead', chip: { name: 'SITI RAHMAWATI', nik: '3174054208900001' } });
+  expect(s().session?.chip?.nik).toBe('3174054208900001');
+  await s().confirmCard();
   s().type('email', 'siti@contoh.co.id');
   s().reviewEmail();
   await s().submitEmail();
@@ -26,7 +28,8 @@ describe('journey store', () => {
   it('follows the core step by step and keeps what is typed', async () => {
     const { s, booth } = await storeAtPhone();
     expect(s().session?.step).toBe('phone');
-    expect(s().drafts).toEqual({ nik: '3174054208900001', email: 'siti@contoh.co.id', phone: '0812345' });
+    expect(s().drafts).toEqual({ email: 'siti@contoh.co.id', phone: '0812345' });
+    expect(s().session?.nik).toBe('3174054208900001');
     await s().submitPhone();
     expect(s().problem).toEqual({ field: 'phone', code: 'INVALID_PHONE', reason: 'too_short' });
     expect(booth.booth.session.snapshot()?.step).toBe('phone');
@@ -36,7 +39,7 @@ describe('journey store', () => {
     const { s, booth } = await storeAtPhone();
     await s().wipe('idle');
     expect(s().session).toBeNull();
-    expect(s().drafts).toEqual({ nik: '', email: '', phone: '' });
+    expect(s().drafts).toEqual({ email: '', phone: '' });
     expect(s().problem).toBeNull();
     expect(booth.booth.session.snapshot()).toBeNull();
   });
@@ -45,7 +48,7 @@ describe('journey store', () => {
     const { s, booth } = await storeAtPhone();
     booth.booth.session.wipe('expired');
     expect(s().session).toBeNull();
-    expect(s().drafts.nik).toBe('');
+    expect(s().drafts.email).toBe('');
   });
 
   it('says the data is erased after a cancel or a finish, not after the idle wipe; the next start clears it', async () => {
@@ -67,14 +70,31 @@ describe('journey store', () => {
   it("a wipe resets every slice's citizen data, and keeps the booth's", async () => {
     const { s, store } = await storeAtPhone();
     const fresh = createJourneyStore((await inProcessBooth()).client).getState();
-    store.setState({ cardProgress: { stage: 'photo', fraction: 0.5 }, faceInView: true, limitedField: 'phone', emailConfirming: true });
+    store.setState({
+      cardProgress: { stage: 'photo', fraction: 0.5 },
+      cardPresence: { reader: 'present', cardPresent: true },
+      chipPhoto: 'unreadable',
+      faceInView: true,
+      limitedField: 'phone',
+      emailConfirming: true,
+    });
     await s().wipe('cancel');
     // Every value any slice holds, found from the store itself: a slice added later is checked too.
     const boothValues = ['connection', 'inService', 'erasedNotice', 'info', 'busy', 'faceCalls'];
     const citizenValues = Object.keys(fresh).filter(
       (key) => typeof fresh[key as keyof typeof fresh] !== 'function' && !boothValues.includes(key),
     );
-    expect(citizenValues.sort()).toEqual(['cardProgress', 'drafts', 'emailConfirming', 'faceInView', 'limitedField', 'problem', 'session']);
+    expect(citizenValues.sort()).toEqual([
+      'cardPresence',
+      'cardProgress',
+      'chipPhoto',
+      'drafts',
+      'emailConfirming',
+      'faceInView',
+      'limitedField',
+      'problem',
+      'session',
+    ]);
     for (const key of citizenValues) expect(s()[key as keyof typeof fresh], key).toEqual(fresh[key as keyof typeof fresh]);
     expect(s().info).not.toBeNull();
     expect(s().connection).toBe('connecting');
@@ -103,13 +123,13 @@ describe('journey store', () => {
     s().type('phone', '081234567890');
     await s().submitPhone();
     await s().confirmReview();
-    expect(s().session?.step).toBe('card');
-    expect(s().drafts.nik).toBe('3174054208900001');
-    // This booth has no card reader: the core refers the citizen at the first read.
-    await s().readCard();
-    expect(s().session).toMatchObject({ step: 'referred', referral: { reason: 'card-reader-unavailable', code: 'NO_READER' } });
+    expect(s().session?.step).toBe('face');
+    expect(s().drafts.phone).toBe('081234567890');
+    // The core's face step decides this booth cannot run it (as face.reportProblem would): the screen hears the referral.
+    booth.booth.session.refer('face-unavailable', 'NO_CAMERA');
+    expect(s().session).toMatchObject({ step: 'referred', referral: { reason: 'face-unavailable', code: 'NO_CAMERA' } });
     expect(s().session?.nik).toBeUndefined();
-    expect(s().drafts).toEqual({ nik: '', email: '', phone: '' });
+    expect(s().drafts).toEqual({ email: '', phone: '' });
     expect(booth.booth.session.snapshot()).toMatchObject({ step: 'referred', nik: undefined, email: undefined, phone: undefined });
     await s().finishReferral();
     expect(booth.booth.session.snapshot()).toBeNull();

@@ -21,45 +21,70 @@ function run(events: JourneyEvent[], state: JourneyState = initialJourney()): Jo
   }, state);
 }
 
-const chip = { name: 'SITI RAHMAWATI', nikMasked: '31************01' };
+const chip = { name: 'SITI RAHMAWATI', nik: '3174054208900001' };
 
 const toReview: JourneyEvent[] = [
   { type: 'chooseLanguage', language: 'en' },
   { type: 'acceptConsent' },
-  { type: 'nikAccepted', nik: '3174054208900001' },
+  { type: 'cardRead', chip },
+  { type: 'cardConfirmed' },
   { type: 'emailAccepted', email: 'a@b.id' },
   { type: 'phoneAccepted', phone: '+6281234567890' },
 ];
 
 describe('journey machine', () => {
-  it('walks language → consent → NIK → email → phone → review → card → face → sign-off → done', () => {
+  it('walks language → consent → card → email → phone → review → face → sign-off → done', () => {
+    const read = run(toReview.slice(0, 3));
+    // Read, not yet confirmed: the chip is shown, the NIK is not the journey's yet.
+    expect(read).toMatchObject({ step: 'card', language: 'en', consentAccepted: true, chip });
+    expect(read.nik).toBeUndefined();
     const review = run(toReview);
-    expect(review).toMatchObject({ step: 'review', language: 'en', consentAccepted: true, nik: '3174054208900001' });
-    const chip = { name: 'SITI RAHMAWATI', nikMasked: '31************01' };
-    const read = run([{ type: 'confirmReview' }, { type: 'cardRead', chip }], review);
-    expect(read).toMatchObject({ step: 'card', chip });
-    const done = run([{ type: 'cardConfirmed' }, { type: 'faceVerified' }, { type: 'signedOff' }], read);
+    expect(review).toMatchObject({ step: 'review', nik: '3174054208900001', chip, email: 'a@b.id', phone: '+6281234567890' });
+    const done = run([{ type: 'confirmReview' }, { type: 'faceVerified' }, { type: 'signedOff' }], review);
     expect(done.step).toBe('done');
   });
 
   it('refuses an event that does not belong to the step', () => {
-    expect(transition(initialJourney(), { type: 'nikAccepted', nik: 'x' })).toEqual({ ok: false, from: 'language', event: 'nikAccepted' });
+    expect(transition(initialJourney(), { type: 'cardRead', chip })).toEqual({ ok: false, from: 'language', event: 'cardRead' });
     expect(transition(initialJourney(), { type: 'confirmReview' }).ok).toBe(false);
-    const chip = { name: 'X', nikMasked: '31************01' };
-    expect(transition(run(toReview), { type: 'cardRead', chip }).ok).toBe(false);
-    const atCard = run([{ type: 'confirmReview' }], run(toReview));
+    const atCard = run(toReview.slice(0, 2));
+    expect(atCard.step).toBe('card');
     expect(transition(atCard, { type: 'cardConfirmed' }).ok).toBe(false); // nothing read yet
-    // Back from the card step to the review forgets the chip.
-    expect(run([{ type: 'cardRead', chip }, { type: 'back' }], atCard)).toMatchObject({ step: 'review', chip: undefined });
+    expect(transition(atCard, { type: 'cardRejected' }).ok).toBe(false);
+    expect(transition(atCard, { type: 'emailAccepted', email: 'a@b.id' }).ok).toBe(false);
+    const read = run([{ type: 'cardRead', chip }], atCard);
+    expect(transition(read, { type: 'cardRead', chip }).ok).toBe(false); // one card at a time
+    expect(transition(run(toReview), { type: 'cardRead', chip }).ok).toBe(false);
+  });
+
+  it('"not my card" forgets the chip and waits for another card at the card step', () => {
+    const rejected = run([{ type: 'cardRejected' }], run(toReview.slice(0, 3)));
+    expect(rejected).toMatchObject({ step: 'card' });
+    expect([rejected.chip, rejected.nik]).toEqual([undefined, undefined]);
+    const other = { name: 'BUDI SANTOSO', nik: '3273011503850002' };
+    expect(run([{ type: 'cardRead', chip: other }, { type: 'cardConfirmed' }], rejected)).toMatchObject({
+      step: 'email',
+      nik: other.nik,
+      chip: other,
+    });
+  });
+
+  it('back from the card step forgets the chip; back to it shows the confirmed card again', () => {
+    const backAtConsent = run([{ type: 'back' }], run(toReview.slice(0, 3)));
+    expect(backAtConsent.step).toBe('consent');
+    expect([backAtConsent.chip, backAtConsent.nik]).toEqual([undefined, undefined]);
+    const backAtCard = run([{ type: 'back' }], run(toReview.slice(0, 4)));
+    expect(backAtCard).toMatchObject({ step: 'card', chip });
+    expect(run([{ type: 'cardConfirmed' }], backAtCard).step).toBe('email');
   });
 
   it('edits a field from the review and returns to the review, not to the next field', () => {
-    const editing = run([{ type: 'edit', field: 'nik' }], run(toReview));
-    expect(editing).toMatchObject({ step: 'nik', returnToReview: true });
-    const back = run([{ type: 'nikAccepted', nik: '3273011503850002' }], editing);
-    expect(back).toMatchObject({ step: 'review', returnToReview: false, nik: '3273011503850002', email: 'a@b.id' });
+    const editing = run([{ type: 'edit', field: 'email' }], run(toReview));
+    expect(editing).toMatchObject({ step: 'email', returnToReview: true });
+    const back = run([{ type: 'emailAccepted', email: 'siti@contoh.co.id' }], editing);
+    expect(back).toMatchObject({ step: 'review', returnToReview: false, email: 'siti@contoh.co.id', phone: '+6281234567890' });
     // "Back" while editing also returns to the review.
-    expect(run([{ type: 'edit', field: 'email' }, { type: 'back' }], run(toReview)).step).toBe('review');
+    expect(run([{ type: 'edit', field: 'phone' }, { type: 'back' }], run(toReview)).step).toBe('review');
   });
 
   it('goes back one step at a time until the language step', () => {
@@ -69,7 +94,7 @@ describe('journey machine', () => {
       state = run([{ type: 'back' }], state);
       seen.push(state.step);
     }
-    expect(seen).toEqual(['review', 'phone', 'email', 'nik', 'consent', 'language']);
+    expect(seen).toEqual(['review', 'phone', 'email', 'card', 'consent', 'language']);
   });
 
   it('keeps its invariants under any sequence of events (property)', () => {
@@ -78,18 +103,18 @@ describe('journey machine', () => {
         { type: 'acceptConsent' },
         { type: 'back' },
         { type: 'confirmReview' },
-        { type: 'cardRead', chip: { name: 'X', nikMasked: '31************01' } },
+        { type: 'cardRead', chip },
         { type: 'cardConfirmed' },
+        { type: 'cardRejected' },
         { type: 'faceVerified' },
         { type: 'signedOff' },
-        { type: 'nikAccepted', nik: '3174054208900001' },
         { type: 'emailAccepted', email: 'a@b.id' },
         { type: 'phoneAccepted', phone: '+6281234567890' },
       ),
       fc.constantFrom(...referralReasons).map((reason) => ({ type: 'refer', referral: { reason } }) as JourneyEvent),
       fc.constantFrom('id', 'en').map((language) => ({ type: 'chooseLanguage', language }) as JourneyEvent),
       fc.constantFrom('id', 'en').map((language) => ({ type: 'setLanguage', language }) as JourneyEvent),
-      fc.constantFrom('nik', 'email', 'phone').map((field) => ({ type: 'edit', field }) as JourneyEvent),
+      fc.constantFrom('email', 'phone').map((field) => ({ type: 'edit', field }) as JourneyEvent),
     );
     fc.assert(
       fc.property(fc.array(event, { maxLength: 60 }), (events) => {
@@ -104,10 +129,11 @@ describe('journey machine', () => {
           expect(state.referral !== undefined).toBe(state.step === 'referred');
           if (state.step === 'referred')
             expect([state.nik, state.email, state.phone, state.chip]).toEqual([undefined, undefined, undefined, undefined]);
-          const pastReview = ['card', 'face', 'signoff', 'done'].includes(state.step);
+          const pastReview = ['face', 'signoff', 'done'].includes(state.step);
           if (pastReview) expect(state.consentAccepted && state.nik && state.email && state.phone).toBeTruthy();
-          if (['face', 'signoff', 'done'].includes(state.step)) expect(state.chip).toBeDefined();
-          if (['nik', 'email', 'phone', 'review'].includes(state.step)) expect(state.consentAccepted).toBe(true);
+          // Past the card step the journey has a confirmed card: the chip, and its NIK as the journey's.
+          if (['email', 'phone', 'review', 'face', 'signoff', 'done'].includes(state.step)) expect(state.nik).toBe(state.chip?.nik);
+          if (['card', 'email', 'phone', 'review'].includes(state.step)) expect(state.consentAccepted).toBe(true);
         }
       }),
     );
@@ -115,17 +141,16 @@ describe('journey machine', () => {
 });
 
 /** The events that bring a fresh journey to `step` (signoff and done through the face step's verdict). */
-const toCard: JourneyEvent[] = [...toReview, { type: 'confirmReview' }];
-const toFace: JourneyEvent[] = [...toCard, { type: 'cardRead', chip }, { type: 'cardConfirmed' }];
+const toCard: JourneyEvent[] = toReview.slice(0, 2);
+const toFace: JourneyEvent[] = [...toReview, { type: 'confirmReview' }];
 const toSignoff: JourneyEvent[] = [...toFace, { type: 'faceVerified' }];
 const walkTo: Record<Exclude<JourneyStep, 'referred'>, JourneyEvent[]> = {
   language: [],
   consent: [{ type: 'chooseLanguage', language: 'id' }],
-  nik: toReview.slice(0, 2),
-  email: toReview.slice(0, 3),
-  phone: toReview.slice(0, 4),
-  review: toReview,
   card: toCard,
+  email: toReview.slice(0, 4),
+  phone: toReview.slice(0, 5),
+  review: toReview,
   face: toFace,
   signoff: toSignoff,
   done: [...toSignoff, { type: 'signedOff' }],
@@ -136,14 +161,14 @@ const pathSteps = Object.keys(walkTo) as Array<keyof typeof walkTo>;
 const everyEvent: JourneyEvent[] = [
   { type: 'chooseLanguage', language: 'en' },
   { type: 'acceptConsent' },
-  { type: 'nikAccepted', nik: '3174054208900001' },
   { type: 'emailAccepted', email: 'a@b.id' },
   { type: 'phoneAccepted', phone: '+6281234567890' },
-  ...(['nik', 'email', 'phone'] as const).map((field): JourneyEvent => ({ type: 'edit', field })),
+  ...(['email', 'phone'] as const).map((field): JourneyEvent => ({ type: 'edit', field })),
   { type: 'back' },
   { type: 'confirmReview' },
   { type: 'cardRead', chip },
   { type: 'cardConfirmed' },
+  { type: 'cardRejected' },
   { type: 'faceVerified' },
   { type: 'signedOff' },
   ...referralReasons.map((reason): JourneyEvent => ({ type: 'refer', referral: { reason } })),
@@ -186,16 +211,16 @@ describe('referral to the service desk', () => {
     expect(run([{ type: 'setLanguage', language: 'en' }], referred)).toEqual({ ...referred, language: 'en' });
   });
 
-  it('a referral forgets the values typed and read, even from the review after an edit', () => {
-    const editing = run([...walkTo.card, { type: 'cardRead', chip }]);
-    expect(editing).toMatchObject({ nik: '3174054208900001', chip });
-    const referred = run([{ type: 'refer', referral: { reason: 'nik-mismatch' } }], editing);
+  it('a referral forgets the values typed and read, even after going back to the card', () => {
+    const backAtCard = run([...toReview, { type: 'back' }, { type: 'back' }, { type: 'back' }]);
+    expect(backAtCard).toMatchObject({ step: 'card', nik: '3174054208900001', chip, email: 'a@b.id' });
+    const referred = run([{ type: 'refer', referral: { reason: 'card-not-confirmed' } }], backAtCard);
     expect(referred).toEqual({
       step: 'referred',
       language: 'en',
       consentAccepted: true,
       returnToReview: false,
-      referral: { reason: 'nik-mismatch' },
+      referral: { reason: 'card-not-confirmed' },
     });
   });
 
@@ -212,10 +237,12 @@ describe('referral to the service desk', () => {
       expiresInSec: 100,
     };
     for (const reason of referralReasons) expect(sessionSnapshotSchema.safeParse({ ...snapshot, referral: { reason } }).success).toBe(true);
-    expect(sessionSnapshotSchema.safeParse({ ...snapshot, referral: { reason: 'nik-mismatch', code: 'SAM_LOCKED' } }).success).toBe(true);
+    expect(sessionSnapshotSchema.safeParse({ ...snapshot, referral: { reason: 'card-not-confirmed', code: 'SAM_LOCKED' } }).success).toBe(
+      true,
+    );
     expect(sessionSnapshotSchema.safeParse(snapshot).success).toBe(false); // referred without a reason
     expect(sessionSnapshotSchema.safeParse({ ...snapshot, referral: { reason: 'tired' } }).success).toBe(false);
     expect(sessionSnapshotSchema.safeParse({ ...snapshot, referral: { reason: 'face-failed', code: 'not a code' } }).success).toBe(false);
-    expect(sessionSnapshotSchema.safeParse({ ...snapshot, step: 'card', referral: { reason: 'nik-mismatch' } }).success).toBe(false);
+    expect(sessionSnapshotSchema.safeParse({ ...snapshot, step: 'card', referral: { reason: 'card-not-confirmed' } }).success).toBe(false);
   });
 });

@@ -67,7 +67,7 @@ describe('IPC call handling in main', () => {
   it('refuses an oversized call and a broken frame', async () => {
     const big = encodeCallFrame({ type: 'call', id: 3, method: 'session.submitEmail', params: { email: 'é'.repeat(40_000) } });
     expect(await answerIpcCall(dispatch, big, boothFrame)).toMatchObject({ result: { ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } } });
-    const bytes = encodeCallFrame({ type: 'call', id: 6, method: 'session.submitNik', params: { nik: new Uint8Array(70_000) } });
+    const bytes = encodeCallFrame({ type: 'call', id: 6, method: 'session.submitPhone', params: { phone: new Uint8Array(70_000) } });
     expect(bytes).toBeInstanceOf(Uint8Array);
     // Bytes where the contract wants a string fail the schema, with the call's id.
     expect(await answerIpcCall(dispatch, bytes, boothFrame)).toMatchObject({

@@ -45,7 +45,9 @@ function toReview(session: CitizenSession) {
   session.start('id');
   session.chooseLanguage('id');
   session.acceptConsent('v1');
-  session.submitNik('3174054208900001');
+  // What the card step does with a read; the citizen confirms the card.
+  session.advance({ type: 'cardRead', chip: { name: 'SITI RAHMAWATI', nik: '3174054208900001' } });
+  session.advance({ type: 'cardConfirmed' });
   session.submitEmail('Siti@Contoh.co.id');
   return session.submitPhone('0812-3456-7890');
 }
@@ -63,14 +65,14 @@ describe('CitizenSession', () => {
 
   it('answers typed errors for a wrong value, a wrong step and no session', () => {
     const { session } = newSession();
-    expect(session.submitNik('3174054208900001')).toMatchObject({ ok: false, error: { code: 'NO_SESSION' } });
+    expect(session.submitEmail('a@b.id')).toMatchObject({ ok: false, error: { code: 'NO_SESSION' } });
     session.start('id');
-    expect(session.submitNik('3174054208900001')).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
+    expect(session.submitEmail('a@b.id')).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
     session.chooseLanguage('en');
     session.acceptConsent('v1');
-    expect(session.submitNik('9974054208900001')).toMatchObject({ ok: false, error: { code: 'INVALID_NIK', reason: 'province' } });
-    expect(session.snapshot()?.step).toBe('nik');
-    expect(session.submitNik('3174054208900001').ok).toBe(true);
+    expect(session.submitEmail('a@b.id')).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } }); // the card comes first
+    session.advance({ type: 'cardRead', chip: { name: 'SITI RAHMAWATI', nik: '3174054208900001' } });
+    expect(session.advance({ type: 'cardConfirmed' })).toMatchObject({ ok: true, value: { step: 'email', nik: '3174054208900001' } });
     expect(session.submitEmail('no-at-sign')).toMatchObject({ ok: false, error: { code: 'INVALID_EMAIL', reason: 'no_at' } });
     expect(session.submitEmail('a@b.id').ok).toBe(true);
     expect(session.submitPhone('021555012')).toMatchObject({ ok: false, error: { code: 'INVALID_PHONE', reason: 'not_mobile' } });

@@ -1,6 +1,6 @@
 // The session and its steps' parts: the snapshot is built from the parts,
 // a part hears when the journey moves, and everything a part holds is zeroed
-// by the part itself (the card part: on a refused read, on going back from
+// by the part itself (the card part: on a card rejected, on going back from
 // the card step, on a wipe).
 import { describe, expect, it } from 'vitest';
 import { CardSession, CARD_ATTEMPTS, type CardReadout } from '../../src/core/card';
@@ -26,16 +26,20 @@ function atCard() {
   session.attach(face);
   session.start('id');
   session.chooseLanguage('id');
-  session.acceptConsent('v1');
-  session.submitNik('3174054208900001');
-  session.submitEmail('siti@contoh.co.id');
-  session.submitPhone('081234567890');
-  expect(session.confirmReview()).toMatchObject({ ok: true, value: { step: 'card' } });
+  expect(session.acceptConsent('v1')).toMatchObject({ ok: true, value: { step: 'card' } });
   return { session, card, face };
 }
 
 const matched = (session: CitizenSession) =>
-  session.advance({ type: 'cardRead', chip: { name: 'SITI RAHMAWATI', nikMasked: '31************01' } });
+  session.advance({ type: 'cardRead', chip: { name: 'SITI RAHMAWATI', nik: '3174054208900001' } });
+
+/** From a confirmed card on to the face step. */
+function onToFace(session: CitizenSession) {
+  expect(session.advance({ type: 'cardConfirmed' })).toMatchObject({ ok: true, value: { step: 'email' } });
+  session.submitEmail('siti@contoh.co.id');
+  session.submitPhone('081234567890');
+  expect(session.confirmReview()).toMatchObject({ ok: true, value: { step: 'face' } });
+}
 
 describe('session parts', () => {
   it('builds the snapshot from the parts, and refuses to start a snapshot a part is missing from', () => {
@@ -46,31 +50,44 @@ describe('session parts', () => {
     expect(() => bare.start('id')).toThrow(/faceAttemptsLeft, faceCaptured/);
   });
 
-  it('the card part zeroes a refused readout at once and counts the attempt', () => {
+  it('the card part zeroes a rejected readout at once, and counts one attempt per placement of a card', () => {
     const { session, card } = atCard();
     const wrong = readout('3174054208900002');
-    expect(card.refuse(wrong)).toBe(false);
+    card.cardPlaced();
+    card.keep(wrong);
+    expect(card.reject()).toBe(false);
+    expect(card.readout).toBeNull();
     expect(wrong.photo.bytes.every((byte) => byte === 0)).toBe(true);
     expect(session.partChanged()).toMatchObject({ ok: true, value: { cardAttemptsLeft: CARD_ATTEMPTS - 1 } });
-    card.refuse(readout('3174054208900002'));
-    expect(card.refuse(readout('3174054208900002'))).toBe(true);
+    // The same card, not lifted: failing again uses nothing.
+    expect(card.useAttempt()).toBe(false);
+    expect(card.attemptsLeft).toBe(CARD_ATTEMPTS - 1);
+    card.cardPlaced();
+    expect(card.useAttempt()).toBe(false);
+    card.cardPlaced();
+    expect(card.useAttempt()).toBe(true);
     expect(card.attemptsLeft).toBe(0);
   });
 
-  it('keeps a matched readout on to the face step, and zeroes it when the citizen goes back from the card step', () => {
+  it('without a watch on the reader, every failure counts', () => {
+    const { card } = atCard();
+    expect([card.useAttempt(), card.useAttempt(), card.useAttempt()]).toEqual([false, false, true]);
+  });
+
+  it('keeps a confirmed readout on to the face step, and zeroes it when the citizen goes back from the card step', () => {
     const { session, card } = atCard();
     const kept = readout();
     card.keep(kept);
     matched(session);
-    expect(session.back()).toMatchObject({ ok: true, value: { step: 'review' } });
+    expect(session.back()).toMatchObject({ ok: true, value: { step: 'consent', chip: undefined } });
     expect(card.readout).toBeNull();
     expect(kept.photo.bytes.every((byte) => byte === 0)).toBe(true);
 
     const again = readout();
-    session.confirmReview();
+    session.acceptConsent('v1');
     card.keep(again);
     matched(session);
-    expect(session.advance({ type: 'cardConfirmed' })).toMatchObject({ ok: true, value: { step: 'face' } });
+    onToFace(session);
     expect(card.readout).toBe(again);
     expect(again.photo.bytes.some((byte) => byte !== 0)).toBe(true);
   });
@@ -78,7 +95,8 @@ describe('session parts', () => {
   it('a wipe zeroes what every part holds and restores the attempts', () => {
     const { session, card } = atCard();
     const kept = readout();
-    card.refuse(readout('3174054208900002'));
+    card.keep(readout('3174054208900002'));
+    card.reject();
     card.keep(kept);
     session.wipe('cancel');
     expect(card.readout).toBeNull();
@@ -92,7 +110,7 @@ describe('session parts', () => {
     const kept = readout();
     card.keep(kept);
     matched(session);
-    session.advance({ type: 'cardConfirmed' });
+    onToFace(session);
     face.issue({ id: 'challenge-1', steps: ['blink'], stepTimeoutMs: 7000 }, 0);
     const still = new Uint8Array(32).fill(9);
     face.accept({

@@ -1,23 +1,33 @@
-// The card step's share of a citizen's session: the chip readout matched to
-// the typed NIK (photo included, kept for the face match and never in a
-// snapshot) and the reads left before the step ends. The readout is zeroed
-// here and only here: on a mismatch, when the journey leaves the card step
-// backwards, when it ends at the service desk, and when the session is wiped.
+// The card step's share of a citizen's session: the chip readout (photo
+// included, kept for the face match and never in a snapshot) and the reads
+// left before the step ends. The readout is zeroed here and only here: when
+// the citizen says the card is not theirs, when the journey goes back before
+// the card step, when it ends at the service desk, and when the session is
+// wiped.
+//
+// Attempts count per placement of a card: a read that fails, or a card the
+// citizen rejects, uses one attempt, but another failure before the card is
+// lifted and placed again uses none. Reading the same card again, with
+// nothing changed, must not use up what the citizen needs for another card.
 import type { SessionPart } from '../session';
-import type { JourneyStep } from '../../shared/journey/machine';
+import { journeyPath, type JourneyStep } from '../../shared/journey/machine';
 import { zeroReadout, type CardReadout } from './ektp/readEktp';
 
 /**
- * Card reads that may go wrong before the citizen is referred to the service desk: a NIK that differs from the typed one, or a
- * card that cannot be read or confirmed genuine (a card fault the citizen can only mend by bringing another card).
+ * Cards that may go wrong before the citizen is referred to the service desk: a card the citizen says is not theirs, or one that
+ * cannot be read or confirmed genuine (a card fault the citizen can only mend by bringing another card).
  */
 export const CARD_ATTEMPTS = 3;
 
 export class CardSession implements SessionPart<{ cardAttemptsLeft: number }> {
   #readout: CardReadout | null = null;
   #attemptsLeft = CARD_ATTEMPTS;
+  /** Which placement of a card is on the reader (counted by the reader's watch); null while no watch has said. */
+  #placement: number | null = null;
+  /** The placement whose failure last used an attempt. */
+  #countedPlacement: number | null = null;
 
-  /** The matched readout, for the face step (null before a matched read). */
+  /** The card's readout, for the confirmation and the face step (null before a read). */
   get readout(): CardReadout | null {
     return this.#readout;
   }
@@ -30,32 +40,49 @@ export class CardSession implements SessionPart<{ cardAttemptsLeft: number }> {
     return { cardAttemptsLeft: this.#attemptsLeft };
   }
 
-  /** Keeps a readout whose NIK matched. */
+  /** The reader's watch saw a card put on it: a new card, or the same one placed again. */
+  cardPlaced(): void {
+    this.#placement = (this.#placement ?? 0) + 1;
+  }
+
+  /** Keeps a readout. */
   keep(readout: CardReadout): void {
     if (this.#readout !== readout) zeroReadout(this.#readout);
     this.#readout = readout;
   }
 
-  /** A readout whose NIK did not match: zeroed at once, and one attempt used. Returns whether it was the last. */
-  refuse(readout: CardReadout): boolean {
-    zeroReadout(readout);
+  /** The citizen says the card shown is not theirs: the readout is zeroed at once. Returns whether it used the last attempt. */
+  reject(): boolean {
+    this.#forget();
     return this.useAttempt();
   }
 
-  /** A read that went wrong in a way that counts (see CARD_ATTEMPTS). Returns whether it was the last attempt. */
+  /**
+   * A read that went wrong in a way that counts (see CARD_ATTEMPTS), or a rejected card. Uses an attempt unless one was already
+   * used for this placement of the card (without a watch every failure counts). Returns whether no attempt is left.
+   */
   useAttempt(): boolean {
-    this.#attemptsLeft = Math.max(0, this.#attemptsLeft - 1);
+    if (this.#placement === null || this.#countedPlacement !== this.#placement) {
+      this.#attemptsLeft = Math.max(0, this.#attemptsLeft - 1);
+      this.#countedPlacement = this.#placement;
+    }
     return this.#attemptsLeft === 0;
   }
 
-  /** Going back from the card step (not on to the face step), or the journey ending at the desk: the readout is of no more use. */
+  /**
+   * Going back from the card step (to the consent), or the journey ending at the desk: the readout is of no more use. On to the
+   * later steps it stays, for the face match.
+   */
   stepChanged(from: JourneyStep, to: JourneyStep): void {
-    if ((from === 'card' && to !== 'card' && to !== 'face') || to === 'referred') this.#forget();
+    const beforeCard = journeyPath.indexOf(to as (typeof journeyPath)[number]) < journeyPath.indexOf('card');
+    if ((from === 'card' && beforeCard) || to === 'referred') this.#forget();
   }
 
   wipe(): void {
     this.#forget();
     this.#attemptsLeft = CARD_ATTEMPTS;
+    this.#placement = null;
+    this.#countedPlacement = null;
   }
 
   #forget(): void {

@@ -1,25 +1,29 @@
-// The card step: reads the e-KTP on the configured reader, matches the chip's
-// NIK to the typed one, and keeps the readout in the session's card part.
-// All of the step's rules live here: one read at a time (a read cut short
-// keeps the reader until it has really ended), the booth's read deadline,
-// the attempts, the stop on back, cancel or wipe, the latch that keeps a
-// SAM which refused PCID/CONF from being tried again, and when the citizen
-// is referred to the service desk: after the last attempt (a NIK mismatch,
-// a card unreadable or not genuine), or at once when this booth cannot read
-// any card (no reader configured, the SAM refused the booth).
+// The card step: watches the reader while the citizen is at this step (the
+// screen reads a card as soon as it is placed), reads the e-KTP, checks the
+// chip's NIK, keeps the readout in the session's card part and shows the
+// citizen the name and NIK to confirm. All of the step's rules live here:
+// one read at a time (a read cut short keeps the reader until it has really
+// ended), the booth's read deadline, the attempts (counted per placement of
+// a card), the stop on back, cancel or wipe, the latch that keeps a SAM
+// which refused PCID/CONF from being tried again, and when the citizen is
+// referred to the service desk: after the last attempt (a card not theirs,
+// unreadable or not genuine), or at once when this booth cannot read any
+// card (no reader configured, the SAM refused the booth).
 import type { AnswerOf } from '../../shared/contract/contract';
 import type { BoothHandlers } from '../../shared/contract/dispatch';
 import { STILL_READING } from '../../shared/contract/reasons';
 import { fail, ok } from '../../shared/contract/result';
 import type { SessionSnapshot } from '../../shared/contract/schemas';
-import { maskNik } from '../../shared/identity/nik';
+import { checkNik } from '../../shared/identity/nik';
 import type { BoothEvents } from '../booth';
 import type { Logger } from '../logging';
 import type { CitizenSession } from '../session';
 import { CardSession } from './cardSession';
 import { readWithDeadline, type DeadlineRead } from './deadline';
 import type { ReferralReason } from '../../shared/journey/machine';
-import type { CardReadout } from './ektp/readEktp';
+import { zeroReadout, type CardReadout } from './ektp/readEktp';
+import { isPictureError } from '../pictures';
+import { chipPhotoForDisplay } from './chipPhoto';
 import { isCardError, type CardErrorCode } from './errors';
 import type { CardReader } from './reader';
 
@@ -38,10 +42,13 @@ export interface CardStep {
   reader: CardReader | null;
   /** The card step's share of the session (the matched readout, the attempts left). */
   part: CardSession;
-  handlers: Pick<BoothHandlers, 'card.read' | 'card.confirm'>;
+  handlers: Pick<BoothHandlers, 'card.read' | 'card.confirm' | 'card.reject' | 'card.photo'>;
   /** Stops a read under way and closes the reader. */
   dispose(): Promise<void>;
 }
+
+/** How often the reader is asked whether a card lies on it, while a citizen is at the card step. */
+const WATCH_INTERVAL_MS = 300;
 
 /** Card faults that say the card itself cannot be used here: each uses an attempt, and the last refers the citizen. */
 const cardFaultReferrals: Partial<Record<CardErrorCode, ReferralReason>> = {
@@ -60,21 +67,69 @@ export function createCardStep({ reader, session, events, logger, deadlineMs }: 
   /** After the SAM refuses PCID/CONF, no read may try again: each try counts towards blocking it. */
   let samRefusal: { message: string; detail?: string } | null = null;
 
-  /** Takes a readout: it must carry the NIK the citizen typed; a mismatch uses up one attempt, the last ends the step. */
+  /**
+   * Takes a readout: its NIK must be a NIK (the structural check the citizen's typing once had to pass); a chip whose NIK is not
+   * is treated as unreadable. The citizen then confirms the name and NIK shown.
+   */
   function acceptReadout(readout: CardReadout): AnswerOf<'card.read'> {
     const guard = session.requireStep('card');
     if (guard) return guard;
-    if (readout.nik !== session.journey()!.nik) {
-      const final = part.refuse(readout);
-      if (final) session.refer('nik-mismatch');
+    const check = checkNik(readout.nik);
+    if (!check.valid) {
+      zeroReadout(readout);
+      if (part.useAttempt()) session.refer('card-unreadable', 'NIK_INVALID');
       else session.partChanged();
-      return fail('CARD_FAILED', 'The NIK on the e-KTP is not the NIK that was typed.', {
-        reason: final ? 'NIK_MISMATCH_FINAL' : 'NIK_MISMATCH',
-      });
+      return fail('CARD_FAILED', `The chip's NIK is not a valid NIK (${check.reason}).`, { reason: 'NIK_INVALID' });
     }
     part.keep(readout);
-    return session.advance({ type: 'cardRead', chip: { name: readout.biodata.name, nikMasked: maskNik(readout.nik) } });
+    return session.advance({ type: 'cardRead', chip: { name: readout.biodata.name, nik: readout.nik } });
   }
+
+  /** "This is not my card": the readout is zeroed and the citizen may place their own; the last attempt refers them. */
+  function rejectCard(): AnswerOf<'card.reject'> {
+    const guard = session.requireStep('card');
+    if (guard) return guard;
+    if (!session.journey()!.chip) return fail('WRONG_STEP', 'No card has been read to reject.');
+    if (part.reject()) return session.refer('card-not-confirmed');
+    return session.advance({ type: 'cardRejected' });
+  }
+
+  /** The photo of the card shown to confirm (the readout stays in the core; the page gets a JPEG the core made). */
+  async function photoOfCardShown(): Promise<AnswerOf<'card.photo'>> {
+    const guard = session.requireStep('card');
+    if (guard) return guard;
+    const readout = part.readout;
+    if (!readout || !session.journey()!.chip) return fail('WRONG_STEP', 'No card has been read to show.');
+    try {
+      return ok(await chipPhotoForDisplay(readout.photo));
+    } catch (error) {
+      if (!isPictureError(error)) throw error;
+      logger.warn({ event: 'card.photo_unreadable', code: error.code }, 'the chip photo cannot be decoded');
+      return fail('CARD_FAILED', `The chip's photo cannot be shown: ${error.message}`, { reason: 'PHOTO_UNREADABLE' });
+    }
+  }
+
+  // The reader is watched while a session is at the card step: the screen hears a card placed or lifted (card.presence) and
+  // reads it at once, and the part counts placements for the attempts.
+  let stopWatch: (() => void) | null = null;
+  const watchWhileAtCard = (atCard: boolean) => {
+    if (atCard && !stopWatch && reader) {
+      let present = false;
+      stopWatch = reader.watch((presence) => {
+        const cardPresent = presence.reader === 'present' && presence.cardPresent;
+        if (cardPresent && !present) part.cardPlaced();
+        present = cardPresent;
+        events.emit('card.presence', { reader: presence.reader, cardPresent });
+      }, WATCH_INTERVAL_MS);
+    } else if (!atCard && stopWatch) {
+      stopWatch();
+      stopWatch = null;
+    }
+  };
+  events.subscribe((event, payload) => {
+    if (event === 'session.changed') watchWhileAtCard((payload as SessionSnapshot | null)?.step === 'card');
+    else if (event === 'session.wiped') watchWhileAtCard(false);
+  });
 
   async function readCard(): Promise<AnswerOf<'card.read'>> {
     const guard = session.requireStep('card');
@@ -170,8 +225,11 @@ export function createCardStep({ reader, session, events, logger, deadlineMs }: 
     handlers: {
       'card.read': () => readCard(),
       'card.confirm': () => session.advance({ type: 'cardConfirmed' }),
+      'card.reject': () => rejectCard(),
+      'card.photo': () => photoOfCardShown(),
     },
     dispose: async () => {
+      watchWhileAtCard(false);
       stopCardRead?.();
       // A PC/SC exchange stuck on a silent card ends only when the card is lifted: wait a little, not for ever.
       // A process that then exits with it still stuck ends by SIGTERM (pcsc/stuckCalls.ts), never hangs.

@@ -37,7 +37,6 @@ export function createJourneyHandlers({
     },
     // Nothing typed yet to erase; the screen says where IKD can still be activated, and Finish wipes the session.
     'session.declineConsent': () => session.refer('consent-declined'),
-    'session.submitNik': ({ nik }) => logRejection(logger, 'nik', session.submitNik(nik)),
     'session.submitEmail': ({ email }) => logRejection(logger, 'email', session.submitEmail(email)),
     'session.submitPhone': ({ phone }) => logRejection(logger, 'phone', session.submitPhone(phone)),
     'session.edit': ({ field }) => session.edit(field),

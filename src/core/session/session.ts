@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import type { SessionSnapshot, WipeReason } from '../../shared/contract/schemas';
 import { fail, ok, type Failure, type Success } from '../../shared/contract/result';
 import { checkEmail, type EmailRejection } from '../../shared/identity/email';
-import { checkNik, type NikRejection } from '../../shared/identity/nik';
 import { checkPhone, type PhoneRejection } from '../../shared/identity/phone';
 import {
   initialJourney,
@@ -146,14 +145,6 @@ export class CitizenSession {
     const result = this.#apply({ type: 'acceptConsent' });
     if (result.ok) this.#consentVersion = consentVersion;
     return result;
-  }
-
-  submitNik(input: string): SessionResult | Failure<'INVALID_NIK', NikRejection> {
-    const guard = this.#guardStep('nik');
-    if (guard) return guard;
-    const check = checkNik(input);
-    if (!check.valid) return fail('INVALID_NIK', `The NIK is not valid (${check.reason}).`, { reason: check.reason });
-    return this.#apply({ type: 'nikAccepted', nik: input });
   }
 
   submitEmail(input: string): SessionResult | Failure<'INVALID_EMAIL', EmailRejection> {

@@ -59,21 +59,6 @@ export const id = {
     'Anda berhak mendapat informasi, mengakses, memperbaiki, dan meminta penghapusan data Anda, serta menarik persetujuan, melalui kantor Dukcapil. Jika tidak setuju, Anda tetap dapat mengaktifkan IKD di loket pelayanan.',
   'consent.accept': 'Saya setuju',
   'consent.decline': 'Saya tidak setuju',
-  'nik.title': 'Masukkan NIK Anda',
-  'nik.hint': 'NIK adalah 16 digit angka yang tercetak pada e-KTP Anda.',
-  'nik.fieldLabel': 'NIK',
-  'nik.count': '{count} dari 16 digit',
-  'nik.limit': 'NIK hanya terdiri dari 16 digit.',
-  'nik.error.empty': 'Masukkan 16 digit NIK Anda.',
-  'nik.error.not_digits': 'NIK hanya berisi angka.',
-  'nik.error.too_short': 'NIK terdiri dari 16 digit. Anda baru memasukkan {count} digit.',
-  'nik.error.too_long': 'NIK terdiri dari 16 digit, tidak lebih.',
-  'nik.error.province': 'Dua digit pertama ({code}) bukan kode provinsi. Periksa kembali NIK pada e-KTP Anda.',
-  'nik.error.regency': 'Digit ke-3 dan ke-4 (kode kabupaten/kota) tidak boleh 00.',
-  'nik.error.district': 'Digit ke-5 dan ke-6 (kode kecamatan) tidak boleh 00.',
-  'nik.error.birth_date':
-    'Digit ke-7 sampai ke-12 ({digits}) harus tanggal lahir: tanggal, bulan, tahun. Untuk perempuan, tanggal ditambah 40.',
-  'nik.error.serial': 'Empat digit terakhir NIK tidak boleh 0000.',
   'email.title': 'Masukkan alamat email Anda',
   'email.hint': 'Kode aktivasi IKD akan dikirim ke email ini. Pastikan Anda dapat membukanya.',
   'email.fieldLabel': 'Email',
@@ -102,48 +87,56 @@ export const id = {
   'phone.error.too_long': 'Nomor HP terlalu panjang. Periksa kembali angkanya.',
   'review.title': 'Periksa data Anda',
   'review.hint': 'Pastikan semua data benar. Sentuh "Ubah" untuk memperbaiki.',
+  'review.name': 'Nama',
   'review.nik': 'NIK',
+  'review.fromCard': 'Dibaca dari e-KTP Anda; tidak dapat diubah di sini.',
   'review.email': 'Email',
   'review.phone': 'Nomor HP',
   'review.edit': 'Ubah',
   'review.editLabel': 'Ubah {field}',
   'review.confirm': 'Data sudah benar, lanjutkan',
   'card.place.title': 'Letakkan e-KTP Anda di pembaca',
-  'card.place.hint': 'Letakkan e-KTP di atas pembaca kartu di bawah layar, lalu sentuh "Baca e-KTP". Biarkan e-KTP di sana sampai selesai.',
+  'card.place.hint':
+    'Letakkan e-KTP di atas pembaca kartu di bawah layar. Pembacaan dimulai dengan sendirinya. Biarkan e-KTP di sana sampai selesai.',
+  'card.place.present': 'Ada kartu di pembaca',
+  'card.place.noReader': 'Pembaca e-KTP tidak terhubung. Silakan hubungi petugas.',
   'card.read': 'Baca e-KTP',
   'card.retry': 'Coba lagi',
-  'card.checkNik': 'Periksa NIK',
   'card.reading.title': 'Membaca e-KTP…',
+  'card.failed.title': 'e-KTP Anda belum terbaca',
   'card.reading.hint': 'Jangan angkat e-KTP dari pembaca.',
   'card.progressLabel': 'Kemajuan pembacaan e-KTP',
   'card.confirm.title': 'Apakah ini Anda?',
-  'card.confirm.hint': 'Data ini dibaca dari cip e-KTP Anda. Anda boleh mengangkat e-KTP sekarang.',
+  'card.confirm.hint': 'Data ini dibaca dari cip e-KTP. Periksa nama dan NIK Anda. Anda boleh mengangkat e-KTP sekarang.',
   'card.confirm.name': 'Nama',
   'card.confirm.nik': 'NIK',
+  'card.confirm.photo': 'Foto pada e-KTP Anda',
+  'card.confirm.noPhoto': 'Foto pada cip tidak dapat ditampilkan.',
   'card.confirm.yes': 'Ya, ini saya',
-  'card.confirm.no': 'Bukan, kembali',
-  'card.error.NO_CARD': 'Tidak ada e-KTP di pembaca. Letakkan e-KTP Anda, lalu coba lagi.',
-  'card.error.CARD_REMOVED': 'e-KTP terangkat saat sedang dibaca. Biarkan e-KTP tetap di pembaca sampai selesai, lalu coba lagi.',
+  'card.confirm.no': 'Bukan, ini bukan e-KTP saya',
+  'card.error.NO_CARD': 'Tidak ada e-KTP di pembaca. Letakkan e-KTP Anda di pembaca; pembacaan dimulai dengan sendirinya.',
+  'card.error.CARD_REMOVED':
+    'e-KTP terangkat saat sedang dibaca. Letakkan lagi dan biarkan di pembaca sampai selesai; pembacaan dimulai dengan sendirinya.',
   'card.error.NOT_EKTP': 'Kartu ini bukan e-KTP. Letakkan e-KTP Anda di pembaca.',
-  'card.error.NIK_MISMATCH':
-    'NIK pada e-KTP tidak sama dengan NIK yang Anda ketik. Periksa NIK Anda, atau pastikan e-KTP itu milik Anda. Sisa kesempatan: {attempts}.',
-  'card.error.NIK_MISMATCH_FINAL':
-    'NIK pada e-KTP tetap tidak sama dengan NIK yang Anda ketik. Silakan lanjutkan aktivasi di loket pelayanan Dukcapil.',
+  'card.error.NIK_INVALID':
+    'Data pada cip kartu ini rusak, sehingga tidak dapat digunakan di sini. Pastikan ini e-KTP Anda. Sisa kesempatan: {attempts}.',
+  'card.error.REJECTED': 'Data kartu itu sudah dihapus. Letakkan e-KTP Anda sendiri di pembaca. Sisa kesempatan: {attempts}.',
   'card.error.READER': 'Pembaca e-KTP sedang bermasalah. Silakan coba lagi, atau hubungi petugas.',
   'card.error.MALFORMED':
-    'e-KTP Anda tidak terbaca dengan baik. Angkat e-KTP, letakkan lagi dengan rata di pembaca, lalu sentuh "Coba lagi". Jika terus terjadi, silakan hubungi petugas.',
+    'e-KTP Anda tidak terbaca dengan baik. Angkat e-KTP, lalu letakkan lagi dengan rata di pembaca; pembacaan dimulai dengan sendirinya. Jika terus terjadi, silakan hubungi petugas.',
   'card.error.TOO_LARGE':
     'Cip pada kartu ini berisi lebih banyak data daripada cip e-KTP. Kartu ini tidak dapat dibaca di sini. Silakan ke loket pelayanan Dukcapil.',
   'card.error.AUTH_FAILED':
     'Anjungan ini tidak dapat memastikan bahwa e-KTP ini asli. Cipnya mungkin rusak. Silakan hubungi petugas, atau datang ke loket pelayanan Dukcapil.',
-  'card.error.TIMEOUT': 'Pembacaan e-KTP Anda terlalu lama. Angkat e-KTP, letakkan lagi dengan rata di pembaca, lalu sentuh "Coba lagi".',
+  'card.error.TIMEOUT':
+    'Pembacaan e-KTP Anda terlalu lama. Angkat e-KTP, lalu letakkan lagi dengan rata di pembaca; pembacaan dimulai dengan sendirinya.',
   'card.error.UNREADABLE_CARD':
     'Ada kartu di pembaca, tetapi cipnya tidak dapat dibaca. Pastikan itu e-KTP Anda. Jika benar, cipnya mungkin rusak: silakan ke loket pelayanan Dukcapil.',
   'card.error.ENDLESS_MORE_DATA':
     'Cip pada kartu ini terus mengirim data tanpa selesai, sehingga tidak dapat dibaca. Cipnya mungkin rusak: silakan ke loket pelayanan Dukcapil.',
   'card.error.CANCELLED': 'Pembacaan dihentikan. Sentuh "Coba lagi" untuk membaca e-KTP Anda.',
   'card.error.STILL_READING':
-    'Pembaca masih sibuk dengan e-KTP Anda. Angkat e-KTP, tunggu sebentar, letakkan lagi dengan rata di pembaca, lalu sentuh "Coba lagi".',
+    'Pembaca masih sibuk dengan e-KTP Anda. Angkat e-KTP, tunggu sebentar, lalu letakkan lagi dengan rata di pembaca.',
   'face.title': 'Foto wajah',
   'face.loading': 'Menyiapkan kamera…',
   'face.hint': 'Lihat ke kamera dan posisikan wajah Anda di dalam oval.',
@@ -202,8 +195,8 @@ export const id = {
   'referral.title': 'Silakan lanjutkan di loket pelayanan Dukcapil',
   'referral.reason.consent-declined':
     'Anda tidak menyetujui penggunaan data pribadi Anda, sehingga anjungan ini tidak dapat mengaktifkan IKD Anda. Anda tetap dapat mengaktifkannya di loket pelayanan Dukcapil.',
-  'referral.reason.nik-mismatch':
-    'NIK pada e-KTP tetap tidak sama dengan NIK yang Anda ketik. Silakan lanjutkan aktivasi di loket pelayanan Dukcapil.',
+  'referral.reason.card-not-confirmed':
+    'e-KTP yang dibaca bukan milik Anda. Silakan lanjutkan aktivasi di loket pelayanan Dukcapil dengan membawa e-KTP Anda sendiri.',
   'referral.reason.card-unreadable':
     'Cip e-KTP Anda tidak dapat dibaca, walaupun sudah dicoba lagi. Cipnya mungkin rusak. Silakan lanjutkan aktivasi di loket pelayanan Dukcapil.',
   'referral.reason.card-not-genuine':

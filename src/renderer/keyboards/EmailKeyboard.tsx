@@ -12,6 +12,8 @@ const symbols: Array<{ text: string; name: MessageKey }> = [
   { text: '_', name: 'key.underscore' },
 ];
 const shortcuts = ['.com', '.co.id', '.id'];
+/** Whole endings of the addresses most citizens have: one touch instead of ten. */
+const domains = ['@gmail.com', '@yahoo.com', '@yahoo.co.id'];
 
 export interface EmailKeyboardProps {
   onText: (text: string) => void;
@@ -36,6 +38,11 @@ export function EmailKeyboard({ onText, onBackspace, onClear, label }: EmailKeyb
           <Key key={text} label={text} ariaLabel={t(name)} onPress={() => onText(text)} testId={`key-${text}`} />
         ))}
         {shortcuts.map((text) => (
+          <Key key={text} label={text} onPress={() => onText(text)} variant="shortcut" testId={`key-${text}`} />
+        ))}
+      </div>
+      <div className="key-row">
+        {domains.map((text) => (
           <Key key={text} label={text} onPress={() => onText(text)} variant="shortcut" testId={`key-${text}`} />
         ))}
       </div>

@@ -1,8 +1,12 @@
-// The e-KTP step: place the card, read it (with progress), then confirm the
-// name and masked NIK from the chip. Every failure says what to do next;
-// when the core decides the card step cannot succeed (the last attempt, a
-// booth that cannot read cards) it refers the citizen and the referral
-// screen shows instead.
+// The e-KTP step: place the card and it is read at once (the core watches
+// the reader and says when a card is placed), with progress; then the name
+// and NIK from the chip, for the citizen to confirm that the card is theirs.
+// Every failure says what to do next, and the heading says that the card is
+// not read yet; when the core decides the card step cannot succeed (the
+// last attempt, a booth that cannot read cards) it refers the citizen and
+// the referral screen shows instead.
+import { useEffect, useRef } from 'react';
+import { groupNik } from '../../shared/identity/nik';
 import { useJourney, useT } from '../context';
 import { StepFrame } from '../components/StepFrame';
 import { cardProblemKey } from './cardProblem';
@@ -14,10 +18,19 @@ export function CardScreen() {
   const reading = useJourney((state) => state.cardProgress !== null);
   const progress = useJourney((state) => state.cardProgress?.fraction ?? 0);
   const stage = useJourney((state) => state.cardProgress?.stage ?? 'sam');
+  const presence = useJourney((state) => state.cardPresence);
   const problem = useJourney((state) => (state.problem?.field === 'card' ? state.problem : null));
   const readCard = useJourney((state) => state.readCard);
   const confirmCard = useJourney((state) => state.confirmCard);
+  const rejectCard = useJourney((state) => state.rejectCard);
   const back = useJourney((state) => state.back);
+  const photo = useJourney((state) => state.chipPhoto);
+  const loadChipPhoto = useJourney((state) => state.loadChipPhoto);
+  const shownNik = chip?.nik;
+  useEffect(() => {
+    if (shownNik !== undefined) void loadChipPhoto();
+  }, [shownNik, loadChipPhoto]);
+  useReadWhenPlaced(presence?.reader === 'present' && presence.cardPresent, !chip && !reading, readCard);
 
   if (chip) {
     return (
@@ -26,7 +39,7 @@ export function CardScreen() {
         instruction="card.confirm.title"
         actions={
           <>
-            <button type="button" className="button button-secondary" onClick={() => void back()} data-testid="card-not-me">
+            <button type="button" className="button button-secondary" onClick={() => void rejectCard()} data-testid="card-not-me">
               {t('card.confirm.no')}
             </button>
             <button type="button" className="button button-primary" onClick={() => void confirmCard()} data-testid="card-confirm">
@@ -36,12 +49,23 @@ export function CardScreen() {
         }
       >
         <p className="lead">{t('card.confirm.hint')}</p>
-        <dl className="chip-identity">
-          <dt>{t('card.confirm.name')}</dt>
-          <dd data-testid="chip-name">{chip.name}</dd>
-          <dt>{t('card.confirm.nik')}</dt>
-          <dd data-testid="chip-nik">{chip.nikMasked}</dd>
-        </dl>
+        <div className="chip-identity">
+          {photo === 'unreadable' ? (
+            <p className="chip-photo chip-photo-missing" data-testid="chip-photo-missing">
+              {t('card.confirm.noPhoto')}
+            </p>
+          ) : photo ? (
+            <img className="chip-photo" src={photo.dataUrl} alt={t('card.confirm.photo')} data-testid="chip-photo" />
+          ) : (
+            <div className="chip-photo" aria-hidden="true" />
+          )}
+          <dl>
+            <dt>{t('card.confirm.name')}</dt>
+            <dd data-testid="chip-name">{chip.name}</dd>
+            <dt>{t('card.confirm.nik')}</dt>
+            <dd data-testid="chip-nik">{groupNik(chip.nik)}</dd>
+          </dl>
+        </div>
       </StepFrame>
     );
   }
@@ -81,28 +105,48 @@ export function CardScreen() {
 
   const reason = problem?.reason ?? '';
   const message = problem ? t(cardProblemKey(reason), { attempts: attemptsLeft }) : null;
+  const status = presence?.reader === 'absent' ? t('card.place.noReader') : presence?.cardPresent ? t('card.place.present') : null;
   return (
     <StepFrame
       step="card"
-      instruction="card.place.title"
+      instruction={problem ? 'card.failed.title' : 'card.place.title'}
       actions={
         <>
           <button type="button" className="button button-secondary" onClick={() => void back()} data-testid="back">
-            {reason === 'NIK_MISMATCH' ? t('card.checkNik') : t('common.back')}
+            {t('common.back')}
           </button>
           <button type="button" className="button button-primary" onClick={() => void readCard()} data-testid="card-read">
-            {problem ? t('card.retry') : t('card.read')}
+            {/* After "not my e-KTP" the card lying there is someone else's: the button reads whatever card is placed, not "again". */}
+            {problem && reason !== 'REJECTED' ? t('card.retry') : t('card.read')}
           </button>
         </>
       }
     >
       <p className="lead">{t('card.place.hint')}</p>
-      <CardPicture active={false} />
+      <CardPicture active={presence?.cardPresent === true} />
+      <p className="card-presence" role="status" data-testid="card-presence" data-present={presence?.cardPresent === true}>
+        {status}
+      </p>
       <p className={message ? 'problem' : 'problem problem-empty'} role="alert" data-testid="problem-card">
         {message}
       </p>
     </StepFrame>
   );
+}
+
+/**
+ * Reads the card when one is placed: when the reader says a card lies on it
+ * and it did not before (or on entering the step with a card already
+ * there). A card left lying after a failed read is not read again by
+ * itself: the citizen lifts and places it, or touches "Try again".
+ */
+function useReadWhenPlaced(cardPresent: boolean, canRead: boolean, read: () => Promise<void>) {
+  const wasPresent = useRef(false);
+  useEffect(() => {
+    const placed = cardPresent && !wasPresent.current;
+    wasPresent.current = cardPresent;
+    if (placed && canRead) void read();
+  }, [cardPresent, canRead, read]);
 }
 
 /** A card settling on a reader: drawn with CSS, still when reduced motion is asked for. */

@@ -1,5 +1,5 @@
-// The NIK and phone steps: a hint, the value typed large, its problem, and
-// the booth's numeric keypad. Each step says only what differs.
+// A numeric step (the mobile number): a hint, the value typed large, its
+// problem, and the booth's numeric keypad. The step says only what differs.
 import { useJourney, useT } from '../context';
 import type { MessageKey } from '../i18n';
 import { FieldDisplay } from '../components/FieldDisplay';
@@ -10,7 +10,7 @@ import { NumericKeypad } from '../keyboards/NumericKeypad';
 import { usePhysicalTyping } from '../keyboards/usePhysicalTyping';
 
 export interface NumericFieldScreenProps {
-  field: 'nik' | 'phone';
+  field: 'phone';
   format: (value: string) => string;
   nextEnabled: (value: string) => boolean;
   /** Shown under the field, e.g. "10 of 16 digits". */
@@ -25,7 +25,7 @@ export function NumericFieldScreen({ field, format, nextEnabled, counter, withPl
   const type = useJourney((state) => state.type);
   const backspace = useJourney((state) => state.backspace);
   const clear = useJourney((state) => state.clear);
-  const submit = useJourney((state) => (field === 'nik' ? state.submitNik : state.submitPhone));
+  const submit = useJourney((state) => state.submitPhone);
   usePhysicalTyping(field, submit);
   const label = t(`${field}.fieldLabel` as MessageKey);
 

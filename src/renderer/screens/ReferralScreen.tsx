@@ -9,7 +9,7 @@ import { StepFrame } from '../components/StepFrame';
 /** What the citizen reads for each reason: what happened, in plain words. */
 export const referralMessages: Record<ReferralReason, MessageKey> = {
   'consent-declined': 'referral.reason.consent-declined',
-  'nik-mismatch': 'referral.reason.nik-mismatch',
+  'card-not-confirmed': 'referral.reason.card-not-confirmed',
   'card-unreadable': 'referral.reason.card-unreadable',
   'card-not-genuine': 'referral.reason.card-not-genuine',
   'card-reader-unavailable': 'referral.reason.card-reader-unavailable',

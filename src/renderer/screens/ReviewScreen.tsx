@@ -1,4 +1,5 @@
-// Everything typed, large, each with its own "Change" button.
+// What the chip said (name and NIK, which cannot be changed here) and
+// everything typed, large, each typed value with its own "Change" button.
 import { groupNik } from '../../shared/identity/nik';
 import type { EditableStep } from '../../shared/journey/machine';
 import { useJourney, useT } from '../context';
@@ -7,7 +8,6 @@ import { StepFrame } from '../components/StepFrame';
 import { groupPhone } from './PhoneScreen';
 
 const rows: Array<{ field: EditableStep; label: MessageKey; format: (value: string) => string }> = [
-  { field: 'nik', label: 'review.nik', format: groupNik },
   { field: 'email', label: 'review.email', format: (value) => value },
   { field: 'phone', label: 'review.phone', format: groupPhone },
 ];
@@ -35,6 +35,17 @@ export function ReviewScreen() {
     >
       <p className="lead">{t('review.hint')}</p>
       <div className="review-list">
+        {session?.chip && (
+          <div className="review-row review-row-card">
+            <dl>
+              <dt>{t('review.name')}</dt>
+              <dd data-testid="review-name">{session.chip.name}</dd>
+              <dt>{t('review.nik')}</dt>
+              <dd data-testid="review-nik">{groupNik(session.chip.nik)}</dd>
+            </dl>
+            <p className="review-note">{t('review.fromCard')}</p>
+          </div>
+        )}
         {rows.map(({ field, label, format }) => (
           <div className="review-row" key={field}>
             <dl>

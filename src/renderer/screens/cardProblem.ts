@@ -6,7 +6,7 @@ import { isMessageKey, type MessageKey } from '../i18n';
 
 const boothFaults = new Set(['NO_READER', 'SAM_MISSING', 'SAM_LOCKED']);
 
-/** The message key for a card.read failure reason (a card error code, NIK_MISMATCH / NIK_MISMATCH_FINAL, or STILL_READING with BUSY). */
+/** The message key for a card.read failure reason (a card error code, NIK_INVALID, REJECTED after "not my card", STILL_READING). */
 export function cardProblemKey(reason: string): MessageKey {
   const key = `card.error.${reason}`;
   return !boothFaults.has(reason) && isMessageKey(key) ? key : 'card.error.READER';

@@ -3,15 +3,13 @@
 // is easy to test: nothing typed can exceed a field's cap or hold a
 // character the field does not accept.
 import { EMAIL_MAX_LENGTH } from '../../shared/identity/email';
-import { NIK_LENGTH } from '../../shared/identity/nik';
 
-export type DraftField = 'nik' | 'email' | 'phone';
+export type DraftField = 'email' | 'phone';
 export type Drafts = Record<DraftField, string>;
 
-export const emptyDrafts: Drafts = { nik: '', email: '', phone: '' };
+export const emptyDrafts: Drafts = { email: '', phone: '' };
 
 const rules: Record<DraftField, { max: number; allowed: RegExp }> = {
-  nik: { max: NIK_LENGTH, allowed: /[0-9]/ },
   email: { max: EMAIL_MAX_LENGTH, allowed: /[a-z0-9@._+-]/ },
   // "+62 812 3456 7890" without spaces is 14 characters; 16 leaves room for a typo to be seen.
   phone: { max: 16, allowed: /[0-9+]/ },

@@ -54,5 +54,6 @@ export function createJourneyStore(client: BoothClient): JourneyStore {
   client.on('session.wiped', () => store.getState().resetLocal());
   client.on('booth.status', ({ inService }) => store.getState().setInService(inService));
   client.on('card.progress', (progress) => store.getState().showCardProgress(progress));
+  client.on('card.presence', (presence) => store.getState().showCardPresence(presence));
   return store;
 }

@@ -1,5 +1,5 @@
 // The generated client: one function per contract method, grouped by the
-// part before the dot (booth.session.submitNik({ nik })), plus `on` for
+// part before the dot (booth.session.submitEmail({ email })), plus `on` for
 // events. The renderer checks every answer and event against the contract
 // too, so a confused or hostile peer cannot feed it a wrong shape or a
 // failure the method does not declare. Each function's failure type is its

@@ -18,12 +18,12 @@ import {
 import { challengeSchema, faceAttemptFailedParamsSchema, faceCaptureParamsSchema, screenFaceProblems } from './faceSchemas';
 import { faceSetupSchema } from '../face/settings';
 import { emailRejections } from '../identity/email';
-import { nikRejections } from '../identity/nik';
 import { phoneRejections } from '../identity/phone';
 import { cardReadReasons, faceUnavailableReasons, livenessReasons, STILL_READING } from './reasons';
 import {
   boothInfoSchema,
   cardStageSchema,
+  chipPhotoSchema,
   editableStepSchema,
   emptyParams,
   languageSchema,
@@ -62,9 +62,6 @@ const citizenCalls = {
   'session.declineConsent': call(emptyParams, snapshot, { failures: journeyMove }),
   // Caps are loose on purpose: the core answers a specific INVALID_* reason
   // for a wrong value, while a payload past the cap is a BAD_REQUEST.
-  'session.submitNik': call(z.object({ nik: z.string().max(64) }).strict(), snapshot, {
-    failures: { ...journeyMove, INVALID_NIK: nikRejections },
-  }),
   'session.submitEmail': call(z.object({ email: z.string().max(512) }).strict(), snapshot, {
     failures: { ...journeyMove, INVALID_EMAIL: emailRejections },
   }),
@@ -78,16 +75,25 @@ const citizenCalls = {
   'session.wipe': call(z.object({ reason: wipeReasonSchema }).strict(), z.object({ wiped: z.boolean() })),
 
   /**
-   * Reads the e-KTP on the reader and matches it to the typed NIK (CARD_FAILED with a reason when not; STEP_UNAVAILABLE
-   * without a reader; BUSY STILL_READING while a read cut short still holds the reader).
+   * Reads the e-KTP on the reader (the screen calls it when card.presence says a card was placed, or on "try again"): CARD_FAILED
+   * with a reason when the card cannot be used; STEP_UNAVAILABLE without a reader; BUSY STILL_READING while a read cut short
+   * still holds the reader. The snapshot then carries the chip's name and NIK for the citizen to confirm.
    * The core gives up at its own read deadline (TIMEOUT); the transport waits at least that long.
    */
   'card.read': call(emptyParams, snapshot, {
     timeoutMs: MAX_CARD_READ_DEADLINE_MS + ANSWER_SLACK_MS,
     failures: { ...journeyMove, STEP_UNAVAILABLE: [], CARD_FAILED: cardReadReasons, BUSY: [STILL_READING] },
   }),
-  /** The citizen confirms the name and masked NIK shown from the chip. */
+  /** The citizen confirms the name and NIK shown from the chip are theirs: the journey goes on with the chip's NIK. */
   'card.confirm': call(emptyParams, snapshot, { failures: journeyMove }),
+  /** "This is not my card": the readout is erased and another card may be placed; the last attempt refers the citizen. */
+  'card.reject': call(emptyParams, snapshot, { failures: journeyMove }),
+  /**
+   * The chip's photo, for the citizen to recognise themselves while the card is shown to confirm: decoded in the core (JPEG or
+   * JPEG 2000, size-capped) and encoded again as a plain JPEG, so the page never decodes what a chip sent. CARD_FAILED
+   * PHOTO_UNREADABLE when the chip's photo cannot be decoded (the name and NIK can still be confirmed).
+   */
+  'card.photo': call(emptyParams, chipPhotoSchema, { failures: { ...journeyMove, CARD_FAILED: ['PHOTO_UNREADABLE'] } }),
   /**
    * Camera, thresholds and model paths for the face step; STEP_UNAVAILABLE (reason MODEL_MISSING, MODEL_TAMPERED or NO_CAMERA)
    * when it cannot run.
@@ -127,6 +133,11 @@ const citizenEvents = {
    * every page, owner or not: it says nothing about a citizen. A session open when the core died is gone.
    */
   'booth.status': z.object({ inService: z.boolean() }).strict(),
+  /**
+   * While the session is at the card step: the reader is there or not, and a card lies on it or not (sent at each change, and
+   * once when the step is entered).
+   */
+  'card.presence': z.object({ reader: z.enum(['present', 'absent']), cardPresent: z.boolean() }).strict(),
   /** How far a card read is, for the progress bar. */
   'card.progress': z.object({ stage: cardStageSchema, fraction: z.number().min(0).max(1) }).strict(),
 } as const;

@@ -24,8 +24,8 @@ export const cardErrorCodes = [
 ] as const;
 export type CardErrorCode = (typeof cardErrorCodes)[number];
 
-/** CARD_FAILED's reasons: a failed read, or a chip whose NIK is not the typed one (the last attempt's is FINAL). */
-export const cardReadReasons = [...cardErrorCodes, 'NIK_MISMATCH', 'NIK_MISMATCH_FINAL'] as const;
+/** CARD_FAILED's reasons: a failed read, or a chip whose NIK is no valid NIK (a damaged or forged chip). */
+export const cardReadReasons = [...cardErrorCodes, 'NIK_INVALID'] as const;
 export type CardReadReason = (typeof cardReadReasons)[number];
 
 /** BUSY's reason from card.read: a read cut short still holds the reader. */

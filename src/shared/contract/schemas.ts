@@ -25,13 +25,14 @@ const snapshotFields = z.object({
   step: journeyStepSchema,
   language: languageSchema,
   consentAccepted: z.boolean(),
+  /** The chip's NIK, once the citizen confirmed the card. */
   nik: z.string().max(16).optional(),
   email: z.string().max(254).optional(),
   phone: z.string().max(16).optional(),
   returnToReview: z.boolean(),
-  /** The e-KTP read and matched to the typed NIK: name and masked NIK, for the citizen to confirm. */
-  chip: z.object({ name: z.string().max(160), nikMasked: z.string().max(16) }).optional(),
-  /** Card reads that may still go wrong (a NIK mismatch, a chip unreadable or not confirmed genuine) before the citizen is referred. */
+  /** The e-KTP read: its name and NIK, for the citizen to confirm that the card is theirs. */
+  chip: z.object({ name: z.string().max(160), nik: z.string().max(16) }).optional(),
+  /** Cards that may still go wrong (not the citizen's, unreadable or not confirmed genuine) before the citizen is referred. */
   cardAttemptsLeft: z.number().int().nonnegative(),
   /** Liveness challenges left in this session. */
   faceAttemptsLeft: z.number().int().nonnegative(),
@@ -51,6 +52,22 @@ export const sessionSnapshotSchema = snapshotFields.refine(
   },
 );
 export type SessionSnapshot = z.infer<typeof sessionSnapshotSchema>;
+
+/**
+ * The chip's photo as the card step shows it: a JPEG the core made (never the chip's own bytes), as a data: URL the page's
+ * content security policy allows for images. An e-KTP photo is about 300 × 400; the cap leaves a wide margin.
+ */
+export const chipPhotoSchema = z
+  .object({
+    dataUrl: z
+      .string()
+      .max(400_000)
+      .regex(/^data:image\/jpeg;base64,[A-Za-z0-9+/]+={0,2}$/),
+    width: z.int().min(1).max(2048),
+    height: z.int().min(1).max(2048),
+  })
+  .strict();
+export type ChipPhoto = z.infer<typeof chipPhotoSchema>;
 
 export const capabilitiesSchema = z.object({
   card: z.boolean(),

@@ -8,7 +8,7 @@ export const languages = ['id', 'en'] as const;
 export type Language = (typeof languages)[number];
 
 /** Steps in the order a citizen meets them on the way to activation. */
-export const journeyPath = ['language', 'consent', 'nik', 'email', 'phone', 'review', 'card', 'face', 'signoff', 'done'] as const;
+export const journeyPath = ['language', 'consent', 'card', 'email', 'phone', 'review', 'face', 'signoff', 'done'] as const;
 /** Every step: the path, and 'referred', where the journey ends early at the Dukcapil service desk. */
 export const journeySteps = [...journeyPath, 'referred'] as const;
 export type JourneyStep = (typeof journeySteps)[number];
@@ -22,9 +22,9 @@ export type JourneyStep = (typeof journeySteps)[number];
 export const referralSteps = {
   /** The citizen did not agree to the use of their data (IKD can still be activated at the desk). */
   'consent-declined': 'consent',
-  /** The chip's NIK was not the typed NIK, on the last card attempt. */
-  'nik-mismatch': 'card',
-  /** The chip could not be read (unreadable, oversized or endless answers), on the last card attempt. */
+  /** The citizen said the card read was not theirs, on the last card attempt. */
+  'card-not-confirmed': 'card',
+  /** The chip could not be read (unreadable, oversized or endless answers, a NIK that is no NIK), on the last card attempt. */
   'card-unreadable': 'card',
   /** The SAM and the chip did not authenticate each other, on the last card attempt. */
   'card-not-genuine': 'card',
@@ -48,14 +48,15 @@ export interface Referral {
   code?: string;
 }
 
-/** Steps whose value the review screen lets the citizen change. */
-export const editableSteps = ['nik', 'email', 'phone'] as const;
+/** Steps whose value the review screen lets the citizen change (the NIK and name come from the chip, which is not typed). */
+export const editableSteps = ['email', 'phone'] as const;
 export type EditableStep = (typeof editableSteps)[number];
 
 export interface JourneyState {
   step: JourneyStep;
   language: Language;
   consentAccepted: boolean;
+  /** The chip's NIK, once the citizen confirmed the card is theirs. */
   nik?: string;
   /** Lower-cased address. */
   email?: string;
@@ -63,7 +64,7 @@ export interface JourneyState {
   phone?: string;
   /** Set while a field is edited from the review: finishing it returns there. */
   returnToReview: boolean;
-  /** What the e-KTP chip said, once read and matched to the typed NIK (the full readout stays in the core). */
+  /** What the e-KTP chip said, once read (the full readout, photo included, stays in the core). */
   chip?: ChipSummary;
   /** Set, and only set, at the 'referred' step. */
   referral?: Referral;
@@ -71,15 +72,14 @@ export interface JourneyState {
 
 export interface ChipSummary {
   name: string;
-  /** e.g. 31************01 */
-  nikMasked: string;
+  /** The chip's NIK (16 digits), for the citizen to check that the card is theirs. */
+  nik: string;
 }
 
 export type JourneyEvent =
   | { type: 'chooseLanguage'; language: Language }
   | { type: 'setLanguage'; language: Language }
   | { type: 'acceptConsent' }
-  | { type: 'nikAccepted'; nik: string }
   | { type: 'emailAccepted'; email: string }
   | { type: 'phoneAccepted'; phone: string }
   | { type: 'edit'; field: EditableStep }
@@ -87,6 +87,7 @@ export type JourneyEvent =
   | { type: 'confirmReview' }
   | { type: 'cardRead'; chip: ChipSummary }
   | { type: 'cardConfirmed' }
+  | { type: 'cardRejected' }
   | { type: 'faceVerified' }
   | { type: 'signedOff' }
   | { type: 'refer'; referral: Referral };
@@ -99,11 +100,10 @@ export function initialJourney(language: Language = 'id'): JourneyState {
 
 const previousStep: Partial<Record<JourneyStep, JourneyStep>> = {
   consent: 'language',
-  nik: 'consent',
-  email: 'nik',
+  card: 'consent',
+  email: 'card',
   phone: 'email',
   review: 'phone',
-  card: 'review',
 };
 
 /** Applies one event; an event that does not belong to the current step is refused. */
@@ -121,9 +121,7 @@ export function transition(state: JourneyState, event: JourneyEvent): Transition
     case 'chooseLanguage':
       return state.step === 'language' ? go({ language: event.language, step: 'consent' }) : refuse;
     case 'acceptConsent':
-      return state.step === 'consent' ? go({ consentAccepted: true, step: 'nik' }) : refuse;
-    case 'nikAccepted':
-      return state.step === 'nik' ? go({ nik: event.nik, step: afterField('email'), returnToReview: false }) : refuse;
+      return state.step === 'consent' ? go({ consentAccepted: true, step: 'card' }) : refuse;
     case 'emailAccepted':
       return state.step === 'email' ? go({ email: event.email, step: afterField('phone'), returnToReview: false }) : refuse;
     case 'phoneAccepted':
@@ -133,15 +131,18 @@ export function transition(state: JourneyState, event: JourneyEvent): Transition
     case 'back': {
       if (state.returnToReview) return go({ step: 'review', returnToReview: false });
       const previous = previousStep[state.step];
-      // Leaving the card step forgets the chip: the card is read again after any change.
-      return previous ? go({ step: previous, chip: undefined }) : refuse;
+      if (!previous) return refuse;
+      // Back from the card step forgets the chip (a card is read again); back to it shows the confirmed card again.
+      return state.step === 'card' ? go({ step: previous, chip: undefined, nik: undefined }) : go({ step: previous });
     }
     case 'confirmReview':
-      return state.step === 'review' && hasAllFields(state) ? go({ step: 'card' }) : refuse;
+      return state.step === 'review' && hasAllFields(state) ? go({ step: 'face' }) : refuse;
     case 'cardRead':
       return state.step === 'card' && !state.chip ? go({ chip: event.chip }) : refuse;
     case 'cardConfirmed':
-      return state.step === 'card' && state.chip ? go({ step: 'face' }) : refuse;
+      return state.step === 'card' && state.chip ? go({ nik: state.chip.nik, step: 'email' }) : refuse;
+    case 'cardRejected':
+      return state.step === 'card' && state.chip ? go({ chip: undefined, nik: undefined }) : refuse;
     case 'faceVerified':
       return state.step === 'face' ? go({ step: 'signoff' }) : refuse;
     case 'signedOff':

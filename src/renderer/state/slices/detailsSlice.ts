@@ -1,4 +1,4 @@
-// The details the citizen types (NIK, email, mobile number) on the booth's
+// The details the citizen types (email, mobile number) on the booth's
 // keyboards, and the review where any of them can be changed: the drafts
 // being typed, the email shown large to confirm, and the calls that hand
 // each value to the core.
@@ -22,7 +22,6 @@ export interface DetailsSlice extends DetailsData {
   type(field: DraftField, text: string): void;
   backspace(field: DraftField): void;
   clear(field: DraftField): void;
-  submitNik(): Promise<void>;
   reviewEmail(): void;
   editEmailAgain(): void;
   submitEmail(): Promise<void>;
@@ -50,7 +49,6 @@ export const createDetailsSlice =
       set({ drafts: { ...get().drafts, [field]: '' }, limitedField: null, problem: null, emailConfirming: false });
     },
 
-    submitNik: () => sendCall(set, get, () => client.session.submitNik({ nik: get().drafts.nik }), 'nik').then(() => undefined),
     reviewEmail() {
       const check = checkEmail(get().drafts.email);
       if (check.valid) set({ emailConfirming: true, problem: null, drafts: { ...get().drafts, email: check.email } });
