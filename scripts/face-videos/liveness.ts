@@ -154,7 +154,7 @@ export function blinkWarp(x: number, y: number, closure: number, out: { y: numbe
  * are only for the judge's return to frontal. Were they 0.7 s, a busy
  * machine (whose fake camera plays the file slower) could pass the gate in
  * one of them, start the challenge just after the blink and wait a whole
- * loop (over the 7 s step timeout) for the next one.
+ * loop for the next one (6.6 s, more on a slow machine; the step allows 11 s).
  */
 const PHASES = (() => {
   const f = (seconds: number) => Math.round(seconds * FPS);

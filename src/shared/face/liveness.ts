@@ -15,7 +15,12 @@ export const livenessSettingsSchema = z
   .object({
     /** How many actions a challenge asks for, drawn without repeats. */
     steps: z.int().min(1).max(livenessActions.length).default(3),
-    stepTimeoutMs: z.int().min(2000).max(30_000).default(7000),
+    /**
+     * Time for each action. 11 s: an older citizen needs a moment to read and
+     * react, and a loop that misses a blink at under 10 processed frames a
+     * second must be able to see the next one.
+     */
+    stepTimeoutMs: z.int().min(2000).max(30_000).default(11_000),
     /** A turn counts from this yaw (degrees) on, held for `holdMs` (seen on two frames in a row at least). */
     turnYawDeg: z.number().min(8).max(45).default(18),
     holdMs: z.int().min(0).max(2000).default(120),

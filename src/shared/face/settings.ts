@@ -56,7 +56,7 @@ export const faceSettingsSchema = z
      * Seconds, from a session's arrival at the face step, that a face in view
      * (or any keep-alive) can hold the session open. Past it only a new
      * challenge or the capture extends the session, and challenges run out.
-     * Long enough for positioning and every attempt (3 × 3 steps × 7 s).
+     * Long enough for positioning and every attempt (3 × 3 steps × 11 s).
      */
     presenceCapSec: z.int().min(30).max(1800).default(180),
     /**
