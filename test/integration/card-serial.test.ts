@@ -69,6 +69,27 @@ describe('serial card module over a pseudo-terminal', () => {
     expect(performance.now() - started).toBeLessThan(3_000);
   });
 
+  it('ends the link, never the process, when the port fails under it (EIO: the adapter pulled out)', async () => {
+    const pty = await openPtyPair();
+    cleanups.push(() => pty.close());
+    const link = await openSerialLink({ path: pty.hostPath, baudRate: 115200 });
+    cleanups.push(() => link.close());
+    const closed = new Promise<Error | undefined>((resolve) => link.onClose(resolve));
+    const client = new SerialModuleClient(link, { responseTimeoutMs: 200, retransmissions: 1 });
+    // socat gone: both pseudo-terminals lose their other end, and the next read or write fails with EIO.
+    await pty.close();
+    const outcome = await Promise.race([
+      closed.then((error) => ({ closed: error?.message ?? 'closed without error' })),
+      (async () => {
+        for (let i = 0; i < 20; i++) await link.write(Uint8Array.of(0x02, 0x00)).catch(() => undefined);
+        return { closed: await closed.then((error) => error?.message ?? 'closed without error') };
+      })(),
+    ]);
+    expect(outcome.closed).toMatch(/EIO|closed|i\/o/i);
+    await expect(link.write(Uint8Array.of(0x02))).rejects.toThrow(/closed/);
+    expect(await cardErrorCode(moduleStatus(client))).toBe('NO_READER');
+  });
+
   it('gives up with TIMEOUT after bounded retransmissions when the module is silent', async () => {
     const pty = await openPtyPair();
     cleanups.push(() => pty.close());

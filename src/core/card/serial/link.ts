@@ -14,20 +14,44 @@ export interface SerialOptions {
   baudRate: number;
 }
 
-/** Opens a serial port as a ByteLink; rejects with the OS's reason (ENOENT, EACCES, EBUSY). */
+/**
+ * Opens a serial port as a ByteLink; rejects with the OS's reason (ENOENT, EACCES, EBUSY).
+ * An I/O error later (EIO when a USB-serial adapter is pulled, or the far end
+ * of a pty goes away) ends the link: its close listeners hear the error and
+ * writes reject. It is never left as an 'error' event nobody listens to,
+ * which would end the whole process.
+ */
 export async function openSerialLink({ path, baudRate }: SerialOptions): Promise<ByteLink> {
   const port = new SerialPort({ path, baudRate, autoOpen: false });
   await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
+  const closeListeners: Array<(error?: Error) => void> = [];
+  let ended = false;
+  const end = (error?: Error) => {
+    if (ended) return;
+    ended = true;
+    for (const listener of closeListeners) listener(error);
+  };
+  port.on('error', (error: Error) => {
+    end(error);
+    if (port.isOpen) port.close(() => undefined);
+  });
+  port.on('close', (error?: Error | null) => end(error ?? undefined));
   return {
     write: (bytes) =>
       new Promise((resolve, reject) => {
+        if (ended) {
+          reject(new Error(`serial port ${path} is closed`));
+          return;
+        }
         port.write(Buffer.from(bytes), (error) => {
           if (error) reject(error);
           else port.drain((drainError) => (drainError ? reject(drainError) : resolve()));
         });
       }),
     onData: (listener) => port.on('data', (chunk: Buffer) => listener(new Uint8Array(chunk))),
-    onClose: (listener) => port.on('close', (error?: Error) => listener(error ?? undefined)),
+    onClose: (listener) => {
+      closeListeners.push(listener);
+    },
     close: () => new Promise((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())),
   };
 }
