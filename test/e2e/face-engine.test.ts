@@ -12,6 +12,7 @@ import { openBooth, tap, waitForStep } from '../support/citizen';
 import { ensureFaceVideos, fakeCameraArgs } from '../support/fakeCamera';
 import { startTestBooth, type TestBooth } from '../support/host';
 import { walkPageTo } from '../support/walkTo';
+import { passBriefing } from '../support/faceBriefing';
 
 const WARMUP_FRAMES = 40;
 
@@ -73,6 +74,7 @@ describe('the face engine', () => {
     for (const citizen of [1, 2]) {
       // From the attract screen the page already shows: the page is never reloaded.
       await walkPageTo(page, 'face', { language: 'en' });
+      await passBriefing(page);
       // The good video passes the gate on the warmed models: the challenge begins.
       await expect.poll(() => phaseOf(page), { timeout: 30_000 }).toBe('challenge');
       await tap(page, 'cancel-erase');
@@ -97,6 +99,7 @@ describe('the face engine', () => {
     expect(fetched(LANDMARKER_FILE)).toBe(0);
     expect(fetched(WARMUP_PICTURE.file)).toBe(0);
     await walkPageTo(page, 'face', { language: 'en' });
+    await passBriefing(page);
     await expect.poll(() => phaseOf(page), { timeout: 30_000 }).toBe('challenge');
     expect(fetched(LANDMARKER_FILE)).toBe(1);
     expect(fetched(WARMUP_PICTURE.file)).toBe(0);
@@ -111,6 +114,7 @@ describe('the face engine', () => {
     const report = (await warmed).text();
     expect(report).toMatch(/^face warm-up: \d+ frames \(\d+ with the face\) in \d+ ms \(a face step began first\)$/);
     expect(Number(/(\d+) frames/.exec(report)![1])).toBeLessThan(2000);
+    await passBriefing(page);
     await expect.poll(() => phaseOf(page), { timeout: 30_000 }).toBe('challenge');
     expect(fetched(LANDMARKER_FILE)).toBe(1);
   }, 120_000);

@@ -19,6 +19,7 @@ import { openBooth, screenshot, seriousAxeViolations, tap, waitForStep } from '.
 import { ensureFaceVideos, fakeCameraArgs, type VideoName } from '../support/fakeCamera';
 import { startTestBooth, type TestBooth } from '../support/host';
 import { walkPageTo } from '../support/walkTo';
+import { briefedActions, passBriefing } from '../support/faceBriefing';
 import type { FaceCapture } from '../../src/core/face';
 import { catalogues } from '../../src/renderer/i18n';
 
@@ -109,6 +110,23 @@ const phaseOf = (page: Page) =>
     .getByTestId('face-stage')
     .getAttribute('data-phase', { timeout: 1000 })
     .catch(() => null);
+/** The whole seconds the countdown shows, or null while none shows. */
+const secondsLeft = (page: Page) =>
+  page
+    .getByTestId('face-countdown')
+    .getAttribute('data-seconds', { timeout: 500 })
+    .then(Number)
+    .catch(() => null);
+/** The briefing's lines as shown: each action's catalogue key, its sentence, and whether it has its picture. */
+const briefingLines = (page: Page) =>
+  page.getByTestId('face-briefing-action').evaluateAll((items) =>
+    items.map((item) => ({
+      key: item.getAttribute('data-prompt'),
+      text: item.querySelector('.face-briefing-text')?.textContent,
+      picture: item.querySelector(`svg.face-action-picture[data-action="${item.getAttribute('data-action')}"]`) !== null,
+    })),
+  );
+const ORDER = ['blink', 'turnLeft', 'turnRight'] as const;
 
 beforeAll(async () => {
   videos = await ensureFaceVideos();
@@ -143,6 +161,7 @@ describe('face step guidance', () => {
     ['mask', 'removeMask'],
   ] as const)('the %s video shows the %s prompt and never starts the challenge', async (video, prompt) => {
     const page = await faceStepWith(video);
+    await passBriefing(page);
     await expect.poll(() => promptOf(page), { timeout: 30_000 }).toBe(prompt);
     // Still the same after a while: a bad frame never passes the gate.
     await page.waitForTimeout(1500);
@@ -152,12 +171,34 @@ describe('face step guidance', () => {
     await sessions.pop()!.close();
   });
 
-  it('the good video passes the quality gate and the challenge begins, in Bahasa Indonesia', async () => {
+  it('briefs the citizen in Bahasa Indonesia, waits for them, then the challenge begins with a countdown that runs down', async () => {
     const page = await faceStepWith('good', 'id');
+    await page.getByTestId('face-ready').waitFor({ timeout: 30_000 });
+    // The challenge's actions in its order, each with its picture and its own sentence (and key, for speech).
+    expect(await briefingLines(page)).toEqual(
+      ORDER.map((action) => ({ key: `face.briefing.${action}`, text: catalogues.id[`face.briefing.${action}`], picture: true })),
+    );
+    expect(await page.getByTestId('face-briefing').textContent()).toContain('Setiap gerakan diberi waktu 11 detik.');
+    expect(await page.getByTestId('face-ready').textContent()).toBe('Saya siap');
+    expect(await page.locator('[data-instruction]').getAttribute('data-instruction')).toBe('face.briefing.title');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'landscape-id-10-face-briefing');
+    // Nobody is timed while reading: the briefing stays, with no countdown, until the citizen taps.
+    await page.waitForTimeout(3000);
+    expect(await phaseOf(page)).toBe('briefing');
+    expect(await secondsLeft(page)).toBeNull();
+    await tap(page, 'face-ready');
     await expect.poll(() => phaseOf(page), { timeout: 30_000 }).toBe('challenge');
     expect(await page.getByTestId('face-prompt').textContent()).toBe('Kedipkan mata Anda');
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await page.getByTestId('face-prompt').getAttribute('data-key')).toBe('face.action.blink');
+    const first = await secondsLeft(page);
+    expect(first).toBeGreaterThanOrEqual(9);
+    expect(first).toBeLessThanOrEqual(11);
+    expect(await page.getByTestId('face-countdown').textContent()).toContain('Sisa waktu');
     await screenshot(page, 'landscape-id-10-face-challenge');
+    // The good video never blinks: the whole seconds count down on the judge's clock.
+    await expect.poll(() => secondsLeft(page), { timeout: 15_000 }).toBeLessThan(first!);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await sessions.pop()!.close();
   });
 });
@@ -165,6 +206,7 @@ describe('face step guidance', () => {
 describe('face step liveness', () => {
   it('cancelling mid-challenge erases the session and turns the camera off', async () => {
     const page = await faceStepWith('good');
+    await passBriefing(page);
     await expect.poll(() => phaseOf(page), { timeout: 30_000 }).toBe('challenge');
     await tap(page, 'cancel-erase');
     await tap(page, 'cancel-confirm');
@@ -180,6 +222,7 @@ describe('face step liveness', () => {
 
   it('refuses a still photo with a clear message, and offers another attempt', async () => {
     const page = await faceStepWith('still');
+    await passBriefing(page);
     await expect.poll(() => phaseOf(page), { timeout: 30_000 }).toBe('challenge');
     await expect
       .poll(
@@ -198,15 +241,36 @@ describe('face step liveness', () => {
     // The screen's verdict reached the core, which voided the challenge and let the citizen go on.
     await expect.poll(() => booth.logText()).toMatch(/"event":"face.attempt_failed","reason":"NO_MOTION","attemptsLeft":2/);
     await screenshot(page, 'landscape-en-11-face-still-refused');
-    // Another attempt starts over from positioning.
+    // Another attempt is a new challenge: briefed again, before any positioning or timing.
     await tap(page, 'face-retry');
-    await expect.poll(() => phaseOf(page), { timeout: 10_000 }).toMatch(/position|starting|challenge/);
+    await expect.poll(() => phaseOf(page), { timeout: 10_000 }).toBe('briefing');
+    expect(await briefedActions(page)).toEqual(ORDER);
+    // The two attempts left fail the same way; after the last the referral follows, with no frozen preview left behind.
+    for (const attemptsLeft of [1, 0]) {
+      await passBriefing(page);
+      await expect.poll(() => booth.booth.session.snapshot()?.faceAttemptsLeft, { timeout: 30_000 }).toBe(attemptsLeft);
+      await expect.poll(() => phaseOf(page).then((phase) => phase ?? 'gone'), { timeout: 30_000 }).toMatch(/failed|gone/);
+      if (attemptsLeft > 0) await tap(page, 'face-retry');
+    }
+    await expect.poll(() => referralOf(page), { timeout: 10_000 }).toBe('face-failed');
+    expect(await page.locator('video').count()).toBe(0);
+    expect(await page.evaluate('window.__boothStreams.flatMap((s) => s.getTracks()).every((t) => t.readyState === "ended")')).toBe(true);
+    await screenshot(page, 'landscape-en-11-face-attempts-used');
     await sessions.pop()!.close();
   });
 
   it('captures the face once the synthesized video answers the challenge, and the renderer keeps nothing', async () => {
     const page = await faceStepWith('liveness');
+    await page.getByTestId('face-ready').waitFor({ timeout: 30_000 });
+    expect(await briefingLines(page)).toEqual(
+      ORDER.map((action) => ({ key: `face.briefing.${action}`, text: catalogues.en[`face.briefing.${action}`], picture: true })),
+    );
+    expect(await page.getByTestId('face-ready').textContent()).toBe('I am ready');
+    await screenshot(page, 'landscape-en-12-face-briefing');
+    await tap(page, 'face-ready');
     await expect.poll(() => phaseOf(page), { timeout: 30_000 }).toBe('challenge');
+    expect(await secondsLeft(page)).toBeGreaterThan(0);
+    expect(await page.getByTestId('face-countdown').getAttribute('aria-label')).toMatch(/^Time left: \d+ seconds$/);
     await screenshot(page, 'landscape-en-12-face-challenge');
     // Captured; matching is not built yet, so the core refers the citizen and the referral screen says so.
     await expect.poll(() => referralOf(page), { timeout: 40_000 }).toBe('face-match-unavailable');
@@ -234,6 +298,7 @@ describe('face step liveness', () => {
     const busy = contendCpu(100_000);
     try {
       const page = await faceStepWith('liveness', 'en', [slowFrames(80)]);
+      expect(await passBriefing(page, 40_000)).toEqual(ORDER);
       await expect.poll(() => phaseOf(page), { timeout: 40_000 }).toBe('challenge');
       const before = accepted.length;
       // Captured (and so referred, matching not being built), or the reason it failed (which the poll then reports).

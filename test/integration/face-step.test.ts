@@ -105,6 +105,13 @@ describe('face step', () => {
     if (!begun.ok) throw new Error(begun.error.message);
     expect(new Set(begun.value.challenge.steps).size).toBe(3);
     expect(begun.value.attemptsLeft).toBe(2);
+    // The briefing and the positioning take what they take: the challenge's clock starts when the screen starts it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await client.face.startChallenge({ challengeId: begun.value.challenge.id })).toEqual({ ok: true, value: {} });
+    expect(await client.face.startChallenge({ challengeId: begun.value.challenge.id })).toMatchObject({
+      ok: false,
+      error: { code: 'FACE_FAILED', reason: 'CHALLENGE_UNKNOWN' },
+    });
     // The trace lasts a few seconds: the core refuses one that claims more time than has passed.
     await new Promise((resolve) => setTimeout(resolve, answer(begun.value.challenge.steps).at(-1)!.t));
     const params = capture(begun.value.challenge.id, begun.value.challenge.steps);
@@ -132,6 +139,7 @@ describe('face step', () => {
     const first = await client.face.beginChallenge();
     if (!first.ok) throw new Error(first.error.message);
     expect(first.value.challenge.steps).toEqual(['turnLeft', 'blink', 'turnRight']);
+    await client.face.startChallenge({ challengeId: first.value.challenge.id });
     // Claims 4 s of frames a moment after the challenge was issued.
     expect(await client.face.submitCapture(capture(first.value.challenge.id, first.value.challenge.steps))).toMatchObject({
       ok: false,
@@ -145,6 +153,7 @@ describe('face step', () => {
 
     const second = await client.face.beginChallenge();
     if (!second.ok) throw new Error(second.error.message);
+    await client.face.startChallenge({ challengeId: second.value.challenge.id });
     await new Promise((resolve) => setTimeout(resolve, 4200));
     expect(await client.face.submitCapture(capture(second.value.challenge.id, ['turnRight', 'blink', 'turnLeft']))).toMatchObject({
       ok: false,
@@ -154,6 +163,7 @@ describe('face step', () => {
     const third = await client.face.beginChallenge();
     if (!third.ok) throw new Error(third.error.message);
     expect(third.value.attemptsLeft).toBe(0);
+    await client.face.startChallenge({ challengeId: third.value.challenge.id });
     await new Promise((resolve) => setTimeout(resolve, 4200));
     const lying = capture(third.value.challenge.id, third.value.challenge.steps, {
       still: { jpeg: grey(320, 240), width: 640, height: 480 },
@@ -227,6 +237,7 @@ describe('face step', () => {
     const { client } = await atFaceStep({ face: { liveness: { stepTimeoutMs: 2000 } } });
     const begun = await client.face.beginChallenge();
     if (!begun.ok) throw new Error(begun.error.message);
+    await client.face.startChallenge({ challengeId: begun.value.challenge.id });
     await new Promise((resolve) => setTimeout(resolve, 2600));
     const still = capture(begun.value.challenge.id, [], { trace: trace([{ ms: 2500 }], { jitter: false }) });
     expect(await client.face.submitCapture(still)).toMatchObject({ ok: false, error: { reason: 'LIVENESS_NO_MOTION' } });
@@ -294,6 +305,45 @@ describe('face step presence cap', () => {
     expect(wipes).toEqual(['expired']);
     expect(await client.session.get()).toMatchObject({ ok: true, value: null });
     expect(await client.session.keepAlive()).toMatchObject({ ok: false, error: { code: 'NO_SESSION' } });
+  });
+});
+
+describe('face challenge clock', () => {
+  it('starts when the screen starts the challenge (after the briefing), within 3 minutes of its issue; a capture for a challenge never started is refused', async () => {
+    const { clock, client } = await boothOnClock({ face: { presenceCapSec: 900 } });
+    await walkTo(client, 'face');
+    /** A citizen reading the briefing and getting into position: a touch or a face in view every 10 s. */
+    const briefing = async (sec: number) => {
+      for (let elapsed = 0; elapsed < sec; elapsed += KEEPALIVE_INTERVAL_SEC) {
+        await client.session.keepAlive();
+        clock.advance(KEEPALIVE_INTERVAL_SEC * 1000);
+      }
+    };
+    const slow = await client.face.beginChallenge();
+    if (!slow.ok) throw new Error(slow.error.message);
+    await briefing(170);
+    expect(await client.face.startChallenge({ challengeId: slow.value.challenge.id })).toEqual({ ok: true, value: {} });
+
+    const late = await client.face.beginChallenge();
+    if (!late.ok) throw new Error(late.error.message);
+    await briefing(190);
+    expect(await client.face.startChallenge({ challengeId: late.value.challenge.id })).toMatchObject({
+      ok: false,
+      error: { code: 'FACE_FAILED', reason: 'CHALLENGE_EXPIRED' },
+    });
+    // Void, and it was an attempt.
+    expect(await client.face.startChallenge({ challengeId: late.value.challenge.id })).toMatchObject({
+      error: { reason: 'CHALLENGE_UNKNOWN' },
+    });
+
+    const unstarted = await client.face.beginChallenge();
+    if (!unstarted.ok) throw new Error(unstarted.error.message);
+    clock.advance(5000);
+    expect(await client.face.submitCapture(capture(unstarted.value.challenge.id, unstarted.value.challenge.steps))).toMatchObject({
+      ok: false,
+      error: { code: 'FACE_FAILED', reason: 'CHALLENGE_NOT_STARTED' },
+    });
+    expect(await client.session.get()).toMatchObject({ ok: true, value: { step: 'referred', referral: { reason: 'face-failed' } } });
   });
 });
 

@@ -133,6 +133,7 @@ const journey: Array<[string, (booth: Booth) => unknown]> = [
   ['review', (booth) => booth.session.submitPhone('081234567890')],
   ['face', (booth) => booth.session.confirmReview()],
   ['face challenged', (booth) => booth.handlers['face.beginChallenge']({})],
+  ['face started', (booth) => booth.handlers['face.startChallenge']({ challengeId: booth.steps.face.part.inPlay ?? 'none-in-play' })],
 ];
 
 /** The calls the walk makes at every stage: every method, some with a wrong value too. */
@@ -162,6 +163,7 @@ function callsAt(challengeId: string): Array<[Method, unknown]> {
     ['card.photo', {}],
     ['face.setup', {}],
     ['face.beginChallenge', {}],
+    ['face.startChallenge', { challengeId }],
     [
       'face.submitCapture',
       {

@@ -56,7 +56,9 @@ export async function createBooth({ config, logger, version, clock, faceModels }
   // Each step's factory attaches its part of the session.
   const reader = await createCardReader(config.devices.card, { onNotice: (event, message) => logger.warn({ event }, message) });
   const card = createCardStep({ reader, session, events, logger, deadlineMs: cardReadDeadlineMs(config.devices.card) });
-  const face = createFaceStep({ settings: config.face, camera: config.devices.camera, models: faceModels, session, logger });
+  // The session's clock: a challenge's windows are timed like the session's own expiry (and tests can drive both).
+  const now = clock ? () => clock.now() : Date.now;
+  const face = createFaceStep({ settings: config.face, camera: config.devices.camera, models: faceModels, session, logger, now });
   if (!faceModels.ok)
     for (const problem of faceModels.problems)
       logger.error({ event: 'face.model_refused', file: problem.file, problem: problem.problem }, problem.message);

@@ -24,6 +24,8 @@ export interface FaceCapture {
 interface IssuedChallenge {
   challenge: Challenge;
   issuedAt: number;
+  /** When the screen began judging it (after the briefing and the positioning); null until then. */
+  startedAt: number | null;
 }
 
 export class FaceSession implements SessionPart<{ faceAttemptsLeft: number; faceCaptured: boolean }> {
@@ -39,6 +41,11 @@ export class FaceSession implements SessionPart<{ faceAttemptsLeft: number; face
     return this.#attemptsLeft;
   }
 
+  /** The id of the challenge that can still be answered, if any. */
+  get inPlay(): string | null {
+    return this.#issued?.challenge.id ?? null;
+  }
+
   get capture(): FaceCapture | null {
     return this.#capture;
   }
@@ -50,7 +57,15 @@ export class FaceSession implements SessionPart<{ faceAttemptsLeft: number; face
   /** Uses up one attempt for a new challenge; the previous one can no longer be answered. */
   issue(challenge: Challenge, now: number): void {
     this.#attemptsLeft = Math.max(0, this.#attemptsLeft - 1);
-    this.#issued = { challenge, issuedAt: now };
+    this.#issued = { challenge, issuedAt: now, startedAt: null };
+  }
+
+  /** The challenge in play, not started yet: its clock starts now. Null when `id` is not that challenge. */
+  start(id: string, now: number): IssuedChallenge | null {
+    const issued = this.#issued;
+    if (!issued || issued.challenge.id !== id || issued.startedAt !== null) return null;
+    issued.startedAt = now;
+    return issued;
   }
 
   /** The challenge a capture may answer: the latest one, once. */

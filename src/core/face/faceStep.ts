@@ -31,6 +31,12 @@ export interface FaceStepOptions {
 
 /** Slack on top of the challenge's own time for the capture to arrive. */
 const SUBMIT_GRACE_MS = 60_000;
+/**
+ * From issue to start: the briefing (the order is shown, with pictures) and
+ * the positioning, at an older citizen's pace. Bounded: the order is known
+ * from the issue on, and a replay could be prepared meanwhile.
+ */
+const START_WITHIN_MS = 180_000;
 
 /** The booth cannot run the face step (the contract's STEP_UNAVAILABLE reasons for it). */
 type FaceUnavailable = Failure<'STEP_UNAVAILABLE', FaceUnavailableReason>;
@@ -114,6 +120,21 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
       return ok({ challenge, attemptsLeft: part.attemptsLeft });
     },
 
+    /** The screen begins judging the challenge: its clock (the trace's t = 0, the expiry) starts here, not at the issue. */
+    startChallenge(challengeId: string): AnswerOf<'face.startChallenge'> {
+      const refused = guard();
+      if (refused) return refused;
+      const issued = part.start(challengeId, now());
+      if (!issued) return fail('FACE_FAILED', 'That challenge is not the one waiting to start.', { reason: 'CHALLENGE_UNKNOWN' });
+      if (issued.startedAt! - issued.issuedAt > START_WITHIN_MS) {
+        part.takeChallenge(challengeId);
+        return attemptOver(
+          fail('FACE_FAILED', 'The challenge was issued too long ago; ask for a new one.', { reason: 'CHALLENGE_EXPIRED' }),
+        );
+      }
+      return ok({});
+    },
+
     submitCapture(params: FaceCaptureParams): AnswerOf<'face.submitCapture'> {
       const result = acceptCapture(params);
       // Refused pictures are not kept: zero them now rather than leave them to the garbage collector.
@@ -154,12 +175,14 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
     const issued = part.takeChallenge(params.challengeId);
     if (!issued)
       return fail('FACE_FAILED', 'The capture answers no challenge in play; start the face check again.', { reason: 'CHALLENGE_UNKNOWN' });
-    const elapsed = now() - issued.issuedAt;
+    if (issued.startedAt === null)
+      return attemptOver(fail('FACE_FAILED', 'The challenge was never started.', { reason: 'CHALLENGE_NOT_STARTED' }));
+    const elapsed = now() - issued.startedAt;
     const { challenge } = issued;
     if (elapsed > challenge.steps.length * challenge.stepTimeoutMs + SUBMIT_GRACE_MS) {
       return attemptOver(fail('FACE_FAILED', 'The challenge expired before the capture arrived.', { reason: 'CHALLENGE_EXPIRED' }));
     }
-    // The trace cannot be longer than the time since the challenge was issued.
+    // The trace cannot be longer than the time since the challenge started.
     if (params.trace.at(-1)!.t > elapsed + 1000)
       return attemptOver(
         fail('FACE_FAILED', 'The liveness trace is longer than the challenge has existed.', { reason: 'LIVENESS_BAD_TRACE' }),
@@ -204,13 +227,20 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
     handlers: {
       'face.setup': () => step.setup(),
       'face.beginChallenge': () => step.beginChallenge(),
+      'face.startChallenge': ({ challengeId }) => step.startChallenge(challengeId),
       'face.submitCapture': (params) => step.submitCapture(params),
       'face.attemptFailed': (params) => step.attemptFailed(params),
       'face.reportProblem': ({ problem }) => step.reportProblem(problem),
       'face.verify': () => step.verify(),
     } satisfies Pick<
       BoothHandlers,
-      'face.setup' | 'face.beginChallenge' | 'face.submitCapture' | 'face.attemptFailed' | 'face.reportProblem' | 'face.verify'
+      | 'face.setup'
+      | 'face.beginChallenge'
+      | 'face.startChallenge'
+      | 'face.submitCapture'
+      | 'face.attemptFailed'
+      | 'face.reportProblem'
+      | 'face.verify'
     >,
   };
 }

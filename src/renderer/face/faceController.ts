@@ -1,6 +1,10 @@
 // The face step's loop, one camera frame at a time:
-//   position  — guidance prompts until every quality measure holds for holdMs
-//   challenge — the core's random liveness challenge, judged on every frame
+//   briefing  — the core's random challenge is issued and its actions shown in
+//               order while the camera warms; its clock has not started
+//   position  — once the citizen says they are ready: guidance prompts until
+//               every quality measure holds for holdMs
+//   starting  — "Good" for a moment, then the core starts the challenge's clock
+//   challenge — the liveness challenge, judged on every frame
 //   final     — look straight again; the best frames are kept
 //   sending   — JPEGs and the challenge trace go to the core, which replays it
 // A failure shows why and, while attempts remain, offers another challenge.
@@ -26,7 +30,8 @@ import { CandidatePool } from './candidates';
 import { FrameAnalyzer, type FrameAnalysis } from './frameAnalyzer';
 import type { FaceEngine } from './faceEngine';
 
-export type FacePhase = 'loading' | 'position' | 'starting' | 'challenge' | 'final' | 'sending' | 'captured' | 'failed' | 'error';
+export type FacePhase =
+  'loading' | 'briefing' | 'position' | 'starting' | 'challenge' | 'final' | 'sending' | 'captured' | 'failed' | 'error';
 
 export interface FaceView {
   phase: FacePhase;
@@ -34,6 +39,9 @@ export interface FaceView {
   action: LivenessAction | null;
   stepIndex: number;
   steps: number;
+  /** The challenge's actions in order (for the briefing), and the time each allows. */
+  order: LivenessAction[];
+  stepTimeoutMs: number;
   msLeft: number;
   measures: MeasureResult[];
   /** Why the attempt failed: a liveness failure, a FACE_FAILED reason or a camera problem. */
@@ -46,6 +54,7 @@ export interface FaceView {
 
 export interface FaceCalls {
   beginChallenge(): Promise<Result<{ challenge: Challenge; attemptsLeft: number }>>;
+  startChallenge(params: { challengeId: string }): Promise<Result<unknown>>;
   submitCapture(params: FaceCaptureParams): Promise<Result<SessionSnapshot>>;
   attemptFailed(params: FaceAttemptFailedParams): Promise<Result<SessionSnapshot>>;
   reportProblem(params: { problem: ScreenFaceProblem }): Promise<Result<SessionSnapshot>>;
@@ -57,6 +66,8 @@ const FINAL_MAX_MS = 8000;
 const EMIT_EVERY_MS = 100;
 /** No frame for this long mid-challenge: the camera stalled (the judge only runs on frames). */
 const STALL_MS = 1500;
+/** "Good" stays this long between the positioning and the first action, so it can be read (and heard). */
+const STARTING_MIN_MS = 800;
 
 export class FaceController {
   #view: FaceView;
@@ -94,6 +105,8 @@ export class FaceController {
       action: null,
       stepIndex: 0,
       steps: 0,
+      order: [],
+      stepTimeoutMs: setup.liveness.stepTimeoutMs,
       msLeft: 0,
       measures: [],
       failure: null,
@@ -124,17 +137,26 @@ export class FaceController {
       void this.calls.reportProblem({ problem });
       return;
     }
-    this.#set({ phase: 'position' }, true);
     this.#lastFrameAt = performance.now();
     this.#watchdog = setInterval(() => this.#checkStall(), 500);
     this.#schedule();
+    void this.#brief();
   }
 
-  /** Another challenge after a failed one (uses an attempt). */
+  /** The citizen read the briefing and is ready: positioning begins (the challenge's clock still waits). */
+  ready(): void {
+    if (this.#view.phase !== 'briefing') return;
+    this.#goodSince = null;
+    this.#debouncer.reset('noFace', performance.now());
+    this.#set({ phase: 'position', prompt: 'noFace' }, true);
+  }
+
+  /** Another challenge after a failed one (uses an attempt), briefed again: its order is new. */
   retry(): void {
     if (this.#view.phase !== 'failed' || this.#view.attemptsLeft === 0) return;
     this.#resetAttempt();
-    this.#set({ phase: 'position', failure: null }, true);
+    this.#set({ phase: 'loading', failure: null }, true);
+    void this.#brief();
   }
 
   /**
@@ -192,7 +214,7 @@ export class FaceController {
       this.#goodSince ??= now;
       if (now - this.#goodSince >= this.setup.quality.holdMs) {
         this.#set({ ...common, prompt, phase: 'starting' }, true);
-        void this.#begin();
+        void this.#startChallenge();
         return;
       }
     } else {
@@ -201,7 +223,8 @@ export class FaceController {
     this.#set({ ...common, prompt });
   }
 
-  async #begin(): Promise<void> {
+  /** Asks the core for a challenge and shows its actions in order; nothing is timed yet. */
+  async #brief(): Promise<void> {
     const result = await this.calls.beginChallenge();
     if (this.#stopped) return;
     if (!result.ok) {
@@ -212,20 +235,27 @@ export class FaceController {
     }
     const { challenge, attemptsLeft } = result.value;
     this.#challenge = challenge;
+    const briefing = { order: [...challenge.steps], steps: challenge.steps.length, stepTimeoutMs: challenge.stepTimeoutMs };
+    this.#set({ phase: 'briefing', attemptsLeft, stepIndex: 0, action: null, ...briefing }, true);
+  }
+
+  /** Positioned: "Good" for a moment, then the core starts the challenge's clock and the judge starts with it. */
+  async #startChallenge(): Promise<void> {
+    const challenge = this.#challenge!;
+    await new Promise((resolve) => setTimeout(resolve, STARTING_MIN_MS));
+    if (this.#stopped) return;
+    const result = await this.calls.startChallenge({ challengeId: challenge.id });
+    if (this.#stopped) return;
+    if (!result.ok) {
+      // The core voided it (issued too long ago) or cannot be asked: this attempt is over either way.
+      this.#challenge = null;
+      this.#fail(result.error.reason ?? result.error.code);
+      return;
+    }
     this.#judge = new LivenessJudge(challenge, this.setup.liveness);
     this.#challengeStart = performance.now();
     this.#trace = [];
-    this.#set(
-      {
-        phase: 'challenge',
-        attemptsLeft,
-        steps: challenge.steps.length,
-        stepIndex: 0,
-        action: challenge.steps[0] ?? null,
-        msLeft: challenge.stepTimeoutMs,
-      },
-      true,
-    );
+    this.#set({ phase: 'challenge', stepIndex: 0, action: challenge.steps[0] ?? null, msLeft: challenge.stepTimeoutMs }, true);
   }
 
   #challengeFrame(analysis: FrameAnalysis, now: number, common: Partial<FaceView>): void {

@@ -158,7 +158,6 @@ export const en: Record<MessageKey, string> = {
   'face.prompt.openEyes': 'Please open your eyes',
   'face.prompt.holdStill': 'Hold still',
   'face.prompt.good': 'Good, hold that position',
-  'face.starting': 'Get ready…',
   'face.action.blink': 'Blink your eyes',
   'face.action.turnLeft': 'Turn your head to your left, then back',
   'face.action.turnRight': 'Turn your head to your right, then back',
@@ -169,11 +168,16 @@ export const en: Record<MessageKey, string> = {
   'face.failed.title': 'The photo did not work yet',
   'face.failure.NO_MOTION':
     'We did not see your face move. Please stand in front of the camera yourself, then blink or turn your head when the screen asks.',
-  'face.failure.TIMEOUT': 'We did not see the movement we asked for. Please follow the instructions on the screen.',
-  'face.failure.WRONG_DIRECTION': 'You turned the other way. Please follow the instructions on the screen.',
-  'face.failure.FACE_LOST': 'Your face left the camera view. Stay in front of the camera until it is done.',
-  'face.failure.MULTIPLE_FACES': 'More than one person is in front of the camera. Only you should be in view.',
-  'face.failure.FACE_JUMP': 'The face in view changed. Stay in front of the camera until it is done.',
+  'face.failure.TIMEOUT':
+    'The time for this movement ran out before we saw it. Please try again, and make the movement calmly when the screen asks.',
+  'face.failure.WRONG_DIRECTION':
+    'The camera saw the head turn the other way. Please try again, and turn the way the arrow in the picture points: to your own left or right.',
+  'face.failure.FACE_LOST':
+    'The camera can no longer see your face. Please try again, and stay in front of the camera with your face inside the oval until it is done.',
+  'face.failure.MULTIPLE_FACES':
+    'The camera saw more than one face. Please ask anyone with you to step aside from the camera, then try again.',
+  'face.failure.FACE_JUMP':
+    'The camera lost your face for a moment. Please try again, and stay in front of the camera without moving away until it is done.',
   'face.failure.CAMERA_STALLED': 'The camera paused for a moment. Please try again.',
   'face.failure.other': 'The photo could not be taken. Please try again.',
   'face.failure.ATTEMPTS_EXHAUSTED': 'No photo attempts are left. Please continue your activation at the Dukcapil service desk.',
@@ -210,4 +214,14 @@ export const en: Record<MessageKey, string> = {
     'Officer sign-off is not available on this booth yet, so your IKD activation cannot be completed here. What you entered has not been sent anywhere. Please continue at the Dukcapil service desk.',
   'referral.erase': 'Touch "Finish and erase data" when you are ready. Your data is then erased from this booth.',
   'referral.technicianCode': 'Code for the technician: {code}',
+  // Face step briefed for older citizens (issue 11, item 2): the briefing, the countdown, a start that came too late.
+  'face.briefing.title': 'Before the photo, a few short movements',
+  'face.briefing.intro': 'Do them one at a time, when the screen asks. You have {seconds} seconds for each movement.',
+  'face.briefing.blink': 'Blink your eyes once.',
+  'face.briefing.turnLeft': 'Turn your head to your left, then face the camera again.',
+  'face.briefing.turnRight': 'Turn your head to your right, then face the camera again.',
+  'face.briefing.ready': 'I am ready',
+  'face.starting.good': 'Good. The first movement starts now.',
+  'face.countdown.label': 'Time left: {seconds} seconds',
+  'face.failure.CHALLENGE_EXPIRED': 'The time to get ready has passed. Please try again when you are ready.',
 };

@@ -160,7 +160,6 @@ export const id = {
   'face.prompt.openEyes': 'Buka mata Anda',
   'face.prompt.holdStill': 'Tahan, jangan bergerak',
   'face.prompt.good': 'Bagus, tahan posisi ini',
-  'face.starting': 'Bersiap…',
   'face.action.blink': 'Kedipkan mata Anda',
   'face.action.turnLeft': 'Tolehkan kepala ke kiri Anda, lalu kembali',
   'face.action.turnRight': 'Tolehkan kepala ke kanan Anda, lalu kembali',
@@ -171,11 +170,16 @@ export const id = {
   'face.failed.title': 'Foto belum berhasil',
   'face.failure.NO_MOTION':
     'Kami belum melihat wajah Anda bergerak. Silakan berdiri sendiri di depan kamera, lalu kedipkan mata atau tolehkan kepala saat layar memintanya.',
-  'face.failure.TIMEOUT': 'Kami belum melihat gerakan yang diminta. Ikuti petunjuk di layar.',
-  'face.failure.WRONG_DIRECTION': 'Anda menoleh ke arah yang salah. Ikuti petunjuk di layar.',
-  'face.failure.FACE_LOST': 'Wajah Anda hilang dari kamera. Tetaplah di depan kamera sampai selesai.',
-  'face.failure.MULTIPLE_FACES': 'Ada lebih dari satu orang di depan kamera. Hanya Anda yang boleh terlihat.',
-  'face.failure.FACE_JUMP': 'Wajah di kamera berganti. Tetaplah di depan kamera sampai selesai.',
+  'face.failure.TIMEOUT':
+    'Waktu untuk gerakan ini sudah habis sebelum kami melihatnya. Silakan coba lagi, dan lakukan gerakan dengan tenang saat layar memintanya.',
+  'face.failure.WRONG_DIRECTION':
+    'Kamera melihat kepala menoleh ke arah yang lain. Silakan coba lagi, dan menolehlah ke arah panah pada gambar: ke kiri atau ke kanan Anda sendiri.',
+  'face.failure.FACE_LOST':
+    'Kamera tidak lagi melihat wajah Anda. Silakan coba lagi, dan tetaplah di depan kamera dengan wajah di dalam oval sampai selesai.',
+  'face.failure.MULTIPLE_FACES':
+    'Kamera melihat lebih dari satu wajah. Silakan minta pendamping Anda bergeser sedikit dari kamera, lalu coba lagi.',
+  'face.failure.FACE_JUMP':
+    'Kamera kehilangan wajah Anda sejenak. Silakan coba lagi, dan tetaplah di depan kamera tanpa berpindah tempat sampai selesai.',
   'face.failure.CAMERA_STALLED': 'Kamera berhenti sejenak. Silakan coba lagi.',
   'face.failure.other': 'Foto tidak dapat diambil. Silakan coba lagi.',
   'face.failure.ATTEMPTS_EXHAUSTED': 'Percobaan foto sudah habis. Silakan lanjutkan aktivasi di loket pelayanan Dukcapil.',
@@ -212,6 +216,16 @@ export const id = {
     'Persetujuan petugas belum tersedia di anjungan ini, sehingga aktivasi IKD Anda belum dapat diselesaikan di sini. Data yang Anda masukkan tidak dikirim ke mana pun. Silakan lanjutkan di loket pelayanan Dukcapil.',
   'referral.erase': 'Sentuh "Selesai dan hapus data" jika sudah siap. Data Anda lalu dihapus dari anjungan ini.',
   'referral.technicianCode': 'Kode untuk teknisi: {code}',
+  // Face step briefed for older citizens (issue 11, item 2): the briefing, the countdown, a start that came too late.
+  'face.briefing.title': 'Sebelum foto, ada beberapa gerakan singkat',
+  'face.briefing.intro': 'Lakukan satu per satu, saat layar memintanya. Setiap gerakan diberi waktu {seconds} detik.',
+  'face.briefing.blink': 'Kedipkan mata Anda sekali.',
+  'face.briefing.turnLeft': 'Tolehkan kepala ke kiri Anda, lalu kembali menghadap kamera.',
+  'face.briefing.turnRight': 'Tolehkan kepala ke kanan Anda, lalu kembali menghadap kamera.',
+  'face.briefing.ready': 'Saya siap',
+  'face.starting.good': 'Bagus. Gerakan pertama dimulai sekarang.',
+  'face.countdown.label': 'Sisa waktu: {seconds} detik',
+  'face.failure.CHALLENGE_EXPIRED': 'Waktu persiapan sudah lewat. Silakan coba lagi saat Anda siap.',
 } as const;
 
 export type MessageKey = keyof typeof id;

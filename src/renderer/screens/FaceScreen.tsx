@@ -11,6 +11,8 @@ import { FACE_WARMUP_PICTURE_URL } from '../../shared/face/assets';
 import { useJourney, useT } from '../context';
 import { StepFrame } from '../components/StepFrame';
 import { FaceGuide } from '../components/FaceGuide';
+import { FaceBriefing } from '../components/FaceBriefing';
+import { FaceCountdown } from '../components/FaceCountdown';
 import { TechnicianOverlay } from '../components/TechnicianOverlay';
 import { FaceController, type FaceView } from '../face/faceController';
 import { pageFaceEngine } from '../face/faceEngine';
@@ -93,6 +95,7 @@ function FaceCapture({ setup, onCaptured }: { setup: FaceSetup; onCaptured: (sna
     });
     const calls = {
       beginChallenge: () => faceCalls.beginChallenge(),
+      startChallenge: (params: { challengeId: string }) => faceCalls.startChallenge(params),
       submitCapture: (params: FaceCaptureParams) => faceCalls.submitCapture(params),
       attemptFailed: (params: FaceAttemptFailedParams) => faceCalls.attemptFailed(params),
       reportProblem: (params: { problem: ScreenFaceProblem }) => faceCalls.reportProblem(params),
@@ -124,30 +127,43 @@ function FaceCapture({ setup, onCaptured }: { setup: FaceSetup; onCaptured: (sna
   const failed = phase === 'failed';
   // After the last attempt, or a camera that cannot run, the core ends the step: no button here, its referral follows.
   const canRetry = failed && (view?.attemptsLeft ?? 0) > 0;
+  const briefing = phase === 'briefing' && view !== null;
+  // Nothing more can happen here: no frozen last frame stays on screen while the referral follows.
+  const dead = (failed && !canRetry) || phase === 'error';
+  let actions;
+  if (canRetry)
+    actions = (
+      <button type="button" className="button button-primary" onClick={() => controller.current?.retry()} data-testid="face-retry">
+        {t('face.retry')}
+      </button>
+    );
+  else if (briefing)
+    actions = (
+      <button
+        type="button"
+        className="button button-primary face-ready"
+        onClick={() => controller.current?.ready()}
+        data-testid="face-ready"
+      >
+        {t('face.briefing.ready')}
+      </button>
+    );
   return (
-    <StepFrame
-      step="face"
-      instruction={failed ? 'face.failed.title' : 'face.title'}
-      actions={
-        canRetry ? (
-          <button type="button" className="button button-primary" onClick={() => controller.current?.retry()} data-testid="face-retry">
-            {t('face.retry')}
-          </button>
-        ) : undefined
-      }
-    >
-      <div className="face-stage" data-phase={phase} data-testid="face-stage">
-        <video
-          ref={video}
-          className={setup.camera.mirror ? 'face-video mirrored' : 'face-video'}
-          muted
-          playsInline
-          aria-label={t('face.cameraLabel')}
-        />
-        <FaceGuide view={view} />
-        {setup.technicianOverlay && view && <TechnicianOverlay view={view} />}
+    <StepFrame step="face" instruction={failed ? 'face.failed.title' : briefing ? 'face.briefing.title' : 'face.title'} actions={actions}>
+      <div className={briefing ? 'face-briefing-layout' : 'face-layout'}>
+        <div className={briefing ? 'face-stage face-stage-small' : 'face-stage'} data-phase={phase} data-testid="face-stage" hidden={dead}>
+          <video
+            ref={video}
+            className={setup.camera.mirror ? 'face-video mirrored' : 'face-video'}
+            muted
+            playsInline
+            aria-label={t('face.cameraLabel')}
+          />
+          <FaceGuide view={view} />
+          {setup.technicianOverlay && view && <TechnicianOverlay view={view} />}
+        </div>
+        {briefing ? <FaceBriefing order={view.order} stepTimeoutMs={view.stepTimeoutMs} /> : <FaceMessage view={view} />}
       </div>
-      <FaceMessage view={view} />
     </StepFrame>
   );
 }
@@ -176,25 +192,31 @@ function FaceMessage({ view }: { view: FaceView | null }) {
   }
   let key: MessageKey;
   if (view.phase === 'challenge' && view.action && view.prompt === 'good') key = `face.action.${view.action}`;
-  else if (view.phase === 'starting') key = 'face.starting';
+  else if (view.phase === 'starting') key = 'face.starting.good';
   else if (view.phase === 'sending') key = 'face.sending';
   else if (view.phase === 'final' && view.prompt === 'good') key = 'face.final';
   else key = `face.prompt.${view.prompt}`;
+  const challenge = view.phase === 'challenge';
   return (
-    <div>
-      <p
-        className="lead face-prompt"
-        aria-live="polite"
-        data-testid="face-prompt"
-        data-prompt={view.phase === 'challenge' && view.action ? view.action : view.prompt}
-      >
-        {t(key)}
-      </p>
-      {view.phase === 'challenge' && (
-        <p className="face-challenge-progress" data-testid="face-challenge-step">
-          {t('face.challengeProgress', { current: view.stepIndex + 1, total: view.steps })}
+    <div className={challenge ? 'face-message face-message-timed' : 'face-message'}>
+      {challenge && <FaceCountdown msLeft={view.msLeft} stepTimeoutMs={view.stepTimeoutMs} />}
+      <div>
+        <p
+          className="lead face-prompt"
+          aria-live="polite"
+          data-testid="face-prompt"
+          data-prompt={challenge && view.action ? view.action : view.prompt}
+          data-key={key}
+        >
+          {t(key)}
         </p>
-      )}
+        {challenge && (
+          <p className="face-challenge-progress" data-testid="face-challenge-step">
+            {t('face.challengeProgress', { current: view.stepIndex + 1, total: view.steps })}
+          </p>
+        )}
+        {view.phase === 'position' && <p className="face-challenge-progress">{t('face.hint')}</p>}
+      </div>
     </div>
   );
 }

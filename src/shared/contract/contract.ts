@@ -103,10 +103,20 @@ const citizenCalls = {
   'face.beginChallenge': call(emptyParams, z.object({ challenge: challengeSchema, attemptsLeft: z.int().min(0) }).strict(), {
     failures: { ...faceGuard, FACE_FAILED: ['ALREADY_CAPTURED', 'ATTEMPTS_EXHAUSTED'] },
   }),
+  /**
+   * The citizen was briefed and is in position: the challenge's clock starts now (the trace's t = 0). FACE_FAILED
+   * CHALLENGE_UNKNOWN when it is not the challenge in play or already started; CHALLENGE_EXPIRED when it was issued too long ago.
+   */
+  'face.startChallenge': call(z.object({ challengeId: z.string().min(8).max(64) }).strict(), z.object({}).strict(), {
+    failures: { ...faceGuard, FACE_FAILED: ['CHALLENGE_UNKNOWN', 'CHALLENGE_EXPIRED'] },
+  }),
   /** The frames that passed quality and the challenge's trace; the core replays the trace before keeping the pictures. */
   'face.submitCapture': call(faceCaptureParamsSchema, snapshot, {
     timeoutMs: 30_000,
-    failures: { ...faceGuard, FACE_FAILED: ['CHALLENGE_UNKNOWN', 'CHALLENGE_EXPIRED', ...livenessReasons, 'BAD_IMAGE'] },
+    failures: {
+      ...faceGuard,
+      FACE_FAILED: ['CHALLENGE_UNKNOWN', 'CHALLENGE_NOT_STARTED', 'CHALLENGE_EXPIRED', ...livenessReasons, 'BAD_IMAGE'],
+    },
   }),
   /**
    * The challenge in play failed on the screen (the judge's verdict, or the pictures could not be encoded): the core voids it,
