@@ -110,6 +110,14 @@ const phaseOf = (page: Page) =>
     .getByTestId('face-stage')
     .getAttribute('data-phase', { timeout: 1000 })
     .catch(() => null);
+/** Captured (and so referred, matching not being built), or the reason the attempt failed (which a poll then reports). */
+const captureOutcome = async (page: Page) =>
+  (await referralOf(page)) === 'face-match-unavailable'
+    ? 'captured'
+    : await page
+        .getByTestId('face-failure')
+        .getAttribute('data-reason', { timeout: 500 })
+        .catch(() => null);
 /** The whole seconds the countdown shows, or null while none shows. */
 const secondsLeft = (page: Page) =>
   page
@@ -183,14 +191,21 @@ describe('face step guidance', () => {
     expect(await page.locator('[data-instruction]').getAttribute('data-instruction')).toBe('face.briefing.title');
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, 'landscape-id-10-face-briefing');
+    // Text at 200 % (WCAG 1.4.4): the picture is for a person to look at; the button must still be reachable.
+    await page.evaluate(() => (document.documentElement.style.fontSize = '52px')); // twice the booth's 26 px
+    await page.getByTestId('face-ready').scrollIntoViewIfNeeded();
+    expect(await page.getByTestId('face-ready').isVisible()).toBe(true);
+    await screenshot(page, 'landscape-id-10-face-briefing-text200');
+    await page.evaluate(() => (document.documentElement.style.fontSize = ''));
     // Nobody is timed while reading: the briefing stays, with no countdown, until the citizen taps.
     await page.waitForTimeout(3000);
     expect(await phaseOf(page)).toBe('briefing');
     expect(await secondsLeft(page)).toBeNull();
     await tap(page, 'face-ready');
     await expect.poll(() => phaseOf(page), { timeout: 30_000 }).toBe('challenge');
+    // "Good, the first movement starts now" first (no hold-still), then the first action.
+    await expect.poll(() => page.getByTestId('face-prompt').getAttribute('data-key'), { timeout: 5000 }).toBe('face.action.blink');
     expect(await page.getByTestId('face-prompt').textContent()).toBe('Kedipkan mata Anda');
-    expect(await page.getByTestId('face-prompt').getAttribute('data-key')).toBe('face.action.blink');
     const first = await secondsLeft(page);
     expect(first).toBeGreaterThanOrEqual(9);
     expect(first).toBeLessThanOrEqual(11);
@@ -273,7 +288,7 @@ describe('face step liveness', () => {
     expect(await page.getByTestId('face-countdown').getAttribute('aria-label')).toMatch(/^Time left: \d+ seconds$/);
     await screenshot(page, 'landscape-en-12-face-challenge');
     // Captured; matching is not built yet, so the core refers the citizen and the referral screen says so.
-    await expect.poll(() => referralOf(page), { timeout: 40_000 }).toBe('face-match-unavailable');
+    await expect.poll(() => captureOutcome(page), { timeout: 40_000 }).toBe('captured');
     expect(await page.getByTestId('referral-reason').textContent()).toBe(catalogues.en['referral.reason.face-match-unavailable']);
     await screenshot(page, 'landscape-en-13-referred-face-captured');
     expect(accepted).toHaveLength(1);
@@ -301,16 +316,8 @@ describe('face step liveness', () => {
       expect(await passBriefing(page, 40_000)).toEqual(ORDER);
       await expect.poll(() => phaseOf(page), { timeout: 40_000 }).toBe('challenge');
       const before = accepted.length;
-      // Captured (and so referred, matching not being built), or the reason it failed (which the poll then reports).
-      const outcome = async () =>
-        (await referralOf(page)) === 'face-match-unavailable'
-          ? 'captured'
-          : await page
-              .getByTestId('face-failure')
-              .getAttribute('data-reason', { timeout: 500 })
-              .catch(() => null);
       await expect
-        .poll(outcome, { timeout: 60_000 })
+        .poll(() => captureOutcome(page), { timeout: 60_000 })
         .toBe('captured')
         .catch(async (error: unknown) => {
           // On failure, say how slowly the frames really came: below ~10 a second the test is outside what it claims.

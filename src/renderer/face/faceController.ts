@@ -3,8 +3,9 @@
 //               order while the camera warms; its clock has not started
 //   position  — once the citizen says they are ready: guidance prompts until
 //               every quality measure holds for holdMs
-//   starting  — "Good" for a moment, then the core starts the challenge's clock
-//   challenge — the liveness challenge, judged on every frame
+//   starting  — the core starts the challenge's clock
+//   challenge — the liveness challenge, judged on every frame (its first
+//               moment announced with "Good, the first movement starts now")
 //   final     — look straight again; the best frames are kept
 //   sending   — JPEGs and the challenge trace go to the core, which replays it
 // A failure shows why and, while attempts remain, offers another challenge.
@@ -43,6 +44,8 @@ export interface FaceView {
   order: LivenessAction[];
   stepTimeoutMs: number;
   msLeft: number;
+  /** The challenge has just begun: its start is announced before the first action's prompt. */
+  announcing: boolean;
   measures: MeasureResult[];
   /** Why the attempt failed: a liveness failure, a FACE_FAILED reason or a camera problem. */
   failure: string | null;
@@ -66,8 +69,13 @@ const FINAL_MAX_MS = 8000;
 const EMIT_EVERY_MS = 100;
 /** No frame for this long mid-challenge: the camera stalled (the judge only runs on frames). */
 const STALL_MS = 1500;
-/** "Good" stays this long between the positioning and the first action, so it can be read (and heard). */
-const STARTING_MIN_MS = 800;
+/**
+ * "Good, the first movement starts now" shows this long before the first
+ * action's prompt, so it can be read (and heard). The judge already runs:
+ * a pause before it would push the start past moments the citizen (or a
+ * looping test video) was ready for.
+ */
+const ANNOUNCE_MS = 1000;
 
 export class FaceController {
   #view: FaceView;
@@ -108,6 +116,7 @@ export class FaceController {
       order: [],
       stepTimeoutMs: setup.liveness.stepTimeoutMs,
       msLeft: 0,
+      announcing: false,
       measures: [],
       failure: null,
       attemptsLeft: setup.attemptsLeft,
@@ -239,11 +248,9 @@ export class FaceController {
     this.#set({ phase: 'briefing', attemptsLeft, stepIndex: 0, action: null, ...briefing }, true);
   }
 
-  /** Positioned: "Good" for a moment, then the core starts the challenge's clock and the judge starts with it. */
+  /** Positioned: the core starts the challenge's clock and the judge starts with it. */
   async #startChallenge(): Promise<void> {
     const challenge = this.#challenge!;
-    await new Promise((resolve) => setTimeout(resolve, STARTING_MIN_MS));
-    if (this.#stopped) return;
     const result = await this.calls.startChallenge({ challengeId: challenge.id });
     if (this.#stopped) return;
     if (!result.ok) {
@@ -255,7 +262,8 @@ export class FaceController {
     this.#judge = new LivenessJudge(challenge, this.setup.liveness);
     this.#challengeStart = performance.now();
     this.#trace = [];
-    this.#set({ phase: 'challenge', stepIndex: 0, action: challenge.steps[0] ?? null, msLeft: challenge.stepTimeoutMs }, true);
+    const first = { stepIndex: 0, action: challenge.steps[0] ?? null, msLeft: challenge.stepTimeoutMs };
+    this.#set({ phase: 'challenge', announcing: true, ...first }, true);
   }
 
   #challengeFrame(analysis: FrameAnalysis, now: number, common: Partial<FaceView>): void {
@@ -269,13 +277,14 @@ export class FaceController {
     if (state.status === 'passed') {
       this.#finalSince = now;
       this.#pool.clear(); // the kept frames come after the challenge, from the same tracked face
-      this.#set({ ...common, phase: 'final', action: null, prompt: 'good' }, true);
+      this.#set({ ...common, phase: 'final', action: null, prompt: 'good', announcing: false }, true);
       return;
     }
+    const announcing = state.stepIndex === 0 && entry.t < ANNOUNCE_MS;
     const prompt: GuidancePrompt = analysis.measures.faces === 0 ? 'noFace' : analysis.measures.faces > 1 ? 'oneFace' : 'good';
     this.#set(
-      { ...common, prompt, action: state.action, stepIndex: state.stepIndex, msLeft: state.msLeft },
-      state.stepIndex !== this.#view.stepIndex,
+      { ...common, prompt, action: state.action, stepIndex: state.stepIndex, msLeft: state.msLeft, announcing },
+      state.stepIndex !== this.#view.stepIndex || announcing !== this.#view.announcing,
     );
   }
 

@@ -157,7 +157,7 @@ export const en: Record<MessageKey, string> = {
   'face.prompt.lowerHead': 'Lower your chin a little',
   'face.prompt.openEyes': 'Please open your eyes',
   'face.prompt.holdStill': 'Hold still',
-  'face.prompt.good': 'Good, hold that position',
+  'face.prompt.good': 'Good, that is just right',
   'face.action.blink': 'Blink your eyes',
   'face.action.turnLeft': 'Turn your head to your left, then back',
   'face.action.turnRight': 'Turn your head to your right, then back',

@@ -159,7 +159,7 @@ export const id = {
   'face.prompt.lowerHead': 'Turunkan sedikit dagu Anda',
   'face.prompt.openEyes': 'Buka mata Anda',
   'face.prompt.holdStill': 'Tahan, jangan bergerak',
-  'face.prompt.good': 'Bagus, tahan posisi ini',
+  'face.prompt.good': 'Bagus, posisi Anda sudah tepat',
   'face.action.blink': 'Kedipkan mata Anda',
   'face.action.turnLeft': 'Tolehkan kepala ke kiri Anda, lalu kembali',
   'face.action.turnRight': 'Tolehkan kepala ke kanan Anda, lalu kembali',

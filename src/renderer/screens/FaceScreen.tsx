@@ -150,8 +150,14 @@ function FaceCapture({ setup, onCaptured }: { setup: FaceSetup; onCaptured: (sna
     );
   return (
     <StepFrame step="face" instruction={failed ? 'face.failed.title' : briefing ? 'face.briefing.title' : 'face.title'} actions={actions}>
-      <div className={briefing ? 'face-briefing-layout' : 'face-layout'}>
-        <div className={briefing ? 'face-stage face-stage-small' : 'face-stage'} data-phase={phase} data-testid="face-stage" hidden={dead}>
+      {/* Reading, not framing: the briefing and a failure's advice get the room, the preview stays small beside them. */}
+      <div className={briefing || failed ? 'face-side-layout' : 'face-layout'}>
+        <div
+          className={briefing || failed ? 'face-stage face-stage-small' : 'face-stage'}
+          data-phase={phase}
+          data-testid="face-stage"
+          hidden={dead}
+        >
           <video
             ref={video}
             className={setup.camera.mirror ? 'face-video mirrored' : 'face-video'}
@@ -180,19 +186,20 @@ function FaceMessage({ view }: { view: FaceView | null }) {
     );
   }
   if (view.phase === 'failed') {
-    const key = `face.failure.${view.failure}`;
+    const wanted = `face.failure.${view.failure}`;
+    const key = isMessageKey(wanted) ? wanted : 'face.failure.other';
     return (
       <div role="alert">
-        <p className="lead face-prompt" data-testid="face-failure" data-reason={view.failure ?? ''}>
-          {t(isMessageKey(key) ? key : 'face.failure.other')}
+        <p className="lead face-prompt" data-testid="face-failure" data-reason={view.failure ?? ''} data-key={key}>
+          {t(key)}
         </p>
         {view.attemptsLeft > 0 && <p className="face-challenge-progress">{t('face.attemptsLeft', { attempts: view.attemptsLeft })}</p>}
       </div>
     );
   }
   let key: MessageKey;
-  if (view.phase === 'challenge' && view.action && view.prompt === 'good') key = `face.action.${view.action}`;
-  else if (view.phase === 'starting') key = 'face.starting.good';
+  if (view.phase === 'starting' || (view.phase === 'challenge' && view.announcing && view.prompt === 'good')) key = 'face.starting.good';
+  else if (view.phase === 'challenge' && view.action && view.prompt === 'good') key = `face.action.${view.action}`;
   else if (view.phase === 'sending') key = 'face.sending';
   else if (view.phase === 'final' && view.prompt === 'good') key = 'face.final';
   else key = `face.prompt.${view.prompt}`;
