@@ -130,8 +130,11 @@ export function createOwnership<C extends OwnedConnection>(options: OwnershipOpt
   };
 }
 
-/** Calls that tell nothing about a citizen and change nothing: any connection may make them. */
-const openToAll: ReadonlySet<Method> = new Set<Method>(['booth.info']);
+/**
+ * Calls that tell nothing about a citizen and change nothing of a session: any connection may make them. Calling an officer
+ * is one, so the welcome screen can ask for help before it owns a session.
+ */
+const openToAll: ReadonlySet<Method> = new Set<Method>(['booth.info', 'help.callOfficer']);
 
 /** The booth's handlers as one connection may use them: session calls only while it owns the session. */
 export function guardSessionCalls(handlers: BoothHandlers, mayUse: () => boolean | Promise<boolean>): BoothHandlers {

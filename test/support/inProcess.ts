@@ -1,7 +1,7 @@
 // The contract client wired straight to a real core through the real
 // dispatcher, with no socket in between: for tests of the renderer's store
 // and of the client's own checks.
-import { composeBooth, type ComposedBooth } from '../../src/core/booth/compose';
+import { composeBooth, type ComposeOptions, type ComposedBooth } from '../../src/core/booth/compose';
 import type { BoothConfigInput } from '../../src/core/config';
 import type { VerifiedModels } from '../../src/core/face/models';
 import { createBoothClient, type BoothClient, type ContractTransport } from '../../src/shared/contract/client';
@@ -10,7 +10,11 @@ import { memoryLog } from './memoryLog';
 
 export type InProcessBooth = ComposedBooth & { client: BoothClient; transport: ContractTransport; logs: string[] };
 
-export async function inProcessBooth(config: BoothConfigInput = {}, faceModels?: VerifiedModels): Promise<InProcessBooth> {
+export async function inProcessBooth(
+  config: BoothConfigInput = {},
+  faceModels?: VerifiedModels,
+  hooks: Pick<ComposeOptions, 'officerCalls'> = {},
+): Promise<InProcessBooth> {
   const { lines: logs, destination } = memoryLog();
   // No card reader unless a test asks for one: these tests never reach a real channel.
   const composed = await composeBooth({
@@ -18,6 +22,7 @@ export async function inProcessBooth(config: BoothConfigInput = {}, faceModels?:
     version: '0.0.0-test',
     logDestination: destination,
     faceModels,
+    ...hooks,
   });
   const dispatch = createDispatcher(composed.booth.handlers);
   let id = 0;

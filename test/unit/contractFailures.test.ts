@@ -178,6 +178,7 @@ function callsAt(challengeId: string): Array<[Method, unknown]> {
     ['face.reportProblem', { problem: 'CAMERA_DENIED' }],
     ['face.verify', {}],
     ['signoff.request', {}],
+    ['help.callOfficer', { screen: 'attract' }],
   ];
 }
 

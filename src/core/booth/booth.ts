@@ -10,6 +10,7 @@ import type { BoothConfig } from '../config';
 import type { Logger } from '../logging';
 import { cardReadDeadlineMs, createCardReader, createCardStep, type CardReader, type CardStep } from '../card';
 import { createFaceStep, type FaceStep, type VerifiedModels } from '../face';
+import { createHelpStep, logOnlyOfficerCalls, type OfficerCallNotifier } from '../help';
 import { CitizenSession, createJourneyHandlers, type SessionClock } from '../session';
 import { BoothEvents } from './events';
 
@@ -23,6 +24,8 @@ export interface BoothOptions {
   clock?: SessionClock;
   /** The face models as checked at start-up (the composition root reads them). */
   faceModels: VerifiedModels;
+  /** Tells the officer console that a citizen called an officer; the default only logs (no console yet). */
+  officerCalls?: OfficerCallNotifier;
 }
 
 export interface Booth {
@@ -39,7 +42,7 @@ export interface Booth {
   dispose(): Promise<void>;
 }
 
-export async function createBooth({ config, logger, version, clock, faceModels }: BoothOptions): Promise<Booth> {
+export async function createBooth({ config, logger, version, clock, faceModels, officerCalls }: BoothOptions): Promise<Booth> {
   const events = new BoothEvents();
   const { idleTimeoutSec, idleWarningSec, expiryGraceSec } = config.session;
   const session = new CitizenSession({
@@ -62,6 +65,7 @@ export async function createBooth({ config, logger, version, clock, faceModels }
   if (!faceModels.ok)
     for (const problem of faceModels.problems)
       logger.error({ event: 'face.model_refused', file: problem.file, problem: problem.problem }, problem.message);
+  const help = createHelpStep({ boothId: config.booth.id, logger, notifier: officerCalls ?? logOnlyOfficerCalls(logger) });
   const capabilities: Capabilities = { card: card.available, face: face.available, signoff: false };
 
   // Not built yet: the citizen is referred to the service desk.
@@ -87,6 +91,7 @@ export async function createBooth({ config, logger, version, clock, faceModels }
     ...card.handlers,
     ...face.handlers,
     'signoff.request': signoffUnavailable,
+    ...help.handlers,
   };
 
   return {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { LANDMARKER_FILE, modelManifest, verifyModels, type VerifiedModels } from '../face';
 import { createBooth, type Booth } from './booth';
 import type { SessionClock } from '../session';
+import type { OfficerCallNotifier } from '../help';
 
 export interface ComposeOptions {
   /** A JSON file to read; ignored when `config` is given. */
@@ -27,6 +28,8 @@ export interface ComposeOptions {
    * face step and lets the 28 MB go; its shell serves its own verified copy.
    */
   keepModelFiles?: boolean;
+  /** The officer console's hook (help.callOfficer); the default only logs. */
+  officerCalls?: OfficerCallNotifier;
 }
 
 export interface ComposedBooth {
@@ -61,6 +64,13 @@ export async function composeBooth(options: ComposeOptions): Promise<ComposedBoo
             { file: LANDMARKER_FILE, problem: 'missing' as const, message: 'No renderer folder was given, so no face models were loaded.' },
           ],
         });
-  const booth = await createBooth({ config, logger, version: options.version, clock: options.clock, faceModels });
+  const booth = await createBooth({
+    config,
+    logger,
+    version: options.version,
+    clock: options.clock,
+    faceModels,
+    officerCalls: options.officerCalls,
+  });
   return { config, logger, booth };
 }

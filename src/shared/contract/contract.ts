@@ -26,6 +26,7 @@ import {
   chipPhotoSchema,
   editableStepSchema,
   emptyParams,
+  helpScreenSchema,
   languageSchema,
   sessionSnapshotSchema,
   wipeReasonSchema,
@@ -131,6 +132,11 @@ const citizenCalls = {
     failures: { ...journeyMove, STEP_UNAVAILABLE: [null, ...faceUnavailableReasons], FACE_FAILED: ['NOT_CAPTURED'] },
   }),
   'signoff.request': call(emptyParams, snapshot, { failures: { ...journeyMove, STEP_UNAVAILABLE: [] } }),
+  /**
+   * "Call an officer" from any screen, with or without a session: logged (no personal data) and handed to the officer-call hook.
+   * consoleNotified: whether an officer console was told (false until one exists; the screen shows its own sign either way).
+   */
+  'help.callOfficer': call(z.object({ screen: helpScreenSchema }).strict(), z.object({ consoleNotified: z.boolean() }).strict()),
 } as const;
 
 const citizenEvents = {

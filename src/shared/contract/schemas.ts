@@ -7,6 +7,9 @@ export const languageSchema = z.enum(languages);
 export const journeyStepSchema = z.enum(journeySteps);
 export const editableStepSchema = z.enum(editableSteps);
 export const referralReasonSchema = z.enum(referralReasons);
+/** Where a citizen asked for help: a journey step, or the welcome screen before any session. */
+export const helpScreenSchema = z.enum([...journeySteps, 'attract']);
+export type HelpScreen = z.infer<typeof helpScreenSchema>;
 
 /** Why the journey ended at the service desk; `code` is the technician's detail (e.g. NO_CAMERA), never personal data. */
 export const referralSchema = z
