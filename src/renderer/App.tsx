@@ -4,6 +4,7 @@ import { lazy, Suspense, useCallback, useEffect, type ReactElement } from 'react
 import type { JourneyStep } from '../shared/journey/machine';
 import { useJourney } from './context';
 import { IdleWarning } from './components/IdleWarning';
+import { OfficerSign } from './access/OfficerSign';
 import { AttractScreen } from './screens/AttractScreen';
 import { CardScreen } from './screens/CardScreen';
 import { ConsentScreen } from './screens/ConsentScreen';
@@ -35,6 +36,11 @@ export function App() {
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
+  // Large text and high contrast: the root font size and the palette both hang on this class (booth.css).
+  const largeText = useJourney((state) => state.largeText);
+  useEffect(() => {
+    document.documentElement.classList.toggle('large-text', largeText);
+  }, [largeText]);
 
   // While the booth waits, MediaPipe is loaded and warmed once for the page (face/faceEngine.ts).
   const warmUpFrames = info?.capabilities.face ? info.faceWarmUpFrames : 0;
@@ -70,6 +76,7 @@ export function App() {
   return (
     <>
       <Screen step={step} />
+      <OfficerSign />
       {idle.secondsLeft !== null && <IdleWarning secondsLeft={idle.secondsLeft} onContinue={idle.extend} />}
     </>
   );

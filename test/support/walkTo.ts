@@ -138,6 +138,9 @@ const leaveOnPage = {
 
 export type PageStep = ReachableBy<typeof leaveOnPage>;
 
+/** Every step a walk on the page reaches, in the journey's order (for tests that visit each screen whatever the order). */
+export const pageSteps = journeySteps.slice(0, journeySteps.findIndex((step) => leaveOnPage[step] === null) + 1) as PageStep[];
+
 /** What the page shows now: its step and any problem it states, for a walk's failure message. */
 async function shownOn(page: Page): Promise<string> {
   const step = await page

@@ -1,9 +1,13 @@
 // Every step's frame: the booth title, where the citizen is in the journey,
-// a language switch, and "cancel and erase" always in reach.
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+// and a toolbar at the bottom edge, within reach of a seated citizen
+// (Section 508 §407.8): help, large text, language, and "cancel and erase".
+// The content scrolls while the actions and the keyboard stay in view.
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { journeyPath, type JourneyStep } from '../../shared/journey/machine';
 import { useJourney, useT } from '../context';
 import type { MessageKey } from '../i18n';
+import { HelpButton, LargeTextToggle } from '../access/AccessButtons';
+import { HelpDialog } from '../access/HelpDialog';
 import { CancelDialog } from './CancelDialog';
 import { ProblemText } from './ProblemText';
 
@@ -25,7 +29,10 @@ export function StepFrame({ step, instruction, children, actions, keyboard }: St
   const t = useT();
   const switchLanguage = useJourney((state) => state.switchLanguage);
   const busy = useJourney((state) => state.busy);
-  const otherLanguage = useJourney((state) => (state.session?.language === 'en' ? 'id' : 'en'));
+  const language = useJourney((state) => state.session?.language ?? 'id');
+  const otherLanguage = language === 'en' ? 'id' : 'en';
+  const helpOpen = useJourney((state) => state.helpOpen);
+  const labels = useMemo(() => [{ language, t }], [language, t]);
   const [cancelling, setCancelling] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
   // Where on the path to activation; the end at the service desk is on no path.
@@ -46,25 +53,44 @@ export function StepFrame({ step, instruction, children, actions, keyboard }: St
         ) : (
           <span className="frame-progress" />
         )}
-        <button type="button" className="button button-quiet" onClick={() => void switchLanguage()} lang={otherLanguage}>
-          {t('common.switchLanguage')}
-        </button>
-        <button type="button" className="button button-danger" onClick={() => setCancelling(true)} data-testid="cancel-erase">
-          {t('common.cancelErase')}
-        </button>
       </header>
       <main className="frame-main" aria-busy={busy}>
-        <div className="frame-content">
-          <h1 ref={heading} tabIndex={-1}>
-            {t(instruction)}
-          </h1>
-          {children}
-          <ProblemText field="general" id={`${step}-general-problem`} />
+        <div className="frame-body">
+          <div className="frame-content" data-testid="frame-content">
+            <h1 ref={heading} tabIndex={-1}>
+              {t(instruction)}
+            </h1>
+            {children}
+            <ProblemText field="general" id={`${step}-general-problem`} />
+          </div>
           {actions && <div className="frame-actions">{actions}</div>}
         </div>
         {keyboard && <div className="frame-keyboard">{keyboard}</div>}
       </main>
+      <nav className="frame-toolbar" aria-label={t('access.toolbar')}>
+        <HelpButton labels={labels} />
+        <LargeTextToggle labels={labels} />
+        <button
+          type="button"
+          className="button button-tool"
+          onClick={() => void switchLanguage()}
+          lang={otherLanguage}
+          data-testid="switch-language"
+        >
+          {t('common.switchLanguage')}
+        </button>
+        {/* Other toolbar buttons (e.g. spoken guidance's "Repeat") go here: the toolbar is a wrapping flex row. */}
+        <button
+          type="button"
+          className="button button-danger toolbar-cancel"
+          onClick={() => setCancelling(true)}
+          data-testid="cancel-erase"
+        >
+          {t('common.cancelErase')}
+        </button>
+      </nav>
       {cancelling && <CancelDialog onKeep={() => setCancelling(false)} />}
+      {helpOpen && <HelpDialog screen={step} labels={labels} />}
     </div>
   );
 }

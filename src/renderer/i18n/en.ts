@@ -224,4 +224,31 @@ export const en: Record<MessageKey, string> = {
   'face.starting.good': 'Good. The first movement starts now.',
   'face.countdown.label': 'Time left: {seconds} seconds',
   'face.failure.CHALLENGE_EXPIRED': 'The time to get ready has passed. Please try again when you are ready.',
+  // Large text, high contrast and help on every screen (issue 11, items 4 and 5).
+  'access.largeText': 'Large text',
+  'access.toolbar': 'Help and screen settings',
+  'help.button': 'Need help?',
+  'help.title': 'Help',
+  'help.close': 'Close',
+  'help.callOfficer': 'Call an officer',
+  'help.callOfficerHint': 'If you are still unsure, an officer will come to this booth.',
+  'help.step.attract': 'Touch the large "Touch to start" button. Have your e-KTP, an active email address and your mobile number ready.',
+  'help.step.language': 'Touch the language you want to use. You can change it later with the language button at the bottom of the screen.',
+  'help.step.consent':
+    'Read how your data is used. Touch "I agree" to continue. If you do not agree, you can still activate your IKD at the service desk.',
+  'help.step.email':
+    'Type your email address on the on-screen keyboard, then touch "Next". Your IKD activation code is sent to this address, so check every letter.',
+  'help.step.phone': 'Type your active mobile number, starting with 08 or +62, then touch "Next".',
+  'help.step.review': 'Check your details. Touch "Change" to correct one, or touch the confirm button when everything is right.',
+  'help.step.card':
+    'Place your e-KTP on the card reader and leave it there. It is read by itself. Then check the name, NIK and photo shown. Touch "Yes, this is me" if it is you.',
+  'help.step.face':
+    'The screen first shows the movements you will be asked for. Touch "I am ready". Then look at the camera, keep your face inside the oval and do each movement when asked. Take off dark glasses, a mask or a hat.',
+  'help.step.signoff': 'Please wait. The booth is checking the next step.',
+  'help.step.done': 'Touch "Finish and erase data" when you are done. Your data is then erased from this booth.',
+  'help.step.referred':
+    'Your activation cannot be completed at this booth. Touch "Finish and erase data", then continue at the Dukcapil service desk.',
+  'officer.called': 'An officer has been called',
+  'officer.calledBody': 'Please wait at this booth. An officer is coming to help you.',
+  'officer.dismiss': 'Close this notice',
 };

@@ -226,6 +226,33 @@ export const id = {
   'face.starting.good': 'Bagus. Gerakan pertama dimulai sekarang.',
   'face.countdown.label': 'Sisa waktu: {seconds} detik',
   'face.failure.CHALLENGE_EXPIRED': 'Waktu persiapan sudah lewat. Silakan coba lagi saat Anda siap.',
+  // Large text, high contrast and help on every screen (issue 11, items 4 and 5).
+  'access.largeText': 'Teks besar',
+  'access.toolbar': 'Bantuan dan pengaturan layar',
+  'help.button': 'Butuh bantuan?',
+  'help.title': 'Bantuan',
+  'help.close': 'Tutup',
+  'help.callOfficer': 'Panggil petugas',
+  'help.callOfficerHint': 'Jika masih bingung, petugas akan datang ke anjungan ini.',
+  'help.step.attract': 'Sentuh tombol besar "Sentuh untuk mulai". Siapkan e-KTP, email yang aktif, dan nomor HP Anda.',
+  'help.step.language': 'Sentuh bahasa yang ingin Anda gunakan. Anda dapat menggantinya nanti dengan tombol bahasa di bagian bawah layar.',
+  'help.step.consent':
+    'Bacalah cara data Anda digunakan. Sentuh "Saya setuju" untuk melanjutkan. Jika tidak setuju, Anda tetap dapat mengaktifkan IKD di loket pelayanan.',
+  'help.step.email':
+    'Ketik alamat email Anda dengan papan ketik di layar, lalu sentuh "Lanjut". Kode aktivasi IKD akan dikirim ke alamat ini, jadi periksa setiap hurufnya.',
+  'help.step.phone': 'Ketik nomor HP Anda yang aktif, dimulai dengan 08 atau +62, lalu sentuh "Lanjut".',
+  'help.step.review': 'Periksa data Anda. Sentuh "Ubah" untuk memperbaiki, atau sentuh tombol konfirmasi jika semuanya sudah benar.',
+  'help.step.card':
+    'Letakkan e-KTP Anda di atas pembaca kartu dan biarkan di sana. Kartu terbaca sendiri. Lalu periksa nama, NIK, dan foto yang tampil. Sentuh "Ya, ini saya" jika itu Anda.',
+  'help.step.face':
+    'Layar lebih dulu menunjukkan gerakan yang akan diminta. Sentuh "Saya siap". Lalu lihat ke kamera, letakkan wajah di dalam bingkai oval, dan lakukan setiap gerakan saat diminta. Lepaskan kacamata gelap, masker, atau topi.',
+  'help.step.signoff': 'Mohon tunggu. Anjungan sedang memeriksa langkah berikutnya.',
+  'help.step.done': 'Sentuh "Selesai dan hapus data" jika sudah selesai. Data Anda lalu dihapus dari anjungan ini.',
+  'help.step.referred':
+    'Aktivasi Anda tidak dapat diselesaikan di anjungan ini. Sentuh "Selesai dan hapus data", lalu lanjutkan di loket pelayanan Dukcapil.',
+  'officer.called': 'Petugas sedang dipanggil',
+  'officer.calledBody': 'Mohon tunggu di anjungan ini. Petugas akan segera datang membantu Anda.',
+  'officer.dismiss': 'Tutup pemberitahuan',
 } as const;
 
 export type MessageKey = keyof typeof id;

@@ -4,17 +4,34 @@
 import { useEffect } from 'react';
 import { translator } from '../i18n';
 import { useJourney } from '../context';
+import { HelpButton, LargeTextToggle } from '../access/AccessButtons';
+import { HelpDialog } from '../access/HelpDialog';
 
 /** How long the "data erased" notice stays on the welcome screen. */
 export const ERASED_NOTICE_MS = 6_000;
 
 const id = translator('id');
 const en = translator('en');
+/** No language is chosen yet: the welcome screen's own buttons speak both. */
+export const bothLanguages = [
+  { language: 'id' as const, t: id },
+  { language: 'en' as const, t: en },
+];
+/** Large text set here and then left unused goes back to the default, so it is not the next citizen's surprise. */
+export const ATTRACT_LARGE_TEXT_MS = 90_000;
 
 export function AttractScreen() {
   const start = useJourney((state) => state.start);
   const erased = useJourney((state) => state.erasedNotice);
   const setErasedNotice = useJourney((state) => state.setErasedNotice);
+  const helpOpen = useJourney((state) => state.helpOpen);
+  const largeText = useJourney((state) => state.largeText);
+  const toggleLargeText = useJourney((state) => state.toggleLargeText);
+  useEffect(() => {
+    if (!largeText) return;
+    const timer = setTimeout(toggleLargeText, ATTRACT_LARGE_TEXT_MS);
+    return () => clearTimeout(timer);
+  }, [largeText, toggleLargeText]);
   useEffect(() => {
     if (!erased) return;
     const timer = setTimeout(() => setErasedNotice(false), ERASED_NOTICE_MS);
@@ -52,6 +69,11 @@ export function AttractScreen() {
           {en('attract.start')}
         </span>
       </button>
+      <nav className="attract-toolbar" aria-label={`${id('access.toolbar')} / ${en('access.toolbar')}`}>
+        <HelpButton labels={bothLanguages} />
+        <LargeTextToggle labels={bothLanguages} />
+      </nav>
+      {helpOpen && <HelpDialog screen="attract" labels={bothLanguages} />}
     </main>
   );
 }

@@ -1,6 +1,9 @@
 // The booth core cannot be reached: say so in both languages, never show a
 // half-working journey.
+import { useEffect, useState } from 'react';
 import { translator } from '../i18n';
+import { LargeTextButton } from '../access/AccessButtons';
+import { bothLanguages } from './AttractScreen';
 
 const id = translator('id');
 const en = translator('en');
@@ -15,6 +18,14 @@ const bodies = {
 
 export function OfflineScreen({ reason }: { reason: keyof typeof bodies }) {
   const body = bodies[reason];
+  // This screen may show before there is any store (no way to reach the booth): it holds the large-text mode itself,
+  // and gives the default back when it goes.
+  const [large, setLarge] = useState(false);
+  useEffect(() => {
+    if (!large) return;
+    document.documentElement.classList.add('large-text');
+    return () => document.documentElement.classList.remove('large-text');
+  }, [large]);
   return (
     <main className="attract" data-step={reason} role="alert">
       <div className="attract-text">
@@ -27,6 +38,10 @@ export function OfflineScreen({ reason }: { reason: keyof typeof bodies }) {
           {en(body)}
         </p>
       </div>
+      {/* No help button: with the core out of reach, the text itself says to ask an officer. */}
+      <nav className="attract-toolbar" aria-label={`${id('access.toolbar')} / ${en('access.toolbar')}`}>
+        <LargeTextButton labels={bothLanguages} on={large} onToggle={() => setLarge(!large)} />
+      </nav>
     </main>
   );
 }

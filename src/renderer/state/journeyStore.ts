@@ -8,6 +8,7 @@
 // puts back in every one of them.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { BoothClient } from '../../shared/contract/client';
+import { createAccessSlice, type AccessData, type AccessSlice } from './slices/accessSlice';
 import { createBoothSlice, type BoothSlice } from './slices/boothSlice';
 import { cardCitizenData, createCardSlice, type CardSlice } from './slices/cardSlice';
 import { createConsentSlice, type ConsentSlice } from './slices/consentSlice';
@@ -20,7 +21,15 @@ import { createSignoffSlice, type SignoffSlice } from './slices/signoffSlice';
 export type { ConnectionState } from './slices/boothSlice';
 export type { Problem } from './slices/sessionSlice';
 
-export type JourneyState = BoothSlice & SessionSlice & ConsentSlice & DetailsSlice & CardSlice & FaceSlice & SignoffSlice & ReferralSlice;
+export type JourneyState = BoothSlice &
+  SessionSlice &
+  ConsentSlice &
+  DetailsSlice &
+  CardSlice &
+  FaceSlice &
+  SignoffSlice &
+  ReferralSlice &
+  AccessSlice;
 export type JourneyStore = StoreApi<JourneyState>;
 
 /** The store's values, without its actions. */
@@ -29,7 +38,8 @@ type ValuesOf<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown
 /** (erasedNotice says only that someone erased their data: nothing of who.) */
 type BoothValues = 'connection' | 'inService' | 'erasedNotice' | 'info' | 'busy' | 'faceCalls';
 /** Everything the screen holds about a citizen: a value a slice adds is citizen data unless named above, and must be reset below. */
-export type CitizenData = Omit<ValuesOf<JourneyState>, BoothValues>;
+/** (The access settings are the visit's, not the citizen's data: a wipe resets them, a referral keeps them; sessionSlice.ts.) */
+export type CitizenData = Omit<ValuesOf<JourneyState>, BoothValues | keyof AccessData>;
 
 const citizenData = (): CitizenData => ({
   ...sessionCitizenData(),
@@ -48,6 +58,7 @@ export function createJourneyStore(client: BoothClient): JourneyStore {
     ...createFaceSlice(client)(...api),
     ...createSignoffSlice(client)(...api),
     ...createReferralSlice()(...api),
+    ...createAccessSlice(client)(...api),
   }));
 
   client.on('session.changed', (snapshot) => store.getState().applySnapshot(snapshot));

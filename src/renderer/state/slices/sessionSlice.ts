@@ -9,6 +9,7 @@ import type { SessionSnapshot, WipeReason } from '../../../shared/contract/schem
 import type { Language } from '../../../shared/journey/machine';
 import type { DraftField } from '../drafts';
 import type { CitizenData, JourneyState } from '../journeyStore';
+import { accessDefaults } from './accessSlice';
 import { sendCall } from './sendCall';
 
 export interface Problem {
@@ -48,7 +49,10 @@ export const createSessionSlice =
 
     async start() {
       if (get().busy) return;
+      // Large text chosen on the welcome screen carries into the session it starts.
+      const { largeText } = get();
       get().resetLocal();
+      set({ largeText });
       get().setErasedNotice(false);
       await sendCall(set, get, () => client.session.start({ language: 'id' }));
     },
@@ -73,7 +77,8 @@ export const createSessionSlice =
       await client.session.wipe({ reason });
     },
 
-    resetLocal: () => set(citizenData()),
+    // The visit is over: the next citizen also starts with the default screen (issue 11, item 4).
+    resetLocal: () => set({ ...citizenData(), ...accessDefaults() }),
 
     applySnapshot(session) {
       if (session === null) get().resetLocal();
