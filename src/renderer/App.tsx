@@ -1,6 +1,6 @@
 // Picks the screen for the journey step the core reports, and runs the idle
 // timeout over every step of a session.
-import { lazy, Suspense, useCallback, useEffect, type ReactElement } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, type ReactElement } from 'react';
 import type { JourneyStep } from '../shared/journey/machine';
 import { useJourney } from './context';
 import { IdleWarning } from './components/IdleWarning';
@@ -36,9 +36,10 @@ export function App() {
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
-  // Large text and high contrast: the root font size and the palette both hang on this class (booth.css).
+  // Large text and high contrast: the root font size and the palette both hang on this class (booth.css). A layout
+  // effect, so the class is in place before any screen's own effect measures or scrolls (FieldDisplay).
   const largeText = useJourney((state) => state.largeText);
-  useEffect(() => {
+  useLayoutEffect(() => {
     document.documentElement.classList.toggle('large-text', largeText);
   }, [largeText]);
 

@@ -27,6 +27,17 @@ const TOOLBAR = ['help', 'large-text', 'switch-language', 'cancel-erase'];
 /** Screenshot numbers follow the journey's order, whatever it is (the welcome screen is 01). */
 const numbered = (step: JourneyStep) => String(journeySteps.indexOf(step) + 2).padStart(2, '0');
 
+/** Whether a field being typed is (partly) scrolled out of the content region or off the screen. */
+const fieldHidden = (page: Page) =>
+  page.evaluate(() => {
+    const field = document.querySelector('[data-testid^="field-"]');
+    const region = document.querySelector('[data-testid="frame-content"]');
+    if (!field || !region) return false;
+    const box = field.getBoundingClientRect();
+    const clip = region.getBoundingClientRect();
+    return box.top < clip.top - 0.5 || box.bottom > clip.bottom + 0.5 || box.bottom > window.innerHeight;
+  });
+
 const isLarge = (page: Page) => page.evaluate(() => document.documentElement.classList.contains('large-text'));
 
 describe.each(Object.keys(orientations) as Orientation[])('large text and help on a %s screen', (orientation) => {
@@ -48,6 +59,7 @@ describe.each(Object.keys(orientations) as Orientation[])('large text and help o
     await page.waitForTimeout(150); // let a reflow after a tap settle before measuring
     expect(await seriousAxeViolations(page), `axe on ${name}`).toEqual([]);
     expect(await layoutProblems(page), `layout of ${name}`).toEqual([]);
+    expect(await fieldHidden(page), `the typed field on ${name}`).toBe(false);
     if (options.toolbar && orientation === 'portrait') expect(await outOfSeatedReach(page, TOOLBAR), `reach on ${name}`).toEqual([]);
     await screenshot(page, `${orientation}-${name}`);
   }
@@ -67,7 +79,19 @@ describe.each(Object.keys(orientations) as Orientation[])('large text and help o
   async function cancelToWelcome(page: Page) {
     await tap(page, 'cancel-erase');
     await tap(page, 'cancel-confirm');
-    await waitForStep(page, 'attract');
+    // Leaving the face screen can wait on MediaPipe still starting up on a busy 2-core machine.
+    await page
+      .locator('[data-step="attract"]')
+      .waitFor({ timeout: 30_000 })
+      .catch(async (error: Error) => {
+        const shown = await page
+          .locator('[data-step]')
+          .first()
+          .getAttribute('data-step', { timeout: 1000 })
+          .catch(() => null);
+        await screenshot(page, `${orientation}-failed-cancel`);
+        throw new Error(`cancel did not lead to the welcome screen; the page shows ${shown ?? 'no step'}: ${error.message.split('\n')[0]}`);
+      });
   }
 
   it.each(['id', 'en'] as const)('every screen a walk reaches, in %s', async (language: Language) => {
@@ -168,6 +192,27 @@ describe.each(Object.keys(orientations) as Orientation[])('large text and help o
     await page.getByTestId('officer-sign').waitFor();
     await expect.poll(() => booth.logText()).toContain('"screen":"attract"');
     await tap(page, 'officer-sign-dismiss');
+  });
+
+  it('has a layout check that sees a control cut off, covered, overlapping or with its label cut', async () => {
+    const page = browser.page;
+    await openBooth(page, booth.host.launchUrl);
+    await waitForStep(page, 'attract');
+    expect(await layoutProblems(page)).toEqual([]);
+    // Through the CSSOM: the page's CSP refuses a style tag.
+    await page.evaluate(() => {
+      const place = (testId: string, style: Partial<CSSStyleDeclaration>) =>
+        Object.assign(document.querySelector<HTMLElement>(`[data-testid="${testId}"]`)!.style, { position: 'fixed', ...style });
+      place('start', { left: '-200px', top: '0px' });
+      place('help', { left: '100px', top: '400px', width: '60px' });
+      place('large-text', { left: '120px', top: '420px' });
+    });
+    const problems = (await layoutProblems(page)).join('\n');
+    expect(problems).toContain('"start" is cut off at the side of the screen');
+    expect(problems).toContain('"help" does not show its whole label');
+    expect(problems).toMatch(/"help" and "large-text" overlap|"large-text" and "help" overlap/);
+    expect(problems).toContain('"help" is covered by');
+    await openBooth(page, booth.host.launchUrl);
   });
 
   it('offers large text on the offline screen', async () => {

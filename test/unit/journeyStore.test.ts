@@ -78,6 +78,8 @@ describe('journey store', () => {
       limitedField: 'phone',
       emailConfirming: true,
     });
+    // The visit's own settings (large text, help, the officer's sign) go with it too: the next citizen starts with the default screen.
+    store.setState({ largeText: true, helpOpen: true, officerCalled: true });
     await s().wipe('cancel');
     // Every value any slice holds, found from the store itself: a slice added later is checked too.
     const boothValues = ['connection', 'inService', 'erasedNotice', 'info', 'busy', 'faceCalls'];
@@ -91,13 +93,32 @@ describe('journey store', () => {
       'drafts',
       'emailConfirming',
       'faceInView',
+      'helpOpen',
+      'largeText',
       'limitedField',
+      'officerCalled',
       'problem',
       'session',
     ]);
     for (const key of citizenValues) expect(s()[key as keyof typeof fresh], key).toEqual(fresh[key as keyof typeof fresh]);
     expect(s().info).not.toBeNull();
     expect(s().connection).toBe('connecting');
+  });
+
+  it('keeps large text chosen on the welcome screen into the session, and through a referral, until the wipe', async () => {
+    const booth = await inProcessBooth();
+    const store = createJourneyStore(booth.client);
+    const s = () => store.getState();
+    await s().loadInfo();
+    s().toggleLargeText();
+    await s().start();
+    expect(s().largeText).toBe(true);
+    await s().chooseLanguage('id');
+    await s().declineConsent();
+    expect(s().session?.step).toBe('referred');
+    expect(s().largeText).toBe(true);
+    await s().finishReferral();
+    expect(s().largeText).toBe(false);
   });
 
   it('declining the consent shows the referral the core decided; finishing wipes it as declined', async () => {

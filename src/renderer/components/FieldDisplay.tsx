@@ -1,6 +1,9 @@
 // The value being typed, large, with its label. It is not an <input>: the
 // OS keyboard must never appear on the booth, and only the booth's keys
 // (or a filtered paste) change it.
+import { useEffect, useRef } from 'react';
+import { useJourney } from '../context';
+
 export interface FieldDisplayProps {
   id: string;
   label: string;
@@ -15,12 +18,20 @@ export interface FieldDisplayProps {
 
 export function FieldDisplay({ id, label, value, format, hint, invalid, errorId, large }: FieldDisplayProps) {
   const shown = format ? format(value) : value;
+  const output = useRef<HTMLOutputElement>(null);
+  const largeText = useJourney((state) => state.largeText);
+  // With large text the content may scroll: the value being typed is kept in view, above the keyboard.
+  // (Braces: newer Chromium answers scrollIntoView with a promise, which React would take for a cleanup.)
+  useEffect(() => {
+    output.current?.scrollIntoView({ block: 'nearest' });
+  }, [shown, largeText]);
   return (
     <div className="field">
       <span className="field-label" id={`${id}-label`}>
         {label}
       </span>
       <output
+        ref={output}
         id={id}
         className={`field-value${invalid ? ' field-invalid' : ''}${large ? ' field-large' : ''}`}
         aria-labelledby={`${id}-label`}
