@@ -7,6 +7,7 @@ import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
 import { faceAssets } from './scripts/faceAssets';
 import { nodeWorkers } from './scripts/nodeWorkers';
+import { voiceAssets } from './scripts/voiceAssets';
 
 export default defineConfig({
   main: {
@@ -29,7 +30,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'src/renderer',
-    plugins: [react(), faceAssets(resolve('.'))],
+    plugins: [react(), faceAssets(resolve('.')), voiceAssets(resolve('.'))],
     build: {
       outDir: 'out/renderer',
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },

@@ -42,6 +42,8 @@ export function openBoothWindow(launchPageUrl: string, options: { kiosk: boolean
     '--disable-pinch',
     '--overscroll-history-navigation=0',
     '--use-fake-ui-for-media-stream',
+    // Spoken guidance starts as each screen appears, also where no touch led there (the welcome screen after a wipe).
+    '--autoplay-policy=no-user-gesture-required',
   ];
   if (options.kiosk) args.push('--kiosk');
   args.push(...(options.extraArgs ?? []));

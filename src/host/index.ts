@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../core/config';
 import { servableModelFiles } from '../core/face';
+import { servableVoicePack } from '../core/speech';
 import { createLogger } from '../core/logging';
 import { CoreStartError, forkCore, startCore } from '../core/process';
 import { findChromium, hasDisplay, openBoothWindow, type BoothWindow } from './browser';
@@ -76,6 +77,8 @@ async function main(): Promise<number> {
     faceModelFiles,
   });
   for (const [name, bytes] of servableModelFiles(rendererDir)) faceModelFiles.set(name, bytes);
+  // The voice pack beside them (the core checks it too, and refuses to start when it is wrong).
+  for (const [name, bytes] of servableVoicePack(config.speech.voicePackDir)) faceModelFiles.set(name, bytes);
 
   try {
     await core.ready;

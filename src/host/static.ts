@@ -20,6 +20,7 @@ const contentTypes: Record<string, string> = {
   '.tflite': 'application/octet-stream',
   '.task': 'application/octet-stream',
   '.onnx': 'application/octet-stream',
+  '.ogg': 'audio/ogg',
 };
 
 export function serveStatic(

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '../core/config';
 import { servableModelFiles } from '../core/face';
+import { servableVoicePack } from '../core/speech';
 import { createLogger } from '../core/logging';
 import { CoreStartError, superviseCore } from '../core/process';
 import { forkUtilityCore } from './coreProcess';
@@ -45,7 +46,8 @@ if (!app.requestSingleInstanceLock()) {
         spawn: () => forkUtilityCore(join(here, '../core/index.js')),
         start: { configPath, version: app.getVersion(), rendererDir, packaged: app.isPackaged },
         logger,
-        faceModelFiles: servableModelFiles(rendererDir),
+        // The voice pack is served beside the models (the core checks it too, and refuses to start when it is wrong).
+        faceModelFiles: new Map([...servableModelFiles(rendererDir), ...servableVoicePack(config.speech.voicePackDir)]),
       });
     } catch (error) {
       console.error(error instanceof CoreStartError ? `The booth core could not start: ${error.message}` : error);

@@ -41,6 +41,8 @@ export function createBoothWindow({ session, preloadPath, kiosk, onScreenLost, a
       experimentalFeatures: false,
       webviewTag: false,
       spellcheck: false,
+      // Spoken guidance starts as each screen appears, also where no touch led there (the welcome screen after a wipe, offline).
+      autoplayPolicy: 'no-user-gesture-required',
       devTools: !kiosk,
     },
   });

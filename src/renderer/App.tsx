@@ -16,6 +16,7 @@ import { PhoneScreen } from './screens/PhoneScreen';
 import { ReferralScreen } from './screens/ReferralScreen';
 import { ReviewScreen } from './screens/ReviewScreen';
 import { useIdleTimeout } from './state/useIdleTimeout';
+import { useSpeechSession } from './speech/useSpeech';
 
 // The face step brings MediaPipe (~300 kB of script): loaded when a citizen gets there, not at start-up.
 const FaceScreen = lazy(() => import('./screens/FaceScreen').then((module) => ({ default: module.FaceScreen })));
@@ -32,6 +33,7 @@ export function App() {
   const wipe = useJourney((state) => state.wipe);
   // A face in front of the camera is a citizen at work: no idle warning then.
   const faceInView = useJourney((state) => state.faceInView && state.session?.step === 'face');
+  useSpeechSession();
 
   useEffect(() => {
     document.documentElement.lang = language;

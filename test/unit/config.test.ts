@@ -35,7 +35,19 @@ describe('booth configuration', () => {
         warmUpFrames: 600,
         presenceCapSec: 180,
       },
+      speech: { defaultVolume: 0.8 },
     });
+  });
+
+  it('checks the speech settings: a volume the citizen can hear, typos named', () => {
+    expect(parseConfig({ speech: { defaultVolume: 0.6, voicePackDir: '/srv/voice' } }).speech).toEqual({
+      defaultVolume: 0.6,
+      voicePackDir: '/srv/voice',
+    });
+    expect(errorOf(() => parseConfig({ speech: { defaultVolume: 0 } })).problems[0]).toMatch(/^speech\.defaultVolume: /);
+    expect(errorOf(() => parseConfig({ speech: { voicePakDir: '/srv/voice' } })).problems).toEqual([
+      'speech.voicePakDir: unknown key; did you mean "voicePackDir"?',
+    ]);
   });
 
   it('reads the example configuration shipped in resources/', () => {

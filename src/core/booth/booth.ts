@@ -11,6 +11,7 @@ import type { Logger } from '../logging';
 import { cardReadDeadlineMs, createCardReader, createCardStep, type CardReader, type CardStep } from '../card';
 import { createFaceStep, type FaceStep, type VerifiedModels } from '../face';
 import { createHelpStep, logOnlyOfficerCalls, type OfficerCallNotifier } from '../help';
+import { VOICE_PACK_PREFIX } from '../speech';
 import { CitizenSession, createJourneyHandlers, type SessionClock } from '../session';
 import { BoothEvents } from './events';
 
@@ -26,6 +27,8 @@ export interface BoothOptions {
   faceModels: VerifiedModels;
   /** Tells the officer console that a citizen called an officer; the default only logs (no console yet). */
   officerCalls?: OfficerCallNotifier;
+  /** The voice pack's checked recordings by file name (empty: the generated voice only). */
+  voicePack?: ReadonlyMap<string, Buffer>;
 }
 
 export interface Booth {
@@ -42,7 +45,15 @@ export interface Booth {
   dispose(): Promise<void>;
 }
 
-export async function createBooth({ config, logger, version, clock, faceModels, officerCalls }: BoothOptions): Promise<Booth> {
+export async function createBooth({
+  config,
+  logger,
+  version,
+  clock,
+  faceModels,
+  officerCalls,
+  voicePack = new Map(),
+}: BoothOptions): Promise<Booth> {
   const events = new BoothEvents();
   const { idleTimeoutSec, idleWarningSec, expiryGraceSec } = config.session;
   const session = new CitizenSession({
@@ -86,6 +97,7 @@ export async function createBooth({ config, logger, version, clock, faceModels, 
         consentVersion: CONSENT_VERSION,
         capabilities,
         faceWarmUpFrames: capabilities.face ? config.face.warmUpFrames : 0,
+        speech: { defaultVolume: config.speech.defaultVolume, voicePack: [...voicePack.keys()] },
       }),
     ...createJourneyHandlers({ session, logger, consentVersion: CONSENT_VERSION }),
     ...card.handlers,
@@ -100,7 +112,11 @@ export async function createBooth({ config, logger, version, clock, faceModels, 
     session,
     steps: { card, face },
     cardReader: card.reader,
-    faceModelFiles: faceModels.ok ? faceModels.files : new Map(),
+    // The voice pack is served from the same verified, in-memory folder as the models.
+    faceModelFiles: new Map([
+      ...(faceModels.ok ? faceModels.files : new Map<string, Buffer>()),
+      ...[...voicePack].map(([name, bytes]) => [VOICE_PACK_PREFIX + name, bytes] as const),
+    ]),
     dispose: async () => {
       session.wipe('cancel');
       await card.dispose();

@@ -1,10 +1,11 @@
 // Configuration → logger → booth, the same way for Electron main and the
 // headless host, so both run exactly the same core.
 import type { DestinationStream } from 'pino';
-import { ConfigError, loadConfig, parseConfig, type BoothConfig, type BoothConfigInput } from '../config';
+import { ConfigError, configError, loadConfig, parseConfig, type BoothConfig, type BoothConfigInput } from '../config';
 import { createLogger, type Logger } from '../logging';
 import { join } from 'node:path';
 import { LANDMARKER_FILE, modelManifest, verifyModels, type VerifiedModels } from '../face';
+import { checkVoicePack } from '../speech';
 import { createBooth, type Booth } from './booth';
 import type { SessionClock } from '../session';
 import type { OfficerCallNotifier } from '../help';
@@ -53,6 +54,10 @@ export async function composeBooth(options: ComposeOptions): Promise<ComposedBoo
       [problem],
     );
   }
+  // A voice pack that cannot be used is the deployment's mistake: the booth does not start, and says which file and why.
+  const voicePack = config.speech.voicePackDir ? checkVoicePack(config.speech.voicePackDir) : { ok: true as const, files: new Map() };
+  if (!voicePack.ok)
+    throw configError(options.configPath ? `Configuration file ${options.configPath}` : 'configuration', voicePack.problems);
   const logger = createLogger({ level: config.logging.level, destination: options.logDestination, base: { boothId: config.booth.id } });
   const faceModels =
     options.faceModels ??
@@ -71,6 +76,7 @@ export async function composeBooth(options: ComposeOptions): Promise<ComposedBoo
     clock: options.clock,
     faceModels,
     officerCalls: options.officerCalls,
+    voicePack: voicePack.files,
   });
   return { config, logger, booth };
 }

@@ -18,8 +18,15 @@ export class ConfigError extends Error {
 export function parseConfig(input: unknown, source = 'configuration'): BoothConfig {
   const parsed = boothConfigSchema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => describeIssue(issue));
-  throw new ConfigError(
+  throw configError(
+    source,
+    parsed.error.issues.map((issue) => describeIssue(issue)),
+  );
+}
+
+/** One ConfigError listing every problem, for the schema's checks and those made while starting (e.g. the voice pack). */
+export function configError(source: string, problems: string[]): ConfigError {
+  return new ConfigError(
     `${source} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n  - ${problems.join('\n  - ')}`,
     problems,
   );

@@ -119,6 +119,16 @@ const devicesSchema = z
   })
   .strict();
 
+/** Spoken guidance (issue 11): the generated voice ships with the booth; a voice pack replaces it key by key. */
+const speechSchema = z
+  .object({
+    /** The volume every session starts at, 0.2 to 1 (Section 508 §402.3.1: reset to the default after each use). */
+    defaultVolume: z.number().min(0.2).max(1).default(0.8),
+    /** A folder of recordings named "<catalogue key>.<lang>.ogg" or ".wav", checked at start (src/core/speech). */
+    voicePackDir: z.string().min(1).optional(),
+  })
+  .strict();
+
 export const boothConfigSchema = z
   .object({
     booth: z
@@ -136,6 +146,7 @@ export const boothConfigSchema = z
     logging: loggingSchema.prefault({}),
     devices: devicesSchema.prefault({}),
     face: faceSettingsSchema.prefault({}),
+    speech: speechSchema.prefault({}),
   })
   .strict();
 

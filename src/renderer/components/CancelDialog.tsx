@@ -2,12 +2,15 @@
 // typing away, then wipes the session in the core and on screen.
 import { useEffect, useRef } from 'react';
 import { useJourney, useT } from '../context';
+import { cancelSpeech } from '../speech/spokenKeys';
+import { useScreenSpeech } from '../speech/useSpeech';
 
 export function CancelDialog({ onKeep }: { onKeep: () => void }) {
   const t = useT();
   const wipe = useJourney((state) => state.wipe);
   const keepButton = useRef<HTMLButtonElement>(null);
   useEffect(() => keepButton.current?.focus(), []);
+  useScreenSpeech({ keys: cancelSpeech });
 
   return (
     <div className="overlay">

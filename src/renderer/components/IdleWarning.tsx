@@ -2,11 +2,15 @@
 // (WCAG 2.2.1: the citizen is warned and can extend with a single action).
 import { useEffect, useRef } from 'react';
 import { useT } from '../context';
+import { idleSpeech } from '../speech/spokenKeys';
+import { useScreenSpeech } from '../speech/useSpeech';
 
 export function IdleWarning({ secondsLeft, onContinue }: { secondsLeft: number; onContinue: () => void }) {
   const t = useT();
   const button = useRef<HTMLButtonElement>(null);
   useEffect(() => button.current?.focus(), []);
+  // A tone, then the words: a citizen who stepped away is called back (the countdown is not spoken).
+  useScreenSpeech({ keys: idleSpeech, tone: 'idle' });
 
   return (
     <div className="overlay">

@@ -10,14 +10,18 @@ import { HelpButton, LargeTextToggle } from '../access/AccessButtons';
 import { HelpDialog } from '../access/HelpDialog';
 import { CancelDialog } from './CancelDialog';
 import { ProblemText } from './ProblemText';
+import { instructionSpeech, SpeechControls } from './SpeechControls';
+import type { InstructionKey } from '../speech/spokenKeys';
 
 export interface StepFrameProps {
   step: JourneyStep;
   /**
    * The catalogue key of the screen's main instruction, shown as its heading.
-   * A key, not text: spoken guidance (issue 11) will say exactly this.
+   * A key, not text: spoken guidance says it (with its hint) as the screen appears; speech/spokenKeys.ts lists what each says.
    */
-  instruction: MessageKey;
+  instruction: InstructionKey;
+  /** Said after the instruction (e.g. the referral's reason). */
+  spokenDetail?: MessageKey;
   children: ReactNode;
   /** Buttons at the bottom (back, next). */
   actions?: ReactNode;
@@ -25,7 +29,7 @@ export interface StepFrameProps {
   keyboard?: ReactNode;
 }
 
-export function StepFrame({ step, instruction, children, actions, keyboard }: StepFrameProps) {
+export function StepFrame({ step, instruction, spokenDetail, children, actions, keyboard }: StepFrameProps) {
   const t = useT();
   const switchLanguage = useJourney((state) => state.switchLanguage);
   const busy = useJourney((state) => state.busy);
@@ -60,6 +64,7 @@ export function StepFrame({ step, instruction, children, actions, keyboard }: St
             <h1 ref={heading} tabIndex={-1}>
               {t(instruction)}
             </h1>
+            <SpeechControls {...instructionSpeech(instruction, spokenDetail)} />
             {children}
             <ProblemText field="general" id={`${step}-general-problem`} />
           </div>

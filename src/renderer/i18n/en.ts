@@ -251,4 +251,11 @@ export const en: Record<MessageKey, string> = {
   'officer.called': 'An officer has been called',
   'officer.calledBody': 'Please wait at this booth. An officer is coming to help you.',
   'officer.dismiss': 'Close this notice',
+  // Spoken guidance (issue 11, item 3): its controls, and spoken forms of texts whose shown form has a number in it.
+  'speech.repeat': 'Repeat',
+  'speech.repeatLabel': 'Repeat the spoken instruction',
+  'speech.louder': 'Louder',
+  'speech.softer': 'Softer',
+  'speech.volume': 'Volume {percent}%',
+  'speech.idle.body': 'To protect your data, this session will soon be erased. If you are still here, please touch "Yes, I am still here".',
 };

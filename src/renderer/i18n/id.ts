@@ -253,6 +253,14 @@ export const id = {
   'officer.called': 'Petugas sedang dipanggil',
   'officer.calledBody': 'Mohon tunggu di anjungan ini. Petugas akan segera datang membantu Anda.',
   'officer.dismiss': 'Tutup pemberitahuan',
+  // Spoken guidance (issue 11, item 3): its controls, and spoken forms of texts whose shown form has a number in it.
+  'speech.repeat': 'Ulangi',
+  'speech.repeatLabel': 'Ulangi petunjuk suara',
+  'speech.louder': 'Lebih keras',
+  'speech.softer': 'Lebih pelan',
+  'speech.volume': 'Volume suara {percent}%',
+  'speech.idle.body':
+    'Untuk melindungi data Anda, sesi ini akan segera dihapus. Jika Anda masih di sini, silakan sentuh "Ya, saya masih di sini".',
 } as const;
 
 export type MessageKey = keyof typeof id;

@@ -1,11 +1,13 @@
 // Shown between citizens: bilingual, because no language is chosen yet.
 // Right after a citizen cancels or finishes it first says, for a few
 // seconds, that their data is erased.
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { translator } from '../i18n';
 import { useJourney } from '../context';
 import { HelpButton, LargeTextToggle } from '../access/AccessButtons';
 import { HelpDialog } from '../access/HelpDialog';
+import { SpeechControls } from '../components/SpeechControls';
+import { attractSpeech } from '../speech/spokenKeys';
 
 /** How long the "data erased" notice stays on the welcome screen. */
 export const ERASED_NOTICE_MS = 6_000;
@@ -32,6 +34,8 @@ export function AttractScreen() {
     const timer = setTimeout(toggleLargeText, ATTRACT_LARGE_TEXT_MS);
     return () => clearTimeout(timer);
   }, [largeText, toggleLargeText]);
+  // Said as the screen appears: "your data is erased" only right after a citizen, and not again when the notice goes.
+  const [spoken] = useState(() => attractSpeech.filter((key) => erased || key !== 'attract.erased'));
   useEffect(() => {
     if (!erased) return;
     const timer = setTimeout(() => setErasedNotice(false), ERASED_NOTICE_MS);
@@ -74,6 +78,7 @@ export function AttractScreen() {
         <LargeTextToggle labels={bothLanguages} />
       </nav>
       {helpOpen && <HelpDialog screen="attract" labels={bothLanguages} />}
+      <SpeechControls keys={spoken} bilingual />
     </main>
   );
 }

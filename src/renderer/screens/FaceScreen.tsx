@@ -14,6 +14,7 @@ import { FaceGuide } from '../components/FaceGuide';
 import { FaceBriefing } from '../components/FaceBriefing';
 import { FaceCountdown } from '../components/FaceCountdown';
 import { TechnicianOverlay } from '../components/TechnicianOverlay';
+import { useFaceSpeech } from '../speech/faceSpeech';
 import { FaceController, type FaceView } from '../face/faceController';
 import { pageFaceEngine } from '../face/faceEngine';
 import { isMessageKey, type MessageKey } from '../i18n';
@@ -84,6 +85,7 @@ function FaceCapture({ setup, onCaptured }: { setup: FaceSetup; onCaptured: (sna
   const video = useRef<HTMLVideoElement>(null);
   const controller = useRef<FaceController | null>(null);
   const [view, setView] = useState<FaceView | null>(null);
+  useFaceSpeech(view);
 
   useEffect(() => {
     const element = video.current!;

@@ -32,7 +32,7 @@ export function NumericFieldScreen({ field, format, nextEnabled, counter, withPl
   return (
     <StepFrame
       step={field}
-      instruction={`${field}.title` as MessageKey}
+      instruction={`${field}.title` as const}
       actions={<StepActions onNext={() => void submit()} nextEnabled={nextEnabled(value)} />}
       keyboard={
         <NumericKeypad

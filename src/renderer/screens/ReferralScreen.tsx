@@ -28,6 +28,7 @@ export function ReferralScreen() {
     <StepFrame
       step="referred"
       instruction="referral.title"
+      spokenDetail={referralMessages[referral.reason]}
       actions={
         <button type="button" className="button button-primary" onClick={() => void finish()} data-testid="finish-erase">
           {t('unavailable.finish')}

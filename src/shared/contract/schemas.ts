@@ -90,6 +90,18 @@ export const boothInfoSchema = z.object({
   capabilities: capabilitiesSchema,
   /** Frames the screen warms MediaPipe with while it waits for a citizen (face.warmUpFrames); 0 when the booth has no face step. */
   faceWarmUpFrames: z.int().min(0).max(2000),
+  /** Spoken guidance: the volume each session starts at, and the voice pack's files ("<key>.<lang>.<ext>") the shell serves. */
+  speech: z.object({
+    defaultVolume: z.number().min(0).max(1),
+    voicePack: z
+      .array(
+        z
+          .string()
+          .max(120)
+          .regex(/^[A-Za-z0-9_.-]+\.(id|en)\.(ogg|wav)$/),
+      )
+      .max(1000),
+  }),
 });
 export type BoothInfo = z.infer<typeof boothInfoSchema>;
 

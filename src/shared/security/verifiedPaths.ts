@@ -65,5 +65,8 @@ export function verifiedContentType(file: string): string {
   if (/\.m?js$/i.test(file)) return 'text/javascript; charset=utf-8';
   if (/\.wasm$/i.test(file)) return 'application/wasm';
   if (/\.jpe?g$/i.test(file)) return 'image/jpeg';
+  // A deployment's voice pack (src/core/speech), served beside the models.
+  if (/\.ogg$/i.test(file)) return 'audio/ogg';
+  if (/\.wav$/i.test(file)) return 'audio/wav';
   return 'application/octet-stream';
 }

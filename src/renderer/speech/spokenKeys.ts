@@ -1,0 +1,79 @@
+// Everything the booth says aloud, by catalogue key, in one place. The voice
+// generator (npm run voice) makes audio for exactly these keys in both
+// languages, and a unit test fails when one lacks audio of its current text.
+// StepFrame's `instruction` is typed over `screenSpeech`, so a screen with a
+// new instruction does not compile until it says here what it speaks.
+import { guidancePrompts } from '../../shared/face/quality';
+import { livenessActions, livenessFailures } from '../../shared/face/liveness';
+import { isMessageKey, type MessageKey } from '../i18n';
+import { referralMessages } from '../screens/ReferralScreen';
+
+/** Each screen's main instruction (its heading), and what is said when the screen appears: the heading, then its hint. */
+export const screenSpeech = {
+  'language.title': ['language.title'],
+  'consent.title': ['consent.title', 'consent.intro'],
+  'nik.title': ['nik.title', 'nik.hint'],
+  'email.title': ['email.title', 'email.hint'],
+  'email.confirmTitle': ['email.confirmTitle', 'email.confirmHint'],
+  // Not the hint: its example numbers take 20 s to say.
+  'phone.title': ['phone.title'],
+  'review.title': ['review.title', 'review.hint'],
+  'card.place.title': ['card.place.title', 'card.place.hint'],
+  'card.reading.title': ['card.reading.title', 'card.reading.hint'],
+  'card.confirm.title': ['card.confirm.title', 'card.confirm.hint'],
+  'face.title': ['face.title', 'face.hint'],
+  'face.failed.title': ['face.failed.title'],
+  'unavailable.checking': ['unavailable.checking'],
+  'unavailable.done.title': ['unavailable.done.title', 'unavailable.body'],
+  'common.error.generic': ['common.error.generic'],
+  'referral.title': ['referral.title'],
+} as const satisfies Record<string, readonly [MessageKey, ...MessageKey[]]>;
+
+/** A key StepFrame accepts as a screen's instruction. */
+export type InstructionKey = keyof typeof screenSpeech;
+
+/** Screens shown before a language is chosen: said in Bahasa Indonesia, then in English. */
+export const bilingualInstructions: ReadonlySet<InstructionKey> = new Set(['language.title']);
+
+/** The welcome screen (always both languages): after a session, that the data is erased; then how to start. */
+export const attractSpeech = ['attract.erased', 'attract.title', 'attract.start'] as const satisfies readonly MessageKey[];
+
+/** The out-of-service screens (both languages): the title, then the body for the reason. */
+export const offlineSpeech = ['offline.title', 'offline.body', 'offline.inUseBody', 'offline.outOfServiceBody'] as const;
+
+/** The idle warning says its spoken body, without the countdown the screen shows. */
+export const idleSpeech = ['idle.title', 'speech.idle.body'] as const satisfies readonly MessageKey[];
+
+export const cancelSpeech = ['cancel.title', 'cancel.body'] as const satisfies readonly MessageKey[];
+
+/** What the face step says: each guidance prompt, each challenge action, its phases, failures and camera problems. */
+export const faceSpeech: readonly MessageKey[] = [
+  ...guidancePrompts.map((prompt) => `face.prompt.${prompt}` as const),
+  ...livenessActions.map((action) => `face.action.${action}` as const),
+  'face.loading',
+  'face.starting',
+  'face.final',
+  'face.sending',
+  // A failure without words of its own (BAD_TRACE) shows, and says, face.failure.other.
+  ...livenessFailures.map((failure) => `face.failure.${failure}`).filter(isMessageKey),
+  'face.failure.other',
+  'face.failure.ATTEMPTS_EXHAUSTED',
+  'face.error.NO_CAMERA',
+  'face.error.CAMERA_DENIED',
+  'face.error.CAMERA_BUSY',
+  'face.error.other',
+];
+
+/** Every key the booth speaks, without repeats, in a stable order. */
+export const spokenKeys: readonly MessageKey[] = [
+  ...new Set<MessageKey>([
+    ...Object.values(screenSpeech).flat(),
+    ...Object.values(referralMessages),
+    'referral.erase',
+    ...attractSpeech,
+    ...offlineSpeech,
+    ...idleSpeech,
+    ...cancelSpeech,
+    ...faceSpeech,
+  ]),
+];
