@@ -1,2 +1,2 @@
 export { boothConfigSchema, type BoothConfig, type BoothConfigInput } from './schema';
-export { ConfigError, configError, loadConfig, parseConfig } from './load';
+export { ConfigError, configError, loadConfig, nearest, parseConfig } from './load';

@@ -9,6 +9,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import voiceManifest from '../../../assets/voice/manifest.json';
+import { nearest } from '../config';
 
 /** The keys the booth speaks: the generated voice has audio for exactly these (a unit test holds it to the screens' list). */
 export const spokenKeys: ReadonlySet<string> = new Set(Object.keys(voiceManifest.files));
@@ -54,7 +55,10 @@ function checkFile(dir: string, name: string, known: ReadonlySet<string>, files:
   const parts = /^(.+)\.([a-z]{2})\.(ogg|wav)$/.exec(name);
   if (!parts) return 'not named "<catalogue key>.<lang>.ogg" or ".wav" (e.g. card.place.title.id.ogg).';
   const [, key = '', language = '', extension] = parts;
-  if (!known.has(key)) return `"${key}" is not a key the booth speaks${nearKey(key, known)}.`;
+  if (!known.has(key)) {
+    const near = nearest(key, [...known]);
+    return `"${key}" is not a key the booth speaks${near ? `; did you mean "${near}"?` : '.'}`;
+  }
   if (!(VOICE_PACK_LANGUAGES as readonly string[]).includes(language)) return `"${language}" is not a booth language (id or en).`;
   if (files.has(`${key}.${language}.${extension === 'ogg' ? 'wav' : 'ogg'}`))
     return `${key} in ${language} has both an .ogg and a .wav file: keep one.`;
@@ -74,20 +78,6 @@ function checkFile(dir: string, name: string, known: ReadonlySet<string>, files:
       : `holds ${format} audio but is named .${extension}.`;
   files.set(name, bytes);
   return undefined;
-}
-
-/** ", did you mean …" for a key one typo away from a spoken key. */
-function nearKey(key: string, known: ReadonlySet<string>): string {
-  const lower = key.toLowerCase();
-  const match = [...known].find((candidate) => candidate.toLowerCase() === lower || sameButOne(candidate, key));
-  return match ? `; did you mean "${match}"?` : '';
-}
-
-function sameButOne(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && a[i] === b[i]) i++;
-  return a.slice(i + 1) === b.slice(i + 1) || a.slice(i) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i);
 }
 
 /** The checked recordings as the shells serve them (under voice-pack/ in the verified folder); empty when there is no pack or it failed. */

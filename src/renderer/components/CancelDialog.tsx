@@ -3,14 +3,14 @@
 import { useEffect, useRef } from 'react';
 import { useJourney, useT } from '../context';
 import { cancelSpeech } from '../speech/spokenKeys';
-import { useScreenSpeech } from '../speech/useSpeech';
+import { useScreenSpeech, useSessionLanguage } from '../speech/useSpeech';
 
 export function CancelDialog({ onKeep }: { onKeep: () => void }) {
   const t = useT();
   const wipe = useJourney((state) => state.wipe);
   const keepButton = useRef<HTMLButtonElement>(null);
   useEffect(() => keepButton.current?.focus(), []);
-  useScreenSpeech({ keys: cancelSpeech });
+  useScreenSpeech({ keys: cancelSpeech }, useSessionLanguage());
 
   return (
     <div className="overlay">

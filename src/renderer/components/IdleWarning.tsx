@@ -3,14 +3,14 @@
 import { useEffect, useRef } from 'react';
 import { useT } from '../context';
 import { idleSpeech } from '../speech/spokenKeys';
-import { useScreenSpeech } from '../speech/useSpeech';
+import { useScreenSpeech, useSessionLanguage } from '../speech/useSpeech';
 
 export function IdleWarning({ secondsLeft, onContinue }: { secondsLeft: number; onContinue: () => void }) {
   const t = useT();
   const button = useRef<HTMLButtonElement>(null);
   useEffect(() => button.current?.focus(), []);
   // A tone, then the words: a citizen who stepped away is called back (the countdown is not spoken).
-  useScreenSpeech({ keys: idleSpeech, tone: 'idle' });
+  useScreenSpeech({ keys: idleSpeech, tone: 'idle' }, useSessionLanguage());
 
   return (
     <div className="overlay">

@@ -1,42 +1,43 @@
 // Spoken guidance on every screen: the screen's words are said when it
 // appears, and again on the large "Repeat" button; louder and softer buttons
 // set the volume for this session only (it is the booth's default again for
-// the next citizen). On screens before a language is chosen the labels and
-// the speech are in both languages.
-import type { MessageKey } from '../i18n';
-import { translator } from '../i18n';
-import { useT } from '../context';
+// the next citizen). Screens before a language is chosen, and those shown
+// with no session at all (welcome, offline), speak and label both languages.
+import type { Language } from '../../shared/journey/machine';
+import { translator, type MessageKey, type Translate } from '../i18n';
 import { bilingualInstructions, screenSpeech, type InstructionKey } from '../speech/spokenKeys';
 import { MIN_VOLUME, useSpeechSettings } from '../speech/speechStore';
-import { useScreenSpeech, type ScreenSpeech } from '../speech/useSpeech';
+import { useScreenSpeech, useSessionLanguage, type ScreenSpeech } from '../speech/useSpeech';
 
 const id = translator('id');
 const en = translator('en');
+const both: Translate = (key, vars) => `${id(key, vars)} / ${en(key, vars)}`;
 
 /** What a StepFrame says for its instruction, with the screen's own detail (e.g. the referral's reason) after it. */
 export function instructionSpeech(instruction: InstructionKey, detail?: MessageKey): ScreenSpeech {
   return { keys: [...screenSpeech[instruction], ...(detail ? [detail] : [])], bilingual: bilingualInstructions.has(instruction) };
 }
 
+/** Inside a session (StepFrame): the session's language. */
 export function SpeechControls(speech: ScreenSpeech) {
-  const repeat = useScreenSpeech(speech);
+  const language = useSessionLanguage();
+  return <SpeechPanel speech={speech} language={language} label={speech.bilingual ? both : translator(language)} />;
+}
+
+/** Outside any session (the welcome and offline screens, which may show before the booth is reached): both languages. */
+export function BilingualSpeechControls({ keys }: { keys: readonly MessageKey[] }) {
+  return <SpeechPanel speech={{ keys, bilingual: true }} language="id" label={both} />;
+}
+
+function SpeechPanel({ speech, language, label }: { speech: ScreenSpeech; language: Language; label: Translate }) {
+  const repeat = useScreenSpeech(speech, language);
   const volume = useSpeechSettings((state) => state.volume);
   const louder = useSpeechSettings((state) => state.louder);
   const softer = useSpeechSettings((state) => state.softer);
-  const sessionT = useT();
-  // One label per button, or both languages when no language is chosen yet.
-  const label = (key: MessageKey, vars?: Record<string, number>) =>
-    speech.bilingual ? `${id(key, vars)} / ${en(key, vars)}` : sessionT(key, vars);
   const percent = Math.round(volume * 100);
   return (
     <div className="speech-controls" data-testid="speech-controls" data-volume={volume}>
-      <button
-        type="button"
-        className="button button-secondary speech-repeat"
-        onClick={repeat}
-        aria-label={label('speech.repeatLabel')}
-        data-testid="speech-repeat"
-      >
+      <button type="button" className="button button-secondary speech-repeat" onClick={repeat} data-testid="speech-repeat">
         <svg aria-hidden="true" className="speech-icon" viewBox="0 0 24 24" width="36" height="36">
           <path d="M3 9h4l5-4v14l-5-4H3z" fill="currentColor" />
           <path

@@ -253,7 +253,6 @@ export const en: Record<MessageKey, string> = {
   'officer.dismiss': 'Close this notice',
   // Spoken guidance (issue 11, item 3): its controls, and spoken forms of texts whose shown form has a number in it.
   'speech.repeat': 'Repeat',
-  'speech.repeatLabel': 'Repeat the spoken instruction',
   'speech.louder': 'Louder',
   'speech.softer': 'Softer',
   'speech.volume': 'Volume {percent}%',

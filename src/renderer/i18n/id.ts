@@ -255,7 +255,6 @@ export const id = {
   'officer.dismiss': 'Tutup pemberitahuan',
   // Spoken guidance (issue 11, item 3): its controls, and spoken forms of texts whose shown form has a number in it.
   'speech.repeat': 'Ulangi',
-  'speech.repeatLabel': 'Ulangi petunjuk suara',
   'speech.louder': 'Lebih keras',
   'speech.softer': 'Lebih pelan',
   'speech.volume': 'Volume suara {percent}%',

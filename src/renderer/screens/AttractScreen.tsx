@@ -6,7 +6,7 @@ import { translator } from '../i18n';
 import { useJourney } from '../context';
 import { HelpButton, LargeTextToggle } from '../access/AccessButtons';
 import { HelpDialog } from '../access/HelpDialog';
-import { SpeechControls } from '../components/SpeechControls';
+import { BilingualSpeechControls } from '../components/SpeechControls';
 import { attractSpeech } from '../speech/spokenKeys';
 
 /** How long the "data erased" notice stays on the welcome screen. */
@@ -78,7 +78,7 @@ export function AttractScreen() {
         <LargeTextToggle labels={bothLanguages} />
       </nav>
       {helpOpen && <HelpDialog screen="attract" labels={bothLanguages} />}
-      <SpeechControls keys={spoken} bilingual />
+      <BilingualSpeechControls keys={spoken} />
     </main>
   );
 }

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { translator } from '../i18n';
 import { LargeTextButton } from '../access/AccessButtons';
 import { bothLanguages } from './AttractScreen';
-import { SpeechControls } from '../components/SpeechControls';
+import { BilingualSpeechControls } from '../components/SpeechControls';
 
 const id = translator('id');
 const en = translator('en');
@@ -43,7 +43,7 @@ export function OfflineScreen({ reason }: { reason: keyof typeof bodies }) {
       <nav className="attract-toolbar" aria-label={`${id('access.toolbar')} / ${en('access.toolbar')}`}>
         <LargeTextButton labels={bothLanguages} on={large} onToggle={() => setLarge(!large)} />
       </nav>
-      <SpeechControls keys={['offline.title', body]} bilingual />
+      <BilingualSpeechControls keys={['offline.title', body]} />
     </main>
   );
 }

@@ -4,9 +4,9 @@
 // knows when to blink or turn.
 import { useEffect } from 'react';
 import type { FaceView } from '../face/faceController';
-import { useJourney } from '../context';
 import { isMessageKey, type MessageKey } from '../i18n';
 import { speaker } from './speaker';
+import { useSessionLanguage } from './useSpeech';
 
 /** The key of the face prompt on screen, or null where the screen's own words cover it (loading, captured). */
 export function spokenFaceKey(view: FaceView | null): MessageKey | null {
@@ -26,7 +26,7 @@ function knownOr(key: string, fallback: MessageKey): MessageKey {
 
 /** Says each new face prompt (after the screen's own words) and sounds a tone for each challenge action. */
 export function useFaceSpeech(view: FaceView | null): void {
-  const language = useJourney((state) => state.session?.language ?? 'id');
+  const language = useSessionLanguage();
   const key = spokenFaceKey(view);
   const action = view?.phase === 'challenge' ? view.action : null;
   const stepIndex = view?.stepIndex ?? 0;

@@ -24,9 +24,8 @@ export function speechItems(keys: readonly MessageKey[], languages: readonly Lan
   return languages.flatMap((language) => keys.map((key) => ({ key, language })));
 }
 
-/** Says the screen's words on entry; returns "say them again" for the Repeat button. */
-export function useScreenSpeech({ keys, bilingual, tone }: ScreenSpeech): () => void {
-  const language = useJourney((state) => state.session?.language ?? 'id');
+/** Says the screen's words on entry, in `language` (or both); returns "say them again" for the Repeat button. */
+export function useScreenSpeech({ keys, bilingual, tone }: ScreenSpeech, language: Language): () => void {
   const signature = `${bilingual ? 'id,en' : language}:${keys.join(',')}`;
   // The signature holds everything the items are made of: a new array of the same keys is the same speech.
   const items = useMemo(() => speechItems(keys, bilingual ? ['id', 'en'] : [language]), [signature]);
@@ -40,6 +39,11 @@ export function useScreenSpeech({ keys, bilingual, tone }: ScreenSpeech): () => 
     };
   }, [items, tone]);
   return useCallback(() => speaker.say(items, 'screen'), [items]);
+}
+
+/** The session's language (Bahasa Indonesia before one is chosen). */
+export function useSessionLanguage(): Language {
+  return useJourney((state) => state.session?.language ?? 'id');
 }
 
 /** Booth settings into the speech store, and the default volume again for every new session. Mounted once, in App. */

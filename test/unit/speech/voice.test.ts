@@ -15,6 +15,7 @@ import { spokenText, voiceManifest } from '../../../src/renderer/speech/voiceMan
 import { voiceCacheKey } from '../../../scripts/voice/cacheKey';
 import { espeakVersion, generateVoice, readVoiceManifest, staleVoiceFiles, VOICE_DIR } from '../../../scripts/voice/index';
 import { measureWav } from '../../../scripts/voice/wav';
+import { pcmWav } from '../../support/wav';
 
 const CHANGED_KEY: MessageKey = 'card.place.title';
 const original = { id: catalogues.id[CHANGED_KEY], en: catalogues.en[CHANGED_KEY] };
@@ -97,24 +98,7 @@ describe('generated voice (assets/voice)', () => {
 });
 
 describe('measureWav', () => {
-  const wav = (samples: number[]) => {
-    const data = Buffer.alloc(samples.length * 2);
-    samples.forEach((sample, i) => data.writeInt16LE(sample, i * 2));
-    const header = Buffer.alloc(44);
-    header.write('RIFF', 0, 'ascii');
-    header.writeUInt32LE(36 + data.length, 4);
-    header.write('WAVEfmt ', 8, 'ascii');
-    header.writeUInt32LE(16, 16);
-    header.writeUInt16LE(1, 20);
-    header.writeUInt16LE(1, 22);
-    header.writeUInt32LE(1000, 24);
-    header.writeUInt32LE(2000, 28);
-    header.writeUInt16LE(2, 32);
-    header.writeUInt16LE(16, 34);
-    header.write('data', 36, 'ascii');
-    header.writeUInt32LE(data.length, 40);
-    return Buffer.concat([header, data]);
-  };
+  const wav = (samples: number[]) => pcmWav(samples, 1000);
 
   it('tells silence from sound, and measures the length', () => {
     expect(measureWav(wav(new Array(500).fill(0)))).toEqual({ ms: 500, rms: 0 });

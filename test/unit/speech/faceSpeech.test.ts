@@ -1,0 +1,55 @@
+// The face step says what it shows: for every phase, prompt, action and
+// failure the screen can show, the spoken key is one the generated voice
+// has (in both languages, test/unit/speech/voice.test.ts).
+import { describe, expect, it } from 'vitest';
+import { guidancePrompts } from '../../../src/shared/face/quality';
+import { livenessActions, livenessFailures } from '../../../src/shared/face/liveness';
+import type { FacePhase, FaceView } from '../../../src/renderer/face/faceController';
+import { spokenFaceKey } from '../../../src/renderer/speech/faceSpeech';
+import { spokenKeys } from '../../../src/renderer/speech/spokenKeys';
+import { useSpeechSettings } from '../../../src/renderer/speech/speechStore';
+
+const phases: FacePhase[] = ['loading', 'position', 'starting', 'challenge', 'final', 'sending', 'captured', 'failed', 'error'];
+const failures = [...livenessFailures, 'ATTEMPTS_EXHAUSTED', 'NO_CAMERA', 'CAMERA_DENIED', 'CAMERA_BUSY', 'SOMETHING_NEW', null];
+
+function view(patch: Partial<FaceView>): FaceView {
+  return {
+    ...{ phase: 'position', prompt: 'noFace', action: null, stepIndex: 0, steps: 3, msLeft: 0, measures: [] },
+    ...{ failure: null, attemptsLeft: 2, faceInView: true, frameMs: 0 },
+    ...patch,
+  };
+}
+
+describe('face speech', () => {
+  it('has audio for every prompt, action and failure the face screen shows', () => {
+    for (const phase of phases)
+      for (const prompt of guidancePrompts)
+        for (const action of [null, ...livenessActions])
+          for (const failure of failures) {
+            const key = spokenFaceKey(view({ phase, prompt, action, failure }));
+            if (key !== null) expect(spokenKeys, `${phase} ${prompt} ${action} ${failure}`).toContain(key);
+          }
+  });
+
+  it('says the action while the citizen is placed well, the correction otherwise, and nothing while the camera loads', () => {
+    expect(spokenFaceKey(view({ phase: 'challenge', action: 'blink', prompt: 'good' }))).toBe('face.action.blink');
+    expect(spokenFaceKey(view({ phase: 'challenge', action: 'turnLeft', prompt: 'moveCloser' }))).toBe('face.prompt.moveCloser');
+    expect(spokenFaceKey(view({ phase: 'failed', failure: 'BAD_TRACE' }))).toBe('face.failure.other');
+    expect(spokenFaceKey(view({ phase: 'loading' }))).toBeNull();
+    expect(spokenFaceKey(null)).toBeNull();
+  });
+});
+
+describe('speech volume', () => {
+  it('steps louder and softer within bounds, and a new session goes back to the default', () => {
+    const settings = useSpeechSettings.getState();
+    settings.configure({ defaultVolume: 0.6, voicePack: [] });
+    expect(useSpeechSettings.getState().volume).toBe(0.6);
+    for (let i = 0; i < 5; i++) useSpeechSettings.getState().louder();
+    expect(useSpeechSettings.getState().volume).toBe(1);
+    for (let i = 0; i < 9; i++) useSpeechSettings.getState().softer();
+    expect(useSpeechSettings.getState().volume).toBe(0.2);
+    useSpeechSettings.getState().resetVolume();
+    expect(useSpeechSettings.getState().volume).toBe(0.6);
+  });
+});
