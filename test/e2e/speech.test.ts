@@ -13,6 +13,7 @@ import { voiceManifest } from '../../src/renderer/speech/voiceManifest';
 import { VOICE_DIR } from '../../scripts/voice/index';
 import { openBrowser, type BrowserSession } from '../support/browser';
 import { openBooth, screenshot, tap, waitForStep } from '../support/citizen';
+import { ensureFaceVideos, fakeCameraArgs } from '../support/fakeCamera';
 import { startTestBooth, type TestBooth } from '../support/host';
 import { walkPageTo } from '../support/walkTo';
 
@@ -153,5 +154,43 @@ describe('spoken guidance', () => {
     await expect.poll(async () => (await heard(page)).plays, { timeout: 10_000 }).toBeGreaterThan(before.plays);
     await expect.poll(async () => (await heard(page)).key, { timeout: 15_000 }).toBe('speech.idle.body');
     await tap(page, 'idle-continue');
+  });
+});
+
+describe('spoken guidance at the face step', () => {
+  let booth: TestBooth;
+  let browser: BrowserSession;
+
+  beforeAll(async () => {
+    const videos = await ensureFaceVideos();
+    booth = await startTestBooth({
+      devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } },
+      // The synthesized video answers this order; a production booth draws it at random.
+      face: { liveness: { fixedOrder: ['blink', 'turnLeft', 'turnRight'] } },
+    });
+    browser = await openBrowser({ width: 1920, height: 1080 }, [
+      ...fakeCameraArgs(videos.good),
+      '--autoplay-policy=no-user-gesture-required',
+    ]);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await booth?.close();
+  });
+
+  it('says the screen, then each prompt, and sounds a tone as each challenge action begins', async () => {
+    const page = browser.page;
+    await openBooth(page, booth.host.launchUrl);
+    await walkPageTo(page, 'face', { language: 'id' });
+    const said = async () => (await page.getByTestId('speech-audio').getAttribute('data-said'))?.split(' ') ?? [];
+    await expect.poll(said, { timeout: 15_000 }).toEqual(expect.arrayContaining(['face.title', 'face.hint']));
+    // The first action: a tone, then its words (the challenge starts once the good video passes the quality gate).
+    await expect.poll(async () => (await heard(page)).lastTone, { timeout: 60_000 }).toBe('action');
+    await expect.poll(said, { timeout: 20_000 }).toContain('face.action.blink');
+    const spoken = await said();
+    // The prompts came after the screen's own words, never cutting them off.
+    expect(spoken.indexOf('face.hint')).toBeGreaterThanOrEqual(0);
+    expect(spoken.indexOf('face.hint')).toBeLessThan(spoken.indexOf('face.action.blink'));
+    expect((await heard(page)).language).toBe('id');
   });
 });

@@ -113,6 +113,8 @@ class Speaker {
     audio.volume = useSpeechSettings.getState().volume;
     audio.dataset['key'] = item.key;
     audio.dataset['language'] = item.language;
+    // The last few keys said, newest last: what a test (or a technician in devtools) can check was heard.
+    audio.dataset['said'] = [...(audio.dataset['said'] ?? '').split(' ').filter(Boolean).slice(-15), item.key].join(' ');
     audio.dataset['requests'] = String(Number(audio.dataset['requests'] ?? 0) + 1);
     audio.play().catch((error: unknown) => {
       // A play() cut short by the next item is not a problem; a refused one (autoplay policy, no output) is logged.
