@@ -14,8 +14,9 @@ const en = translator('en');
 const both: Translate = (key, vars) => `${id(key, vars)} / ${en(key, vars)}`;
 
 /** What a StepFrame says for its instruction, with the screen's own detail (e.g. the referral's reason) after it. */
-export function instructionSpeech(instruction: InstructionKey, detail?: MessageKey): ScreenSpeech {
-  return { keys: [...screenSpeech[instruction], ...(detail ? [detail] : [])], bilingual: bilingualInstructions.has(instruction) };
+export function instructionSpeech(instruction: InstructionKey, detail?: MessageKey | readonly MessageKey[]): ScreenSpeech {
+  const details: readonly MessageKey[] = detail === undefined ? [] : typeof detail === 'string' ? [detail] : detail;
+  return { keys: [...screenSpeech[instruction], ...details], bilingual: bilingualInstructions.has(instruction) };
 }
 
 /** Inside a session (StepFrame): the session's language. */

@@ -20,8 +20,8 @@ export interface StepFrameProps {
    * A key, not text: spoken guidance says it (with its hint) as the screen appears; speech/spokenKeys.ts lists what each says.
    */
   instruction: InstructionKey;
-  /** Said after the instruction (e.g. the referral's reason). */
-  spokenDetail?: MessageKey;
+  /** Said after the instruction (e.g. the referral's reason, the card's failure, the face challenge's actions). */
+  spokenDetail?: MessageKey | readonly MessageKey[];
   children: ReactNode;
   /** Buttons at the bottom (back, next). */
   actions?: ReactNode;

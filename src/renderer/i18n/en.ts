@@ -257,4 +257,8 @@ export const en: Record<MessageKey, string> = {
   'speech.softer': 'Softer',
   'speech.volume': 'Volume {percent}%',
   'speech.idle.body': 'To protect your data, this session will soon be erased. If you are still here, please touch "Yes, I am still here".',
+  'speech.card.error.NIK_INVALID': "The data on this card's chip is damaged, so it cannot be used here. Make sure this is your e-KTP.",
+  'speech.card.error.REJECTED': 'The data of that card has been erased. Put your own e-KTP on the reader.',
+  'speech.face.briefing.intro': 'Do them one at a time, when the screen asks.',
+  'speech.face.briefing.ready': 'Touch "I am ready" when you are ready.',
 };

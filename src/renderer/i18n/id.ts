@@ -260,6 +260,10 @@ export const id = {
   'speech.volume': 'Volume suara {percent}%',
   'speech.idle.body':
     'Untuk melindungi data Anda, sesi ini akan segera dihapus. Jika Anda masih di sini, silakan sentuh "Ya, saya masih di sini".',
+  'speech.card.error.NIK_INVALID': 'Data pada cip kartu ini rusak, sehingga tidak dapat digunakan di sini. Pastikan ini e-KTP Anda.',
+  'speech.card.error.REJECTED': 'Data kartu itu sudah dihapus. Letakkan e-KTP Anda sendiri di pembaca.',
+  'speech.face.briefing.intro': 'Lakukan satu per satu, saat layar memintanya.',
+  'speech.face.briefing.ready': 'Sentuh "Saya siap" jika Anda sudah siap.',
 } as const;
 
 export type MessageKey = keyof typeof id;

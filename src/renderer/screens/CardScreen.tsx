@@ -9,7 +9,7 @@ import { useEffect, useRef } from 'react';
 import { groupNik } from '../../shared/identity/nik';
 import { useJourney, useT } from '../context';
 import { StepFrame } from '../components/StepFrame';
-import { cardProblemKey } from './cardProblem';
+import { cardProblemKey, spokenCardProblemKey } from './cardProblem';
 
 export function CardScreen() {
   const t = useT();
@@ -110,6 +110,7 @@ export function CardScreen() {
     <StepFrame
       step="card"
       instruction={problem ? 'card.failed.title' : 'card.place.title'}
+      spokenDetail={problem ? spokenCardProblemKey(reason) : undefined}
       actions={
         <>
           <button type="button" className="button button-secondary" onClick={() => void back()} data-testid="back">

@@ -151,7 +151,14 @@ function FaceCapture({ setup, onCaptured }: { setup: FaceSetup; onCaptured: (sna
       </button>
     );
   return (
-    <StepFrame step="face" instruction={failed ? 'face.failed.title' : briefing ? 'face.briefing.title' : 'face.title'} actions={actions}>
+    <StepFrame
+      step="face"
+      instruction={failed ? 'face.failed.title' : briefing ? 'face.briefing.title' : 'face.title'}
+      spokenDetail={
+        briefing ? [...view.order.map((action) => `face.briefing.${action}` as const), 'speech.face.briefing.ready'] : undefined
+      }
+      actions={actions}
+    >
       {/* Reading, not framing: the briefing and a failure's advice get the room, the preview stays small beside them. */}
       <div className={briefing || failed ? 'face-side-layout' : 'face-layout'}>
         <div

@@ -10,11 +10,12 @@ import { useSessionLanguage } from './useSpeech';
 
 /** The key of the face prompt on screen, or null where the screen's own words cover it (loading, captured). */
 export function spokenFaceKey(view: FaceView | null): MessageKey | null {
-  if (!view || view.phase === 'loading' || view.phase === 'captured') return null;
+  // The briefing is said by the screen itself (its heading, then the actions in order).
+  if (!view || view.phase === 'loading' || view.phase === 'captured' || view.phase === 'briefing') return null;
   if (view.phase === 'error') return knownOr(`face.error.${view.failure}`, 'face.error.other');
   if (view.phase === 'failed') return knownOr(`face.failure.${view.failure}`, 'face.failure.other');
+  if (view.phase === 'starting' || (view.phase === 'challenge' && view.announcing && view.prompt === 'good')) return 'face.starting.good';
   if (view.phase === 'challenge' && view.action && view.prompt === 'good') return `face.action.${view.action}`;
-  if (view.phase === 'starting') return 'face.starting';
   if (view.phase === 'sending') return 'face.sending';
   if (view.phase === 'final' && view.prompt === 'good') return 'face.final';
   return `face.prompt.${view.prompt}`;

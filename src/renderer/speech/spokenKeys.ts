@@ -7,12 +7,12 @@ import { guidancePrompts } from '../../shared/face/quality';
 import { livenessActions, livenessFailures } from '../../shared/face/liveness';
 import { isMessageKey, type MessageKey } from '../i18n';
 import { referralMessages } from '../screens/ReferralScreen';
+import { cardProblemReasons, spokenCardProblemKey } from '../screens/cardProblem';
 
 /** Each screen's main instruction (its heading), and what is said when the screen appears: the heading, then its hint. */
 export const screenSpeech = {
   'language.title': ['language.title'],
   'consent.title': ['consent.title', 'consent.intro'],
-  'nik.title': ['nik.title', 'nik.hint'],
   'email.title': ['email.title', 'email.hint'],
   'email.confirmTitle': ['email.confirmTitle', 'email.confirmHint'],
   // Not the hint: its example numbers take 20 s to say.
@@ -21,8 +21,12 @@ export const screenSpeech = {
   'card.place.title': ['card.place.title', 'card.place.hint'],
   'card.reading.title': ['card.reading.title', 'card.reading.hint'],
   'card.confirm.title': ['card.confirm.title', 'card.confirm.hint'],
+  // The failure itself follows as the screen's detail (spokenCardProblemKey).
+  'card.failed.title': ['card.failed.title'],
   'face.title': ['face.title', 'face.hint'],
   'face.failed.title': ['face.failed.title'],
+  // The actions of this challenge, in its order, follow as the screen's detail.
+  'face.briefing.title': ['face.briefing.title', 'speech.face.briefing.intro'],
   'unavailable.checking': ['unavailable.checking'],
   'unavailable.done.title': ['unavailable.done.title', 'unavailable.body'],
   'common.error.generic': ['common.error.generic'],
@@ -44,6 +48,9 @@ export const offlineSpeech = ['offline.title', 'offline.body', 'offline.inUseBod
 /** The idle warning says its spoken body, without the countdown the screen shows. */
 export const idleSpeech = ['idle.title', 'speech.idle.body'] as const satisfies readonly MessageKey[];
 
+/** What the card step says after a failed read: each reason's words, in their spoken form where the shown one has a number. */
+export const cardSpeech: readonly MessageKey[] = [...new Set(cardProblemReasons.map(spokenCardProblemKey))];
+
 export const cancelSpeech = ['cancel.title', 'cancel.body'] as const satisfies readonly MessageKey[];
 
 /** What the face step says: each guidance prompt, each challenge action, its phases, failures and camera problems. */
@@ -51,7 +58,10 @@ export const faceSpeech: readonly MessageKey[] = [
   ...guidancePrompts.map((prompt) => `face.prompt.${prompt}` as const),
   ...livenessActions.map((action) => `face.action.${action}` as const),
   'face.loading',
-  'face.starting',
+  'face.starting.good',
+  ...livenessActions.map((action) => `face.briefing.${action}` as const),
+  'speech.face.briefing.ready',
+  'face.failure.CHALLENGE_EXPIRED',
   'face.final',
   'face.sending',
   // A failure without words of its own (BAD_TRACE) shows, and says, face.failure.other.
@@ -75,5 +85,6 @@ export const spokenKeys: readonly MessageKey[] = [
     ...idleSpeech,
     ...cancelSpeech,
     ...faceSpeech,
+    ...cardSpeech,
   ]),
 ];

@@ -8,13 +8,25 @@ import type { FacePhase, FaceView } from '../../../src/renderer/face/faceControl
 import { spokenFaceKey } from '../../../src/renderer/speech/faceSpeech';
 import { spokenKeys } from '../../../src/renderer/speech/spokenKeys';
 import { useSpeechSettings } from '../../../src/renderer/speech/speechStore';
+import { spokenText } from '../../../src/renderer/speech/voiceManifest';
+import { cardProblemReasons, spokenCardProblemKey } from '../../../src/renderer/screens/cardProblem';
 
-const phases: FacePhase[] = ['loading', 'position', 'starting', 'challenge', 'final', 'sending', 'captured', 'failed', 'error'];
-const failures = [...livenessFailures, 'ATTEMPTS_EXHAUSTED', 'NO_CAMERA', 'CAMERA_DENIED', 'CAMERA_BUSY', 'SOMETHING_NEW', null];
+const phases: FacePhase[] = ['loading', 'briefing', 'position', 'starting', 'challenge', 'final', 'sending', 'captured', 'failed', 'error'];
+const failures = [
+  ...livenessFailures,
+  'CHALLENGE_EXPIRED',
+  'ATTEMPTS_EXHAUSTED',
+  'NO_CAMERA',
+  'CAMERA_DENIED',
+  'CAMERA_BUSY',
+  'SOMETHING_NEW',
+  null,
+];
 
 function view(patch: Partial<FaceView>): FaceView {
   return {
     ...{ phase: 'position', prompt: 'noFace', action: null, stepIndex: 0, steps: 3, msLeft: 0, measures: [] },
+    ...{ order: ['blink', 'turnLeft', 'turnRight'], stepTimeoutMs: 11_000, announcing: false },
     ...{ failure: null, attemptsLeft: 2, faceInView: true, frameMs: 0 },
     ...patch,
   };
@@ -25,10 +37,11 @@ describe('face speech', () => {
     for (const phase of phases)
       for (const prompt of guidancePrompts)
         for (const action of [null, ...livenessActions])
-          for (const failure of failures) {
-            const key = spokenFaceKey(view({ phase, prompt, action, failure }));
-            if (key !== null) expect(spokenKeys, `${phase} ${prompt} ${action} ${failure}`).toContain(key);
-          }
+          for (const failure of failures)
+            for (const announcing of [false, true]) {
+              const key = spokenFaceKey(view({ phase, prompt, action, failure, announcing }));
+              if (key !== null) expect(spokenKeys, `${phase} ${prompt} ${action} ${failure}`).toContain(key);
+            }
   });
 
   it('says the action while the citizen is placed well, the correction otherwise, and nothing while the camera loads', () => {
@@ -36,7 +49,23 @@ describe('face speech', () => {
     expect(spokenFaceKey(view({ phase: 'challenge', action: 'turnLeft', prompt: 'moveCloser' }))).toBe('face.prompt.moveCloser');
     expect(spokenFaceKey(view({ phase: 'failed', failure: 'BAD_TRACE' }))).toBe('face.failure.other');
     expect(spokenFaceKey(view({ phase: 'loading' }))).toBeNull();
+    // The challenge's start is announced first, then its first action; the briefing is said by the screen.
+    expect(spokenFaceKey(view({ phase: 'challenge', action: 'blink', prompt: 'good', announcing: true }))).toBe('face.starting.good');
+    expect(spokenFaceKey(view({ phase: 'briefing' }))).toBeNull();
     expect(spokenFaceKey(null)).toBeNull();
+  });
+});
+
+describe('card speech', () => {
+  it('says every way a card read can fail, in words without the number the screen shows', () => {
+    for (const reason of [...cardProblemReasons, 'SOMETHING_NEW']) {
+      const key = spokenCardProblemKey(reason);
+      expect(spokenKeys, reason).toContain(key);
+      expect(spokenText('en', key)).not.toMatch(/\{|\d/);
+    }
+    expect(spokenCardProblemKey('REJECTED')).toBe('speech.card.error.REJECTED');
+    expect(spokenCardProblemKey('NO_CARD')).toBe('card.error.NO_CARD');
+    expect(spokenCardProblemKey('SAM_LOCKED')).toBe('card.error.READER');
   });
 });
 
