@@ -107,6 +107,11 @@ describe('e-KTP step with the simulated serial reader', () => {
       expect(await reason.textContent()).toBe(catalogues[language]['referral.reason.card-not-confirmed']);
       expect(await reason.textContent()).toContain(language === 'id' ? 'loket pelayanan Dukcapil' : 'Dukcapil service desk');
       expect(await page.locator('h1').textContent()).toBe(catalogues[language]['referral.title']);
+      // It says plainly that the IKD is not active, what to bring, and the reference the desk asks for.
+      expect(await page.locator('h1').textContent()).toBe(language === 'id' ? 'IKD Anda belum aktif' : 'Your IKD is not active yet');
+      const reference = booth.booth.session.snapshot()?.referral?.reference;
+      expect(reference).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+      expect(await page.getByTestId('referral-reference').textContent()).toContain(reference);
       expect(await page.locator('[data-instruction]').getAttribute('data-instruction')).toBe('referral.title');
       expect(await page.getByTestId('card-read').count()).toBe(0);
       expect(await page.getByTestId('back').count()).toBe(0);

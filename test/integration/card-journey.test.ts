@@ -10,6 +10,7 @@ import { openSerialLink } from '../../src/core/card/serial/link';
 import { boothAtCardStep, liftAndPlace, type CardConfig } from '../support/cardStep';
 import { walkTo } from '../support/walkTo';
 import { inProcessBooth } from '../support/inProcess';
+import { REFERENCE_PATTERN } from '../../src/shared/contract/schemas';
 import { identityPhoto, testIdentities } from '../../src/core/card/emulator/identities';
 
 const opened: Array<() => Promise<void>> = [];
@@ -89,7 +90,9 @@ describe('card step', () => {
       undefined,
     ]);
     expect(booth.steps.card.part.readout).toBeNull();
-    expect(logs.join('')).toContain('"event":"session.referred","reason":"card-not-confirmed"');
+    const reference = after.ok ? after.value?.referral?.reference : undefined;
+    expect(reference).toMatch(REFERENCE_PATTERN);
+    expect(logs.join('')).toContain(`"event":"session.referred","reason":"card-not-confirmed","reference":"${reference}"`);
     // Nothing reads, goes back or moves on from there: only finishing (the wipe) ends it.
     expect(await client.card.read()).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
     expect(await client.session.back()).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { CardSession, CARD_ATTEMPTS, type CardReadout } from '../../src/core/card';
 import { FaceSession } from '../../src/core/face';
-import { CitizenSession } from '../../src/core/session';
+import { CitizenSession, newReference } from '../../src/core/session';
+import { REFERENCE_PATTERN } from '../../src/shared/contract/schemas';
 import { ManualClock } from '../support/manualClock';
 
 function readout(nik = '3174054208900001'): CardReadout {
@@ -104,6 +105,15 @@ describe('session parts', () => {
     expect(card.attemptsLeft).toBe(CARD_ATTEMPTS);
   });
 
+  it('makes short references a desk can read out: 8 unambiguous characters, and not the same twice', () => {
+    const references = Array.from({ length: 2000 }, () => newReference());
+    for (const reference of references) expect(reference).toMatch(REFERENCE_PATTERN);
+    expect(new Set(references).size).toBe(references.length);
+    // Every one of the 32 characters turns up, and none of I, L, O, U.
+    expect(new Set(references.join('').replace(/-/g, '')).size).toBe(32);
+    expect(REFERENCE_PATTERN.test('7KQ2-M9XO')).toBe(false);
+  });
+
   it('a referral zeroes what every part holds at once, keeps the counts, and is refused from another step', () => {
     const { session, card, face } = atCard();
     expect(session.refer('face-failed')).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
@@ -130,6 +140,8 @@ describe('session parts', () => {
         chip: undefined,
       },
     });
+    // The reference the desk asks for: the screen shows it, the log keeps it with the reason.
+    expect(session.snapshot()?.referral?.reference).toMatch(REFERENCE_PATTERN);
     expect(card.readout).toBeNull();
     expect(kept.photo.bytes.every((byte) => byte === 0)).toBe(true);
     expect(face.capture).toBeNull();

@@ -65,7 +65,8 @@ export async function createBooth({
       logger.info({ event: 'session.wiped', reason }, 'session wiped');
       events.emit('session.wiped', { reason });
     },
-    onReferred: (reason, code) => logger.info({ event: 'session.referred', reason, code }, 'citizen referred to the service desk'),
+    onReferred: ({ reason, code, reference }) =>
+      logger.info({ event: 'session.referred', reason, code, reference }, 'citizen referred to the service desk'),
   });
   // Each step's factory attaches its part of the session.
   const reader = await createCardReader(config.devices.card, { onNotice: (event, message) => logger.warn({ event }, message) });

@@ -1,5 +1,6 @@
 export {
   CitizenSession,
+  newReference,
   systemClock,
   type JourneyRefusal,
   type NoSession,

@@ -15,6 +15,7 @@ import {
   type JourneyEvent,
   type JourneyState,
   type Language,
+  type Referral,
   type ReferralReason,
 } from '../../shared/journey/machine';
 import type { SessionPart, StepFields } from './parts';
@@ -43,7 +44,7 @@ export interface SessionOptions {
   onChange?: (snapshot: SessionSnapshot | null) => void;
   onWiped?: (reason: WipeReason) => void;
   /** The journey ended at the service desk (for the log: the reason and the technician's code, never personal data). */
-  onReferred?: (reason: ReferralReason, code: string | undefined) => void;
+  onReferred?: (referral: Referral) => void;
   /**
    * Seconds after the session first reaches the face step beyond which a
    * keep-alive (a face in view, a touch) no longer pushes the expiry out: a
@@ -185,8 +186,9 @@ export class CitizenSession {
    * reason only at its own step; the parts hear of the move (stepChanged) and zero what they hold. `code` is for the technician.
    */
   refer(reason: ReferralReason, code?: string): SessionResult {
-    const result = this.#apply({ type: 'refer', referral: code === undefined ? { reason } : { reason, code } });
-    if (result.ok) this.options.onReferred?.(reason, code);
+    const referral: Referral = { reason, ...(code === undefined ? {} : { code }), reference: newReference() };
+    const result = this.#apply({ type: 'refer', referral });
+    if (result.ok) this.options.onReferred?.(referral);
     return result;
   }
 
@@ -281,4 +283,16 @@ export class CitizenSession {
 
 function noSession(): NoSession {
   return fail('NO_SESSION', 'There is no session; start one from the welcome screen.');
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** 40 random bits as XXXX-XXXX in Crockford base32: short enough to read out at a desk, unique enough for a booth's log. */
+export function newReference(): string {
+  const bytes = randomBytes(5);
+  let bits = 0n;
+  for (const byte of bytes) bits = (bits << 8n) | BigInt(byte);
+  let out = '';
+  for (let i = 7; i >= 0; i--) out += CROCKFORD[Number((bits >> BigInt(i * 5)) & 31n)];
+  return `${out.slice(0, 4)}-${out.slice(4)}`;
 }

@@ -194,7 +194,7 @@ export const en: Record<MessageKey, string> = {
   'unavailable.body':
     'Your IKD activation cannot be completed here yet. What you entered has not been sent anywhere and will be erased. Please continue at the Dukcapil service desk.',
   'unavailable.finish': 'Finish and erase data',
-  'referral.title': 'Please continue at the Dukcapil service desk',
+  'referral.title': 'Your IKD is not active yet',
   'referral.reason.consent-declined':
     'You did not agree to the use of your personal data, so this booth cannot activate your IKD. You can still activate it at the Dukcapil service desk.',
   'referral.reason.card-not-confirmed':
@@ -214,6 +214,10 @@ export const en: Record<MessageKey, string> = {
     'Officer sign-off is not available on this booth yet, so your IKD activation cannot be completed here. What you entered has not been sent anywhere. Please continue at the Dukcapil service desk.',
   'referral.erase': 'Touch "Finish and erase data" when you are ready. Your data is then erased from this booth.',
   'referral.technicianCode': 'Code for the technician: {code}',
+  'referral.bring': 'Bring your e-KTP and your mobile phone to the Dukcapil service desk.',
+  'referral.reference': 'Show this code to the officer at the desk.',
+  'referral.referenceLabel': 'Reference',
+  'speech.referral.reference': 'Show the reference written on the screen to the officer at the desk.',
   // Face step briefed for older citizens (issue 11, item 2): the briefing, the countdown, a start that came too late.
   'face.briefing.title': 'Before the photo, a few short movements',
   'face.briefing.intro': 'Do them one at a time, when the screen asks. You have {seconds} seconds for each movement.',

@@ -196,7 +196,7 @@ export const id = {
   'unavailable.body':
     'Aktivasi IKD Anda belum dapat diselesaikan di sini. Data yang Anda masukkan tidak dikirim ke mana pun dan akan dihapus. Silakan lanjutkan di loket pelayanan Dukcapil.',
   'unavailable.finish': 'Selesai dan hapus data',
-  'referral.title': 'Silakan lanjutkan di loket pelayanan Dukcapil',
+  'referral.title': 'IKD Anda belum aktif',
   'referral.reason.consent-declined':
     'Anda tidak menyetujui penggunaan data pribadi Anda, sehingga anjungan ini tidak dapat mengaktifkan IKD Anda. Anda tetap dapat mengaktifkannya di loket pelayanan Dukcapil.',
   'referral.reason.card-not-confirmed':
@@ -216,6 +216,10 @@ export const id = {
     'Persetujuan petugas belum tersedia di anjungan ini, sehingga aktivasi IKD Anda belum dapat diselesaikan di sini. Data yang Anda masukkan tidak dikirim ke mana pun. Silakan lanjutkan di loket pelayanan Dukcapil.',
   'referral.erase': 'Sentuh "Selesai dan hapus data" jika sudah siap. Data Anda lalu dihapus dari anjungan ini.',
   'referral.technicianCode': 'Kode untuk teknisi: {code}',
+  'referral.bring': 'Bawa e-KTP Anda dan HP Anda ke loket pelayanan Dukcapil.',
+  'referral.reference': 'Tunjukkan kode ini kepada petugas loket.',
+  'referral.referenceLabel': 'Kode rujukan',
+  'speech.referral.reference': 'Tunjukkan kode rujukan yang tertulis di layar kepada petugas loket.',
   // Face step briefed for older citizens (issue 11, item 2): the briefing, the countdown, a start that came too late.
   'face.briefing.title': 'Sebelum foto, ada beberapa gerakan singkat',
   'face.briefing.intro': 'Lakukan satu per satu, saat layar memintanya. Setiap gerakan diberi waktu {seconds} detik.',

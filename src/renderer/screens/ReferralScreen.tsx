@@ -28,7 +28,11 @@ export function ReferralScreen() {
     <StepFrame
       step="referred"
       instruction="referral.title"
-      spokenDetail={referralMessages[referral.reason]}
+      spokenDetail={[
+        referralMessages[referral.reason],
+        'referral.bring',
+        ...(referral.reference ? (['speech.referral.reference'] as const) : []),
+      ]}
       actions={
         <button type="button" className="button button-primary" onClick={() => void finish()} data-testid="finish-erase">
           {t('unavailable.finish')}
@@ -38,6 +42,14 @@ export function ReferralScreen() {
       <p className="lead" data-testid="referral-reason" data-reason={referral.reason}>
         {t(referralMessages[referral.reason])}
       </p>
+      <p className="lead">{t('referral.bring')}</p>
+      {referral.reference && (
+        <div className="referral-reference" data-testid="referral-reference">
+          <p className="referral-reference-label">{t('referral.referenceLabel')}</p>
+          <p className="referral-reference-code">{referral.reference}</p>
+          <p>{t('referral.reference')}</p>
+        </div>
+      )}
       <p>{t('referral.erase')}</p>
       {referral.code && (
         <p className="technician-code" data-testid="referral-code">

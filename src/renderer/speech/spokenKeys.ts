@@ -80,6 +80,8 @@ export const spokenKeys: readonly MessageKey[] = [
     ...Object.values(screenSpeech).flat(),
     ...Object.values(referralMessages),
     'referral.erase',
+    'referral.bring',
+    'speech.referral.reference',
     ...attractSpeech,
     ...offlineSpeech,
     ...idleSpeech,

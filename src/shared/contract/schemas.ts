@@ -11,6 +11,9 @@ export const referralReasonSchema = z.enum(referralReasons);
 export const helpScreenSchema = z.enum([...journeySteps, 'attract']);
 export type HelpScreen = z.infer<typeof helpScreenSchema>;
 
+/** A referral's reference: 8 Crockford base32 characters in two groups (no I, L, O or U to misread). */
+export const REFERENCE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
+
 /** Why the journey ended at the service desk; `code` is the technician's detail (e.g. NO_CAMERA), never personal data. */
 export const referralSchema = z
   .object({
@@ -19,6 +22,7 @@ export const referralSchema = z
       .string()
       .regex(/^[A-Z][A-Z0-9_]{0,39}$/)
       .optional(),
+    reference: z.string().regex(REFERENCE_PATTERN).optional(),
   })
   .strict();
 

@@ -46,6 +46,11 @@ export interface Referral {
   reason: ReferralReason;
   /** What exactly failed, for the technician (e.g. NO_CAMERA, SAM_LOCKED); never personal data. */
   code?: string;
+  /**
+   * A short reference the citizen shows at the desk (e.g. 7KQ2-M9XD): the core makes it when it refers the citizen and logs
+   * it with the reason, so the desk (or a technician) can find this visit in the booth's log. It holds no personal data.
+   */
+  reference?: string;
 }
 
 /** Steps whose value the review screen lets the citizen change (the NIK and name come from the chip, which is not typed). */
