@@ -7,14 +7,15 @@ import { guardSessionCalls } from '../../src/host/ownership';
 import { createDispatcher } from '../../src/shared/contract/dispatch';
 import { inProcessBooth, type InProcessBooth } from '../support/inProcess';
 import { walkTo } from '../support/walkTo';
+import type { BoothConfigInput } from '../../src/core/config';
 
 const opened: InProcessBooth[] = [];
 afterEach(async () => {
   for (const booth of opened.splice(0)) await booth.booth.dispose();
 });
 
-async function boothHearing(notify: (call: OfficerCall) => Promise<boolean> | boolean) {
-  const booth = await inProcessBooth({}, undefined, { officerCalls: { notify } });
+async function boothHearing(notify: (call: OfficerCall) => Promise<boolean> | boolean, config: BoothConfigInput = {}) {
+  const booth = await inProcessBooth(config, undefined, { officerCalls: { notify } });
   opened.push(booth);
   return booth;
 }
@@ -31,8 +32,11 @@ describe('help.callOfficer', () => {
 
   it('hands the hook the booth and the screen, and logs the call with nothing of the citizen', async () => {
     const heard: OfficerCall[] = [];
-    const booth = await boothHearing((call) => heard.push(call) > 0);
-    await walkTo(booth.client, 'email');
+    // With the emulated e-KTP read and confirmed, the session holds the chip's NIK when the citizen calls.
+    const booth = await boothHearing((call) => heard.push(call) > 0, {
+      devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } },
+    });
+    expect(await walkTo(booth.client, 'email')).toMatchObject({ nik: '3174054208900001' });
     expect(await booth.client.help.callOfficer({ screen: 'email' })).toEqual({ ok: true, value: { consoleNotified: true } });
     expect(heard).toEqual([{ boothId: booth.config.booth.id, screen: 'email', at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }]);
     const logged = booth.logs
@@ -40,7 +44,7 @@ describe('help.callOfficer', () => {
       .filter((line) => line['event'] === 'help.officer_called');
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatchObject({ screen: 'email' });
-    // The citizen's NIK was typed before the call: it must not be in the log line.
+    // The citizen's NIK was read from the chip before the call: it must not be in the log line.
     expect(JSON.stringify(logged[0])).not.toContain('3174054208900001');
   });
 
