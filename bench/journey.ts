@@ -2,7 +2,7 @@
 //
 // A scripted citizen walks the whole journey in Chromium (portrait
 // 1080×1920) against the real booth (core + headless host, in this process),
-// 10 times: the welcome screen, Bahasa Indonesia, the consent, the e-KTP
+// 10 times: the welcome screen ("Mulai", which also chooses Bahasa Indonesia), the consent, the e-KTP
 // placed on the simulated reader, the email siti.rahmawati@gmail.com and the
 // phone 0812 3456 7890 on the booth's own keyboards, the review, the face
 // step with the fake camera playing the project's liveness video, and the
@@ -60,8 +60,8 @@ const GOALS = { software_wait_s_total: 10, touches: 35 };
 /** The longest any one wait may take before the walk is called stuck. */
 const STUCK_MS = 60_000;
 
-type Step = 'welcome' | 'language' | 'consent' | 'card' | 'email' | 'phone' | 'review' | 'face';
-const STEPS: Step[] = ['welcome', 'language', 'consent', 'card', 'email', 'phone', 'review', 'face'];
+type Step = 'welcome' | 'consent' | 'card' | 'email' | 'phone' | 'review' | 'face';
+const STEPS: Step[] = ['welcome', 'consent', 'card', 'email', 'phone', 'review', 'face'];
 
 /** What must hold in the page: a control usable, a field showing text, an attribute with a value. */
 type Usable = { testId: string } | { testId: string; text: string } | { testId: string; attr: string; value: string };
@@ -154,8 +154,8 @@ async function walk(page: Page, placeCard: (placed: boolean) => void, random: ()
     );
 
   placeCard(false);
-  await touch('welcome', 'start', { testId: 'language-id' }, reading);
-  await touch('language', 'language-id', { testId: 'consent-accept' }, reading);
+  // "Mulai" (Bahasa Indonesia) on the welcome screen: the language is chosen with the same touch.
+  await touch('welcome', 'start', { testId: 'consent-accept' }, reading);
   await touch('consent', 'consent-accept', { testId: 'card-read' }, () => human(3000, 2000));
   // The citizen takes the e-KTP out and puts it on the reader: it is read by itself.
   await human(1500, 1000);

@@ -73,7 +73,7 @@ for (let run = 0; run < RUNS; run++) {
   coldStarts.push(Math.round(performance.now() - t0));
   // Memory once the page is connected and the host has served a citizen's first taps.
   await page.getByTestId('start').click();
-  await page.locator('[data-step="language"]').waitFor();
+  await page.locator('[data-step="consent"]').waitFor();
   // The booth is two processes now: the host (shell) and its core. The goal is for both together.
   const shell = rssMb(child.pid!);
   const core = childrenOf(child.pid!).reduce((sum, pid) => sum + rssMb(pid), 0);

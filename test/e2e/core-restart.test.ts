@@ -28,7 +28,6 @@ describe('the core process dies while a citizen is at the booth', () => {
     try {
       await openBooth(page, booth.host.launchUrl);
       await tap(page, 'start');
-      await tap(page, 'language-id');
       await tap(page, 'consent-accept');
       // SITI's card is read at the card step; the citizen confirms it and starts typing the email.
       await tap(page, 'card-confirm', 30_000);
@@ -47,7 +46,6 @@ describe('the core process dies while a citizen is at the booth', () => {
       await page.locator('[data-step="attract"]').waitFor({ timeout: 30_000 });
       expect(booth.core.restarts()).toBe(1);
       await tap(page, 'start');
-      await tap(page, 'language-id');
       await tap(page, 'consent-accept');
       await waitForStep(page, 'card');
       // The new core read the card afresh; the screen kept nothing from before the fault (the email typed is gone).

@@ -69,7 +69,7 @@ describe('a page of the headless host', () => {
       await waitForStep(second, 'attract');
       expect(booth.booth.session.snapshot()).toBeNull();
       await tap(second, 'start');
-      await waitForStep(second, 'language');
+      await waitForStep(second, 'consent');
     } finally {
       if (!first.isClosed()) await first.close();
       await second?.close();

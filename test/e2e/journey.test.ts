@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { openBrowser, type BrowserSession } from '../support/browser';
 import { openBooth, screenshot, seriousAxeViolations, tap, typeOnKeys, waitForStep } from '../support/citizen';
 import { startTestBooth, type TestBooth } from '../support/host';
-import { walkPageTo } from '../support/walkTo';
+import { walkPageTo, startButton } from '../support/walkTo';
 import { catalogues } from '../../src/renderer/i18n';
 
 const orientations = {
@@ -55,7 +55,10 @@ describe.each(Object.keys(orientations) as Array<keyof typeof orientations>)('jo
     expect(page.url()).not.toContain('token='); // the token leaves the address bar at once
     await check('01-attract');
 
-    await tap(page, 'start');
+    // The welcome screen's button in the citizen's language starts the journey at the consent, in that language.
+    await tap(page, startButton[language]);
+    await waitForStep(page, 'consent');
+    await tap(page, 'back');
     await waitForStep(page, 'language');
     await check('02-language');
     await tap(page, `language-${language}`);

@@ -104,8 +104,7 @@ describe('spoken guidance', () => {
     const page = browser.page;
     booth.booth.session.wipe('cancel');
     await openBooth(page, booth.host.launchUrl);
-    await tap(page, 'start');
-    await waitForStep(page, 'language');
+    await walkPageTo(page, 'language');
     await expect.poll(async () => (await heard(page)).key, { timeout: 10_000 }).toBe('language.title');
     await expect.poll(async () => (await heard(page)).language, { timeout: 15_000 }).toBe('en');
     expect(await page.getByTestId('speech-repeat').textContent()).toContain('Ulangi / Repeat');

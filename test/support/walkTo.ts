@@ -141,6 +141,9 @@ export type PageStep = ReachableBy<typeof leaveOnPage>;
 /** Every step a walk on the page reaches, in the journey's order (for tests that visit each screen whatever the order). */
 export const pageSteps = journeySteps.slice(0, journeySteps.findIndex((step) => leaveOnPage[step] === null) + 1) as PageStep[];
 
+/** The welcome screen's button that starts the journey in each language. */
+export const startButton: Record<Language, string> = { id: 'start', en: 'start-en' };
+
 /** What the page shows now: its step and any problem it states, for a walk's failure message. */
 async function shownOn(page: Page): Promise<string> {
   const step = await page
@@ -177,9 +180,19 @@ export async function walkPageTo(page: Page, step: PageStep, citizen: Partial<Ci
   const who = citizenOf(citizen);
   const stuck = async (at: string, why: string) => new Error(`walkPageTo(${step}): stuck at ${at}: ${why}; ${await shownOn(page)}`);
   if (!(await shows(page, 'attract'))) throw await stuck('the start', 'a walk begins at the welcome screen');
-  await tap(page, 'start', SCREEN_MS);
-  if (!(await shows(page, journeySteps[0]))) throw await stuck('the welcome screen', `"start" did not lead to the ${journeySteps[0]} step`);
-  for (let index = 0; journeySteps[index] !== step; index++) {
+  // The welcome screen's two buttons start the journey in their language: it opens at the step after the language choice.
+  const start = startButton[who.language];
+  await tap(page, start, SCREEN_MS);
+  const first = journeySteps.indexOf('language') + 1;
+  if (!(await shows(page, journeySteps[first]!)))
+    throw await stuck('the welcome screen', `"${start}" did not lead to the ${journeySteps[first]} step`);
+  if (step === 'language') {
+    // The language screen is where Back from the consent leads.
+    await tap(page, 'back', SCREEN_MS);
+    if (!(await shows(page, 'language'))) throw await stuck('the consent step', 'Back did not lead to the language step');
+    return;
+  }
+  for (let index = first; journeySteps[index] !== step; index++) {
     const here = journeySteps[index]!;
     const next = journeySteps[index + 1];
     const leave: PageLeave | null = leaveOnPage[here];

@@ -31,7 +31,9 @@ export const en: Record<MessageKey, string> = {
   'attract.subtitle': 'Activate your IKD yourself at this booth.',
   'attract.bring': 'Have your e-KTP, an active email address and your mobile number ready.',
   'attract.erased': 'Your data has been erased from this booth.',
-  'attract.start': 'Touch to start',
+  'attract.start': 'Touch "Start" to continue in English.',
+  'attract.startButton': 'Start',
+  'attract.languageName': 'English',
   'offline.title': 'This booth is not available right now',
   'offline.body': 'The booth is reconnecting. If this screen does not change, please ask an officer.',
   'offline.outOfServiceBody':
@@ -236,7 +238,8 @@ export const en: Record<MessageKey, string> = {
   'help.close': 'Close',
   'help.callOfficer': 'Call an officer',
   'help.callOfficerHint': 'If you are still unsure, an officer will come to this booth.',
-  'help.step.attract': 'Touch the large "Touch to start" button. Have your e-KTP, an active email address and your mobile number ready.',
+  'help.step.attract':
+    'Touch "Start" to continue in English, or "Mulai" for Bahasa Indonesia. Have your e-KTP, an active email address and your mobile number ready.',
   'help.step.language': 'Touch the language you want to use. You can change it later with the language button at the bottom of the screen.',
   'help.step.consent':
     'Read how your data is used. Touch "I agree" to continue. If you do not agree, you can still activate your IKD at the service desk.',

@@ -30,7 +30,9 @@ export const id = {
   'attract.subtitle': 'Aktifkan IKD Anda sendiri di anjungan ini.',
   'attract.bring': 'Siapkan e-KTP, email yang aktif, dan nomor HP Anda.',
   'attract.erased': 'Data Anda sudah dihapus dari anjungan ini.',
-  'attract.start': 'Sentuh untuk mulai',
+  'attract.start': 'Sentuh "Mulai" untuk memakai Bahasa Indonesia.',
+  'attract.startButton': 'Mulai',
+  'attract.languageName': 'Bahasa Indonesia',
   'offline.title': 'Anjungan sedang tidak dapat digunakan',
   'offline.body': 'Anjungan sedang menyambung ulang. Jika layar ini tidak berubah, silakan hubungi petugas.',
   'offline.outOfServiceBody':
@@ -238,7 +240,8 @@ export const id = {
   'help.close': 'Tutup',
   'help.callOfficer': 'Panggil petugas',
   'help.callOfficerHint': 'Jika masih bingung, petugas akan datang ke anjungan ini.',
-  'help.step.attract': 'Sentuh tombol besar "Sentuh untuk mulai". Siapkan e-KTP, email yang aktif, dan nomor HP Anda.',
+  'help.step.attract':
+    'Sentuh "Mulai" untuk memakai Bahasa Indonesia, atau "Start" untuk bahasa Inggris. Siapkan e-KTP, email yang aktif, dan nomor HP Anda.',
   'help.step.language': 'Sentuh bahasa yang ingin Anda gunakan. Anda dapat menggantinya nanti dengan tombol bahasa di bagian bawah layar.',
   'help.step.consent':
     'Bacalah cara data Anda digunakan. Sentuh "Saya setuju" untuk melanjutkan. Jika tidak setuju, Anda tetap dapat mengaktifkan IKD di loket pelayanan.',

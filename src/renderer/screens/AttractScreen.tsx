@@ -67,12 +67,23 @@ export function AttractScreen() {
           {en('attract.bring')}
         </p>
       </div>
-      <button type="button" className="button button-primary button-huge attract-start" onClick={() => void start()} data-testid="start">
-        <span>{id('attract.start')}</span>
-        <span lang="en" className="attract-start-en">
-          {en('attract.start')}
-        </span>
-      </button>
+      {/* One touch starts the journey in the language it names: the welcome and the language choice are one screen. */}
+      <div className="attract-starts">
+        <button type="button" className="button button-huge attract-start" onClick={() => void start('id')} data-testid="start">
+          <span className="attract-start-word">{id('attract.startButton')}</span>
+          <span className="attract-start-language">{id('attract.languageName')}</span>
+        </button>
+        <button
+          type="button"
+          className="button button-huge attract-start"
+          onClick={() => void start('en')}
+          data-testid="start-en"
+          lang="en"
+        >
+          <span className="attract-start-word">{en('attract.startButton')}</span>
+          <span className="attract-start-language">{en('attract.languageName')}</span>
+        </button>
+      </div>
       <nav className="attract-toolbar" aria-label={`${id('access.toolbar')} / ${en('access.toolbar')}`}>
         <HelpButton labels={bothLanguages} />
         <LargeTextToggle labels={bothLanguages} />

@@ -23,7 +23,7 @@ export function ConsentScreen() {
       instruction="consent.title"
       actions={
         <>
-          <button type="button" className="button button-secondary" onClick={() => void back()}>
+          <button type="button" className="button button-secondary" onClick={() => void back()} data-testid="back">
             {t('common.back')}
           </button>
           <button type="button" className="button button-secondary" onClick={() => void decline()} data-testid="consent-decline">

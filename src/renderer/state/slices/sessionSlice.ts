@@ -28,7 +28,8 @@ export interface SessionData {
 export interface SessionSlice extends SessionData {
   /** A call is in flight. Not citizen data: a wipe cannot re-open a call in flight. */
   busy: boolean;
-  start(): Promise<void>;
+  /** Starts a session; with a language (the welcome screen's two buttons), chooses it at once, so the journey opens at the consent. */
+  start(language?: Language): Promise<void>;
   chooseLanguage(language: Language): Promise<void>;
   switchLanguage(): Promise<void>;
   back(): Promise<void>;
@@ -47,14 +48,20 @@ export const createSessionSlice =
     ...sessionCitizenData(),
     busy: false,
 
-    async start() {
+    async start(language) {
       if (get().busy) return;
       // Large text chosen on the welcome screen carries into the session it starts.
       const { largeText } = get();
       get().resetLocal();
       set({ largeText });
       get().setErasedNotice(false);
-      await sendCall(set, get, () => client.session.start({ language: 'id' }));
+      await sendCall(set, get, async () => {
+        const started = await client.session.start({ language: language ?? 'id' });
+        if (!started.ok || !language) return started;
+        // One answer for the screen (the consent), so the language screen never flashes by; should the choice fail, it shows and asks.
+        const chosen = await client.session.chooseLanguage({ language });
+        return chosen.ok ? chosen : started;
+      });
     },
     chooseLanguage: (language) => sendCall(set, get, () => client.session.chooseLanguage({ language })).then(() => undefined),
     async switchLanguage() {
