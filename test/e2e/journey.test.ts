@@ -134,8 +134,9 @@ describe.each(Object.keys(orientations) as Array<keyof typeof orientations>)('jo
     expect(await page.getByTestId('referral-code').textContent()).toBe(
       language === 'id' ? 'Kode untuk teknisi: NO_CAMERA' : 'Code for the technician: NO_CAMERA',
     );
-    expect(await page.locator('h1').textContent()).toBe(
-      language === 'id' ? 'Silakan lanjutkan di loket pelayanan Dukcapil' : 'Please continue at the Dukcapil service desk',
+    expect(await page.locator('h1').textContent()).toBe(language === 'id' ? 'IKD Anda belum aktif' : 'Your IKD is not active yet');
+    expect(await page.getByTestId('referral-reference').textContent()).toContain(
+      booth.booth.session.snapshot()?.referral?.reference ?? 'none',
     );
     await check('11-referred-face-unavailable');
 

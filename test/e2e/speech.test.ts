@@ -15,6 +15,7 @@ import { openBrowser, type BrowserSession } from '../support/browser';
 import { openBooth, screenshot, tap, waitForStep } from '../support/citizen';
 import { ensureFaceVideos, fakeCameraArgs } from '../support/fakeCamera';
 import { startTestBooth, type TestBooth } from '../support/host';
+import { passBriefing } from '../support/faceBriefing';
 import { walkPageTo } from '../support/walkTo';
 
 const DEFAULT_VOLUME = 0.6;
@@ -182,6 +183,18 @@ describe('spoken guidance at the face step', () => {
     await openBooth(page, booth.host.launchUrl);
     await walkPageTo(page, 'face', { language: 'id' });
     const said = async () => (await page.getByTestId('speech-audio').getAttribute('data-said'))?.split(' ') ?? [];
+    // The briefing first: its heading and how it goes, each action of this challenge in its order, and how to begin.
+    const briefing = [
+      'face.briefing.title',
+      'speech.face.briefing.intro',
+      'face.briefing.blink',
+      'face.briefing.turnLeft',
+      'face.briefing.turnRight',
+      'speech.face.briefing.ready',
+    ];
+    await expect.poll(said, { timeout: 30_000 }).toEqual(expect.arrayContaining(briefing));
+    expect((await said()).filter((key) => briefing.includes(key))).toEqual(briefing);
+    await passBriefing(page);
     await expect.poll(said, { timeout: 15_000 }).toEqual(expect.arrayContaining(['face.title', 'face.hint']));
     // The first action: a tone, then its words (the challenge starts once the good video passes the quality gate).
     await expect.poll(async () => (await heard(page)).lastTone, { timeout: 60_000 }).toBe('action');
