@@ -116,6 +116,28 @@ describe.each(Object.keys(orientations) as Orientation[])('large text and help o
         await page.getByTestId('email-confirm-value').waitFor();
         await checkBothSizes(page, `${language}-${numbered(step)}-email-confirm`, { toolbar: true });
       }
+      if (step === 'card') {
+        // The card lying on the reader is read by itself: then "is this you?" with the chip's name, NIK and photo.
+        await page.getByTestId('chip-name').waitFor({ timeout: 30_000 });
+        await checkBothSizes(page, `${language}-${numbered(step)}-card-confirm`, { toolbar: true });
+      }
+      if (step === 'face') {
+        // The briefing: the challenge's actions with their pictures, before anything is timed.
+        await page.getByTestId('face-ready').waitFor({ timeout: 60_000 });
+        await checkBothSizes(page, `${language}-${numbered(step)}-face-briefing`, { toolbar: true });
+      }
+      if (step === 'review') {
+        // The cancel dialog over a step, at both sizes ("Aa" sits behind the modal dialog, so it is set first).
+        for (const large of [false, true]) {
+          if (large) await tap(page, 'large-text');
+          await tap(page, 'cancel-erase');
+          await page.getByRole('alertdialog').waitFor();
+          await check(page, `${language}-${numbered(step)}-cancel-dialog${large ? '-200' : ''}`);
+          await tap(page, 'cancel-keep');
+          await page.getByRole('alertdialog').waitFor({ state: 'hidden' });
+          if (large) await tap(page, 'large-text');
+        }
+      }
       await cancelToWelcome(page);
     }
 

@@ -44,6 +44,21 @@ describe('journey store', () => {
     expect(booth.booth.session.snapshot()).toBeNull();
   });
 
+  it('never brings a cancelled citizen back: a late answer from a call in flight at the cancel is dropped', async () => {
+    const { s, booth } = await storeAtPhone();
+    // A call the screen made just before the citizen cancelled (the face step's calls, a keep-alive) answers after it.
+    const late = booth.booth.session.snapshot()!;
+    await s().wipe('cancel');
+    expect(s().session).toBeNull();
+    s().applySnapshot(late);
+    expect(s().session).toBeNull();
+    expect(s().drafts).toEqual({ email: '', phone: '' });
+    // The next citizen's session is a new one, and shows.
+    await s().start('id');
+    expect(s().session).toMatchObject({ step: 'consent', language: 'id' });
+    expect(s().session?.sessionId).not.toBe(late.sessionId);
+  });
+
   it('a wipe by the core (its own expiry) clears the store through the event', async () => {
     const { s, booth } = await storeAtPhone();
     booth.booth.session.wipe('expired');

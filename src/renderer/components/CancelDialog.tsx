@@ -18,7 +18,7 @@ export function CancelDialog({ onKeep }: { onKeep: () => void }) {
         <h2 id="cancel-title">{t('cancel.title')}</h2>
         <p id="cancel-body">{t('cancel.body')}</p>
         <div className="dialog-actions">
-          <button type="button" ref={keepButton} className="button button-secondary" onClick={onKeep}>
+          <button type="button" ref={keepButton} className="button button-secondary" onClick={onKeep} data-testid="cancel-keep">
             {t('cancel.keep')}
           </button>
           <button type="button" className="button button-danger" onClick={() => void wipe('cancel')} data-testid="cancel-confirm">

@@ -44,53 +44,70 @@ export const sessionCitizenData = (): SessionData => ({ session: null, problem: 
 
 export const createSessionSlice =
   (client: BoothClient, citizenData: () => CitizenData): StateCreator<JourneyState, [], [], SessionSlice> =>
-  (set, get) => ({
-    ...sessionCitizenData(),
-    busy: false,
+  (set, get) => {
+    /**
+     * Sessions this screen has let go (wiped, cancelled, expired): a late answer or event that still carries one (a call
+     * that was in flight when the citizen cancelled) must never bring the last citizen back on screen. The ids are random
+     * and hold nothing of the citizen; the last few are enough.
+     */
+    const ended: string[] = [];
+    const letGo = (sessionId: string | undefined) => {
+      if (sessionId === undefined || ended.includes(sessionId)) return;
+      ended.push(sessionId);
+      if (ended.length > 16) ended.shift();
+    };
+    return {
+      ...sessionCitizenData(),
+      busy: false,
 
-    async start(language) {
-      if (get().busy) return;
-      // Large text chosen on the welcome screen carries into the session it starts.
-      const { largeText } = get();
-      get().resetLocal();
-      set({ largeText });
-      get().setErasedNotice(false);
-      await sendCall(set, get, async () => {
-        const started = await client.session.start({ language: language ?? 'id' });
-        if (!started.ok || !language) return started;
-        // One answer for the screen (the consent), so the language screen never flashes by; should the choice fail, it shows and asks.
-        const chosen = await client.session.chooseLanguage({ language });
-        return chosen.ok ? chosen : started;
-      });
-    },
-    chooseLanguage: (language) => sendCall(set, get, () => client.session.chooseLanguage({ language })).then(() => undefined),
-    async switchLanguage() {
-      const current = get().session?.language ?? 'id';
-      await sendCall(set, get, () => client.session.setLanguage({ language: current === 'id' ? 'en' : 'id' }));
-    },
-    back: () => sendCall(set, get, () => client.session.back()).then(() => undefined),
+      async start(language) {
+        if (get().busy) return;
+        // Large text chosen on the welcome screen carries into the session it starts.
+        const { largeText } = get();
+        get().resetLocal();
+        set({ largeText });
+        get().setErasedNotice(false);
+        await sendCall(set, get, async () => {
+          const started = await client.session.start({ language: language ?? 'id' });
+          if (!started.ok || !language) return started;
+          // One answer for the screen (the consent), so the language screen never flashes by; should the choice fail, it shows and asks.
+          const chosen = await client.session.chooseLanguage({ language });
+          return chosen.ok ? chosen : started;
+        });
+      },
+      chooseLanguage: (language) => sendCall(set, get, () => client.session.chooseLanguage({ language })).then(() => undefined),
+      async switchLanguage() {
+        const current = get().session?.language ?? 'id';
+        await sendCall(set, get, () => client.session.setLanguage({ language: current === 'id' ? 'en' : 'id' }));
+      },
+      back: () => sendCall(set, get, () => client.session.back()).then(() => undefined),
 
-    async keepAlive() {
-      if (!get().session) return;
-      const result = await client.session.keepAlive();
-      if (result.ok) get().applySnapshot(result.value);
-      else if (result.error.code === 'NO_SESSION') get().resetLocal();
-    },
+      async keepAlive() {
+        if (!get().session) return;
+        const result = await client.session.keepAlive();
+        if (result.ok) get().applySnapshot(result.value);
+        else if (result.error.code === 'NO_SESSION') get().resetLocal();
+      },
 
-    async wipe(reason) {
-      get().resetLocal();
-      // The citizen asked for it (cancel, or finish at the end): the welcome screen confirms the data is gone.
-      if (reason === 'cancel' || reason === 'finished') get().setErasedNotice(true);
-      await client.session.wipe({ reason });
-    },
+      async wipe(reason) {
+        get().resetLocal();
+        // The citizen asked for it (cancel, or finish at the end): the welcome screen confirms the data is gone.
+        if (reason === 'cancel' || reason === 'finished') get().setErasedNotice(true);
+        await client.session.wipe({ reason });
+      },
 
-    // The visit is over: the next citizen also starts with the default screen (issue 11, item 4).
-    resetLocal: () => set({ ...citizenData(), ...accessDefaults() }),
+      // The visit is over: the next citizen also starts with the default screen (issue 11, item 4).
+      resetLocal: () => {
+        letGo(get().session?.sessionId);
+        set({ ...citizenData(), ...accessDefaults() });
+      },
 
-    applySnapshot(session) {
-      if (session === null) get().resetLocal();
-      // Referred to the service desk: the screen keeps nothing typed or read, only what the referral screen shows.
-      else if (session.step === 'referred') set({ ...citizenData(), session });
-      else set({ session });
-    },
-  });
+      applySnapshot(session) {
+        if (session !== null && ended.includes(session.sessionId)) return;
+        if (session === null) get().resetLocal();
+        // Referred to the service desk: the screen keeps nothing typed or read, only what the referral screen shows.
+        else if (session.step === 'referred') set({ ...citizenData(), session });
+        else set({ session });
+      },
+    };
+  };
