@@ -125,6 +125,10 @@ describe.each(Object.keys(orientations) as Orientation[])('large text and help o
         // The briefing: the challenge's actions with their pictures, before anything is timed.
         await page.getByTestId('face-ready').waitFor({ timeout: 60_000 });
         await checkBothSizes(page, `${language}-${numbered(step)}-face-briefing`, { toolbar: true });
+        // Then the camera's picture with its prompt (Chromium's test pattern shows no face: "put your face in the oval").
+        await tap(page, 'face-ready');
+        await page.getByTestId('face-prompt').waitFor({ timeout: 30_000 });
+        await checkBothSizes(page, `${language}-${numbered(step)}-face-position`, { toolbar: true });
       }
       if (step === 'review') {
         // The cancel dialog over a step, at both sizes ("Aa" sits behind the modal dialog, so it is set first).

@@ -7,6 +7,7 @@ import { openBrowser, type BrowserSession } from '../support/browser';
 import { openBooth, screenshot, seriousAxeViolations, tap, typeOnKeys, waitForStep } from '../support/citizen';
 import { startTestBooth, type TestBooth } from '../support/host';
 import { walkPageTo } from '../support/walkTo';
+import { layoutProblems } from '../support/layout';
 
 const IDLE_SEC = 20;
 const WARNING_SEC = 25;
@@ -63,6 +64,16 @@ describe.each(Object.keys(screens) as Array<keyof typeof screens>)('idle timeout
       await tap(page, 'key-9');
       await page.clock.runFor((IDLE_SEC - 2) * 1000);
       expect(await page.getByTestId('idle-warning').count()).toBe(0);
+
+      // With large text (200%, high contrast) the warning fits the screen too: nothing cut off, covered or overlapping.
+      await tap(page, 'large-text');
+      await page.clock.runFor(IDLE_SEC * 1000 + 500);
+      await page.getByTestId('idle-warning').waitFor();
+      expect(await layoutProblems(page)).toEqual([]);
+      expect(await seriousAxeViolations(page, '[data-testid="idle-warning"]')).toEqual([]);
+      await screenshot(page, `${orientation}-${language}-13-idle-warning-200`);
+      await tap(page, 'idle-continue');
+      await expect.poll(() => page.getByTestId('idle-warning').count()).toBe(0);
 
       // Walk away: warning, countdown to zero, wipe.
       expect(booth.booth.session.snapshot()?.step).toBe('phone');

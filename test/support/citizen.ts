@@ -45,30 +45,35 @@ export interface AxeViolation {
   nodes: string[];
 }
 
-/** Runs axe-core in the page (injected through DevTools, so the page CSP is untouched). */
-export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+/**
+ * Runs axe-core in the page (injected through DevTools, so the page CSP is untouched), on the whole document or on the
+ * part `within` selects (a modal dialog: what lies blurred behind it is not meant to be read while it is open).
+ */
+export async function seriousAxeViolations(page: Page, within?: string): Promise<AxeViolation[]> {
   const hasAxe = await page.evaluate(() => 'axe' in window);
   axeSource ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
   if (!hasAxe) await page.evaluate(`${axeSource}\n;undefined`);
-  const violations = await page.evaluate(async () => {
+  const violations = await page.evaluate(async (selector) => {
     const axe = (
       window as unknown as {
         axe: {
           run: (
-            context: Document,
+            context: Document | Element,
             options: object,
           ) => Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }> }>;
         };
       }
     ).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
+    const context = selector ? document.querySelector(selector) : document;
+    if (!context) throw new Error(`axe: nothing matches ${selector}`);
+    const result = await axe.run(context, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({
       id: v.id,
       impact: v.impact,
       help: v.help,
       nodes: v.nodes.map((node) => node.target.join(' ')),
     }));
-  });
+  }, within);
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
