@@ -133,7 +133,14 @@ export async function createCardReader(config: CardDriverConfig, options: CardRe
 
 function pcscReader(config: Extract<CardDriverConfig, { driver: 'pcsc' }>): CardReader {
   const secrets = secretsOf(config.sam);
-  const status = async (): Promise<CardReaderStatus> => pcscSlotStatus(config);
+  /*
+   * The binding's status calls (new context, list readers, release) are synchronous on this thread. While a read is
+   * under way they would run beside its transmits, at the moments pcscd is busiest with the readers, and a status call
+   * pcscd answers late stalls this whole thread. So a status asked for during a read answers what the read already
+   * knows (the card and the SAM are there, or the read says otherwise) and touches PC/SC only between reads.
+   */
+  let reads = 0;
+  const status = async (): Promise<CardReaderStatus> => (reads > 0 ? { cardPresent: true, samPresent: true } : pcscSlotStatus(config));
   return {
     driver: 'pcsc',
     status,
@@ -144,16 +151,21 @@ function pcscReader(config: Extract<CardDriverConfig, { driver: 'pcsc' }>): Card
         command: fromHex(config.samSlotEscape.command),
         controlCode: config.samSlotEscape.controlCode,
       };
-      const session = await openPcscSession({
-        cardReader: config.cardReader,
-        samReader: config.samReader,
-        ...(escape ? { samSlotEscape: escape } : {}),
-      });
+      reads += 1;
       try {
-        return await readEktp(session.card, session.sam, secrets, onProgress, signal);
+        const session = await openPcscSession({
+          cardReader: config.cardReader,
+          samReader: config.samReader,
+          ...(escape ? { samSlotEscape: escape } : {}),
+        });
+        try {
+          return await readEktp(session.card, session.sam, secrets, onProgress, signal);
+        } finally {
+          // Waits for a transmit still in flight after an abort: the read has ended only then.
+          await session.close();
+        }
       } finally {
-        // Waits for a transmit still in flight after an abort: the read has ended only then.
-        await session.close();
+        reads -= 1;
       }
     },
     close: async () => undefined,
