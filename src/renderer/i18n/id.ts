@@ -219,9 +219,9 @@ export const id = {
   'referral.erase': 'Sentuh "Selesai dan hapus data" jika sudah siap. Data Anda lalu dihapus dari anjungan ini.',
   'referral.technicianCode': 'Kode untuk teknisi: {code}',
   'referral.bring': 'Bawa e-KTP Anda dan HP Anda ke loket pelayanan Dukcapil.',
-  'referral.reference': 'Tunjukkan kode ini kepada petugas loket.',
+  'referral.reference': 'Tunjukkan kode ini kepada petugas di loket pelayanan.',
   'referral.referenceLabel': 'Kode rujukan',
-  'speech.referral.reference': 'Tunjukkan kode rujukan yang tertulis di layar kepada petugas loket.',
+  'speech.referral.reference': 'Tunjukkan kode rujukan yang tertulis di layar kepada petugas di loket pelayanan.',
   // Face step briefed for older citizens (issue 11, item 2): the briefing, the countdown, a start that came too late.
   'face.briefing.title': 'Sebelum foto, ada beberapa gerakan singkat',
   'face.briefing.intro': 'Lakukan satu per satu, saat layar memintanya. Setiap gerakan diberi waktu {seconds} detik.',
