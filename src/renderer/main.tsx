@@ -23,7 +23,7 @@ if ('error' in connection) {
     if (status === 'open') {
       // After a reconnect the core may have wiped the session meanwhile.
       void store.getState().loadInfo();
-      void connection.client.session.get().then((result) => result.ok && store.getState().applySnapshot(result.value));
+      void store.getState().resync();
     }
   });
   root.render(

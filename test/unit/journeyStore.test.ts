@@ -59,6 +59,36 @@ describe('journey store', () => {
     expect(s().session?.sessionId).not.toBe(late.sessionId);
   });
 
+  it("a reconnect's late 'no session' does not end the session the citizen started meanwhile", async () => {
+    const booth = await inProcessBooth();
+    let answer: () => void = () => undefined;
+    // The host holds a new page's first calls until the last owner's grace ends; this get answers after the start.
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    const client = {
+      ...booth.client,
+      session: {
+        ...booth.client.session,
+        get: async () => {
+          const result = await booth.client.session.get();
+          await held;
+          return result;
+        },
+      },
+    };
+    const store = createJourneyStore(client);
+    const s = () => store.getState();
+    await s().loadInfo();
+    const resynced = s().resync();
+    await s().start('en');
+    expect(s().session?.step).toBe('consent');
+    answer();
+    await resynced;
+    expect(s().session?.step).toBe('consent');
+    // And the session goes on: a wipe is not remembered for it.
+    await s().acceptConsent();
+    expect(s().session?.step).toBe('card');
+  });
+
   it('a wipe by the core (its own expiry) clears the store through the event', async () => {
     const { s, booth } = await storeAtPhone();
     booth.booth.session.wipe('expired');

@@ -38,6 +38,8 @@ export interface SessionSlice extends SessionData {
   /** Forgets everything the screen holds about the citizen, in every slice. */
   resetLocal(): void;
   applySnapshot(session: SessionSnapshot | null): void;
+  /** Asks the core where the session stands (after a reconnect) and applies it, unless a newer session showed meanwhile. */
+  resync(): Promise<void>;
 }
 
 export const sessionCitizenData = (): SessionData => ({ session: null, problem: null });
@@ -100,6 +102,13 @@ export const createSessionSlice =
       resetLocal: () => {
         letGo(get().session?.sessionId);
         set({ ...citizenData(), ...accessDefaults() });
+      },
+
+      async resync() {
+        const asked = get().session?.sessionId ?? null;
+        const result = await client.session.get();
+        // A session that started while the answer was on its way is newer than the answer ("no session"): keep it.
+        if (result.ok && (get().session?.sessionId ?? null) === asked) get().applySnapshot(result.value);
       },
 
       applySnapshot(session) {
