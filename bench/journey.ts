@@ -45,7 +45,8 @@ import { openBooth } from '../test/support/citizen';
 import { ensureFaceVideos, fakeCameraArgs } from '../test/support/fakeCamera';
 import { startTestBooth } from '../test/support/host';
 import { faceSettingsSchema } from '../src/shared/face/settings';
-import { median, percentile, round, seededRandom } from './stats';
+import { median, percentile, round } from './stats';
+import { seededRandom } from '../test/support/seededRandom';
 
 const root = resolve(import.meta.dirname, '..');
 const walksArg = process.argv.indexOf('--walks');

@@ -1,5 +1,5 @@
-// Small figures for the benches: median and nearest-rank percentiles, a
-// seeded random source for scripted people, and rounding for the results.
+// Small figures for the benches: median and nearest-rank percentiles, and
+// rounding for the results.
 
 /** The median; NaN for no values. */
 export function median(values: readonly number[]): number {
@@ -20,16 +20,4 @@ export function percentile(values: readonly number[], q: number): number {
 export function round(value: number, digits = 2): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
-}
-
-/** A seeded random source (mulberry32): the same seed gives the same scripted person on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -12,6 +12,7 @@ import { MAX_CLIENTS } from '../../src/host/server';
 import WebSocket from 'ws';
 import { callMethod, openContract, type Opened } from '../support/contractClient';
 import { startTestBooth, type TestBooth } from '../support/host';
+import { seededRandom } from '../support/seededRandom';
 
 const HEARTBEAT_MS = 200;
 const HANDSHAKE_MS = 400;
@@ -87,18 +88,6 @@ async function expectHostServing(): Promise<void> {
   await page.close();
 }
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('refused upgrades', () => {
   it.each([
     ['a foreign Host (421)', { host: 'evil.test' }],
@@ -118,7 +107,7 @@ describe('refused upgrades', () => {
 
 describe('handshake fuzz', () => {
   it('survives 400 aborted, reset and half-open upgrades and closes each on its own', async () => {
-    const random = seeded(9);
+    const random = seededRandom(9);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const port = booth.host.port;
     const hosts = [undefined, 'evil.test', `localhost:${port}`, null, `127.0.0.1:${port + 1}`];

@@ -1,7 +1,8 @@
 // The benches' figures: a median and percentiles that are values really
 // measured, and a scripted person who is the same on every run.
 import { describe, expect, it } from 'vitest';
-import { median, percentile, round, seededRandom } from '../../bench/stats';
+import { median, percentile, round } from '../../bench/stats';
+import { seededRandom } from '../support/seededRandom';
 
 describe('bench figures', () => {
   it('takes the median of odd and even counts, and says NaN for nothing', () => {
