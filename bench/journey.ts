@@ -1,4 +1,4 @@
-// npm run bench -- journey [-- --walks N]
+// npm run bench -- journey [--walks N]
 //
 // A scripted citizen walks the whole journey in Chromium (portrait
 // 1080×1920) against the real booth (core + headless host, in this process),
@@ -45,14 +45,14 @@ import { openBooth } from '../test/support/citizen';
 import { ensureFaceVideos, fakeCameraArgs } from '../test/support/fakeCamera';
 import { startTestBooth } from '../test/support/host';
 import { faceSettingsSchema } from '../src/shared/face/settings';
-import { median, percentile, round } from './stats';
+import { median, percentile, round } from './support/stats';
 import { seededRandom } from '../test/support/seededRandom';
 
 const root = resolve(import.meta.dirname, '..');
 const walksArg = process.argv.indexOf('--walks');
 const WALKS = walksArg > 0 ? Number(process.argv[walksArg + 1]) : 10;
 if (!Number.isInteger(WALKS) || WALKS < 1 || WALKS > 100) {
-  console.error('Usage: npm run bench -- journey [-- --walks N]   (N: 1..100, default 10)');
+  console.error('Usage: npm run bench -- journey [--walks N]   (N: 1..100, default 10)');
   process.exit(2);
 }
 const EMAIL = ['s', 'i', 't', 'i', '.', 'r', 'a', 'h', 'm', 'a', 'w', 'a', 't', 'i', '@gmail.com'];

@@ -1,7 +1,7 @@
 // The benches' figures: a median and percentiles that are values really
 // measured, and a scripted person who is the same on every run.
 import { describe, expect, it } from 'vitest';
-import { median, percentile, round } from '../../bench/stats';
+import { median, percentile, round } from '../../bench/support/stats';
 import { seededRandom } from '../support/seededRandom';
 
 describe('bench figures', () => {
