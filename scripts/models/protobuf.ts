@@ -86,3 +86,48 @@ export function repeatedInts(bytes: Uint8Array, fields: PbField[], field: number
   }
   return out;
 }
+
+// Writing: the few encoders the ONNX writer (onnx.ts) needs. Messages are
+// built as byte arrays and nested as length-delimited fields, so the output
+// depends only on the order fields are written in: deterministic bytes.
+
+/** A base-128 varint of a non-negative integer (negative int64 values are not needed and are refused). */
+export function encodeVarint(value: number): Uint8Array {
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`Cannot encode ${value} as a varint.`);
+  const out: number[] = [];
+  let v = value;
+  while (v >= 0x80) {
+    out.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  out.push(v);
+  return Uint8Array.from(out);
+}
+
+/** Joins encoded fields into one message body (a Buffer, which is a Uint8Array). */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  return Buffer.concat(parts);
+}
+
+/** A varint field (int32, int64, enum; wire type 0). */
+export function varintField(field: number, value: number): Uint8Array {
+  return concatBytes([encodeVarint(field * 8), encodeVarint(value)]);
+}
+
+/** A length-delimited field (bytes, string, nested message, packed repeated; wire type 2). */
+export function bytesField(field: number, payload: Uint8Array | string): Uint8Array {
+  const bytes = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
+  return concatBytes([encodeVarint(field * 8 + 2), encodeVarint(bytes.length), bytes]);
+}
+
+/** A float field (wire type 5, little-endian IEEE 754 single). */
+export function floatField(field: number, value: number): Uint8Array {
+  const body = new Uint8Array(4);
+  new DataView(body.buffer).setFloat32(0, value, true);
+  return concatBytes([encodeVarint(field * 8 + 5), body]);
+}
+
+/** A packed repeated int64 field (proto3's default encoding for repeated scalars). */
+export function packedVarints(field: number, values: readonly number[]): Uint8Array {
+  return bytesField(field, concatBytes(values.map(encodeVarint)));
+}
