@@ -2,7 +2,8 @@
 //
 // Builds models/face_landmarker.task and face_detector.tflite, copies
 // the MediaPipe runtime (runtime.ts) beside them, and converts the face
-// embedding network to face_embedding.onnx (faceEmbedding.ts; for the core
+// embedding network to face_embedding.onnx (faceEmbedding.ts) and the
+// detector to face_detector.onnx (faceDetectorOnnx.ts; both for the core
 // only, listed under "coreFiles"), from installed npm packages only,
 // keeping all of them in step with the committed models/manifest.json:
 //   (default)  skip if outputs match the manifest and source versions are
@@ -15,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFaceModels, type BuiltFile } from './build.js';
 import { allManifestFiles, changedSources, checkFiles, formatManifest, manifestEntry, readManifest, type Manifest } from './manifest.js';
+import { buildFaceDetectorModel } from './faceDetectorOnnx.js';
 import { buildFaceEmbeddingModel } from './faceEmbedding.js';
 import { copyFaceRuntime } from './runtime.js';
 import { copyWarmUpPicture } from './warmupPicture.js';
@@ -103,9 +105,12 @@ export function buildBoothFiles(root: string): BuiltFile[] {
   return [...buildFaceModels(root), ...copyFaceRuntime(root), ...copyWarmUpPicture(root)];
 }
 
-/** The core's models in models/manifest.json ("coreFiles"): the face embedding network, converted from tfjs to ONNX. */
+/**
+ * The core's models in models/manifest.json ("coreFiles"): the screen's face detector converted from TFLite to ONNX, and the face
+ * embedding network converted from tfjs to ONNX.
+ */
 export function buildCoreFiles(root: string): BuiltFile[] {
-  return [buildFaceEmbeddingModel(root)];
+  return [buildFaceDetectorModel(root), buildFaceEmbeddingModel(root)];
 }
 
 function writeAtomically(path: string, bytes: Uint8Array): void {

@@ -59,7 +59,7 @@ describe('face_embedding.onnx, converted from face-api face_recognition_model', 
     expect(sha256(buildFaceEmbeddingModel(ROOT).bytes)).toBe(sha256(built.bytes));
     const committed = readManifest(join(ROOT, 'models', 'manifest.json'));
     expect(committed?.coreFiles).toEqual(buildCoreFiles(ROOT).map(manifestEntry));
-    expect(committed?.coreFiles?.[0]).toMatchObject({
+    expect(committed?.coreFiles?.find((f) => f.name === EMBEDDING_FILE)).toMatchObject({
       name: EMBEDDING_FILE,
       sources: [{ package: '@vladmandic/face-api' }, { package: '@vladmandic/face-api', file: 'model/face_recognition_model.bin' }],
     });

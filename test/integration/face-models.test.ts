@@ -14,6 +14,12 @@ import { readStoredZip } from '../../scripts/models/zip';
 import { openBrowser, type BrowserSession } from '../support/browser';
 import { startStaticServer, type StaticServer } from '../support/staticServer';
 import fixture from '../fixtures/face-landmarks.json';
+import jpeg from 'jpeg-js';
+import { buildFaceDetectorModel } from '../../scripts/models/faceDetectorOnnx';
+import * as ort from 'onnxruntime-node';
+import { decodeDetections, KEYPOINTS } from '../../src/core/face/detection';
+import { warp } from '../../src/core/face/resample';
+import { encodePng } from '../support/png';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const TASKS_VISION = join(ROOT, 'node_modules', '@mediapipe', 'tasks-vision');
@@ -91,6 +97,23 @@ window.harness = {
 document.title = 'ready';
 </script>`;
 
+const demoPictures = new Map<string, { width: number; height: number; rgb: Uint8Array }>();
+
+/** The annotated face's crop shrunk to the detector's 128 × 128 input (RGB bytes). */
+function detectorInput(face: Face): Uint8Array {
+  if (!demoPictures.has(face.image)) {
+    const decoded = jpeg.decode(readFileSync(join(IMAGES, face.image)), { useTArray: true, maxMemoryUsageInMB: 512 });
+    const rgb = new Uint8Array(decoded.width * decoded.height * 3);
+    for (let i = 0; i < decoded.width * decoded.height; i++) rgb.set(decoded.data.subarray(i * 4, i * 4 + 3), i * 3);
+    demoPictures.set(face.image, { width: decoded.width, height: decoded.height, rgb });
+  }
+  const scale = face.crop.width / 128;
+  const m = { a: scale, b: 0, c: face.crop.x, d: 0, e: scale, f: face.crop.y };
+  return Uint8Array.from(warp(demoPictures.get(face.image)!, 128, 128, m, scale), (v) => Math.round(v));
+}
+
+const detectorInputPng = (face: Face) => encodePng(detectorInput(face), 128, 128);
+
 const distance = (a: readonly number[], b: readonly number[]): number => Math.hypot((a[0] ?? 0) - (b[0] ?? 0), (a[1] ?? 0) - (b[1] ?? 0));
 
 describe('face model bundle and manifest', () => {
@@ -166,6 +189,7 @@ describe('face models in Chromium (MediaPipe Tasks)', () => {
       files: new Map([
         ['/models/face_landmarker.task', built.bytes],
         ['/models/face_detector.tflite', detector?.data ?? new Uint8Array()],
+        ...fixture.faces.map((face) => [`/images/input-${face.id}.png`, detectorInputPng(face)] as const),
       ]),
       mounts: { '/tasks-vision/': TASKS_VISION, '/images/': IMAGES },
     });
@@ -252,5 +276,35 @@ describe('face models in Chromium (MediaPipe Tasks)', () => {
       expect(inside.length, `${face.id}: detections ${JSON.stringify(results[i])}`).toBeGreaterThan(0);
     });
     expect(results[jobs.length]).toEqual([]);
+  });
+
+  it("the core's face_detector.onnx (the same network converted to ONNX) finds what tasks-vision finds in the same pixels", async () => {
+    // 128 × 128 pictures: the detector's own input size, so neither side resamples and both see exactly these pixels.
+    const inputs = fixture.faces.map((face) => ({ image: `input-${face.id}.png`, crop: { x: 0, y: 0, width: 128, height: 128 } }));
+    const tflite = await harness('detect', '/models/face_detector.tflite', inputs);
+    const session = await ort.InferenceSession.create(buildFaceDetectorModel(ROOT).bytes, { intraOpNumThreads: 1 });
+    let worst = 0;
+    for (const [i, face] of fixture.faces.entries()) {
+      const rgb = detectorInput(face);
+      const out = await session.run({ image: new ort.Tensor('float32', Float32Array.from(rgb), [1, 128, 128, 3]) });
+      const [found] = decodeDetections(out.regressors!.data as Float32Array, out.scores!.data as Float32Array, {
+        minScore: 0.5,
+        overlap: 0.3,
+        toPicture: (p) => p,
+      });
+      const mediapipe = tflite[i]?.[0];
+      if (!found || !mediapipe)
+        throw new Error(`${face.id}: ONNX ${found ? 'found' : 'did not find'} a face, tasks-vision ${mediapipe ? 'did' : 'did not'}`);
+      KEYPOINTS.forEach((name, k) => {
+        const error = distance([found.keypoints[name].x, found.keypoints[name].y], mediapipe.keypoints[k]!);
+        worst = Math.max(worst, error);
+        expect(error, `${face.id} ${name}: ${error.toFixed(2)} px from tasks-vision's`).toBeLessThan(0.05);
+      });
+      expect(Math.abs(found.score - mediapipe.score), face.id).toBeLessThan(0.01);
+    }
+    await session.release();
+    console.log(
+      `face_detector.onnx vs tasks-vision FaceDetector on the same 128 × 128 pixels: largest keypoint difference ${worst.toFixed(3)} px`,
+    );
   });
 });

@@ -30,6 +30,7 @@ describe('booth configuration', () => {
       face: {
         quality: qualityThresholdsSchema.parse({}),
         liveness: livenessSettingsSchema.parse({}),
+        match: { threshold: 0.6, attempts: 2, threads: 1, timeoutMs: 15000 },
         capture: { bestFrames: 3, cropSize: 320, jpegQuality: 0.92, maxFrameBytes: 262144, maxStillBytes: 2097152 },
         technicianOverlay: false,
         warmUpFrames: 600,

@@ -37,7 +37,7 @@ function sessionAtFace(cap: number | null = CAP_SEC) {
     onWiped: (reason) => wipes.push(reason),
   });
   const card = new CardSession();
-  const face = new FaceSession(3);
+  const face = new FaceSession(3, 2);
   session.attach(card);
   session.attach(face);
   session.start('id');

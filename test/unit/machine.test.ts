@@ -234,6 +234,7 @@ describe('referral to the service desk', () => {
       cardAttemptsLeft: 0,
       faceAttemptsLeft: 3,
       faceCaptured: false,
+      faceMatchesLeft: 2,
       expiresInSec: 100,
     };
     for (const reason of referralReasons) expect(sessionSnapshotSchema.safeParse({ ...snapshot, referral: { reason } }).success).toBe(true);

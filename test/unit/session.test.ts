@@ -37,7 +37,7 @@ function newSession(expirySec = 100) {
   const session = new CitizenSession({ expirySec, clock, onChange: (s) => changes.push(s), onWiped: (r) => wipes.push(r) });
   // The steps' parts, as their factories attach them in the booth.
   session.attach(new CardSession());
-  session.attach(new FaceSession(3));
+  session.attach(new FaceSession(3, 2));
   return { clock, session, changes, wipes };
 }
 

@@ -22,7 +22,7 @@ function readout(nik = '3174054208900001'): CardReadout {
 function atCard() {
   const session = new CitizenSession({ expirySec: 100, clock: new ManualClock() });
   const card = new CardSession();
-  const face = new FaceSession(3);
+  const face = new FaceSession(3, 2);
   session.attach(card);
   session.attach(face);
   session.start('id');
@@ -45,10 +45,15 @@ function onToFace(session: CitizenSession) {
 describe('session parts', () => {
   it('builds the snapshot from the parts, and refuses to start a snapshot a part is missing from', () => {
     const { session } = atCard();
-    expect(session.snapshot()).toMatchObject({ cardAttemptsLeft: CARD_ATTEMPTS, faceAttemptsLeft: 3, faceCaptured: false });
+    expect(session.snapshot()).toMatchObject({
+      cardAttemptsLeft: CARD_ATTEMPTS,
+      faceAttemptsLeft: 3,
+      faceCaptured: false,
+      faceMatchesLeft: 2,
+    });
     const bare = new CitizenSession({ expirySec: 100, clock: new ManualClock() });
     bare.attach(new CardSession());
-    expect(() => bare.start('id')).toThrow(/faceAttemptsLeft, faceCaptured/);
+    expect(() => bare.start('id')).toThrow(/faceAttemptsLeft, faceCaptured, faceMatchesLeft/);
   });
 
   it('the card part zeroes a rejected readout at once, and counts one attempt per placement of a card', () => {

@@ -9,7 +9,7 @@ import { fail, ok } from '../../shared/contract/result';
 import type { BoothConfig } from '../config';
 import type { Logger } from '../logging';
 import { cardReadDeadlineMs, createCardReader, createCardStep, type CardReader, type CardStep } from '../card';
-import { createFaceStep, type FaceStep, type VerifiedModels } from '../face';
+import { createFaceStep, type FaceMatcher, type FaceStep, type VerifiedModels } from '../face';
 import { createHelpStep, logOnlyOfficerCalls, type OfficerCallNotifier } from '../help';
 import { VOICE_PACK_PREFIX } from '../speech';
 import { CitizenSession, createJourneyHandlers, type SessionClock } from '../session';
@@ -29,6 +29,8 @@ export interface BoothOptions {
   officerCalls?: OfficerCallNotifier;
   /** The voice pack's checked recordings by file name (empty: the generated voice only). */
   voicePack?: ReadonlyMap<string, Buffer>;
+  /** Matches the live face to the chip photo (null: none, and a captured face is referred to the desk). Stopped by dispose(). */
+  faceMatcher?: FaceMatcher | null;
 }
 
 export interface Booth {
@@ -38,6 +40,8 @@ export interface Booth {
   session: CitizenSession;
   /** Each step's module: its handlers and its share of the session (tests and the technician view look inside). */
   steps: { card: CardStep; face: FaceStep };
+  /** The face matcher (null: none configured): its state and self-test for the technician. */
+  faceMatcher: FaceMatcher | null;
   /** The e-KTP reader chosen by configuration (null: none). */
   cardReader: CardReader | null;
   /** Verified model bytes by file name, for the renderer's origin to serve (empty when the check failed). */
@@ -53,6 +57,7 @@ export async function createBooth({
   faceModels,
   officerCalls,
   voicePack = new Map(),
+  faceMatcher = null,
 }: BoothOptions): Promise<Booth> {
   const events = new BoothEvents();
   const { idleTimeoutSec, idleWarningSec, expiryGraceSec } = config.session;
@@ -73,7 +78,16 @@ export async function createBooth({
   const card = createCardStep({ reader, session, events, logger, deadlineMs: cardReadDeadlineMs(config.devices.card) });
   // The session's clock: a challenge's windows are timed like the session's own expiry (and tests can drive both).
   const now = clock ? () => clock.now() : Date.now;
-  const face = createFaceStep({ settings: config.face, camera: config.devices.camera, models: faceModels, session, logger, now });
+  const face = createFaceStep({
+    settings: config.face,
+    camera: config.devices.camera,
+    models: faceModels,
+    session,
+    logger,
+    matcher: faceMatcher,
+    chipPhoto: () => card.part.readout?.photo ?? null,
+    now,
+  });
   if (!faceModels.ok)
     for (const problem of faceModels.problems)
       logger.error({ event: 'face.model_refused', file: problem.file, problem: problem.problem }, problem.message);
@@ -112,6 +126,7 @@ export async function createBooth({
     events,
     session,
     steps: { card, face },
+    faceMatcher,
     cardReader: card.reader,
     // The voice pack is served from the same verified, in-memory folder as the models.
     faceModelFiles: new Map([
@@ -121,6 +136,7 @@ export async function createBooth({
     dispose: async () => {
       session.wipe('cancel');
       await card.dispose();
+      await faceMatcher?.stop();
     },
   };
 }

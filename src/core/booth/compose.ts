@@ -4,7 +4,15 @@ import type { DestinationStream } from 'pino';
 import { ConfigError, configError, loadConfig, parseConfig, type BoothConfig, type BoothConfigInput } from '../config';
 import { createLogger, type Logger } from '../logging';
 import { join } from 'node:path';
-import { LANDMARKER_FILE, modelManifest, verifyModels, type VerifiedModels } from '../face';
+import {
+  createFaceMatcher,
+  LANDMARKER_FILE,
+  modelManifest,
+  verifyCoreModels,
+  verifyModels,
+  type FaceMatcher,
+  type VerifiedModels,
+} from '../face';
 import { checkVoicePack } from '../speech';
 import { createBooth, type Booth } from './booth';
 import type { SessionClock } from '../session';
@@ -31,6 +39,11 @@ export interface ComposeOptions {
   keepModelFiles?: boolean;
   /** The officer console's hook (help.callOfficer); the default only logs. */
   officerCalls?: OfficerCallNotifier;
+  /**
+   * The core's own models (face_detector.onnx, face_embedding.onnx), checked against the manifest's coreFiles. Default: the
+   * build's core-models folder beside the renderer folder; with neither, the booth has no face matcher.
+   */
+  coreModelsDir?: string;
 }
 
 export interface ComposedBooth {
@@ -69,7 +82,14 @@ export async function composeBooth(options: ComposeOptions): Promise<ComposedBoo
             { file: LANDMARKER_FILE, problem: 'missing' as const, message: 'No renderer folder was given, so no face models were loaded.' },
           ],
         });
+  const coreModelsDir = options.coreModelsDir ?? (options.rendererDir ? join(options.rendererDir, '..', 'core-models') : undefined);
+  // The matcher starts its worker and self-test now; the booth serves meanwhile, and a verification waits for the verdict.
+  const faceMatcher: FaceMatcher | null =
+    coreModelsDir && config.devices.camera
+      ? createFaceMatcher({ models: verifyCoreModels(coreModelsDir, modelManifest), settings: config.face.match, logger })
+      : null;
   const booth = await createBooth({
+    faceMatcher,
     config,
     logger,
     version: options.version,

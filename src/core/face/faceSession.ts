@@ -4,6 +4,7 @@
 import type { Challenge, StepEvidence } from '../../shared/face/liveness';
 import type { JourneyStep } from '../../shared/journey/machine';
 import type { SessionPart } from '../session';
+import type { MatchEvidence } from './faceMatcher';
 
 export interface CapturedImage {
   jpeg: Uint8Array;
@@ -28,13 +29,46 @@ interface IssuedChallenge {
   startedAt: number | null;
 }
 
-export class FaceSession implements SessionPart<{ faceAttemptsLeft: number; faceCaptured: boolean }> {
+type FaceFields = { faceAttemptsLeft: number; faceCaptured: boolean; faceMatchesLeft: number };
+
+export class FaceSession implements SessionPart<FaceFields> {
   #attemptsLeft: number;
+  #matchesLeft: number;
   #issued: IssuedChallenge | null = null;
   #capture: FaceCapture | null = null;
+  #evidence: MatchEvidence | null = null;
+  /** The capture being matched now (a second face.verify meanwhile is refused). */
+  verifying = false;
 
-  constructor(private readonly attempts: number) {
+  constructor(
+    private readonly attempts: number,
+    private readonly matches: number,
+  ) {
     this.#attemptsLeft = attempts;
+    this.#matchesLeft = matches;
+  }
+
+  get matchesLeft(): number {
+    return this.#matchesLeft;
+  }
+
+  /** The match's record (scores, decision, models, timings; no picture), once the face matched. */
+  get evidence(): MatchEvidence | null {
+    return this.#evidence;
+  }
+
+  matched(evidence: MatchEvidence): void {
+    this.#evidence = evidence;
+  }
+
+  /**
+   * The captured face did not match the chip photo (or could not be used): the capture is erased and one match attempt is
+   * used. With attempts left, a new capture gets a fresh round of liveness attempts.
+   */
+  captureRefused(): void {
+    this.#wipeCapture();
+    this.#matchesLeft = Math.max(0, this.#matchesLeft - 1);
+    if (this.#matchesLeft > 0) this.#attemptsLeft = this.attempts;
   }
 
   get attemptsLeft(): number {
@@ -50,8 +84,8 @@ export class FaceSession implements SessionPart<{ faceAttemptsLeft: number; face
     return this.#capture;
   }
 
-  snapshot(): { faceAttemptsLeft: number; faceCaptured: boolean } {
-    return { faceAttemptsLeft: this.#attemptsLeft, faceCaptured: this.#capture !== null };
+  snapshot(): FaceFields {
+    return { faceAttemptsLeft: this.#attemptsLeft, faceCaptured: this.#capture !== null, faceMatchesLeft: this.#matchesLeft };
   }
 
   /** Uses up one attempt for a new challenge; the previous one can no longer be answered. */
@@ -91,7 +125,10 @@ export class FaceSession implements SessionPart<{ faceAttemptsLeft: number; face
   wipe(): void {
     this.#wipeCapture();
     this.#issued = null;
+    this.#evidence = null;
+    this.verifying = false;
     this.#attemptsLeft = this.attempts;
+    this.#matchesLeft = this.matches;
   }
 
   #wipeCapture(): void {

@@ -1,10 +1,11 @@
 // The face step's handlers: hand the renderer its settings, issue random
 // liveness challenges, and accept a capture only after replaying its trace
-// through the same judge the renderer ran and checking every picture. The
+// through the same judge the renderer ran and checking every picture, then
+// match the capture to the chip photo (faceMatcher.ts, in its worker). The
 // step refers the citizen to the service desk when it cannot run here (no
-// camera, models refused, or the screen's camera or models failed), when the
-// last attempt has failed, and once a face is captured, since matching it is
-// not built yet.
+// camera, models refused, the screen's camera or models failed, the matcher
+// out of service), when the last liveness attempt has failed, and when the
+// last capture did not match.
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AnswerOf } from '../../shared/contract/contract';
 import type { BoothHandlers } from '../../shared/contract/dispatch';
@@ -19,6 +20,8 @@ import { FaceSession } from './faceSession';
 import { jpegSize } from '../pictures';
 import { FACE_DETECTOR_URL, FACE_MODEL_URL, FACE_WASM_BASE } from '../../shared/face/assets';
 import type { VerifiedModels } from './models';
+import type { FaceMatcher, VerifyOutcome } from './faceMatcher';
+import type { PictureInput } from './faceEngine';
 
 export interface FaceStepOptions {
   settings: FaceSettings;
@@ -26,6 +29,10 @@ export interface FaceStepOptions {
   models: VerifiedModels;
   session: CitizenSession;
   logger: Logger;
+  /** Matches the capture to the chip photo; null: this booth has no matcher (the face step refers after capture). */
+  matcher: FaceMatcher | null;
+  /** The chip photo of the card the citizen confirmed (null before a read). */
+  chipPhoto: () => PictureInput | null;
   now?: () => number;
 }
 
@@ -41,9 +48,9 @@ const START_WITHIN_MS = 180_000;
 /** The booth cannot run the face step (the contract's STEP_UNAVAILABLE reasons for it). */
 type FaceUnavailable = Failure<'STEP_UNAVAILABLE', FaceUnavailableReason>;
 
-export function createFaceStep({ settings, camera, models, session, logger, now = Date.now }: FaceStepOptions) {
+export function createFaceStep({ settings, camera, models, session, logger, matcher, chipPhoto, now = Date.now }: FaceStepOptions) {
   /** The face step's share of the session: the challenge in play, the attempts left, the capture. */
-  const part = new FaceSession(settings.liveness.attempts);
+  const part = new FaceSession(settings.liveness.attempts, settings.match.attempts);
   session.attach(part);
   function unavailable(): FaceUnavailable | null {
     if (!camera) return fail('STEP_UNAVAILABLE', 'This booth has no camera configured.', { reason: 'NO_CAMERA' });
@@ -160,14 +167,87 @@ export function createFaceStep({ settings, camera, models, session, logger, now 
       return session.refer('face-unavailable', problem);
     },
 
-    verify(): AnswerOf<'face.verify'> {
+    async verify(): Promise<AnswerOf<'face.verify'>> {
       const refused = guard();
       if (refused) return refused;
-      if (!part.capture) return fail('FACE_FAILED', 'No face has been captured yet.', { reason: 'NOT_CAPTURED' });
-      session.refer('face-match-unavailable');
-      return fail('STEP_UNAVAILABLE', 'This booth cannot match the face to the chip photo yet.');
+      const capture = part.capture;
+      if (!capture) return fail('FACE_FAILED', 'No face has been captured yet.', { reason: 'NOT_CAPTURED' });
+      if (part.verifying) return fail('FACE_FAILED', 'This capture is being matched already.', { reason: 'VERIFY_IN_PROGRESS' });
+      const photo = chipPhoto();
+      if (!matcher || !photo) {
+        logger.error({ event: 'face.match_unavailable', why: matcher ? 'no chip photo' : 'no matcher' }, 'the face cannot be matched');
+        session.refer('face-match-unavailable', matcher ? 'NO_CHIP_PHOTO' : 'NO_MATCHER');
+        return fail('STEP_UNAVAILABLE', 'This booth cannot match the face to the chip photo now.');
+      }
+      part.verifying = true;
+      let outcome: VerifyOutcome;
+      try {
+        outcome = await matcher.verify({ chip: photo, crops: capture.frames.map((f) => ({ format: 'jpeg', bytes: f.jpeg })) });
+      } finally {
+        part.verifying = false;
+      }
+      // The session moved on meanwhile (cancelled, timed out, another capture): this answer is for nobody.
+      if (part.capture !== capture || session.requireStep('face'))
+        return session.requireStep('face') ?? fail('FACE_FAILED', 'The capture changed while it was matched.', { reason: 'NOT_CAPTURED' });
+      return settle(outcome);
     },
   };
+
+  /** The matcher's outcome as the citizen's next step; logged with the evidence (scores, never pictures). */
+  function settle(outcome: VerifyOutcome): AnswerOf<'face.verify'> {
+    switch (outcome.kind) {
+      case 'decided': {
+        const { evidence } = outcome;
+        logger.info(
+          {
+            event: 'face.match',
+            decision: evidence.decision,
+            distances: evidence.distances.map((d) => Number(d.toFixed(4))),
+            threshold: evidence.threshold,
+            rule: evidence.rule,
+            within: evidence.within,
+            cropSpread: Number(evidence.cropSpread.toFixed(4)),
+            models: evidence.models,
+            ms: Math.round(evidence.ms.total),
+          },
+          `face ${evidence.decision === 'match' ? 'matched' : 'did not match'} the chip photo`,
+        );
+        if (evidence.decision === 'match') {
+          part.matched(evidence);
+          return session.advance({ type: 'faceVerified' });
+        }
+        return noMatch('NO_MATCH', 'The face does not match the photo on the e-KTP chip.');
+      }
+      case 'live-unusable':
+        logger.warn({ event: 'face.live_unusable', reason: outcome.reason }, outcome.message);
+        return noMatch('LIVE_FACE_UNUSABLE', `The live pictures cannot be matched (${outcome.reason}).`);
+      case 'retry':
+        logger.warn({ event: 'face.match_retry', reason: outcome.reason }, outcome.message);
+        return fail('FACE_FAILED', 'Matching did not finish this time; it can be tried again.', { reason: 'MATCH_RETRY' });
+      case 'chip-unusable':
+        logger.warn({ event: 'face.chip_photo_unusable', reason: outcome.reason }, outcome.message);
+        session.refer('face-match-unavailable', `CHIP_PHOTO_${outcome.reason}`);
+        return fail('STEP_UNAVAILABLE', 'The photo on the e-KTP chip cannot be matched.');
+      case 'out-of-service': {
+        const status = matcher?.status;
+        const code = status?.state === 'out-of-service' ? status.reason : 'WORKER_FAILED';
+        logger.error({ event: 'face.match_unavailable', code }, outcome.message);
+        session.refer('face-match-unavailable', code);
+        return fail('STEP_UNAVAILABLE', 'Face matching is out of service on this booth.');
+      }
+    }
+  }
+
+  /** The capture is erased and a match attempt used; after the last the citizen goes to the desk. */
+  function noMatch(reason: 'NO_MATCH' | 'LIVE_FACE_UNUSABLE', message: string): AnswerOf<'face.verify'> {
+    part.captureRefused();
+    if (part.matchesLeft === 0) {
+      session.refer('face-not-matched', reason);
+      return fail('FACE_FAILED', `${message} No attempt is left.`, { reason });
+    }
+    session.partChanged();
+    return fail('FACE_FAILED', message, { reason });
+  }
 
   function acceptCapture(params: FaceCaptureParams): AnswerOf<'face.submitCapture'> {
     const refused = guard();

@@ -12,19 +12,20 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import manifestJson from '../../../models/manifest.json';
 
+const manifestFileSchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+  /** A model the runtime loads, the runtime itself, or the picture it is warmed up with. */
+  kind: z.enum(['model', 'runtime', 'picture']).default('model'),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.int().positive(),
+  licence: z.string(),
+});
+
 export const modelManifestSchema = z.object({
-  files: z
-    .array(
-      z.object({
-        name: z.string().regex(/^[A-Za-z0-9_.-]+$/),
-        /** A model the runtime loads, the runtime itself, or the picture it is warmed up with. */
-        kind: z.enum(['model', 'runtime', 'picture']).default('model'),
-        sha256: z.string().regex(/^[0-9a-f]{64}$/),
-        bytes: z.int().positive(),
-        licence: z.string(),
-      }),
-    )
-    .min(1),
+  /** What the renderer loads (served from memory once verified). */
+  files: z.array(manifestFileSchema).min(1),
+  /** What only the core loads (face matching in onnxruntime-node), never served. */
+  coreFiles: z.array(manifestFileSchema).default([]),
 });
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
 export type FaceFileKind = ModelManifest['files'][number]['kind'];
@@ -57,10 +58,18 @@ export type VerifiedModels = { ok: true; files: Map<string, Buffer> } | { ok: fa
  * verdict) each file is hashed in 1 MiB chunks and nothing is kept, so the 28 MB never sit in that process's memory.
  */
 export function verifyModels(dir: string, manifest: ModelManifest, options: { keepBytes?: boolean } = {}): VerifiedModels {
-  const keepBytes = options.keepBytes ?? true;
+  return verifyEntries(dir, manifest.files, options.keepBytes ?? true);
+}
+
+/** The core's own models (manifest "coreFiles"), read whole and checked the same way; the bytes are what the core loads. */
+export function verifyCoreModels(dir: string, manifest: ModelManifest): VerifiedModels {
+  return verifyEntries(dir, manifest.coreFiles, true);
+}
+
+function verifyEntries(dir: string, entries: ModelManifest['files'], keepBytes: boolean): VerifiedModels {
   const files = new Map<string, Buffer>();
   const problems: ModelProblem[] = [];
-  for (const entry of manifest.files) {
+  for (const entry of entries) {
     const what = describeFaceFile(entry.kind, entry.name);
     let read: { sha256: string; length: number; bytes?: Buffer };
     try {

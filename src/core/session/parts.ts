@@ -8,7 +8,7 @@ import type { SessionSnapshot } from '../../shared/contract/schemas';
 import type { JourneyStep } from '../../shared/journey/machine';
 
 /** The snapshot fields that belong to steps rather than to the journey itself. */
-export type StepFields = Pick<SessionSnapshot, 'cardAttemptsLeft' | 'faceAttemptsLeft' | 'faceCaptured'>;
+export type StepFields = Pick<SessionSnapshot, 'cardAttemptsLeft' | 'faceAttemptsLeft' | 'faceCaptured' | 'faceMatchesLeft'>;
 
 export interface SessionPart<F extends Partial<StepFields> = Partial<StepFields>> {
   /** This part's fields of the citizen's snapshot. */

@@ -68,7 +68,7 @@ export type JourneyRefusal = NoSession | Failure<'WRONG_STEP'>;
 export type SessionResult = SessionSnapshotResult | JourneyRefusal;
 
 /** Every field a snapshot needs from the steps' parts. */
-const stepFieldNames: ReadonlyArray<keyof StepFields> = ['cardAttemptsLeft', 'faceAttemptsLeft', 'faceCaptured'];
+const stepFieldNames: ReadonlyArray<keyof StepFields> = ['cardAttemptsLeft', 'faceAttemptsLeft', 'faceCaptured', 'faceMatchesLeft'];
 
 export class CitizenSession {
   #state: JourneyState | null = null;

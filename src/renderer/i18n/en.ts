@@ -185,6 +185,14 @@ export const en: Record<MessageKey, string> = {
   'face.failure.ATTEMPTS_EXHAUSTED': 'No photo attempts are left. Please continue your activation at the Dukcapil service desk.',
   'face.attemptsLeft': 'Attempts left: {attempts}',
   'face.retry': 'Try again',
+  'face.verifying.title': 'Checking your face',
+  'face.verifying.body': 'Comparing your face with the photo on your e-KTP. Please wait.',
+  'face.noMatch.title': 'Your face did not match the photo on your e-KTP',
+  'face.noMatch.NO_MATCH':
+    'This can happen with glasses, a hat, strong light or an old photo. Take off glasses or a hat, look straight at the camera, and try once more.',
+  'face.noMatch.LIVE_FACE_UNUSABLE': 'The photos could not be used. Make sure only your face is in front of the camera, and try once more.',
+  'face.noMatch.again': 'Take a new photo',
+  'face.matchRetry': 'The check took too long. Please touch "Try again".',
   'face.error.NO_CAMERA': 'The booth camera was not found. Please ask an officer for help.',
   'face.error.CAMERA_DENIED': 'The booth camera could not be opened. Please ask an officer for help.',
   'face.error.CAMERA_BUSY': 'The booth camera is not responding. Please ask an officer for help.',
@@ -211,7 +219,9 @@ export const en: Record<MessageKey, string> = {
     'The face check on this booth is out of service. Please ask an officer, or continue at the Dukcapil service desk.',
   'referral.reason.face-failed': 'No photo attempts are left. Please continue your activation at the Dukcapil service desk.',
   'referral.reason.face-match-unavailable':
-    'Your photo passed the quality and liveness checks. Matching it to your e-KTP photo is not available on this booth yet: nothing has been sent anywhere, and it will be erased. Please continue at the Dukcapil service desk.',
+    'Your photo passed the quality and liveness checks, but this booth cannot compare it with the photo on your e-KTP right now. Nothing has been sent anywhere, and it will be erased. Please continue at the Dukcapil service desk.',
+  'referral.reason.face-not-matched':
+    'Your face could not be matched to the photo on your e-KTP. This is not your fault: old photos often differ. Nothing has been sent anywhere. Please continue at the Dukcapil service desk, where an officer compares them.',
   'referral.reason.signoff-unavailable':
     'Officer sign-off is not available on this booth yet, so your IKD activation cannot be completed here. What you entered has not been sent anywhere. Please continue at the Dukcapil service desk.',
   'referral.erase': 'Touch "Finish and erase data" when you are ready. Your data is then erased from this booth.',

@@ -187,6 +187,14 @@ export const id = {
   'face.failure.ATTEMPTS_EXHAUSTED': 'Percobaan foto sudah habis. Silakan lanjutkan aktivasi di loket pelayanan Dukcapil.',
   'face.attemptsLeft': 'Sisa percobaan: {attempts}',
   'face.retry': 'Coba lagi',
+  'face.verifying.title': 'Memeriksa wajah Anda',
+  'face.verifying.body': 'Wajah Anda sedang dibandingkan dengan foto di e-KTP Anda. Mohon tunggu.',
+  'face.noMatch.title': 'Wajah Anda tidak cocok dengan foto di e-KTP',
+  'face.noMatch.NO_MATCH':
+    'Ini bisa terjadi karena kacamata, topi, cahaya terlalu terang, atau foto yang sudah lama. Lepaskan kacamata atau topi, lihat lurus ke kamera, lalu coba sekali lagi.',
+  'face.noMatch.LIVE_FACE_UNUSABLE': 'Foto tidak dapat dipakai. Pastikan hanya wajah Anda yang ada di depan kamera, lalu coba sekali lagi.',
+  'face.noMatch.again': 'Ambil foto baru',
+  'face.matchRetry': 'Pemeriksaan terlalu lama. Silakan sentuh "Coba lagi".',
   'face.error.NO_CAMERA': 'Kamera anjungan tidak ditemukan. Silakan minta bantuan petugas.',
   'face.error.CAMERA_DENIED': 'Kamera anjungan tidak dapat dibuka. Silakan minta bantuan petugas.',
   'face.error.CAMERA_BUSY': 'Kamera anjungan sedang tidak merespons. Silakan minta bantuan petugas.',
@@ -213,7 +221,9 @@ export const id = {
     'Pemeriksaan wajah di anjungan ini sedang tidak berfungsi. Silakan minta bantuan petugas atau lanjutkan di loket pelayanan Dukcapil.',
   'referral.reason.face-failed': 'Percobaan foto sudah habis. Silakan lanjutkan aktivasi di loket pelayanan Dukcapil.',
   'referral.reason.face-match-unavailable':
-    'Foto Anda lolos pemeriksaan kualitas dan pemeriksaan keaslian wajah. Pencocokan dengan foto e-KTP belum tersedia di anjungan ini: data Anda tidak dikirim ke mana pun dan akan dihapus. Silakan lanjutkan di loket pelayanan Dukcapil.',
+    'Foto Anda lolos pemeriksaan kualitas dan pemeriksaan keaslian wajah, tetapi anjungan ini sedang tidak dapat membandingkannya dengan foto di e-KTP Anda. Data Anda tidak dikirim ke mana pun dan akan dihapus. Silakan lanjutkan di loket pelayanan Dukcapil.',
+  'referral.reason.face-not-matched':
+    'Wajah Anda tidak dapat dicocokkan dengan foto di e-KTP Anda. Ini bukan kesalahan Anda: foto lama sering berbeda. Data Anda tidak dikirim ke mana pun. Silakan lanjutkan di loket pelayanan Dukcapil, petugas akan membandingkannya.',
   'referral.reason.signoff-unavailable':
     'Persetujuan petugas belum tersedia di anjungan ini, sehingga aktivasi IKD Anda belum dapat diselesaikan di sini. Data yang Anda masukkan tidak dikirim ke mana pun. Silakan lanjutkan di loket pelayanan Dukcapil.',
   'referral.erase': 'Sentuh "Selesai dan hapus data" jika sudah siap. Data Anda lalu dihapus dari anjungan ini.',

@@ -24,6 +24,8 @@ type Stage =
   | { kind: 'checking' }
   | { kind: 'ready'; setup: FaceSetup }
   | { kind: 'verifying' }
+  /** The face did not match (or its pictures could not be used): a new capture may follow. */
+  | { kind: 'no-match'; reason: 'NO_MATCH' | 'LIVE_FACE_UNUSABLE' }
   /** A call went wrong without the core moving the journey (e.g. the connection dropped): it can be tried again. */
   | { kind: 'error'; error: BoothError; retry: () => void };
 
@@ -47,20 +49,61 @@ export function FaceScreen() {
     };
   }, [faceCalls, setupRun]);
 
-  // Matching is the next capability: the core says what follows (today, the service desk).
   const verify = () => {
     setStage({ kind: 'verifying' });
     void faceCalls.verify().then((result) => {
-      if (result.ok) applySnapshot(result.value);
+      if (result.ok) return applySnapshot(result.value);
+      const reason = result.error.reason;
+      // No match with a capture left: say why and offer a new one (the core refers the citizen after the last; its snapshot follows).
+      if (reason === 'NO_MATCH' || reason === 'LIVE_FACE_UNUSABLE') setStage({ kind: 'no-match', reason });
       else setStage({ kind: 'error', error: result.error, retry: verify });
     });
   };
 
-  if (stage.kind === 'checking' || stage.kind === 'verifying') {
+  if (stage.kind === 'checking') {
     return (
       <StepFrame step="face" instruction="face.title">
         <p className="lead" aria-live="polite">
-          {t(stage.kind === 'checking' ? 'face.loading' : 'common.busy')}
+          {t('face.loading')}
+        </p>
+      </StepFrame>
+    );
+  }
+  if (stage.kind === 'verifying') {
+    return (
+      <StepFrame step="face" instruction="face.verifying.title">
+        <p className="lead" aria-live="polite" data-testid="face-verifying">
+          {t('face.verifying.body')}
+        </p>
+        {/* No figure to show: the check takes a second or two, so the bar only says that work goes on. */}
+        <div className="card-progress face-verify-progress" role="progressbar" aria-label={t('face.verifying.title')}>
+          <div className="card-progress-bar" />
+        </div>
+      </StepFrame>
+    );
+  }
+  if (stage.kind === 'no-match') {
+    return (
+      <StepFrame
+        step="face"
+        instruction="face.noMatch.title"
+        spokenDetail={`face.noMatch.${stage.reason}`}
+        actions={
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => {
+              setStage({ kind: 'checking' });
+              setSetupRun((run) => run + 1);
+            }}
+            data-testid="face-new-capture"
+          >
+            {t('face.noMatch.again')}
+          </button>
+        }
+      >
+        <p className="lead" role="alert" data-testid="face-no-match" data-reason={stage.reason}>
+          {t(`face.noMatch.${stage.reason}`)}
         </p>
       </StepFrame>
     );

@@ -16,6 +16,7 @@ export const referralMessages: Record<ReferralReason, MessageKey> = {
   'face-unavailable': 'referral.reason.face-unavailable',
   'face-failed': 'referral.reason.face-failed',
   'face-match-unavailable': 'referral.reason.face-match-unavailable',
+  'face-not-matched': 'referral.reason.face-not-matched',
   'signoff-unavailable': 'referral.reason.signoff-unavailable',
 };
 

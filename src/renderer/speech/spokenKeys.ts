@@ -25,6 +25,9 @@ export const screenSpeech = {
   'card.failed.title': ['card.failed.title'],
   'face.title': ['face.title', 'face.hint'],
   'face.failed.title': ['face.failed.title'],
+  'face.verifying.title': ['face.verifying.title', 'face.verifying.body'],
+  // The reason follows as the screen's detail.
+  'face.noMatch.title': ['face.noMatch.title'],
   // The actions of this challenge, in its order, follow as the screen's detail.
   'face.briefing.title': ['face.briefing.title', 'speech.face.briefing.intro'],
   'unavailable.checking': ['unavailable.checking'],
@@ -72,6 +75,9 @@ export const faceSpeech: readonly MessageKey[] = [
   'face.error.CAMERA_DENIED',
   'face.error.CAMERA_BUSY',
   'face.error.other',
+  'face.noMatch.NO_MATCH',
+  'face.noMatch.LIVE_FACE_UNUSABLE',
+  'face.matchRetry',
 ];
 
 /** Every key the booth speaks, without repeats, in a stable order. */

@@ -19,7 +19,7 @@ import { challengeSchema, faceAttemptFailedParamsSchema, faceCaptureParamsSchema
 import { faceSetupSchema } from '../face/settings';
 import { emailRejections } from '../identity/email';
 import { phoneRejections } from '../identity/phone';
-import { cardReadReasons, faceUnavailableReasons, livenessReasons, STILL_READING } from './reasons';
+import { cardReadReasons, faceUnavailableReasons, faceVerifyFailures, livenessReasons, STILL_READING } from './reasons';
 import {
   boothInfoSchema,
   cardStageSchema,
@@ -126,11 +126,18 @@ const citizenCalls = {
   'face.attemptFailed': call(faceAttemptFailedParamsSchema, snapshot, { failures: { ...faceGuard, FACE_FAILED: ['CHALLENGE_UNKNOWN'] } }),
   /** The camera or MediaPipe cannot run on the screen: the core refers the citizen (face-unavailable, with the problem as its code). */
   'face.reportProblem': call(z.object({ problem: z.enum(screenFaceProblems) }).strict(), snapshot, { failures: faceGuard }),
-  // Later steps. Until their capability is built they answer STEP_UNAVAILABLE and refer the citizen
-  // (face-match-unavailable, signoff-unavailable).
+  /**
+   * The core matches the captured face to the chip photo (in its face-match worker) and answers when it has decided: a match
+   * moves the journey on (signoff). FACE_FAILED NO_MATCH or LIVE_FACE_UNUSABLE: the capture is erased and, with match attempts
+   * left (faceMatchesLeft), a new capture may be made; after the last the citizen is referred (face-not-matched). MATCH_RETRY:
+   * the matcher failed this once (crashed or too slow); the capture is kept and face.verify may be asked again. A matcher out of
+   * service or a chip photo without one usable face refers the citizen (face-match-unavailable).
+   */
   'face.verify': call(emptyParams, snapshot, {
-    failures: { ...journeyMove, STEP_UNAVAILABLE: [null, ...faceUnavailableReasons], FACE_FAILED: ['NOT_CAPTURED'] },
+    timeoutMs: 70_000,
+    failures: { ...journeyMove, STEP_UNAVAILABLE: [null, ...faceUnavailableReasons], FACE_FAILED: faceVerifyFailures },
   }),
+  // Later steps. Until their capability is built they answer STEP_UNAVAILABLE and refer the citizen (signoff-unavailable).
   'signoff.request': call(emptyParams, snapshot, { failures: { ...journeyMove, STEP_UNAVAILABLE: [] } }),
   /**
    * "Call an officer" from any screen, with or without a session: logged (no personal data) and handed to the officer-call hook.

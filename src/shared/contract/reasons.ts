@@ -35,5 +35,8 @@ export const STILL_READING = 'STILL_READING';
 export const faceUnavailableReasons = ['NO_CAMERA', 'MODEL_MISSING', 'MODEL_TAMPERED'] as const;
 export type FaceUnavailableReason = (typeof faceUnavailableReasons)[number];
 
+/** FACE_FAILED's reasons from face.verify: the face did not match, a live picture could not be used, the matcher failed this once. */
+export const faceVerifyFailures = ['NOT_CAPTURED', 'VERIFY_IN_PROGRESS', 'NO_MATCH', 'LIVE_FACE_UNUSABLE', 'MATCH_RETRY'] as const;
+
 /** FACE_FAILED's reason when the liveness judge refused the trace: LIVENESS_ and the judge's failure. */
 export const livenessReasons = livenessFailures.map((failure) => `LIVENESS_${failure}` as const);

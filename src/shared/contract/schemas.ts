@@ -45,6 +45,8 @@ const snapshotFields = z.object({
   faceAttemptsLeft: z.number().int().nonnegative(),
   /** A capture passed quality and liveness and waits for matching. */
   faceCaptured: z.boolean(),
+  /** Captures that may still be matched to the chip photo (a no-match uses one). */
+  faceMatchesLeft: z.number().int().nonnegative(),
   /** Seconds until the core wipes the session if nothing happens. */
   expiresInSec: z.number().nonnegative(),
   /** At the 'referred' step (and only there): why the citizen is sent to the service desk. */

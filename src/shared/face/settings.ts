@@ -45,9 +45,29 @@ export const captureSettingsSchema = z
   .strict();
 export type CaptureSettings = z.output<typeof captureSettingsSchema>;
 
+/** Matching the live face to the chip photo in the core (src/core/face). */
+export const matchSettingsSchema = z
+  .object({
+    /**
+     * Euclidean distance between two 128-d embeddings at or under which they are the same person. dlib's published operating
+     * point for its face ResNet is 0.6 (99.38% on LFW); set it from a calibration on faces like this booth's citizens
+     * (npm run booth -- face calibrate).
+     */
+    threshold: z.number().min(0.2).max(1.2).default(0.6),
+    /** Captures a citizen may have matched before the service desk takes over (a no-match means a new capture). */
+    attempts: z.int().min(1).max(3).default(2),
+    /** onnxruntime intra-op threads in the face-match worker: 1 was steadier than 2 on a busy 2-core booth. */
+    threads: z.int().min(1).max(8).default(1),
+    /** How long one verification may take before the citizen is offered a retry. */
+    timeoutMs: z.int().min(1000).max(60_000).default(15_000),
+  })
+  .strict();
+export type MatchSettings = z.output<typeof matchSettingsSchema>;
+
 export const faceSettingsSchema = z
   .object({
     quality: qualityThresholdsSchema.prefault({}),
+    match: matchSettingsSchema.prefault({}),
     liveness: livenessSettingsSchema.prefault({}),
     capture: captureSettingsSchema.prefault({}),
     /** Draws every quality measure over the preview, for technicians tuning thresholds. */

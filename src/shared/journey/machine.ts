@@ -34,8 +34,10 @@ export const referralSteps = {
   'face-unavailable': 'face',
   /** No liveness attempt is left. */
   'face-failed': 'face',
-  /** The face was captured, but this booth cannot match it to the chip photo yet. */
+  /** The face was captured, but this booth cannot match it to the chip photo now (matcher out of service, chip photo unusable). */
   'face-match-unavailable': 'face',
+  /** The live face did not match the chip photo, and no match attempt is left. */
+  'face-not-matched': 'face',
   /** This booth has no officer sign-off yet. */
   'signoff-unavailable': 'signoff',
 } as const satisfies Record<string, JourneyStep>;

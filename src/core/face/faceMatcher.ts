@@ -1,0 +1,205 @@
+// The core's face matcher: owns the face-match worker (onnxruntime-node off
+// the event loop), runs the known-answer self-test at start, and matches a
+// chip photo against the live crops. Every outcome is a value the face step
+// turns into the citizen's next screen; nothing here throws for an expected
+// failure (a picture without a face, a worker that crashed or hung).
+import { createWorkerClient, type WorkerClient, type WorkerFailure } from '../workers';
+import type { Logger } from '../logging';
+import type { VerifiedModels } from './models';
+import type { MatchSettings } from '../../shared/face/settings';
+import type { FaceMatchApi, FaceMatchWorkerData } from './faceMatchApi';
+import type { FaceFound, PictureAnalysis, PictureInput, PictureRefusal } from './faceEngine';
+import { decideMatch, largestSpread, type MatchVerdict } from './matching';
+import { judgeSelfTest, selfTestPictures, type SelfTestReport } from './selfTest';
+import { modelManifest } from './models';
+
+export const DETECTOR_ONNX = 'face_detector.onnx';
+export const EMBEDDING_ONNX = 'face_embedding.onnx';
+/** Detections below this are not faces: MediaPipe's own threshold for the short-range model. */
+const MIN_DETECTION_SCORE = 0.5;
+
+export type MatcherState =
+  | { state: 'starting' }
+  | { state: 'ready'; selfTest: SelfTestReport; sessionCreateMs: number }
+  | {
+      state: 'out-of-service';
+      reason: 'MODEL_MISSING' | 'MODEL_TAMPERED' | 'SELF_TEST_FAILED' | 'WORKER_FAILED';
+      message: string;
+      selfTest?: SelfTestReport;
+    };
+
+/** What the booth records of a verification (no picture, no embedding). */
+export interface MatchEvidence extends MatchVerdict {
+  models: { detector: string; embedding: string };
+  chip: { width: number; height: number; eyeDistance: number; detectionScore: number };
+  crops: { eyeDistance: number; detectionScore: number }[];
+  /** Largest distance between two live crops. */
+  cropSpread: number;
+  ms: { total: number; worker: number };
+}
+
+export type VerifyOutcome =
+  | { kind: 'decided'; evidence: MatchEvidence }
+  /** The chip photo cannot be matched (no face, two faces, undecodable): only the desk can help. */
+  | { kind: 'chip-unusable'; reason: PictureRefusal; message: string }
+  /** A live crop cannot be matched, or the crops show two people: a new capture. */
+  | { kind: 'live-unusable'; reason: PictureRefusal | 'TWO_PEOPLE'; message: string }
+  /** The worker failed this time (crashed, hung): the citizen may try again. */
+  | { kind: 'retry'; reason: WorkerFailure['reason']; message: string }
+  /** Matching cannot run on this booth now. */
+  | { kind: 'out-of-service'; message: string };
+
+export interface FaceMatcherOptions {
+  /** The core's models as checked against the manifest's coreFiles (verifyCoreModels). */
+  models: VerifiedModels;
+  settings: MatchSettings;
+  logger: Logger;
+  /** Tests only: make the worker crash or stall. */
+  faults?: FaceMatchWorkerData['faults'];
+}
+
+export interface FaceMatcher {
+  readonly status: MatcherState;
+  /** Resolves once the self-test has run (at once when out of service). */
+  ready(): Promise<MatcherState>;
+  verify(params: { chip: PictureInput; crops: PictureInput[] }): Promise<VerifyOutcome>;
+  /** The worker's last reported RSS, bytes (0 before the first analysis). */
+  readonly workerRssBytes: number;
+  stop(): Promise<void>;
+}
+
+export function createFaceMatcher({ models, settings, logger, faults }: FaceMatcherOptions): FaceMatcher {
+  const hashes = {
+    detector: modelManifest.coreFiles.find((f) => f.name === DETECTOR_ONNX)?.sha256 ?? 'unknown',
+    embedding: modelManifest.coreFiles.find((f) => f.name === EMBEDDING_ONNX)?.sha256 ?? 'unknown',
+  };
+  let status: MatcherState = { state: 'starting' };
+  let rss = 0;
+  let client: WorkerClient<FaceMatchApi> | null = null;
+
+  if (!models.ok) {
+    const tampered = models.problems.some((p) => p.problem === 'tampered');
+    status = {
+      state: 'out-of-service',
+      reason: tampered ? 'MODEL_TAMPERED' : 'MODEL_MISSING',
+      message: models.problems.map((p) => p.message).join(' '),
+    };
+  } else {
+    const detector = models.files.get(DETECTOR_ONNX);
+    const embedding = models.files.get(EMBEDDING_ONNX);
+    if (!detector || !embedding) {
+      status = { state: 'out-of-service', reason: 'MODEL_MISSING', message: `${DETECTOR_ONNX} and ${EMBEDDING_ONNX} are both needed.` };
+    } else {
+      const workerData: FaceMatchWorkerData = {
+        models: { detector, embedding },
+        threads: settings.threads,
+        minDetectionScore: MIN_DETECTION_SCORE,
+        faults,
+      };
+      client = createWorkerClient<FaceMatchApi>({
+        name: 'face-match',
+        entry: new URL('./faceMatch.worker.ts', import.meta.url),
+        timeoutMs: settings.timeoutMs,
+        workerData,
+        // onnxruntime's own memory is outside the V8 heap; the cap bounds what the pipeline allocates in JavaScript.
+        resourceLimits: { maxOldGenerationSizeMb: 256 },
+        onNotice: (event, message) => logger.warn({ event }, message),
+      });
+    }
+  }
+
+  const started = performance.now();
+  const readiness: Promise<MatcherState> = client ? runSelfTest(client) : Promise.resolve(status);
+  if (status.state === 'out-of-service') logger.error({ event: 'face.match_unavailable', reason: status.reason }, status.message);
+
+  async function runSelfTest(worker: WorkerClient<FaceMatchApi>): Promise<MatcherState> {
+    const load = await worker.call('load', {}, { timeoutMs: 60_000 });
+    if (!load.ok) return outOfService('WORKER_FAILED', `The face-match worker could not start: ${load.message}`);
+    const pictures = selfTestPictures();
+    const answer = await worker.call('analyse', { pictures: pictures.map((p) => p.picture), purpose: 'self-test' }, { timeoutMs: 60_000 });
+    if (!answer.ok) return outOfService('WORKER_FAILED', `The face-match worker failed its self-test run: ${answer.message}`);
+    rss = answer.value.rssBytes;
+    const report = judgeSelfTest(answer.value.results, settings.threshold);
+    if (!report.ok) return outOfService('SELF_TEST_FAILED', report.message, report);
+    status = { state: 'ready', selfTest: report, sessionCreateMs: load.value.ms };
+    logger.info(
+      {
+        event: 'face.self_test_passed',
+        checks: report.checks.length,
+        sessionCreateMs: Math.round(load.value.ms),
+        ms: Math.round(performance.now() - started),
+      },
+      'face matcher ready: known-answer self-test passed',
+    );
+    return status;
+  }
+
+  function outOfService(reason: 'SELF_TEST_FAILED' | 'WORKER_FAILED', message: string, selfTest?: SelfTestReport): MatcherState {
+    status = { state: 'out-of-service', reason, message, selfTest };
+    logger.error({ event: 'face.self_test_failed', reason, checks: selfTest?.checks.filter((c) => !c.ok) }, message);
+    return status;
+  }
+
+  async function verify({ chip, crops }: { chip: PictureInput; crops: PictureInput[] }): Promise<VerifyOutcome> {
+    const state = await readiness;
+    if (state.state !== 'ready' || !client)
+      return { kind: 'out-of-service', message: state.state === 'out-of-service' ? state.message : 'not ready' };
+    if (client.state === 'unavailable') {
+      status = { state: 'out-of-service', reason: 'WORKER_FAILED', message: 'The face-match worker crashed too often and was given up.' };
+      return { kind: 'out-of-service', message: status.message };
+    }
+    const t0 = performance.now();
+    const answer = await client.call('analyse', { pictures: [chip, ...crops], purpose: 'verify' });
+    if (!answer.ok) {
+      if (answer.reason === 'UNAVAILABLE' || answer.reason === 'STOPPED') return { kind: 'out-of-service', message: answer.message };
+      return { kind: 'retry', reason: answer.reason, message: answer.message };
+    }
+    rss = answer.value.rssBytes;
+    const [chipResult, ...cropResults] = answer.value.results as [PictureAnalysis, ...PictureAnalysis[]];
+    if (!chipResult.ok) return { kind: 'chip-unusable', reason: chipResult.reason, message: `The chip photo: ${chipResult.message}` };
+    const refused = cropResults.findIndex((r) => !r.ok);
+    if (refused >= 0) {
+      const r = cropResults[refused] as Extract<PictureAnalysis, { ok: false }>;
+      return { kind: 'live-unusable', reason: r.reason, message: `Live crop ${refused}: ${r.message}` };
+    }
+    const found = cropResults as FaceFound[];
+    const embeddings = found.map((r) => r.embedding);
+    const spread = largestSpread(embeddings);
+    if (spread > settings.threshold)
+      return { kind: 'live-unusable', reason: 'TWO_PEOPLE', message: `The live crops are ${spread.toFixed(2)} apart: not one person.` };
+    const verdict = decideMatch(chipResult.embedding, embeddings, settings.threshold);
+    // The embeddings have served: zero them rather than leave them to the garbage collector.
+    for (const e of [chipResult.embedding, ...embeddings]) e.fill(0);
+    const total = performance.now() - t0;
+    return {
+      kind: 'decided',
+      evidence: {
+        ...verdict,
+        models: hashes,
+        chip: {
+          width: chipResult.width,
+          height: chipResult.height,
+          eyeDistance: chipResult.eyeDistance,
+          detectionScore: chipResult.detectionScore,
+        },
+        crops: found.map((r) => ({ eyeDistance: r.eyeDistance, detectionScore: r.detectionScore })),
+        cropSpread: spread,
+        ms: { total, worker: [chipResult, ...found].reduce((s, r) => s + r.ms.decode + r.ms.detect + r.ms.embed, 0) },
+      },
+    };
+  }
+
+  return {
+    get status() {
+      return status;
+    },
+    get workerRssBytes() {
+      return rss;
+    },
+    ready: () => readiness,
+    verify,
+    stop: async () => {
+      await client?.stop();
+    },
+  };
+}
