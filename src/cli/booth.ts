@@ -5,8 +5,9 @@
 //   card status             the configured reader: reachable? SAM? card? (never unlocks the SAM)
 //   card read               a full read with the configured reader, PII masked
 //   face models             the face models checked against the manifest
+//   face selftest           the face matcher's known-answer self-test, as the booth runs it at start
 //
-// Options: --config FILE (or BOOTH_CONFIG), --json, --models DIR.
+// Options: --config FILE (or BOOTH_CONFIG), --json, --models DIR, --core-models DIR.
 import { parseArgs } from 'node:util';
 import { maskNik } from '../shared/identity/nik';
 import { ConfigError, loadConfig } from '../core/config';
@@ -15,10 +16,11 @@ import { createCardReader } from '../core/card/reader';
 import { CardError, describeCardError, isCardError } from '../core/card/errors';
 import { pcscReaderStates } from '../core/card/pcsc/pcscChannels';
 import { isCardReadChild, reportExitCode, runCardReadInChild } from './cardReadProcess';
-import { checkFaceModels, defaultModelsDir } from './faceCommands';
+import { checkFaceModels, defaultCoreModelsDir, defaultModelsDir, runFaceSelfTest } from './faceCommands';
 
 const usage = `Usage: npm run booth -- card <readers|status|read> [--config FILE] [--json]
        npm run booth -- face models [--models DIR] [--json]
+       npm run booth -- face selftest [--core-models DIR] [--config FILE] [--json]
 
   card readers   list PC/SC readers and whether each holds a card
   card status    check the configured card reader (devices.card in the config)
@@ -26,6 +28,8 @@ const usage = `Usage: npm run booth -- card <readers|status|read> [--config FILE
                  gives up with TIMEOUT after devices.card.readDeadlineMs (20 s)
   face models    check the face model files against the booth's manifest
                  (the installed ones, or those in --models DIR)
+  face selftest  run the face matcher's known-answer self-test, as the booth
+                 does at start (its threshold from face.match in the config)
 
 The configuration is read from --config FILE or BOOTH_CONFIG; without one the
 booth's defaults apply (the simulated serial reader).`;
@@ -41,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         config: { type: 'string' },
         models: { type: 'string' },
+        'core-models': { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -58,6 +63,16 @@ async function main(argv: string[]): Promise<number> {
   const [group, command] = positionals;
   if (group === 'face' && command === 'models' && positionals.length === 2)
     return checkFaceModels(values.models ?? defaultModelsDir(), print);
+  if (group === 'face' && command === 'selftest' && positionals.length === 2) {
+    try {
+      const config = loadConfig(values.config ?? process.env['BOOTH_CONFIG']);
+      return await runFaceSelfTest(values['core-models'] ?? defaultCoreModelsDir(), config.face.match, print);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      console.error(error.message);
+      return 2;
+    }
+  }
   if (group !== 'card' || !command || !['readers', 'status', 'read'].includes(command)) {
     console.error(`Unknown command "${positionals.join(' ')}".\n\n${usage}`);
     return 2;

@@ -4,7 +4,10 @@
 // and where it came from.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { modelManifest, verifyModels, type FaceFileKind } from '../core/face/models';
+import { modelManifest, verifyCoreModels, verifyModels, type FaceFileKind } from '../core/face/models';
+import { createFaceMatcher } from '../core/face/faceMatcher';
+import { createLogger } from '../core/logging';
+import type { MatchSettings } from '../shared/face/settings';
 
 /** The models and runtime the built booth serves: out/renderer/models beside out/cli. */
 export function defaultModelsDir(): string {
@@ -44,4 +47,42 @@ export function checkFaceModels(dir: string, print: (text: string, data: unknown
     { ok: result.ok, dir, files },
   );
   return result.ok ? 0 : 1;
+}
+
+/** The core's own models (face matching): out/core-models beside out/cli. */
+export function defaultCoreModelsDir(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '../core-models');
+}
+
+/**
+ * `npm run booth -- face selftest`: the known-answer self-test the booth runs at start, on the installed core models, in the
+ * same worker. Returns the exit code (0: passed, 1: the face step would be out of service).
+ */
+function silentLogger() {
+  return { logger: createLogger({ level: 'silent' }) };
+}
+
+export async function runFaceSelfTest(dir: string, settings: MatchSettings, print: (text: string, data: unknown) => void): Promise<number> {
+  const { logger } = silentLogger();
+  const matcher = createFaceMatcher({ models: verifyCoreModels(dir, modelManifest), settings, logger });
+  const started = performance.now();
+  const state = await matcher.ready();
+  await matcher.stop();
+  const ms = Math.round(performance.now() - started);
+  const checks = (state.state === 'ready' || state.state === 'out-of-service' ? state.selfTest?.checks : undefined) ?? [];
+  const lines = checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`);
+  const ok = state.state === 'ready';
+  const verdict = ok
+    ? `  Passed in ${ms} ms: the face step can match faces (threshold ${settings.threshold}).`
+    : `  ${state.state === 'out-of-service' ? `${state.reason}: ${state.message}` : 'not ready'}\n  The face step is out of service: citizens are sent to the service desk. Reinstall the booth software; do not copy model files by hand.`;
+  print([`Face matcher self-test (core models in ${dir}):`, ...lines, '', verdict].join('\n'), {
+    ok,
+    dir,
+    ms,
+    threshold: settings.threshold,
+    reason: state.state === 'out-of-service' ? state.reason : undefined,
+    message: state.state === 'out-of-service' ? state.message : undefined,
+    checks,
+  });
+  return ok ? 0 : 1;
 }

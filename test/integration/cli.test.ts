@@ -117,3 +117,26 @@ describe('npm run booth -- face models', () => {
     expect(result.files[1]!.message).toMatch(/is missing.*npm run models/);
   });
 });
+
+describe('npm run booth -- face selftest', () => {
+  it('runs the known-answer self-test on the core models and says the face step can match', () => {
+    const { code, out } = booth('face', 'selftest', '--core-models', resolve(root, 'models'));
+    expect(code).toBe(0);
+    expect(out).toMatch(/ok {4}citizen0\.jp2 embedding: largest difference from the stored answer/);
+    expect(out).toMatch(/ok {4}different people \(citizens 0 and 1\): distance 0\.\d+, threshold 0\.6/);
+    expect(out).toMatch(/Passed in \d+ ms/);
+  });
+
+  it('says the face step is out of service, why and what to do, and exits 1 when a model is missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'booth-core-models-'));
+    writeFileSync(join(dir, 'face_detector.onnx'), readFileSync(resolve(root, 'models/face_detector.onnx')));
+    const { code, out } = booth('face', 'selftest', '--core-models', dir, '--json');
+    rmSync(dir, { recursive: true, force: true });
+    expect(code).toBe(1);
+    expect(JSON.parse(out)).toMatchObject({
+      ok: false,
+      reason: 'MODEL_MISSING',
+      message: expect.stringMatching(/face_embedding\.onnx is missing/),
+    });
+  });
+});

@@ -70,21 +70,34 @@ export function warp(image: RgbImage, width: number, height: number, toPicture: 
   };
   const out = new Float32Array(width * height * 3);
   const { rgb, width: sw, height: sh } = source;
+  // One pixel's channel, or `fill` outside the picture: written out (no closure per sample), this loop runs per output value.
   for (let v = 0; v < height; v++) {
     for (let u = 0; u < width; u++) {
-      const p = applyAffine(m, { x: u + 0.5, y: v + 0.5 });
-      const x = p.x - 0.5;
-      const y = p.y - 0.5;
+      const x = m.a * (u + 0.5) + m.b * (v + 0.5) + m.c - 0.5;
+      const y = m.d * (u + 0.5) + m.e * (v + 0.5) + m.f - 0.5;
       const x0 = Math.floor(x);
       const y0 = Math.floor(y);
       const fx = x - x0;
       const fy = y - y0;
+      const w00 = (1 - fx) * (1 - fy);
+      const w10 = fx * (1 - fy);
+      const w01 = (1 - fx) * fy;
+      const w11 = fx * fy;
+      const inX0 = x0 >= 0 && x0 < sw;
+      const inX1 = x0 + 1 >= 0 && x0 + 1 < sw;
+      const inY0 = y0 >= 0 && y0 < sh;
+      const inY1 = y0 + 1 >= 0 && y0 + 1 < sh;
+      const i00 = inX0 && inY0 ? (y0 * sw + x0) * 3 : -1;
+      const i10 = inX1 && inY0 ? (y0 * sw + x0 + 1) * 3 : -1;
+      const i01 = inX0 && inY1 ? ((y0 + 1) * sw + x0) * 3 : -1;
+      const i11 = inX1 && inY1 ? ((y0 + 1) * sw + x0 + 1) * 3 : -1;
       const o = (v * width + u) * 3;
       for (let ch = 0; ch < 3; ch++) {
-        const at = (xx: number, yy: number) => (xx < 0 || yy < 0 || xx >= sw || yy >= sh ? fill : (rgb[(yy * sw + xx) * 3 + ch] as number));
-        const top = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx;
-        const bottom = at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx;
-        out[o + ch] = top * (1 - fy) + bottom * fy;
+        out[o + ch] =
+          w00 * (i00 < 0 ? fill : (rgb[i00 + ch] as number)) +
+          w10 * (i10 < 0 ? fill : (rgb[i10 + ch] as number)) +
+          w01 * (i01 < 0 ? fill : (rgb[i01 + ch] as number)) +
+          w11 * (i11 < 0 ? fill : (rgb[i11 + ch] as number));
       }
     }
   }

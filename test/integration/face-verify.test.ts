@@ -1,0 +1,115 @@
+// face.verify through the contract, with the real matcher: the simulated
+// card's chip photo (read over the serial emulator) against live crops of
+// the same face, then of another person's card, and the bounded attempts
+// that end at the service desk. Evidence is logged, pictures are zeroed.
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BoothConfigInput } from '../../src/core/config';
+import { LANDMARKER_FILE, type VerifiedModels } from '../../src/core/face/models';
+import type { FaceCaptureParams } from '../../src/shared/contract/faceSchemas';
+import { inProcessBooth } from '../support/inProcess';
+import { answer } from '../support/livenessTrace';
+import { threeCrops } from '../support/liveCrops';
+import { encodeJpeg } from '../support/testImages';
+import { walkTo } from '../support/walkTo';
+
+const root = resolve(import.meta.dirname, '../..');
+const rendererModels: VerifiedModels = { ok: true, files: new Map([[LANDMARKER_FILE, Buffer.from('model')]]) };
+const opened: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of opened.splice(0)) await close();
+});
+
+async function atFaceStep(identity: number, config: BoothConfigInput = {}) {
+  const booth = await inProcessBooth(
+    { devices: { card: { driver: 'emulated-serial', identity, baudRate: 921600 } }, ...config },
+    rendererModels,
+    { coreModelsDir: join(root, 'models') },
+  );
+  opened.push(() => booth.booth.dispose());
+  await walkTo(booth.client, 'face');
+  return booth;
+}
+
+/** Passes a challenge with the given crops as the best frames (the trace is synthetic; the crops are real faces). */
+async function captureWith(client: Awaited<ReturnType<typeof atFaceStep>>['client'], crops: Uint8Array[]) {
+  const begun = await client.face.beginChallenge();
+  if (!begun.ok) throw new Error(begun.error.message);
+  expect(await client.face.startChallenge({ challengeId: begun.value.challenge.id })).toMatchObject({ ok: true });
+  const steps = begun.value.challenge.steps;
+  await new Promise((resolve) => setTimeout(resolve, answer(steps).at(-1)!.t));
+  const params: FaceCaptureParams = {
+    challengeId: begun.value.challenge.id,
+    trace: answer(steps),
+    frames: crops.map((jpeg, i) => ({ jpeg: new Uint8Array(jpeg), width: 320, height: 320, score: 90 - i })),
+    still: { jpeg: new Uint8Array(encodeJpeg(new Uint8Array(640 * 480 * 3).fill(120), 640, 480)), width: 640, height: 480 },
+  };
+  const captured = await client.face.submitCapture(params);
+  expect(captured).toMatchObject({ ok: true, value: { faceCaptured: true } });
+}
+
+describe('face.verify with the real matcher', () => {
+  it('matches the live face to the chip photo of the card read, moves on to sign-off, and logs the scores, not the face', async () => {
+    const { client, booth, logs } = await atFaceStep(0);
+    await captureWith(client, threeCrops(root, 'sample6-second'));
+    const crop = booth.steps.face.part.capture!.frames[0]!.jpeg;
+    const result = await client.face.verify();
+    expect(result).toMatchObject({ ok: true, value: { step: 'signoff', faceCaptured: true, faceMatchesLeft: 2 } });
+    expect(booth.steps.face.part.evidence).toMatchObject({ decision: 'match', within: 3, required: 2, threshold: 0.6 });
+    const line = logs.find((l) => l.includes('"event":"face.match"'))!;
+    expect(JSON.parse(line)).toMatchObject({
+      decision: 'match',
+      rule: 'half-of-crops',
+      models: { embedding: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
+    expect(line).not.toMatch(/embedding":\[/);
+    // Asked again after the match: the journey has moved on.
+    expect(await client.face.verify()).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
+    // Sign-off is the next issue: the citizen is referred, and every picture is zeroed.
+    await client.signoff.request();
+    expect(crop.every((byte) => byte === 0)).toBe(true);
+  });
+
+  it("refuses another person's face with NO_MATCH, allows a new capture, and refers the citizen after the last", async () => {
+    const { client, booth } = await atFaceStep(1);
+    await captureWith(client, threeCrops(root, 'sample6-second'));
+    const first = booth.steps.face.part.capture!.frames[0]!.jpeg;
+    expect(await client.face.verify()).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'NO_MATCH' } });
+    expect(first.every((byte) => byte === 0)).toBe(true);
+    expect(await client.session.get()).toMatchObject({
+      ok: true,
+      value: { step: 'face', faceCaptured: false, faceMatchesLeft: 1, faceAttemptsLeft: 3 },
+    });
+    expect(await client.face.verify()).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'NOT_CAPTURED' } });
+    await captureWith(client, threeCrops(root, 'sample6-fourth'));
+    expect(await client.face.verify()).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'NO_MATCH' } });
+    expect(await client.session.get()).toMatchObject({
+      ok: true,
+      value: { step: 'referred', referral: { reason: 'face-not-matched', code: 'NO_MATCH' }, faceMatchesLeft: 0 },
+    });
+  });
+
+  it('a second face.verify while the first runs is refused, and the first still decides', async () => {
+    const { client } = await atFaceStep(0);
+    await captureWith(client, threeCrops(root, 'sample6-second'));
+    const [a, b] = await Promise.all([client.face.verify(), client.face.verify()]);
+    expect([a, b]).toContainEqual(expect.objectContaining({ ok: false, error: expect.objectContaining({ reason: 'VERIFY_IN_PROGRESS' }) }));
+    expect([a, b]).toContainEqual(expect.objectContaining({ ok: true, value: expect.objectContaining({ step: 'signoff' }) }));
+  });
+
+  it('refers the citizen when the matcher is out of service (a missing model), naming the code for the technician', async () => {
+    const booth = await inProcessBooth(
+      { devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } } },
+      rendererModels,
+      { coreModelsDir: join(root, 'test', 'fixtures') },
+    );
+    opened.push(() => booth.booth.dispose());
+    await walkTo(booth.client, 'face');
+    await captureWith(booth.client, threeCrops(root, 'sample6-second'));
+    expect(await booth.client.face.verify()).toMatchObject({ ok: false, error: { code: 'STEP_UNAVAILABLE' } });
+    expect(await booth.client.session.get()).toMatchObject({
+      ok: true,
+      value: { step: 'referred', referral: { reason: 'face-match-unavailable', code: 'MODEL_MISSING' } },
+    });
+  });
+});
