@@ -21,6 +21,8 @@ const crops = [
   { identity: 0, file: 'demo/sample6.jpg', x: 540, y: 156, w: 440, h: 587 },
   { identity: 1, file: 'demo/sample3.jpg', x: 972, y: 86, w: 456, h: 608 },
   { identity: 2, file: 'demo/sample1.jpg', x: 1380, y: 100, w: 400, h: 533 },
+  // The face the fake-camera videos are made from (scripts/face-videos): the same picture, so a match proves the pipeline only.
+  { identity: 3, file: 'demo/sample6.jpg', x: 1379, y: 99, w: 427, h: 569 },
 ];
 
 function cropAndScale(

@@ -7,7 +7,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BoothConfigInput } from '../../src/core/config';
 import { LANDMARKER_FILE, type VerifiedModels } from '../../src/core/face/models';
 import type { FaceCaptureParams } from '../../src/shared/contract/faceSchemas';
+import { createFaceMatcher } from '../../src/core/face/faceMatcher';
+import { modelManifest, verifyCoreModels } from '../../src/core/face/models';
+import { matchSettingsSchema } from '../../src/shared/face/settings';
 import { inProcessBooth } from '../support/inProcess';
+import { memoryLogger } from '../support/memoryLog';
 import { answer } from '../support/livenessTrace';
 import { threeCrops } from '../support/liveCrops';
 import { encodeJpeg } from '../support/testImages';
@@ -97,7 +101,7 @@ describe('face.verify with the real matcher', () => {
     expect([a, b]).toContainEqual(expect.objectContaining({ ok: true, value: expect.objectContaining({ step: 'signoff' }) }));
   });
 
-  it('refers the citizen when the matcher is out of service (a missing model), naming the code for the technician', async () => {
+  it('takes the face step out of service when a core model is missing, naming it for the technician', async () => {
     const booth = await inProcessBooth(
       { devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } } },
       rendererModels,
@@ -105,11 +109,46 @@ describe('face.verify with the real matcher', () => {
     );
     opened.push(() => booth.booth.dispose());
     await walkTo(booth.client, 'face');
-    await captureWith(booth.client, threeCrops(root, 'sample6-second'));
-    expect(await booth.client.face.verify()).toMatchObject({ ok: false, error: { code: 'STEP_UNAVAILABLE' } });
+    expect(await booth.client.face.beginChallenge()).toMatchObject({
+      ok: false,
+      error: {
+        code: 'STEP_UNAVAILABLE',
+        reason: 'MATCHER_OUT_OF_SERVICE',
+        message: expect.stringMatching(/face_detector\.onnx is missing/),
+      },
+    });
     expect(await booth.client.session.get()).toMatchObject({
       ok: true,
-      value: { step: 'referred', referral: { reason: 'face-match-unavailable', code: 'MODEL_MISSING' } },
+      value: { step: 'referred', referral: { reason: 'face-unavailable', code: 'MATCHER_MODEL_MISSING' } },
+    });
+  });
+
+  it('a matcher that failed its self-test takes the face step out of service before the citizen does the challenge', async () => {
+    const verified = verifyCoreModels(join(root, 'models'), modelManifest);
+    if (!verified.ok) throw new Error('models');
+    const embedding = Buffer.from(verified.files.get('face_embedding.onnx')!);
+    for (let i = 0; i < 4096; i++) embedding[embedding.length - 600_000 + i]! ^= 0x21;
+    const { logger } = memoryLogger('silent');
+    const matcher = createFaceMatcher({
+      models: { ok: true, files: new Map([...verified.files, ['face_embedding.onnx', embedding]]) },
+      settings: matchSettingsSchema.parse({}),
+      logger,
+    });
+    expect(await matcher.ready()).toMatchObject({ state: 'out-of-service', reason: 'SELF_TEST_FAILED' });
+    const booth = await inProcessBooth(
+      { devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } } },
+      rendererModels,
+      { faceMatcher: matcher },
+    );
+    opened.push(() => booth.booth.dispose());
+    await walkTo(booth.client, 'face');
+    expect(await booth.client.face.setup()).toMatchObject({
+      ok: false,
+      error: { code: 'STEP_UNAVAILABLE', reason: 'MATCHER_OUT_OF_SERVICE' },
+    });
+    expect(await booth.client.session.get()).toMatchObject({
+      ok: true,
+      value: { step: 'referred', referral: { reason: 'face-unavailable', code: 'MATCHER_SELF_TEST_FAILED' } },
     });
   });
 });

@@ -13,7 +13,7 @@ export type InProcessBooth = ComposedBooth & { client: BoothClient; transport: C
 export async function inProcessBooth(
   config: BoothConfigInput = {},
   faceModels?: VerifiedModels,
-  hooks: Pick<ComposeOptions, 'officerCalls' | 'coreModelsDir'> = {},
+  hooks: Pick<ComposeOptions, 'officerCalls' | 'coreModelsDir' | 'faceMatcher'> = {},
 ): Promise<InProcessBooth> {
   const { lines: logs, destination } = memoryLog();
   // No card reader unless a test asks for one: these tests never reach a real channel.

@@ -63,9 +63,9 @@ describe('declared failures (types)', () => {
     expectTypeOf<Extract<CardReadError, { code: 'BUSY' }>['reason']>().toEqualTypeOf<'STILL_READING' | 'NOT_OWNER'>();
     expectTypeOf<Extract<CardReadError, { code: 'WRONG_STEP' }>['reason']>().toEqualTypeOf<undefined>();
     expectTypeOf<Extract<FailureOf<'session.submitEmail'>, { code: 'INVALID_EMAIL' }>['reason']>().toEqualTypeOf<EmailRejection>();
-    // face.verify's STEP_UNAVAILABLE: a missing camera or model, or (not built yet) no reason at all.
+    // face.verify's STEP_UNAVAILABLE: a missing camera or model, a matcher out of service, or none (the citizen was referred).
     expectTypeOf<Extract<FailureOf<'face.verify'>, { code: 'STEP_UNAVAILABLE' }>['reason']>().toEqualTypeOf<
-      'NO_CAMERA' | 'MODEL_MISSING' | 'MODEL_TAMPERED' | undefined
+      'NO_CAMERA' | 'MODEL_MISSING' | 'MODEL_TAMPERED' | 'MATCHER_OUT_OF_SERVICE' | undefined
     >();
     // A method that declares nothing still meets the common failures, and only them.
     expectTypeOf<FailureOf<'booth.info'>['code']>().toEqualTypeOf<CommonCode>();

@@ -44,6 +44,8 @@ export interface ComposeOptions {
    * build's core-models folder beside the renderer folder; with neither, the booth has no face matcher.
    */
   coreModelsDir?: string;
+  /** An already-made face matcher (tests); otherwise one is made from coreModelsDir. */
+  faceMatcher?: FaceMatcher | null;
 }
 
 export interface ComposedBooth {
@@ -85,9 +87,11 @@ export async function composeBooth(options: ComposeOptions): Promise<ComposedBoo
   const coreModelsDir = options.coreModelsDir ?? (options.rendererDir ? join(options.rendererDir, '..', 'core-models') : undefined);
   // The matcher starts its worker and self-test now; the booth serves meanwhile, and a verification waits for the verdict.
   const faceMatcher: FaceMatcher | null =
-    coreModelsDir && config.devices.camera
-      ? createFaceMatcher({ models: verifyCoreModels(coreModelsDir, modelManifest), settings: config.face.match, logger })
-      : null;
+    options.faceMatcher !== undefined
+      ? options.faceMatcher
+      : coreModelsDir && config.devices.camera
+        ? createFaceMatcher({ models: verifyCoreModels(coreModelsDir, modelManifest), settings: config.face.match, logger })
+        : null;
   const booth = await createBooth({
     faceMatcher,
     config,

@@ -96,7 +96,7 @@ const cardSchema = z.discriminatedUnion('driver', [
     .object({
       driver: z.literal('emulated-serial'),
       /** Which synthetic citizen's card lies on the simulated reader: an index into card/emulator/identities.ts. */
-      identity: z.int().min(0).max(2).default(0),
+      identity: z.int().min(0).max(3).default(0),
       baudRate: z.int().min(1200).max(4_000_000).default(115200),
       readDeadlineMs,
       /**

@@ -54,6 +54,10 @@ export function createFaceStep({ settings, camera, models, session, logger, matc
   session.attach(part);
   function unavailable(): FaceUnavailable | null {
     if (!camera) return fail('STEP_UNAVAILABLE', 'This booth has no camera configured.', { reason: 'NO_CAMERA' });
+    // A matcher that failed its self-test: say so before the citizen does the challenge, rather than after.
+    const matching = matcher?.status;
+    if (matching?.state === 'out-of-service')
+      return fail('STEP_UNAVAILABLE', `Face matching is out of service: ${matching.message}`, { reason: 'MATCHER_OUT_OF_SERVICE' });
     if (!models.ok) {
       const tampered = models.problems.some((p) => p.problem === 'tampered');
       return fail('STEP_UNAVAILABLE', models.problems.map((p) => p.message).join(' '), {
@@ -68,7 +72,12 @@ export function createFaceStep({ settings, camera, models, session, logger, matc
     const wrongStep = session.requireStep('face');
     if (wrongStep) return wrongStep;
     const refused = unavailable();
-    if (refused) session.refer('face-unavailable', refused.error.reason);
+    if (refused) {
+      // The technician's code says why the matcher is out (MATCHER_SELF_TEST_FAILED, MATCHER_MODEL_MISSING, ...).
+      const matching = matcher?.status;
+      const outOfService = refused.error.reason === 'MATCHER_OUT_OF_SERVICE' && matching?.state === 'out-of-service';
+      session.refer('face-unavailable', outOfService ? `MATCHER_${matching.reason}` : refused.error.reason);
+    }
     return refused;
   }
 

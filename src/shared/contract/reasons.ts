@@ -32,7 +32,13 @@ export type CardReadReason = (typeof cardReadReasons)[number];
 export const STILL_READING = 'STILL_READING';
 
 /** STEP_UNAVAILABLE's reasons at the face step: what the booth lacks to run it. */
-export const faceUnavailableReasons = ['NO_CAMERA', 'MODEL_MISSING', 'MODEL_TAMPERED'] as const;
+export const faceUnavailableReasons = [
+  'NO_CAMERA',
+  'MODEL_MISSING',
+  'MODEL_TAMPERED',
+  // The face matcher failed its known-answer self-test at start (or its worker was given up): no face is matched on this booth.
+  'MATCHER_OUT_OF_SERVICE',
+] as const;
 export type FaceUnavailableReason = (typeof faceUnavailableReasons)[number];
 
 /** FACE_FAILED's reasons from face.verify: the face did not match, a live picture could not be used, the matcher failed this once. */

@@ -74,6 +74,25 @@ export const testIdentities: readonly TestIdentity[] = [
     issueDate: '20-11-2012',
     issuingCity: 'KOTA DENPASAR',
   },
+  // The person of the face-capture test videos (scripts/make-face-videos.ts): the e2e face match uses this card.
+  {
+    ...common,
+    nik: '3578014911880004',
+    name: 'RINA WULANDARI',
+    placeOfBirth: 'SURABAYA',
+    dateOfBirth: '09-11-1988',
+    sex: 'PEREMPUAN',
+    bloodType: 'B',
+    address: 'JL. KEBRAON INDAH NO. 21',
+    rtRw: '003/005',
+    village: 'KEBRAON',
+    district: 'KARANG PILANG',
+    city: 'KOTA SURABAYA',
+    province: 'JAWA TIMUR',
+    occupation: 'GURU',
+    issueDate: '22-05-2018',
+    issuingCity: 'KOTA SURABAYA',
+  },
 ];
 
 /**
