@@ -96,8 +96,8 @@ const citizenCalls = {
    */
   'card.photo': call(emptyParams, chipPhotoSchema, { failures: { ...journeyMove, CARD_FAILED: ['PHOTO_UNREADABLE'] } }),
   /**
-   * Camera, thresholds and model paths for the face step; STEP_UNAVAILABLE (reason MODEL_MISSING, MODEL_TAMPERED, NO_CAMERA or MATCHER_OUT_OF_SERVICE)
-   * when it cannot run.
+   * Camera, thresholds and model paths for the face step; STEP_UNAVAILABLE (reason MODEL_MISSING, MODEL_TAMPERED, NO_CAMERA
+   * or MATCHER_OUT_OF_SERVICE) when it cannot run.
    */
   'face.setup': call(emptyParams, faceSetupSchema, { failures: faceGuard }),
   /** A fresh random liveness challenge; each uses one attempt (FACE_FAILED ATTEMPTS_EXHAUSTED after the last). */
