@@ -6,6 +6,7 @@
 //   card read               a full read with the configured reader, PII masked
 //   face models             the face models checked against the manifest
 //   face selftest           the face matcher's known-answer self-test, as the booth runs it at start
+//   face calibrate          FMR/FNMR per threshold on a consented set of pictures, with a DET plot
 //
 // Options: --config FILE (or BOOTH_CONFIG), --json, --models DIR, --core-models DIR.
 import { parseArgs } from 'node:util';
@@ -17,10 +18,12 @@ import { CardError, describeCardError, isCardError } from '../core/card/errors';
 import { pcscReaderStates } from '../core/card/pcsc/pcscChannels';
 import { isCardReadChild, reportExitCode, runCardReadInChild } from './cardReadProcess';
 import { checkFaceModels, defaultCoreModelsDir, defaultModelsDir, runFaceSelfTest } from './faceCommands';
+import { runFaceCalibration } from './faceCalibrate';
 
 const usage = `Usage: npm run booth -- card <readers|status|read> [--config FILE] [--json]
        npm run booth -- face models [--models DIR] [--json]
        npm run booth -- face selftest [--core-models DIR] [--config FILE] [--json]
+       npm run booth -- face calibrate --pairs DIR [--det FILE.svg] [--core-models DIR] [--config FILE] [--json]
 
   card readers   list PC/SC readers and whether each holds a card
   card status    check the configured card reader (devices.card in the config)
@@ -30,6 +33,9 @@ const usage = `Usage: npm run booth -- card <readers|status|read> [--config FILE
                  (the installed ones, or those in --models DIR)
   face selftest  run the face matcher's known-answer self-test, as the booth
                  does at start (its threshold from face.match in the config)
+  face calibrate the match threshold's error rates on consented pictures laid
+                 out DIR/<person>/<picture>.jpg (also .jpeg, .jp2, .j2k); writes
+                 a DET plot (default face-calibration-det.svg); changes nothing
 
 The configuration is read from --config FILE or BOOTH_CONFIG; without one the
 booth's defaults apply (the simulated serial reader).`;
@@ -46,6 +52,8 @@ async function main(argv: string[]): Promise<number> {
         config: { type: 'string' },
         models: { type: 'string' },
         'core-models': { type: 'string' },
+        pairs: { type: 'string' },
+        det: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -63,10 +71,21 @@ async function main(argv: string[]): Promise<number> {
   const [group, command] = positionals;
   if (group === 'face' && command === 'models' && positionals.length === 2)
     return checkFaceModels(values.models ?? defaultModelsDir(), print);
-  if (group === 'face' && command === 'selftest' && positionals.length === 2) {
+  if (group === 'face' && (command === 'selftest' || command === 'calibrate') && positionals.length === 2) {
+    if (command === 'calibrate' && !values.pairs) {
+      console.error(`face calibrate needs --pairs DIR (one folder of pictures per person).\n\n${usage}`);
+      return 2;
+    }
     try {
       const config = loadConfig(values.config ?? process.env['BOOTH_CONFIG']);
-      return await runFaceSelfTest(values['core-models'] ?? defaultCoreModelsDir(), config.face.match, print);
+      const coreModelsDir = values['core-models'] ?? defaultCoreModelsDir();
+      if (command === 'calibrate')
+        return await runFaceCalibration(
+          { pairsDir: values.pairs!, coreModelsDir, detPath: values.det ?? 'face-calibration-det.svg', settings: config.face.match },
+          print,
+          (text) => console.error(text),
+        );
+      return await runFaceSelfTest(coreModelsDir, config.face.match, print);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       console.error(error.message);

@@ -1,7 +1,8 @@
 // The technician's command line, run as a technician would, in a terminal
 // process: output masked, errors readable, exit codes meaningful.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { makeCalibrationSet } from '../../scripts/make-calibration-set';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -138,5 +139,66 @@ describe('npm run booth -- face selftest', () => {
       reason: 'MODEL_MISSING',
       message: expect.stringMatching(/face_embedding\.onnx is missing/),
     });
+  });
+});
+
+describe('npm run booth -- face calibrate', () => {
+  it('prints genuine and impostor distances, FMR and FNMR per threshold with their 95% bounds, what the set cannot show, and a DET plot', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'booth-calibrate-'));
+    try {
+      makeCalibrationSet(join(dir, 'set'));
+      const det = join(dir, 'det.svg');
+      const { code, out } = booth('face', 'calibrate', '--pairs', join(dir, 'set'), '--core-models', resolve(root, 'models'), '--det', det);
+      expect(code).toBe(0);
+      expect(out).toMatch(/18 pictures of 6 people used; 0 refused/);
+      expect(out).toMatch(/genuine pairs {2}21: distance min 0\.\d{3}/);
+      expect(out).toMatch(/impostor pairs 132: /);
+      expect(out).toMatch(/ {2}0\.60\* +\d+\/132 +[\d.]+% {2}≤ +[\d.]+% +0\/21 +0\.00% {2}≤ +13\.29%/);
+      expect(out).toContain('with 132 impostor pairs, no false match still only bounds the FMR under 2.24% (95%)');
+      expect(readFileSync(det, 'utf8')).toMatch(/^<svg [^>]*>[\s\S]*DET: 21 genuine, 132 impostor pairs, 6 people[\s\S]*<\/svg>\n$/);
+      // The same figures as data.
+      const json = JSON.parse(
+        booth('face', 'calibrate', '--pairs', join(dir, 'set'), '--core-models', resolve(root, 'models'), '--det', det, '--json').out,
+      );
+      expect(json).toMatchObject({ people: 6, pictures: 18, configuredThreshold: 0.6, genuine: { n: 21 }, impostor: { n: 132 } });
+      expect(json.closestImpostorPairs).toHaveLength(5);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says what is wrong with the folder: none given, none there, one person only, a picture that is no picture', () => {
+    expect(booth('face', 'calibrate')).toMatchObject({ code: 2, err: expect.stringMatching(/needs --pairs DIR/) });
+    expect(booth('face', 'calibrate', '--pairs', '/nonexistent-calibration')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/cannot be read/),
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'booth-calibrate-'));
+    try {
+      expect(booth('face', 'calibrate', '--pairs', dir)).toMatchObject({
+        code: 2,
+        err: expect.stringMatching(/has no folder of pictures/),
+      });
+      makeCalibrationSet(join(dir, 'set'));
+      const one = join(dir, 'one');
+      cpSync(join(dir, 'set', 'sample6-fourth'), join(one, 'sample6-fourth'), { recursive: true });
+      writeFileSync(join(one, 'sample6-fourth', 'broken.jpg'), Buffer.from('not a picture'));
+      const { code, err } = booth(
+        'face',
+        'calibrate',
+        '--pairs',
+        one,
+        '--core-models',
+        resolve(root, 'models'),
+        '--det',
+        join(dir, 'd.svg'),
+      );
+      expect(code).toBe(1);
+      expect(err).toMatch(/4 pictures of 1 person could be used \(1 refused\)/);
+      expect(err).toMatch(/Calibration needs at least two people/);
+      expect(err).toMatch(/refused sample6-fourth\/broken\.jpg: UNDECODABLE/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
