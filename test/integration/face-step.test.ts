@@ -87,6 +87,7 @@ function capture(challengeId: string, steps: readonly LivenessAction[], extra: P
     frames: [
       { jpeg: grey(320, 320), width: 320, height: 320, score: 80 },
       { jpeg: grey(320, 320), width: 320, height: 320, score: 70 },
+      { jpeg: grey(320, 320), width: 320, height: 320, score: 60 },
     ],
     still: { jpeg: grey(640, 480), width: 640, height: 480 },
     ...extra,
@@ -118,7 +119,7 @@ describe('face step', () => {
     const result = await client.face.submitCapture(params);
     expect(result).toMatchObject({ ok: true, value: { step: 'face', faceCaptured: true } });
     const kept = booth.steps.face.part.capture!;
-    expect(kept.frames.map((f) => f.score)).toEqual([80, 70]);
+    expect(kept.frames.map((f) => f.score)).toEqual([80, 70, 60]);
     expect(kept.evidence.map((e) => e.action)).toEqual(begun.value.challenge.steps);
     expect(logs.join('')).toMatch(/"event":"face.captured".*"keptFrames":\[\{"score":[0-9.]+,"bytes":[0-9]+\}/);
     // Matching is the next capability: the core says so plainly, and refers the citizen to the service desk.
@@ -175,6 +176,20 @@ describe('face step', () => {
     expect(await client.session.get()).toMatchObject({ ok: true, value: { step: 'referred', referral: { reason: 'face-failed' } } });
     expect(await client.face.beginChallenge()).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
   }, 20_000);
+
+  it('refuses a capture with fewer crops than the booth asks for (face.capture.bestFrames): every crop is matched', async () => {
+    const { client } = await atFaceStep();
+    const begun = await client.face.beginChallenge();
+    if (!begun.ok) throw new Error(begun.error.message);
+    await client.face.startChallenge({ challengeId: begun.value.challenge.id });
+    await new Promise((resolve) => setTimeout(resolve, answer(begun.value.challenge.steps).at(-1)!.t));
+    const params = capture(begun.value.challenge.id, begun.value.challenge.steps);
+    params.frames.splice(1);
+    expect(await client.face.submitCapture(params)).toMatchObject({
+      ok: false,
+      error: { code: 'FACE_FAILED', reason: 'BAD_IMAGE', message: '1 face crops were sent; this booth asks for 3.' },
+    });
+  });
 
   it('hears of each attempt the screen failed, and refers the citizen after the last (face-failed)', async () => {
     const { client, logs } = await atFaceStep();

@@ -13,8 +13,7 @@ import { matchSettingsSchema } from '../../src/shared/face/settings';
 import { inProcessBooth } from '../support/inProcess';
 import { memoryLogger } from '../support/memoryLog';
 import { answer } from '../support/livenessTrace';
-import { threeCrops } from '../support/liveCrops';
-import { encodeJpeg } from '../support/testImages';
+import { liveFrame, threeCrops, type AnnotatedFace } from '../support/liveCrops';
 import { walkTo } from '../support/walkTo';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -35,8 +34,9 @@ async function atFaceStep(identity: number, config: BoothConfigInput = {}) {
   return booth;
 }
 
-/** Passes a challenge with the given crops as the best frames (the trace is synthetic; the crops are real faces). */
-async function captureWith(client: Awaited<ReturnType<typeof atFaceStep>>['client'], crops: Uint8Array[]) {
+/** Passes a challenge with crops and a full frame of the face (the trace is synthetic; the pictures are real faces). */
+async function captureWith(client: Awaited<ReturnType<typeof atFaceStep>>['client'], face: AnnotatedFace, stillOf: AnnotatedFace = face) {
+  const crops = threeCrops(root, face);
   const begun = await client.face.beginChallenge();
   if (!begun.ok) throw new Error(begun.error.message);
   expect(await client.face.startChallenge({ challengeId: begun.value.challenge.id })).toMatchObject({ ok: true });
@@ -46,7 +46,7 @@ async function captureWith(client: Awaited<ReturnType<typeof atFaceStep>>['clien
     challengeId: begun.value.challenge.id,
     trace: answer(steps),
     frames: crops.map((jpeg, i) => ({ jpeg: new Uint8Array(jpeg), width: 320, height: 320, score: 90 - i })),
-    still: { jpeg: new Uint8Array(encodeJpeg(new Uint8Array(640 * 480 * 3).fill(120), 640, 480)), width: 640, height: 480 },
+    still: { jpeg: new Uint8Array(liveFrame(root, stillOf)), width: 640, height: 480 },
   };
   const captured = await client.face.submitCapture(params);
   expect(captured).toMatchObject({ ok: true, value: { faceCaptured: true } });
@@ -55,7 +55,7 @@ async function captureWith(client: Awaited<ReturnType<typeof atFaceStep>>['clien
 describe('face.verify with the real matcher', () => {
   it('matches the live face to the chip photo of the card read, moves on to sign-off, and logs the scores, not the face', async () => {
     const { client, booth, logs } = await atFaceStep(0);
-    await captureWith(client, threeCrops(root, 'sample6-second'));
+    await captureWith(client, 'sample6-second');
     const crop = booth.steps.face.part.capture!.frames[0]!.jpeg;
     const result = await client.face.verify();
     expect(result).toMatchObject({ ok: true, value: { step: 'signoff', faceCaptured: true, faceMatchesLeft: 2 } });
@@ -76,7 +76,7 @@ describe('face.verify with the real matcher', () => {
 
   it("refuses another person's face with NO_MATCH, allows a new capture, and refers the citizen after the last", async () => {
     const { client, booth } = await atFaceStep(1);
-    await captureWith(client, threeCrops(root, 'sample6-second'));
+    await captureWith(client, 'sample6-second');
     const first = booth.steps.face.part.capture!.frames[0]!.jpeg;
     expect(await client.face.verify()).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'NO_MATCH' } });
     expect(first.every((byte) => byte === 0)).toBe(true);
@@ -85,7 +85,7 @@ describe('face.verify with the real matcher', () => {
       value: { step: 'face', faceCaptured: false, faceMatchesLeft: 1, faceAttemptsLeft: 3 },
     });
     expect(await client.face.verify()).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'NOT_CAPTURED' } });
-    await captureWith(client, threeCrops(root, 'sample6-fourth'));
+    await captureWith(client, 'sample6-fourth');
     expect(await client.face.verify()).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'NO_MATCH' } });
     expect(await client.session.get()).toMatchObject({
       ok: true,
@@ -95,7 +95,7 @@ describe('face.verify with the real matcher', () => {
 
   it('a second face.verify while the first runs is refused, and the first still decides', async () => {
     const { client } = await atFaceStep(0);
-    await captureWith(client, threeCrops(root, 'sample6-second'));
+    await captureWith(client, 'sample6-second');
     const [a, b] = await Promise.all([client.face.verify(), client.face.verify()]);
     expect([a, b]).toContainEqual(expect.objectContaining({ ok: false, error: expect.objectContaining({ reason: 'VERIFY_IN_PROGRESS' }) }));
     expect([a, b]).toContainEqual(expect.objectContaining({ ok: true, value: expect.objectContaining({ step: 'signoff' }) }));
@@ -150,5 +150,12 @@ describe('face.verify with the real matcher', () => {
       ok: true,
       value: { step: 'referred', referral: { reason: 'face-unavailable', code: 'MATCHER_SELF_TEST_FAILED' } },
     });
+  });
+  it('refuses a capture whose full frame shows another person than its crops (LIVE_FACE_UNUSABLE), and erases it', async () => {
+    const { client, logs } = await atFaceStep(0);
+    await captureWith(client, 'sample6-second', 'sample6-fourth');
+    expect(await client.face.verify()).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'LIVE_FACE_UNUSABLE' } });
+    expect(await client.session.get()).toMatchObject({ ok: true, value: { step: 'face', faceCaptured: false, faceMatchesLeft: 1 } });
+    expect(logs.join('')).toMatch(/"event":"face.live_unusable","reason":"TWO_PEOPLE"/);
   });
 });

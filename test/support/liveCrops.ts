@@ -54,3 +54,22 @@ export function liveCrop(
 export function threeCrops(root: string, id: AnnotatedFace): Uint8Array[] {
   return [liveCrop(root, id), liveCrop(root, id, { dx: 6, dy: -4, grow: 1.05 }), liveCrop(root, id, { dx: -5, dy: 5, grow: 0.95 })];
 }
+
+/** A 640 × 480 camera frame of the annotated face (the face about half the frame's height), as the capture's full frame. */
+export function liveFrame(root: string, id: AnnotatedFace): Uint8Array {
+  const face = fixture.faces.find((f) => f.id === id);
+  if (!face) throw new Error(`No annotated face ${id}.`);
+  const image = picture(root, face.image);
+  const [width, height] = [640, 480];
+  const scale = (face.crop.height * 1.4) / height;
+  const x0 = face.crop.x + face.crop.width / 2 - (width * scale) / 2;
+  const y0 = face.crop.y + face.crop.height / 2 - (height * scale) / 2;
+  const rgb = new Uint8Array(width * height * 3);
+  for (let v = 0; v < height; v++)
+    for (let u = 0; u < width; u++) {
+      const x = Math.min(image.width - 1, Math.max(0, Math.round(x0 + (u + 0.5) * scale)));
+      const y = Math.min(image.height - 1, Math.max(0, Math.round(y0 + (v + 0.5) * scale)));
+      for (let c = 0; c < 3; c++) rgb[(v * width + u) * 3 + c] = image.data[(y * image.width + x) * 4 + c]!;
+    }
+  return encodeJpeg(rgb, width, height, 90);
+}

@@ -33,7 +33,7 @@ export interface MatchEvidence extends MatchVerdict {
   models: { detector: string; embedding: string };
   chip: { width: number; height: number; eyeDistance: number; detectionScore: number };
   crops: { eyeDistance: number; detectionScore: number }[];
-  /** Largest distance between two live crops. */
+  /** Largest distance between two live pictures (the crops and, when given, the full frame). */
   cropSpread: number;
   ms: { total: number; worker: number };
 }
@@ -62,7 +62,8 @@ export interface FaceMatcher {
   readonly status: MatcherState;
   /** Resolves once the self-test has run (at once when out of service). */
   ready(): Promise<MatcherState>;
-  verify(params: { chip: PictureInput; crops: PictureInput[] }): Promise<VerifyOutcome>;
+  /** The chip photo against the live crops; the full frame (`still`), when given, must show the one same person too. */
+  verify(params: { chip: PictureInput; crops: PictureInput[]; still?: PictureInput }): Promise<VerifyOutcome>;
   /** The worker's last reported RSS, bytes (0 before the first analysis). */
   readonly workerRssBytes: number;
   stop(): Promise<void>;
@@ -140,7 +141,15 @@ export function createFaceMatcher({ models, settings, logger, faults }: FaceMatc
     return status;
   }
 
-  async function verify({ chip, crops }: { chip: PictureInput; crops: PictureInput[] }): Promise<VerifyOutcome> {
+  async function verify({
+    chip,
+    crops,
+    still,
+  }: {
+    chip: PictureInput;
+    crops: PictureInput[];
+    still?: PictureInput;
+  }): Promise<VerifyOutcome> {
     const state = await readiness;
     if (state.state !== 'ready' || !client)
       return { kind: 'out-of-service', message: state.state === 'out-of-service' ? state.message : 'not ready' };
@@ -149,27 +158,30 @@ export function createFaceMatcher({ models, settings, logger, faults }: FaceMatc
       return { kind: 'out-of-service', message: status.message };
     }
     const t0 = performance.now();
-    const answer = await client.call('analyse', { pictures: [chip, ...crops], purpose: 'verify' });
+    const answer = await client.call('analyse', { pictures: [chip, ...crops, ...(still ? [still] : [])], purpose: 'verify' });
     if (!answer.ok) {
       if (answer.reason === 'UNAVAILABLE' || answer.reason === 'STOPPED') return { kind: 'out-of-service', message: answer.message };
       return { kind: 'retry', reason: answer.reason, message: answer.message };
     }
     rss = answer.value.rssBytes;
-    const [chipResult, ...cropResults] = answer.value.results as [PictureAnalysis, ...PictureAnalysis[]];
+    const [chipResult, ...liveResults] = answer.value.results as [PictureAnalysis, ...PictureAnalysis[]];
     if (!chipResult.ok) return { kind: 'chip-unusable', reason: chipResult.reason, message: `The chip photo: ${chipResult.message}` };
-    const refused = cropResults.findIndex((r) => !r.ok);
+    const refused = liveResults.findIndex((r) => !r.ok);
     if (refused >= 0) {
-      const r = cropResults[refused] as Extract<PictureAnalysis, { ok: false }>;
-      return { kind: 'live-unusable', reason: r.reason, message: `Live crop ${refused}: ${r.message}` };
+      const r = liveResults[refused] as Extract<PictureAnalysis, { ok: false }>;
+      const which = refused < crops.length ? `Live crop ${refused}` : 'The full frame';
+      return { kind: 'live-unusable', reason: r.reason, message: `${which}: ${r.message}` };
     }
-    const found = cropResults as FaceFound[];
+    const live = liveResults as FaceFound[];
+    const found = live.slice(0, crops.length);
     const embeddings = found.map((r) => r.embedding);
-    const spread = largestSpread(embeddings);
+    // The crops and the full frame must all be one person: pictures of two people are refused, not matched.
+    const spread = largestSpread(live.map((r) => r.embedding));
     if (spread > settings.threshold)
-      return { kind: 'live-unusable', reason: 'TWO_PEOPLE', message: `The live crops are ${spread.toFixed(2)} apart: not one person.` };
+      return { kind: 'live-unusable', reason: 'TWO_PEOPLE', message: `The live pictures are ${spread.toFixed(2)} apart: not one person.` };
     const verdict = decideMatch(chipResult.embedding, embeddings, settings.threshold);
     // The embeddings have served: zero them rather than leave them to the garbage collector.
-    for (const e of [chipResult.embedding, ...embeddings]) e.fill(0);
+    for (const e of [chipResult.embedding, ...live.map((r) => r.embedding)]) e.fill(0);
     const total = performance.now() - t0;
     return {
       kind: 'decided',
@@ -184,7 +196,7 @@ export function createFaceMatcher({ models, settings, logger, faults }: FaceMatc
         },
         crops: found.map((r) => ({ eyeDistance: r.eyeDistance, detectionScore: r.detectionScore })),
         cropSpread: spread,
-        ms: { total, worker: [chipResult, ...found].reduce((s, r) => s + r.ms.decode + r.ms.detect + r.ms.embed, 0) },
+        ms: { total, worker: [chipResult, ...live].reduce((s, r) => s + r.ms.decode + r.ms.detect + r.ms.embed, 0) },
       },
     };
   }

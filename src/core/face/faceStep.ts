@@ -191,7 +191,11 @@ export function createFaceStep({ settings, camera, models, session, logger, matc
       part.verifying = true;
       let outcome: VerifyOutcome;
       try {
-        outcome = await matcher.verify({ chip: photo, crops: capture.frames.map((f) => ({ format: 'jpeg', bytes: f.jpeg })) });
+        outcome = await matcher.verify({
+          chip: photo,
+          crops: capture.frames.map((f) => ({ format: 'jpeg', bytes: f.jpeg })),
+          still: { format: 'jpeg', bytes: capture.still.jpeg },
+        });
       } finally {
         part.verifying = false;
       }
@@ -338,7 +342,9 @@ export type FaceStep = ReturnType<typeof createFaceStep>;
 
 /** Every picture must be a JPEG of the size it claims, under the configured caps. */
 function checkPictures(params: FaceCaptureParams, settings: FaceSettings, camera: CameraSettings): string | null {
-  const { maxFrameBytes, maxStillBytes } = settings.capture;
+  const { maxFrameBytes, maxStillBytes, bestFrames } = settings.capture;
+  // Every crop is matched: fewer than the booth asks for would let one lucky crop decide.
+  if (params.frames.length !== bestFrames) return `${params.frames.length} face crops were sent; this booth asks for ${bestFrames}.`;
   for (const [i, frame] of params.frames.entries()) {
     if (frame.jpeg.byteLength > maxFrameBytes)
       return `Frame ${i} is ${frame.jpeg.byteLength} bytes; at most ${maxFrameBytes} are accepted.`;

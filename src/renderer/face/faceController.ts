@@ -308,13 +308,8 @@ export class FaceController {
       void this.#send();
       return;
     }
-    if (elapsed > FINAL_MAX_MS) {
-      if (this.#pool.count > 0) {
-        this.#set({ ...common, phase: 'sending' }, true);
-        void this.#send();
-      } else this.#failHere('TIMEOUT');
-      return;
-    }
+    // Fewer good pictures than the booth asks for is no capture: the core would refuse it (it matches every one).
+    if (elapsed > FINAL_MAX_MS) return this.#failHere('TIMEOUT');
     this.#set({ ...common, prompt: this.#debouncer.update(wanted, now) });
   }
 
