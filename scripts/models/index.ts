@@ -3,7 +3,8 @@
 // Builds models/face_landmarker.task and face_detector.tflite, copies
 // the MediaPipe runtime (runtime.ts) beside them, and converts the face
 // embedding network to face_embedding.onnx (faceEmbedding.ts) and the
-// detector to face_detector.onnx (faceDetectorOnnx.ts; both for the core
+// detector and the face mesh to face_detector.onnx and face_landmarks.onnx
+// (faceDetectorOnnx.ts, faceLandmarksOnnx.ts; all three for the core
 // only, listed under "coreFiles"), from installed npm packages only,
 // keeping all of them in step with the committed models/manifest.json:
 //   (default)  skip if outputs match the manifest and source versions are
@@ -18,6 +19,7 @@ import { buildFaceModels, type BuiltFile } from './build.js';
 import { allManifestFiles, changedSources, checkFiles, formatManifest, manifestEntry, readManifest, type Manifest } from './manifest.js';
 import { buildFaceDetectorModel } from './faceDetectorOnnx.js';
 import { buildFaceEmbeddingModel } from './faceEmbedding.js';
+import { buildFaceLandmarksModel } from './faceLandmarksOnnx.js';
 import { copyFaceRuntime } from './runtime.js';
 import { copyWarmUpPicture } from './warmupPicture.js';
 
@@ -106,11 +108,11 @@ export function buildBoothFiles(root: string): BuiltFile[] {
 }
 
 /**
- * The core's models in models/manifest.json ("coreFiles"): the screen's face detector converted from TFLite to ONNX, and the face
- * embedding network converted from tfjs to ONNX.
+ * The core's models in models/manifest.json ("coreFiles"): the screen's face detector and the face mesh converted from TFLite to
+ * ONNX, and the face embedding network converted from tfjs to ONNX.
  */
 export function buildCoreFiles(root: string): BuiltFile[] {
-  return [buildFaceDetectorModel(root), buildFaceEmbeddingModel(root)];
+  return [buildFaceDetectorModel(root), buildFaceLandmarksModel(root), buildFaceEmbeddingModel(root)];
 }
 
 function writeAtomically(path: string, bytes: Uint8Array): void {

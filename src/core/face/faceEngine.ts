@@ -5,14 +5,17 @@
 // run in onnxruntime-node; their sessions are made once, from bytes the
 // core verified against models/manifest.json, and reused for every citizen.
 import * as ort from 'onnxruntime-node';
-import { decodeImage, isPictureError, type ImageFormat } from '../pictures';
+import { decodeImage, isPictureError, type ImageFormat, type RgbImage } from '../pictures';
 import { alignFace, CHIP_SIZE } from './alignment';
 import { decodeDetections, DETECTOR_INPUT, type DetectedFace } from './detection';
+import { meshInput, meshMeasures, MESH_INPUT, type MeshMeasures } from './landmarks';
 import { letterbox } from './resample';
 
 export interface FaceEngineModels {
   detector: Uint8Array;
   embedding: Uint8Array;
+  /** The face mesh: with it each face found also gets its pose and eye openness (`mesh`). */
+  landmarks?: Uint8Array;
 }
 
 export interface FaceEngineOptions {
@@ -41,6 +44,8 @@ export interface FaceFound {
   eyeDistance: number;
   /** 128 values, Euclidean distance between two of them ≤ the threshold means the same person. */
   embedding: Float32Array;
+  /** Head pose and eye openness from the core's own face mesh (when the engine has it). */
+  mesh?: MeshMeasures;
   ms: { decode: number; detect: number; embed: number };
 }
 
@@ -69,6 +74,19 @@ export async function createFaceEngine(models: FaceEngineModels, options: FaceEn
   };
   const detector = await ort.InferenceSession.create(models.detector, sessionOptions);
   const embedder = await ort.InferenceSession.create(models.embedding, sessionOptions);
+  const mesher = models.landmarks ? await ort.InferenceSession.create(models.landmarks, sessionOptions) : null;
+
+  async function measure(image: RgbImage, face: DetectedFace): Promise<MeshMeasures | undefined> {
+    if (!mesher) return undefined;
+    const { input, toPicture, scale } = meshInput(image, face);
+    const out = await mesher.run({ image: new ort.Tensor('float32', input, [1, MESH_INPUT, MESH_INPUT, 3]) });
+    return meshMeasures(
+      out.landmarks!.data as Float32Array,
+      (out.presence!.data as Float32Array)[0] as number,
+      { toPicture, scale },
+      image,
+    );
+  }
 
   async function detect(image: { width: number; height: number; rgb: Uint8Array }): Promise<DetectedFace[]> {
     const { input, toPicture } = letterbox(image, DETECTOR_INPUT);
@@ -123,6 +141,12 @@ export async function createFaceEngine(models: FaceEngineModels, options: FaceEn
         faces: 1,
       };
     const { chip } = alignFace(image, face);
+    let mesh: MeshMeasures | undefined;
+    try {
+      mesh = await measure(image, face);
+    } catch (error) {
+      return { ok: false, reason: 'NOT_FINITE', message: error instanceof Error ? error.message : 'The face mesh failed.' };
+    }
     image.rgb.fill(0);
     const out = await embedder.run({ image: new ort.Tensor('float32', chip, [1, CHIP_SIZE, CHIP_SIZE, 3]) });
     chip.fill(0);
@@ -139,6 +163,7 @@ export async function createFaceEngine(models: FaceEngineModels, options: FaceEn
       keypoints: face.keypoints,
       eyeDistance,
       embedding,
+      mesh,
       ms: { decode: t1 - t0, detect: t2 - t1, embed: t3 - t2 },
     };
   }
@@ -148,6 +173,7 @@ export async function createFaceEngine(models: FaceEngineModels, options: FaceEn
     release: async () => {
       await detector.release();
       await embedder.release();
+      await mesher?.release();
     },
   };
 }
