@@ -4,9 +4,8 @@
 // and their six keypoints with the same network on the chip photo and on the
 // live pictures, in onnxruntime-node.
 import type { BuiltFile } from './build.js';
-import { writeOnnxModel } from './onnx.js';
 import { findPackage, slice } from './sources.js';
-import { convertTflite } from './tfliteToOnnx.js';
+import { convertedModelFile, convertTflite } from './tfliteToOnnx.js';
 
 export const DETECTOR_ONNX_FILE = 'face_detector.onnx';
 /** The network's square input. */
@@ -28,38 +27,20 @@ export function buildFaceDetectorModel(root: string): BuiltFile {
       { op: 'Div', inputs: ['centred', 'half_range'], outputs: [output], name: output },
     ],
   });
-  const [size] = [graph.input.shape[1]];
-  if (size !== DETECTOR_INPUT_SIZE || graph.input.shape[2] !== DETECTOR_INPUT_SIZE)
+  if (graph.input.shape[1] !== DETECTOR_INPUT_SIZE || graph.input.shape[2] !== DETECTOR_INPUT_SIZE)
     throw new Error(`${SOURCE} takes [${graph.input.shape.join(', ')}], not a ${DETECTOR_INPUT_SIZE}-pixel square.`);
-  const bytes = writeOnnxModel({
-    producer: { name: 'anjungan-ikd scripts/models/faceDetectorOnnx.ts', version: pkg.version },
-    opset: 13,
+  return convertedModelFile({
+    name: DETECTOR_ONNX_FILE,
+    graphName: 'face_detector',
+    producer: 'scripts/models/faceDetectorOnnx.ts',
+    source,
+    constant: { name: 'half_range', value: 127.5 },
+    graph,
     docString: `Short-range BlazeFace from ${pkg.name}@${pkg.version} ${SOURCE}, converted to ONNX.`,
     metadata: {
-      source: `${pkg.name}@${pkg.version}`,
       input: 'image: float32 [1,128,128,3] RGB 0-255',
       output: 'regressors: float32 [1,896,16] (box and 6 keypoints per anchor, pixels of the input); scores: float32 [1,896,1] logits',
     },
-    graph: {
-      name: 'face_detector',
-      nodes: graph.nodes,
-      initializers: [{ name: 'half_range', dims: [], data: new Float32Array([127.5]) }, ...graph.initializers],
-      inputs: [{ name: 'image', shape: graph.input.shape }],
-      outputs: graph.outputs,
-    },
+    scaling: 'input RGB 0-255 scaled to [-1, 1] inside the graph',
   });
-  const ops = Object.entries(graph.operators)
-    .map(([k, v]) => `${k} ×${v}`)
-    .join(', ');
-  return {
-    name: DETECTOR_ONNX_FILE,
-    kind: 'model',
-    bytes,
-    entries: [],
-    sources: [source],
-    licence: 'Apache-2.0',
-    edits:
-      `Converted from TFLite to ONNX opset 13 (${ops}); float16 weights decoded to float32; NHWC activations run as NCHW; ` +
-      'TensorFlow SAME padding written as explicit pads; input RGB 0-255 scaled to [-1, 1] inside the graph.',
-  };
 }

@@ -5,9 +5,8 @@
 // with the same mesh indices and geometry (src/shared/face/geometry.ts) the
 // screen's judge uses.
 import type { BuiltFile } from './build.js';
-import { writeOnnxModel } from './onnx.js';
 import { findPackage, packedFile } from './sources.js';
-import { convertTflite } from './tfliteToOnnx.js';
+import { convertedModelFile, convertTflite } from './tfliteToOnnx.js';
 
 export const LANDMARKS_ONNX_FILE = 'face_landmarks.onnx';
 export const LANDMARKS_INPUT_SIZE = 192;
@@ -32,35 +31,18 @@ export function buildFaceLandmarksModel(root: string): BuiltFile {
   });
   if (graph.input.shape[1] !== LANDMARKS_INPUT_SIZE || graph.input.shape[2] !== LANDMARKS_INPUT_SIZE)
     throw new Error(`${SOURCE} takes [${graph.input.shape.join(', ')}], not a ${LANDMARKS_INPUT_SIZE}-pixel square.`);
-  const bytes = writeOnnxModel({
-    producer: { name: 'anjungan-ikd scripts/models/faceLandmarksOnnx.ts', version: pkg.version },
-    opset: 13,
+  return convertedModelFile({
+    name: LANDMARKS_ONNX_FILE,
+    graphName: 'face_landmarks',
+    producer: 'scripts/models/faceLandmarksOnnx.ts',
+    source,
+    constant: { name: 'full_range', value: 255 },
+    graph,
     docString: `MediaPipe face mesh (468 landmarks) from ${pkg.name}@${pkg.version} ${SOURCE}, converted to ONNX.`,
     metadata: {
-      source: `${pkg.name}@${pkg.version}`,
       input: 'image: float32 [1,192,192,3] RGB 0-255',
       output: 'landmarks: float32 [1,1,1,1404] (468 × x, y, z in input pixels); presence: float32 [1,1,1,1] logit',
     },
-    graph: {
-      name: 'face_landmarks',
-      nodes: graph.nodes,
-      initializers: [{ name: 'full_range', dims: [], data: new Float32Array([255]) }, ...graph.initializers],
-      inputs: [{ name: 'image', shape: graph.input.shape }],
-      outputs: graph.outputs,
-    },
+    scaling: 'input RGB 0-255 scaled to [0, 1] inside the graph',
   });
-  const ops = Object.entries(graph.operators)
-    .map(([k, v]) => `${k} ×${v}`)
-    .join(', ');
-  return {
-    name: LANDMARKS_ONNX_FILE,
-    kind: 'model',
-    bytes,
-    entries: [],
-    sources: [source],
-    licence: 'Apache-2.0',
-    edits:
-      `Converted from TFLite to ONNX opset 13 (${ops}); float16 weights decoded to float32; NHWC activations run as NCHW; ` +
-      'TensorFlow SAME padding written as explicit pads; input RGB 0-255 scaled to [0, 1] inside the graph.',
-  };
 }

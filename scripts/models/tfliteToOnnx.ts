@@ -5,8 +5,10 @@
 // transposed once at the input and back before any op whose meaning
 // depends on the layout (RESHAPE, a graph output). Field ids and enum values
 // are those of tensorflow/lite/schema/schema.fbs.
+import type { BuiltFile } from './build.js';
 import { FbTable } from './flatbuffer.js';
-import type { OnnxNode, OnnxTensor } from './onnx.js';
+import { writeOnnxModel, type OnnxNode, type OnnxTensor } from './onnx.js';
+import type { SourceSlice } from './sources.js';
 import { readTflite, type TfliteModel, type TfliteTensor } from './tflite.js';
 
 const MODEL_BUFFERS = 4;
@@ -297,4 +299,52 @@ export function convertTflite(bytes: Uint8Array, options: ConvertOptions): Conve
     return { name, shape: t.shape };
   });
   return { nodes, initializers, input: { name: options.inputName, shape: input.shape }, outputs, operators: counts };
+}
+
+/** What a converted MediaPipe model file needs said about it. */
+export interface ConvertedModelFile {
+  name: string;
+  graphName: string;
+  /** The script that converts it, for the ONNX producer field. */
+  producer: string;
+  source: SourceSlice;
+  /** One scalar the preprocessing divides or subtracts by, named as the preprocess nodes use it. */
+  constant: { name: string; value: number };
+  graph: ConvertedGraph;
+  docString: string;
+  metadata: { input: string; output: string };
+  /** How the input is scaled inside the graph, for the manifest's edits. */
+  scaling: string;
+}
+
+/** Writes a converted graph as an ONNX opset 13 model and describes it for models/manifest.json. */
+export function convertedModelFile(file: ConvertedModelFile): BuiltFile {
+  const { graph, source } = file;
+  const bytes = writeOnnxModel({
+    producer: { name: `anjungan-ikd ${file.producer}`, version: source.version },
+    opset: 13,
+    docString: file.docString,
+    metadata: { source: `${source.package}@${source.version}`, ...file.metadata },
+    graph: {
+      name: file.graphName,
+      nodes: graph.nodes,
+      initializers: [{ name: file.constant.name, dims: [], data: new Float32Array([file.constant.value]) }, ...graph.initializers],
+      inputs: [{ name: graph.input.name, shape: graph.input.shape }],
+      outputs: graph.outputs,
+    },
+  });
+  const ops = Object.entries(graph.operators)
+    .map(([k, v]) => `${k} ×${v}`)
+    .join(', ');
+  return {
+    name: file.name,
+    kind: 'model',
+    bytes,
+    entries: [],
+    sources: [source],
+    licence: source.licence,
+    edits:
+      `Converted from TFLite to ONNX opset 13 (${ops}); float16 weights decoded to float32; NHWC activations run as NCHW; ` +
+      `TensorFlow SAME padding written as explicit pads; ${file.scaling}.`,
+  };
 }
