@@ -21,7 +21,7 @@ const engine = await createFaceEngine(
 );
 const pictures = [];
 const embeddings: Float32Array[] = [];
-for (const { id, picture } of selfTestPictures()) {
+for (const { id, picture } of selfTestPictures(models.files)) {
   const result = await engine.analyse(picture);
   if (!result.ok) throw new Error(`${id}: ${result.reason}: ${result.message}`);
   embeddings.push(result.embedding);

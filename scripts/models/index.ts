@@ -20,6 +20,7 @@ import { allManifestFiles, changedSources, checkFiles, formatManifest, manifestE
 import { buildFaceDetectorModel } from './faceDetectorOnnx.js';
 import { buildFaceEmbeddingModel } from './faceEmbedding.js';
 import { buildFaceLandmarksModel } from './faceLandmarksOnnx.js';
+import { buildSelfTestPictures } from './selfTestPictures.js';
 import { copyFaceRuntime } from './runtime.js';
 import { copyWarmUpPicture } from './warmupPicture.js';
 
@@ -109,10 +110,10 @@ export function buildBoothFiles(root: string): BuiltFile[] {
 
 /**
  * The core's models in models/manifest.json ("coreFiles"): the screen's face detector and the face mesh converted from TFLite to
- * ONNX, and the face embedding network converted from tfjs to ONNX.
+ * ONNX, the face embedding network converted from tfjs to ONNX, and the face matcher's self-test pictures.
  */
 export function buildCoreFiles(root: string): BuiltFile[] {
-  return [buildFaceDetectorModel(root), buildFaceLandmarksModel(root), buildFaceEmbeddingModel(root)];
+  return [buildFaceDetectorModel(root), buildFaceLandmarksModel(root), buildFaceEmbeddingModel(root), ...buildSelfTestPictures(root)];
 }
 
 function writeAtomically(path: string, bytes: Uint8Array): void {

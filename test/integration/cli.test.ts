@@ -123,7 +123,7 @@ describe('npm run booth -- face selftest', () => {
   it('runs the known-answer self-test on the core models and says the face step can match', () => {
     const { code, out } = booth('face', 'selftest', '--core-models', resolve(root, 'models'));
     expect(code).toBe(0);
-    expect(out).toMatch(/ok {4}citizen0\.jp2 embedding: largest difference from the stored answer/);
+    expect(out).toMatch(/ok {4}selftest-citizen0\.j2k embedding: largest difference from the stored answer/);
     expect(out).toMatch(/ok {4}different people \(citizens 0 and 1\): distance 0\.\d+, threshold 0\.6/);
     expect(out).toMatch(/Passed in \d+ ms/);
   });

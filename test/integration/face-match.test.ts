@@ -43,9 +43,9 @@ describe('face matcher', () => {
     expect(state).toMatchObject({ state: 'ready', selfTest: { ok: true } });
     if (state.state !== 'ready') throw new Error('not ready');
     expect(state.selfTest.checks.map((c) => c.name)).toEqual([
-      'citizen0.jpeg embedding',
-      'citizen0.jp2 embedding',
-      'citizen1.jpeg embedding',
+      'selftest-citizen0.jpg embedding',
+      'selftest-citizen0.j2k embedding',
+      'selftest-citizen1.jpg embedding',
       'same person (citizen 0, JPEG and JPEG 2000)',
       'different people (citizens 0 and 1)',
     ]);

@@ -6,5 +6,3 @@ export { cardReadDeadlineMs, readWithDeadline, type DeadlineRead } from './deadl
 export { CardError, isCardError } from './errors';
 export { zeroReadout, type CardReadout } from './ektp/readEktp';
 export { createCardReader, type CardReader } from './reader';
-// The synthetic test citizens' chip photos: the emulator's cards carry them, and the face matcher's self-test knows their answers.
-export { testPhotos } from './emulator/testPhotos.generated';

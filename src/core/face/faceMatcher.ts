@@ -110,13 +110,18 @@ export function createFaceMatcher({ models, settings, logger, faults }: FaceMatc
   }
 
   const started = performance.now();
-  const readiness: Promise<MatcherState> = client ? runSelfTest(client) : Promise.resolve(status);
+  const readiness: Promise<MatcherState> = client && models.ok ? runSelfTest(client, models.files) : Promise.resolve(status);
   if (status.state === 'out-of-service') logger.error({ event: 'face.match_unavailable', reason: status.reason }, status.message);
 
-  async function runSelfTest(worker: WorkerClient<FaceMatchApi>): Promise<MatcherState> {
+  async function runSelfTest(worker: WorkerClient<FaceMatchApi>, files: ReadonlyMap<string, Uint8Array>): Promise<MatcherState> {
     const load = await worker.call('load', {}, { timeoutMs: 60_000 });
     if (!load.ok) return outOfService('WORKER_FAILED', `The face-match worker could not start: ${load.message}`);
-    const pictures = selfTestPictures();
+    let pictures;
+    try {
+      pictures = selfTestPictures(files);
+    } catch (error) {
+      return outOfService('SELF_TEST_FAILED', (error as Error).message);
+    }
     const answer = await worker.call('analyse', { pictures: pictures.map((p) => p.picture), purpose: 'self-test' }, { timeoutMs: 60_000 });
     if (!answer.ok) return outOfService('WORKER_FAILED', `The face-match worker failed its self-test run: ${answer.message}`);
     rss = answer.value.rssBytes;

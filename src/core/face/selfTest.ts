@@ -1,6 +1,7 @@
 // The known-answer self-test the face matcher runs before any citizen is
 // matched: fixed pictures from the project's own test media (the chip
-// photos of test citizens 0 and 1, the first as JPEG and as JPEG 2000) go
+// photos of test citizens 0 and 1, the first as JPEG and as JPEG 2000,
+// shipped as verified files beside the core's models: selfTestFiles.ts) go
 // through the whole pipeline in the worker (decode, detect, align, embed),
 // and must give the stored embeddings (selfTestExpected.json, written by
 // scripts/face-selftest-expected.ts from a known-good build) within a
@@ -8,7 +9,7 @@
 // person, citizens 0 and 1 are two. A tampered model that still passed its
 // hash (or a hash list changed with it), a different onnxruntime, a broken
 // decoder or a dead worker fail it, and the face step goes out of service.
-import { testPhotos } from '../card';
+import { SELF_TEST_FILES } from './selfTestFiles';
 import expected from './selfTestExpected.json';
 import type { PictureAnalysis, PictureInput } from './faceEngine';
 import { euclidean } from './matching';
@@ -24,15 +25,13 @@ export interface SelfTestPicture {
   picture: PictureInput;
 }
 
-/** The self-test's pictures, in the order of selfTestExpected.json. */
-export function selfTestPictures(): SelfTestPicture[] {
-  const [zero, one] = testPhotos;
-  if (!zero || !one) throw new Error("The test citizens' chip photos are missing from this build.");
-  return [
-    { id: 'citizen0.jpeg', picture: { format: 'jpeg', bytes: Buffer.from(zero.jpeg, 'base64') } },
-    { id: 'citizen0.jp2', picture: { format: 'jpeg2000', bytes: Buffer.from(zero.jpeg2000, 'base64') } },
-    { id: 'citizen1.jpeg', picture: { format: 'jpeg', bytes: Buffer.from(one.jpeg, 'base64') } },
-  ];
+/** The self-test's pictures from the verified core files, in selfTestExpected.json's order (copies: the worker zeroes them). */
+export function selfTestPictures(files: ReadonlyMap<string, Uint8Array>): SelfTestPicture[] {
+  return SELF_TEST_FILES.map(({ file, format }) => {
+    const bytes = files.get(file);
+    if (!bytes) throw new Error(`The face self-test picture ${file} is missing.`);
+    return { id: file, picture: { format, bytes: new Uint8Array(bytes) } };
+  });
 }
 
 export interface SelfTestCheck {
