@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createFaceEngine } from '../src/core/face/faceEngine';
-import { DETECTOR_ONNX, EMBEDDING_ONNX } from '../src/core/face/faceMatcher';
+import { DETECTOR_ONNX, EMBEDDING_ONNX } from '../src/core/face/modelFiles';
 import { euclidean } from '../src/core/face/matching';
 import { modelManifest, verifyCoreModels } from '../src/core/face/models';
 import { selfTestPictures } from '../src/core/face/selfTest';

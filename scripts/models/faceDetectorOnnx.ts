@@ -4,12 +4,11 @@
 // and their six keypoints with the same network on the chip photo and on the
 // live pictures, in onnxruntime-node.
 import type { BuiltFile } from './build.js';
+import { DETECTOR_INPUT } from '../../src/core/face/detection.js';
+import { DETECTOR_ONNX } from '../../src/core/face/modelFiles.js';
 import { findPackage, slice } from './sources.js';
 import { convertedModelFile, convertTflite } from './tfliteToOnnx.js';
 
-export const DETECTOR_ONNX_FILE = 'face_detector.onnx';
-/** The network's square input. */
-export const DETECTOR_INPUT_SIZE = 128;
 const SOURCE = 'face_detection_short_range.tflite';
 
 /** Converts the short-range detector (no network, deterministic bytes). */
@@ -21,16 +20,15 @@ export function buildFaceDetectorModel(root: string): BuiltFile {
   const graph = convertTflite(source.bytes, {
     inputName: 'image',
     outputNames: ['regressors', 'scores'],
+    inputSize: DETECTOR_INPUT,
     // The network wants RGB scaled to [-1, 1]: (x − 127.5) / 127.5.
     preprocess: (input, output) => [
       { op: 'Sub', inputs: [input, 'half_range'], outputs: ['centred'], name: 'centred' },
       { op: 'Div', inputs: ['centred', 'half_range'], outputs: [output], name: output },
     ],
   });
-  if (graph.input.shape[1] !== DETECTOR_INPUT_SIZE || graph.input.shape[2] !== DETECTOR_INPUT_SIZE)
-    throw new Error(`${SOURCE} takes [${graph.input.shape.join(', ')}], not a ${DETECTOR_INPUT_SIZE}-pixel square.`);
   return convertedModelFile({
-    name: DETECTOR_ONNX_FILE,
+    name: DETECTOR_ONNX,
     graphName: 'face_detector',
     producer: 'scripts/models/faceDetectorOnnx.ts',
     source,

@@ -5,11 +5,11 @@
 // with the same mesh indices and geometry (src/shared/face/geometry.ts) the
 // screen's judge uses.
 import type { BuiltFile } from './build.js';
+import { MESH_INPUT } from '../../src/core/face/landmarks.js';
+import { LANDMARKS_ONNX } from '../../src/core/face/modelFiles.js';
 import { findPackage, packedFile } from './sources.js';
 import { convertedModelFile, convertTflite } from './tfliteToOnnx.js';
 
-export const LANDMARKS_ONNX_FILE = 'face_landmarks.onnx';
-export const LANDMARKS_INPUT_SIZE = 192;
 const SOURCE = 'face_landmark.tflite';
 
 export function buildFaceLandmarksModel(root: string): BuiltFile {
@@ -26,13 +26,12 @@ export function buildFaceLandmarksModel(root: string): BuiltFile {
   const graph = convertTflite(source.bytes, {
     inputName: 'image',
     outputNames: ['landmarks', 'presence'],
+    inputSize: MESH_INPUT,
     // The network wants RGB scaled to [0, 1].
     preprocess: (input, output) => [{ op: 'Div', inputs: [input, 'full_range'], outputs: [output], name: output }],
   });
-  if (graph.input.shape[1] !== LANDMARKS_INPUT_SIZE || graph.input.shape[2] !== LANDMARKS_INPUT_SIZE)
-    throw new Error(`${SOURCE} takes [${graph.input.shape.join(', ')}], not a ${LANDMARKS_INPUT_SIZE}-pixel square.`);
   return convertedModelFile({
-    name: LANDMARKS_ONNX_FILE,
+    name: LANDMARKS_ONNX,
     graphName: 'face_landmarks',
     producer: 'scripts/models/faceLandmarksOnnx.ts',
     source,

@@ -57,6 +57,8 @@ export interface ConvertOptions {
   preprocess?: (input: string, output: string) => OnnxNode[];
   /** ONNX names for the TFLite outputs, in order. */
   outputNames: string[];
+  /** The square input side the consumer of the model expects; another size is refused. */
+  inputSize: number;
 }
 
 /** Decodes IEEE 754 half floats (little-endian) to float32. */
@@ -157,6 +159,8 @@ export function convertTflite(bytes: Uint8Array, options: ConvertOptions): Conve
 
   const input = tensor(model.inputs[0] as number);
   if (input.shape.length !== 4) throw new Error(`The input ${input.name} is [${input.shape.join(', ')}], not NHWC.`);
+  if (input.shape[1] !== options.inputSize || input.shape[2] !== options.inputSize)
+    throw new Error(`The model takes [${input.shape.join(', ')}], not a ${options.inputSize}-pixel square.`);
   const prepared = options.preprocess ? fresh('prepared') : options.inputName;
   if (options.preprocess) nodes.push(...options.preprocess(options.inputName, prepared));
   names.set(input.index, emit('Transpose', [prepared], fresh('input_nchw'), { perm: [0, 3, 1, 2] }));

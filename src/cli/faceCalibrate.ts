@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { detPlotSvg, summarise, thresholdTable, upperBound95, type ThresholdRow } from '../core/face/calibration';
 import { createFaceEngine, type PictureInput } from '../core/face/faceEngine';
-import { DETECTOR_ONNX, EMBEDDING_ONNX } from '../core/face/faceMatcher';
+import { DETECTOR_ONNX, EMBEDDING_ONNX } from '../core/face/modelFiles';
 import { euclidean } from '../core/face/matching';
 import { modelManifest, verifyCoreModels } from '../core/face/models';
 import type { MatchSettings } from '../shared/face/settings';

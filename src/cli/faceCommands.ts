@@ -58,13 +58,8 @@ export function defaultCoreModelsDir(): string {
  * `npm run booth -- face selftest`: the known-answer self-test the booth runs at start, on the installed core models, in the
  * same worker. Returns the exit code (0: passed, 1: the face step would be out of service).
  */
-function silentLogger() {
-  return { logger: createLogger({ level: 'silent' }) };
-}
-
 export async function runFaceSelfTest(dir: string, settings: MatchSettings, print: (text: string, data: unknown) => void): Promise<number> {
-  const { logger } = silentLogger();
-  const matcher = createFaceMatcher({ models: verifyCoreModels(dir, modelManifest), settings, logger });
+  const matcher = createFaceMatcher({ models: verifyCoreModels(dir, modelManifest), settings, logger: createLogger({ level: 'silent' }) });
   const started = performance.now();
   const state = await matcher.ready();
   await matcher.stop();

@@ -13,8 +13,7 @@ import { decideMatch, largestSpread, type MatchVerdict } from './matching';
 import { judgeSelfTest, selfTestPictures, type SelfTestReport } from './selfTest';
 import { modelManifest } from './models';
 
-export const DETECTOR_ONNX = 'face_detector.onnx';
-export const EMBEDDING_ONNX = 'face_embedding.onnx';
+import { DETECTOR_ONNX, EMBEDDING_ONNX } from './modelFiles';
 /** Detections below this are not faces: MediaPipe's own threshold for the short-range model. */
 const MIN_DETECTION_SCORE = 0.5;
 

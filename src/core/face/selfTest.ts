@@ -95,6 +95,3 @@ export function judgeSelfTest(results: PictureAnalysis[], threshold: number): Se
     message: failed ? `Face self-test failed: ${failed.name}: ${failed.detail}.` : 'Face self-test passed.',
   };
 }
-
-/** The model hashes the stored answers were made with (a rebuilt model needs new answers: scripts/face-selftest-expected.ts). */
-export const selfTestModels: { detector: string; embedding: string } = expected.models;
