@@ -347,6 +347,13 @@ describe('face step liveness', () => {
       expect(await page.getByTestId('face-new-capture').isVisible()).toBe(true);
       await screenshot(page, 'landscape-en-14-face-no-match-text200');
       await page.evaluate(() => (document.documentElement.style.fontSize = ''));
+      // The same screen in Bahasa Indonesia, then back.
+      await tap(page, 'switch-language');
+      await expect.poll(() => page.getByTestId('face-no-match').textContent()).toBe(catalogues.id['face.noMatch.NO_MATCH']);
+      expect(await page.getByTestId('face-new-capture').textContent()).toBe('Ambil foto baru');
+      await screenshot(page, 'landscape-id-14-face-no-match');
+      await tap(page, 'switch-language');
+      await expect.poll(() => page.getByTestId('face-no-match').textContent()).toBe(catalogues.en['face.noMatch.NO_MATCH']);
       // The new photo is a new challenge, briefed again; the same face does not match again, and the desk takes over.
       await tap(page, 'face-new-capture');
       expect(await passBriefing(page)).toEqual(ORDER);
