@@ -177,7 +177,7 @@ describe('face step', () => {
     expect(await client.face.beginChallenge()).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
   }, 20_000);
 
-  it('refuses a capture with fewer crops than the booth asks for (face.capture.bestFrames): every crop is matched', async () => {
+  it('refuses a capture with fewer crops than the booth asks for (face.capture.bestFrames), or crops of another size', async () => {
     const { client } = await atFaceStep();
     const begun = await client.face.beginChallenge();
     if (!begun.ok) throw new Error(begun.error.message);
@@ -188,6 +188,17 @@ describe('face step', () => {
     expect(await client.face.submitCapture(params)).toMatchObject({
       ok: false,
       error: { code: 'FACE_FAILED', reason: 'BAD_IMAGE', message: '1 face crops were sent; this booth asks for 3.' },
+    });
+    // Nor crops of another size than the screen draws (face.capture.cropSize): a forged 4000-pixel crop is never decoded.
+    const next = await client.face.beginChallenge();
+    if (!next.ok) throw new Error(next.error.message);
+    await client.face.startChallenge({ challengeId: next.value.challenge.id });
+    await new Promise((resolve) => setTimeout(resolve, answer(next.value.challenge.steps).at(-1)!.t));
+    const large = capture(next.value.challenge.id, next.value.challenge.steps);
+    large.frames[0] = { jpeg: grey(640, 640), width: 640, height: 640, score: 90 };
+    expect(await client.face.submitCapture(large)).toMatchObject({
+      ok: false,
+      error: { code: 'FACE_FAILED', reason: 'BAD_IMAGE', message: "Frame 0 is 640 × 640; this booth's crops are 320 × 320." },
     });
   });
 

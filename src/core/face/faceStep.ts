@@ -342,10 +342,13 @@ export type FaceStep = ReturnType<typeof createFaceStep>;
 
 /** Every picture must be a JPEG of the size it claims, under the configured caps. */
 function checkPictures(params: FaceCaptureParams, settings: FaceSettings, camera: CameraSettings): string | null {
-  const { maxFrameBytes, maxStillBytes, bestFrames } = settings.capture;
+  const { maxFrameBytes, maxStillBytes, bestFrames, cropSize } = settings.capture;
   // Every crop is matched: fewer than the booth asks for would let one lucky crop decide.
   if (params.frames.length !== bestFrames) return `${params.frames.length} face crops were sent; this booth asks for ${bestFrames}.`;
   for (const [i, frame] of params.frames.entries()) {
+    // The screen draws every crop at exactly this size; a larger claim would only make the matcher decode more.
+    if (frame.width !== cropSize || frame.height !== cropSize)
+      return `Frame ${i} is ${frame.width} × ${frame.height}; this booth's crops are ${cropSize} × ${cropSize}.`;
     if (frame.jpeg.byteLength > maxFrameBytes)
       return `Frame ${i} is ${frame.jpeg.byteLength} bytes; at most ${maxFrameBytes} are accepted.`;
     const size = jpegSize(frame.jpeg);
