@@ -318,7 +318,18 @@ describe('face step liveness', () => {
     expect(kept.evidence.map((e) => e.action)).toEqual(['blink', 'turnLeft', 'turnRight']);
     expect(kept.frames.length).toBe(3);
     expect(kept.still).toMatchObject({ width: 640, height: 480 });
-    expect(booth.logText()).toContain('"event":"face.captured"');
+    // The core looked at the screen's action pictures with its own models: each shows its action, all one person.
+    const captured = JSON.parse(
+      booth
+        .logText()
+        .split('\n')
+        .find((line) => line.includes('"event":"face.captured"'))!,
+    ) as {
+      actions: Array<{ action: string; measure: number; distance: number }>;
+    };
+    console.log(`the core's measures of the action pictures: ${JSON.stringify(captured.actions)}`);
+    expect(captured.actions.map((a) => a.action)).toEqual(ORDER);
+    for (const found of captured.actions) expect(found.distance).toBeLessThan(0.6);
     // The camera is off and the preview is gone.
     expect(await page.evaluate('window.__boothStreams.flatMap((s) => s.getTracks()).every((t) => t.readyState === "ended")')).toBe(true);
     expect(await page.locator('video').count()).toBe(0);

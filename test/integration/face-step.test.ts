@@ -26,6 +26,7 @@ import { KEEPALIVE_INTERVAL_SEC, type WipeReason } from '../../src/shared/contra
 import { rendererDir, startTestBooth } from '../support/host';
 import { answer, trace } from '../support/livenessTrace';
 import { encodeJpeg } from '../support/testImages';
+import { pictureTimes } from '../support/videoCapture';
 import { walkTo } from '../support/walkTo';
 
 const verified: VerifiedModels = { ok: true, files: new Map([[LANDMARKER_FILE, Buffer.from('model')]]) };
@@ -80,15 +81,18 @@ function rawStatus(port: number, path: string): Promise<number> {
 
 const grey = (width: number, height: number) => new Uint8Array(encodeJpeg(new Uint8Array(width * height * 3).fill(128), width, height, 80));
 
+/**
+ * A capture answering `steps` (grey pictures: without a matcher the core checks sizes and times, not faces), its pictures
+ * timed as the screen times them: each action picture at the frame that completed its step, the crops after the pass.
+ */
 function capture(challengeId: string, steps: readonly LivenessAction[], extra: Partial<FaceCaptureParams> = {}): FaceCaptureParams {
+  const answered = answer(steps);
+  const times = pictureTimes(answered, { id: challengeId, steps: [...steps], stepTimeoutMs: 11_000 });
   return {
     challengeId,
-    trace: answer(steps),
-    frames: [
-      { jpeg: grey(320, 320), width: 320, height: 320, score: 80 },
-      { jpeg: grey(320, 320), width: 320, height: 320, score: 70 },
-      { jpeg: grey(320, 320), width: 320, height: 320, score: 60 },
-    ],
+    trace: answered,
+    frames: [80, 70, 60].map((score, i) => ({ jpeg: grey(320, 320), width: 320, height: 320, score, t: times.frames[i]! })),
+    actions: steps.map((action, i) => ({ jpeg: grey(320, 320), width: 320, height: 320, action, t: times.actions[i]! })),
     still: { jpeg: grey(640, 480), width: 640, height: 480 },
     ...extra,
   };
@@ -195,10 +199,57 @@ describe('face step', () => {
     await client.face.startChallenge({ challengeId: next.value.challenge.id });
     await new Promise((resolve) => setTimeout(resolve, answer(next.value.challenge.steps).at(-1)!.t));
     const large = capture(next.value.challenge.id, next.value.challenge.steps);
-    large.frames[0] = { jpeg: grey(640, 640), width: 640, height: 640, score: 90 };
+    large.frames[0] = { ...large.frames[0]!, jpeg: grey(640, 640), width: 640, height: 640 };
     expect(await client.face.submitCapture(large)).toMatchObject({
       ok: false,
       error: { code: 'FACE_FAILED', reason: 'BAD_IMAGE', message: "Frame 0 is 640 × 640; this booth's crops are 320 × 320." },
+    });
+  });
+
+  it('refuses action pictures that do not fit the trace (count, order, time) and crops taken before the pass (BAD_EVIDENCE)', async () => {
+    const { client, logs } = await atFaceStep({ face: { liveness: { attempts: 6 } } });
+    const forged: Array<[string, (p: FaceCaptureParams) => void, RegExp]> = [
+      ['one action picture missing', (p) => p.actions.pop(), /2 action pictures were sent for a challenge of 3 actions/],
+      ['two swapped', (p) => p.actions.reverse(), /Action picture 0 claims/],
+      ['taken at no frame of the trace', (p) => (p.actions[1]!.t += 1), /Action picture 1 \(t = \d+ ms\) matches no frame/],
+      ['taken before its step', (p) => (p.actions[2]!.t = p.trace[0]!.t), /Action picture 2 .* was not taken during its step/],
+      ['a crop taken during the challenge', (p) => (p.frames[0]!.t = p.actions[0]!.t), /Crop 0 .* before the challenge was passed/],
+      ['two crops of one moment', (p) => (p.frames[1]!.t = p.frames[0]!.t), /Crops share one moment/],
+    ];
+    for (const [what, forge, message] of forged) {
+      const begun = await client.face.beginChallenge();
+      if (!begun.ok) throw new Error(begun.error.message);
+      await client.face.startChallenge({ challengeId: begun.value.challenge.id });
+      await new Promise((resolve) => setTimeout(resolve, answer(begun.value.challenge.steps).at(-1)!.t));
+      const params = capture(begun.value.challenge.id, begun.value.challenge.steps);
+      forge(params);
+      const result = await client.face.submitCapture(params);
+      expect(result, what).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'BAD_EVIDENCE', message } });
+      expect(params.actions.every((a) => a.jpeg.every((byte) => byte === 0))).toBe(true);
+    }
+    expect(logs.join('')).toMatch(/"event":"face.capture_refused".*pictures do not fit the trace/);
+  }, 30_000);
+
+  it('refuses an invented trace whose actions follow each other faster than a person moves (LIVENESS_TOO_FAST)', async () => {
+    const { client } = await atFaceStep({ face: { liveness: { fixedOrder: ['blink', 'turnLeft', 'turnRight'] } } });
+    const begun = await client.face.beginChallenge();
+    if (!begun.ok) throw new Error(begun.error.message);
+    await client.face.startChallenge({ challengeId: begun.value.challenge.id });
+    // The review's forged call: all three actions in about a second, each just past the judge's thresholds.
+    const invented = trace([
+      { ms: 300 },
+      { ms: 66, openness: 0.05 },
+      { ms: 66 },
+      { ms: 166, yaw: 28 },
+      { ms: 66 },
+      { ms: 166, yaw: -28 },
+      { ms: 600 },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, invented.at(-1)!.t));
+    const params = capture(begun.value.challenge.id, begun.value.challenge.steps, { trace: invented });
+    expect(await client.face.submitCapture(params)).toMatchObject({
+      ok: false,
+      error: { code: 'FACE_FAILED', reason: 'LIVENESS_TOO_FAST' },
     });
   });
 
@@ -265,7 +316,7 @@ describe('face step', () => {
     if (!begun.ok) throw new Error(begun.error.message);
     await client.face.startChallenge({ challengeId: begun.value.challenge.id });
     await new Promise((resolve) => setTimeout(resolve, 2600));
-    const still = capture(begun.value.challenge.id, [], { trace: trace([{ ms: 2500 }], { jitter: false }) });
+    const still = capture(begun.value.challenge.id, begun.value.challenge.steps, { trace: trace([{ ms: 2500 }], { jitter: false }) });
     expect(await client.face.submitCapture(still)).toMatchObject({ ok: false, error: { reason: 'LIVENESS_NO_MOTION' } });
   });
 

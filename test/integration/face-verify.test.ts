@@ -13,8 +13,10 @@ import { matchSettingsSchema } from '../../src/shared/face/settings';
 import { inProcessBooth } from '../support/inProcess';
 import { memoryLogger } from '../support/memoryLog';
 import { answer } from '../support/livenessTrace';
-import { liveFrame, threeCrops, type AnnotatedFace } from '../support/liveCrops';
+import { liveCrop, liveFrame } from '../support/liveCrops';
+import { CROP_SIZE, pictureTimes, videoPictures, type VideoPictures } from '../support/videoCapture';
 import { walkTo } from '../support/walkTo';
+import { encodeJpeg } from '../support/testImages';
 
 const root = resolve(import.meta.dirname, '../..');
 const rendererModels: VerifiedModels = { ok: true, files: new Map([[LANDMARKER_FILE, Buffer.from('model')]]) };
@@ -34,28 +36,43 @@ async function atFaceStep(identity: number, config: BoothConfigInput = {}) {
   return booth;
 }
 
-/** Passes a challenge with crops and a full frame of the face (the trace is synthetic; the pictures are real faces). */
-async function captureWith(client: Awaited<ReturnType<typeof atFaceStep>>['client'], face: AnnotatedFace, stillOf: AnnotatedFace = face) {
-  const crops = threeCrops(root, face);
+type Client = Awaited<ReturnType<typeof atFaceStep>>['client'];
+type Forge = (params: FaceCaptureParams, pictures: VideoPictures) => void;
+
+/**
+ * Answers a challenge with pictures from the fake camera's liveness video (test citizen 3's face: look-straight crops, one
+ * picture per action, the full frame), on a synthetic trace; `forge` may change the call before it is sent.
+ */
+async function submitWith(client: Client, forge: Forge = () => {}) {
+  const pictures = await videoPictures(join(root, 'models'));
   const begun = await client.face.beginChallenge();
   if (!begun.ok) throw new Error(begun.error.message);
-  expect(await client.face.startChallenge({ challengeId: begun.value.challenge.id })).toMatchObject({ ok: true });
-  const steps = begun.value.challenge.steps;
-  await new Promise((resolve) => setTimeout(resolve, answer(steps).at(-1)!.t));
+  const { challenge } = begun.value;
+  expect(await client.face.startChallenge({ challengeId: challenge.id })).toMatchObject({ ok: true });
+  const trace = answer(challenge.steps);
+  await new Promise((resolve) => setTimeout(resolve, trace.at(-1)!.t));
+  const times = pictureTimes(trace, challenge);
+  const square = (jpeg: Uint8Array<ArrayBuffer>) => ({ jpeg, width: CROP_SIZE, height: CROP_SIZE });
   const params: FaceCaptureParams = {
-    challengeId: begun.value.challenge.id,
-    trace: answer(steps),
-    frames: crops.map((jpeg, i) => ({ jpeg: new Uint8Array(jpeg), width: 320, height: 320, score: 90 - i })),
-    still: { jpeg: new Uint8Array(liveFrame(root, stillOf)), width: 640, height: 480 },
+    challengeId: challenge.id,
+    trace,
+    frames: pictures.crops.map((jpeg, i) => ({ ...square(jpeg), score: 90 - i, t: times.frames[i]! })),
+    actions: challenge.steps.map((action, i) => ({ ...square(pictures.actions[action]), action, t: times.actions[i]! })),
+    still: { jpeg: pictures.still, width: 640, height: 480 },
   };
-  const captured = await client.face.submitCapture(params);
-  expect(captured).toMatchObject({ ok: true, value: { faceCaptured: true } });
+  forge(params, pictures);
+  return { params, result: await client.face.submitCapture(params) };
+}
+
+async function captureWith(client: Client, forge?: Forge) {
+  const { result } = await submitWith(client, forge);
+  expect(result).toMatchObject({ ok: true, value: { faceCaptured: true } });
 }
 
 describe('face.verify with the real matcher', () => {
   it('matches the live face to the chip photo of the card read, moves on to sign-off, and logs the scores, not the face', async () => {
-    const { client, booth, logs } = await atFaceStep(0);
-    await captureWith(client, 'sample6-second');
+    const { client, booth, logs } = await atFaceStep(3);
+    await captureWith(client);
     const crop = booth.steps.face.part.capture!.frames[0]!.jpeg;
     const result = await client.face.verify();
     expect(result).toMatchObject({ ok: true, value: { step: 'signoff', faceCaptured: true, faceMatchesLeft: 2 } });
@@ -76,7 +93,7 @@ describe('face.verify with the real matcher', () => {
 
   it("refuses another person's face with NO_MATCH, allows a new capture, and refers the citizen after the last", async () => {
     const { client, booth } = await atFaceStep(1);
-    await captureWith(client, 'sample6-second');
+    await captureWith(client);
     const first = booth.steps.face.part.capture!.frames[0]!.jpeg;
     expect(await client.face.verify()).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'NO_MATCH' } });
     expect(first.every((byte) => byte === 0)).toBe(true);
@@ -85,7 +102,7 @@ describe('face.verify with the real matcher', () => {
       value: { step: 'face', faceCaptured: false, faceMatchesLeft: 1, faceAttemptsLeft: 3 },
     });
     expect(await client.face.verify()).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'NOT_CAPTURED' } });
-    await captureWith(client, 'sample6-fourth');
+    await captureWith(client);
     expect(await client.face.verify()).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'NO_MATCH' } });
     expect(await client.session.get()).toMatchObject({
       ok: true,
@@ -94,8 +111,8 @@ describe('face.verify with the real matcher', () => {
   });
 
   it('a second face.verify while the first runs is refused, and the first still decides', async () => {
-    const { client } = await atFaceStep(0);
-    await captureWith(client, 'sample6-second');
+    const { client } = await atFaceStep(3);
+    await captureWith(client);
     const [a, b] = await Promise.all([client.face.verify(), client.face.verify()]);
     expect([a, b]).toContainEqual(expect.objectContaining({ ok: false, error: expect.objectContaining({ reason: 'VERIFY_IN_PROGRESS' }) }));
     expect([a, b]).toContainEqual(expect.objectContaining({ ok: true, value: expect.objectContaining({ step: 'signoff' }) }));
@@ -151,11 +168,107 @@ describe('face.verify with the real matcher', () => {
       value: { step: 'referred', referral: { reason: 'face-unavailable', code: 'MATCHER_SELF_TEST_FAILED' } },
     });
   });
-  it('refuses a capture whose full frame shows another person than its crops (LIVE_FACE_UNUSABLE), and erases it', async () => {
-    const { client, logs } = await atFaceStep(0);
-    await captureWith(client, 'sample6-second', 'sample6-fourth');
-    expect(await client.face.verify()).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'LIVE_FACE_UNUSABLE' } });
-    expect(await client.session.get()).toMatchObject({ ok: true, value: { step: 'face', faceCaptured: false, faceMatchesLeft: 1 } });
-    expect(logs.join('')).toMatch(/"event":"face.live_unusable","reason":"TWO_PEOPLE"/);
+  it('refuses a capture whose full frame shows another person than its crops (NOT_ONE_PERSON), before it is kept', async () => {
+    const { client, logs } = await atFaceStep(3);
+    const { params, result } = await submitWith(client, (p) => (p.still.jpeg = new Uint8Array(liveFrame(root, 'sample6-second'))));
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'FACE_FAILED', reason: 'NOT_ONE_PERSON', message: expect.stringMatching(/^The full frame is [\d.]+ from the crops/) },
+    });
+    expect(params.still.jpeg.every((byte) => byte === 0)).toBe(true);
+    expect(await client.session.get()).toMatchObject({ ok: true, value: { step: 'face', faceCaptured: false, faceAttemptsLeft: 2 } });
+    expect(logs.join('')).toMatch(/"event":"face.capture_refused","reason":"NOT_ONE_PERSON"/);
+  });
+  it('checks the pictures with its own models before it keeps a capture: the actions are shown, one person throughout', async () => {
+    const { client, logs } = await atFaceStep(3);
+    await captureWith(client);
+    const line = JSON.parse(logs.find((l) => l.includes('"event":"face.captured"'))!) as {
+      actions: Array<{ action: string; measure: number; distance: number }>;
+      baseline: { yawDeg: number; openness: number };
+    };
+    // What the core measured itself: turns of 10.8° or more past the look-straight yaw, shut eyes at most 88 % open.
+    for (const found of line.actions) {
+      if (found.action === 'blink') expect(found.measure).toBeLessThanOrEqual(0.88);
+      else expect(found.measure).toBeGreaterThanOrEqual(10.8);
+      expect(found.distance).toBeLessThan(0.6);
+    }
+    expect(line.baseline.openness).toBeGreaterThan(0.25);
+  });
+
+  it('refuses pictures that do not show the claimed action (ACTION_NOT_SHOWN), of two people (NOT_ONE_PERSON), or a still photo', async () => {
+    const { client, logs } = await atFaceStep(3, { face: { liveness: { attempts: 6 } } });
+    const cases: Array<[string, Forge, string, RegExp]> = [
+      // Each turn answered with the picture of the other turn, and the blink with eyes open.
+      [
+        'the turns swapped',
+        (p, pictures) => {
+          for (const a of p.actions)
+            if (a.action !== 'blink') a.jpeg = new Uint8Array(pictures.actions[a.action === 'turnLeft' ? 'turnRight' : 'turnLeft']);
+        },
+        'ACTION_NOT_SHOWN',
+        /turn(Left|Right)\) shows the head turned -\d/,
+      ],
+      [
+        'eyes open for the blink',
+        (p, pictures) => (p.actions.find((a) => a.action === 'blink')!.jpeg = new Uint8Array(pictures.crops[1]!)),
+        'ACTION_NOT_SHOWN',
+        /\(blink\) shows the eyes at \d+% of their open gap/,
+      ],
+      // A printed photo held up and never moved: every picture the same look-straight crop.
+      [
+        'a still photo',
+        (p, pictures) => {
+          for (const a of p.actions) a.jpeg = new Uint8Array(pictures.crops[0]!);
+        },
+        'ACTION_NOT_SHOWN',
+        /Action picture \d/,
+      ],
+      [
+        "another person's face in an action picture",
+        (p) => (p.actions[1]!.jpeg = new Uint8Array(liveCrop(root, 'sample6-second'))),
+        'NOT_ONE_PERSON',
+        /Action picture 1 .* another person/,
+      ],
+      [
+        'a crop of another person',
+        (p) => (p.frames[2]!.jpeg = new Uint8Array(liveCrop(root, 'sample3-middle'))),
+        'NOT_ONE_PERSON',
+        /crops are [\d.]+ apart: not one person/,
+      ],
+      [
+        'an action picture without a face',
+        (p) => {
+          const grey = new Uint8Array(encodeJpeg(new Uint8Array(CROP_SIZE * CROP_SIZE * 3).fill(128), CROP_SIZE, CROP_SIZE, 80));
+          p.actions[0]!.jpeg = grey;
+        },
+        'ACTION_NOT_SHOWN',
+        /Action picture 0 .*No face was found/,
+      ],
+    ];
+    for (const [what, forge, reason, message] of cases) {
+      const { params, result } = await submitWith(client, forge);
+      expect(result, what).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason, message: expect.stringMatching(message) } });
+      // Refused pictures are zeroed at once; action pictures always.
+      expect([...params.frames, ...params.actions].every((p) => p.jpeg.every((byte) => byte === 0))).toBe(true);
+    }
+    expect(logs.join('')).toMatch(/"event":"face.capture_refused","reason":"ACTION_NOT_SHOWN"/);
+    expect(await client.session.get()).toMatchObject({ ok: true, value: { step: 'referred', referral: { reason: 'face-failed' } } });
+  }, 60_000);
+
+  it('gives the attempt back when the check itself fails (a worker crash: CHECK_RETRY), and the capture can be made again', async () => {
+    const { logger } = memoryLogger('silent');
+    const verified = verifyCoreModels(join(root, 'models'), modelManifest);
+    const matcher = createFaceMatcher({ models: verified, settings: matchSettingsSchema.parse({}), logger, faults: { crash: true } });
+    expect(await matcher.ready()).toMatchObject({ state: 'ready' });
+    const booth = await inProcessBooth(
+      { devices: { card: { driver: 'emulated-serial', identity: 3, baudRate: 921600 } } },
+      rendererModels,
+      { faceMatcher: matcher },
+    );
+    opened.push(() => booth.booth.dispose());
+    await walkTo(booth.client, 'face');
+    const { result } = await submitWith(booth.client);
+    expect(result).toMatchObject({ ok: false, error: { code: 'FACE_FAILED', reason: 'CHECK_RETRY' } });
+    expect(await booth.client.session.get()).toMatchObject({ ok: true, value: { step: 'face', faceAttemptsLeft: 3 } });
   });
 });

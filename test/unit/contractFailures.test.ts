@@ -169,7 +169,8 @@ function callsAt(challengeId: string): Array<[Method, unknown]> {
       {
         challengeId,
         trace: [{ t: 0, faces: 1, yawDeg: 0, openness: 0.3, cx: 320, cy: 240, eyePx: 60 }],
-        frames: [{ ...picture(), score: 50 }],
+        frames: [{ ...picture(), score: 50, t: 0 }],
+        actions: [{ ...picture(), action: 'blink', t: 0 }],
         still: picture(),
       },
     ],

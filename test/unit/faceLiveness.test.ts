@@ -2,7 +2,14 @@
 // a still picture, a wrong turn, a vanishing, doubled or swapped face, and a
 // replayed recording that ignores the order all fail with their reason.
 import { describe, expect, it } from 'vitest';
-import { drawChallenge, judgeTrace, livenessSettingsSchema, type Challenge, type LivenessAction } from '../../src/shared/face/liveness';
+import {
+  drawChallenge,
+  judgeTrace,
+  livenessSettingsSchema,
+  MIN_STEP_MS,
+  type Challenge,
+  type LivenessAction,
+} from '../../src/shared/face/liveness';
 import { blinkSegments, trace, turnSegments } from '../support/livenessTrace';
 
 const settings = livenessSettingsSchema.parse({});
@@ -26,6 +33,17 @@ describe('liveness judge', () => {
     }
     expect(state.done[1]!.peak).toBeGreaterThan(settings.turnYawDeg);
     expect(state.done[2]!.peak).toBeLessThan(-settings.turnYawDeg);
+  });
+
+  it('refuses actions that follow each other faster than a person moves (TOO_FAST): an invented trace, not a filmed one', () => {
+    const steps: LivenessAction[] = ['blink', 'turnLeft', 'turnRight'];
+    // Each action just past the judge's thresholds, the next begun at once: the turn completes 200 ms after the blink.
+    const invented = trace([{ ms: 300 }, { ms: 66, openness: 0.05 }, { ms: 66 }, { ms: 166, yaw: 28 }, { ms: 66 }, { ms: 166, yaw: -28 }]);
+    expect(judgeTrace(challenge(steps), settings, invented)).toMatchObject({ status: 'failed', reason: 'TOO_FAST', stepIndex: 1 });
+    // The same actions at a person's pace pass, each step lasting more than MIN_STEP_MS.
+    const filmed = judgeTrace(challenge(steps), settings, trace([{ ms: 300 }, ...blink, ...turn(28), ...turn(-28)]));
+    expect(filmed.status).toBe('passed');
+    for (const step of filmed.done) expect(step.completedMs - step.startedMs).toBeGreaterThanOrEqual(MIN_STEP_MS);
   });
 
   it('refuses a still picture as NO_MOTION once the step times out', () => {

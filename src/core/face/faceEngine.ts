@@ -14,7 +14,7 @@ import { letterbox } from './resample';
 export interface FaceEngineModels {
   detector: Uint8Array;
   embedding: Uint8Array;
-  /** The face mesh: with it each face found also gets its pose and eye openness (`mesh`). */
+  /** The face mesh: with it each face found (when the call asks) also gets its pose and eye openness (`mesh`). */
   landmarks?: Uint8Array;
 }
 
@@ -61,7 +61,8 @@ const MAX_SIDE = 4096;
 const SECOND_FACE_WIDTH = 0.3;
 
 export interface FaceEngine {
-  analyse(picture: PictureInput): Promise<PictureAnalysis>;
+  /** With `mesh` (and a mesh model), the face found also gets its pose and eye openness. */
+  analyse(picture: PictureInput, options?: { mesh?: boolean }): Promise<PictureAnalysis>;
   release(): Promise<void>;
 }
 
@@ -98,7 +99,7 @@ export async function createFaceEngine(models: FaceEngineModels, options: FaceEn
     });
   }
 
-  async function analyse(picture: PictureInput): Promise<PictureAnalysis> {
+  async function analyse(picture: PictureInput, { mesh: withMesh = true }: { mesh?: boolean } = {}): Promise<PictureAnalysis> {
     const t0 = performance.now();
     let image;
     try {
@@ -143,7 +144,7 @@ export async function createFaceEngine(models: FaceEngineModels, options: FaceEn
     const { chip } = alignFace(image, face);
     let mesh: MeshMeasures | undefined;
     try {
-      mesh = await measure(image, face);
+      if (withMesh) mesh = await measure(image, face);
     } catch (error) {
       return { ok: false, reason: 'NOT_FINITE', message: error instanceof Error ? error.message : 'The face mesh failed.' };
     }

@@ -24,14 +24,14 @@ serveWorker<FaceMatchApi>(
       await ready();
       return { ms: performance.now() - started };
     },
-    analyse: async ({ pictures, purpose }) => {
-      const faults = purpose === 'verify' ? data.faults : undefined;
+    analyse: async ({ pictures, purpose, mesh = false }) => {
+      const faults = purpose === 'self-test' ? undefined : data.faults;
       if (faults?.crash) process.exit(70);
       if (faults?.hangMs) await new Promise((resolve) => setTimeout(resolve, faults.hangMs));
       const face = await ready();
       const results = [];
       for (const picture of pictures) {
-        results.push(await face.analyse(picture));
+        results.push(await face.analyse(picture, { mesh }));
         // The worker's copy of a face picture is of no more use.
         picture.bytes.fill(0);
       }

@@ -2,7 +2,8 @@
 import type { PictureAnalysis, PictureInput } from './faceEngine';
 
 export interface FaceMatchWorkerData {
-  models: { detector: Uint8Array; embedding: Uint8Array };
+  /** The face mesh is optional: without it the worker matches faces but cannot check action pictures. */
+  models: { detector: Uint8Array; embedding: Uint8Array; landmarks?: Uint8Array };
   threads: number;
   minDetectionScore: number;
   /**
@@ -15,6 +16,12 @@ export interface FaceMatchWorkerData {
 export interface FaceMatchApi {
   /** Makes the onnxruntime sessions (once); the time it took. */
   load(params: Record<string, never>): { ms: number };
-  /** Each picture decoded, its one face found, aligned and embedded, or refused with a reason; and the worker's RSS. */
-  analyse(params: { pictures: PictureInput[]; purpose: 'self-test' | 'verify' }): { results: PictureAnalysis[]; rssBytes: number };
+  /**
+   * Each picture decoded, its one face found, aligned and embedded (and measured by the face mesh with `mesh`), or refused with
+   * a reason; and the worker's RSS. Purpose 'evidence' is a capture's check, 'verify' a match (faults apply to both).
+   */
+  analyse(params: { pictures: PictureInput[]; purpose: 'self-test' | 'verify' | 'evidence'; mesh?: boolean }): {
+    results: PictureAnalysis[];
+    rssBytes: number;
+  };
 }

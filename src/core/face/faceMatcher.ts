@@ -13,7 +13,9 @@ import { decideMatch, largestSpread, type MatchVerdict } from './matching';
 import { judgeSelfTest, selfTestPictures, type SelfTestReport } from './selfTest';
 import { modelManifest } from './models';
 
-import { DETECTOR_ONNX, EMBEDDING_ONNX } from './modelFiles';
+import { DETECTOR_ONNX, EMBEDDING_ONNX, LANDMARKS_ONNX } from './modelFiles';
+import { judgeActionPictures, type ActionVerdict, type PictureLook } from './actionEvidence';
+import type { LivenessAction } from '../../shared/face/liveness';
 /** Detections below this are not faces: MediaPipe's own threshold for the short-range model. */
 const MIN_DETECTION_SCORE = 0.5;
 
@@ -26,6 +28,16 @@ export type MatcherState =
       message: string;
       selfTest?: SelfTestReport;
     };
+
+/** What the booth records of a capture's pictures (no picture, no embedding). */
+export type CaptureEvidence = Extract<ActionVerdict, { ok: true }> & { ms: number };
+
+export type CaptureCheckOutcome =
+  | { kind: 'shown'; evidence: CaptureEvidence }
+  /** The pictures do not show the actions, or not one person, or a crop holds no usable face. */
+  | { kind: 'refused'; reason: 'ACTION_NOT_SHOWN' | 'NOT_ONE_PERSON' | 'BAD_IMAGE'; message: string }
+  | { kind: 'retry'; reason: WorkerFailure['reason']; message: string }
+  | { kind: 'out-of-service'; message: string };
 
 /** What the booth records of a verification (no picture, no embedding). */
 export interface MatchEvidence extends MatchVerdict {
@@ -63,6 +75,16 @@ export interface FaceMatcher {
   ready(): Promise<MatcherState>;
   /** The chip photo against the live crops; the full frame (`still`), when given, must show the one same person too. */
   verify(params: { chip: PictureInput; crops: PictureInput[]; still?: PictureInput }): Promise<VerifyOutcome>;
+  /**
+   * A capture's look-straight crops and action pictures, measured with the face mesh: each action picture must show its action
+   * and all must be one person (actionEvidence.ts).
+   */
+  checkCapture(params: {
+    crops: PictureInput[];
+    actions: Array<{ action: LivenessAction; picture: PictureInput }>;
+    still: PictureInput;
+    turnYawDeg: number;
+  }): Promise<CaptureCheckOutcome>;
   /** The worker's last reported RSS, bytes (0 before the first analysis). */
   readonly workerRssBytes: number;
   stop(): Promise<void>;
@@ -87,11 +109,16 @@ export function createFaceMatcher({ models, settings, logger, faults }: FaceMatc
   } else {
     const detector = models.files.get(DETECTOR_ONNX);
     const embedding = models.files.get(EMBEDDING_ONNX);
-    if (!detector || !embedding) {
-      status = { state: 'out-of-service', reason: 'MODEL_MISSING', message: `${DETECTOR_ONNX} and ${EMBEDDING_ONNX} are both needed.` };
+    const landmarks = models.files.get(LANDMARKS_ONNX);
+    if (!detector || !embedding || !landmarks) {
+      status = {
+        state: 'out-of-service',
+        reason: 'MODEL_MISSING',
+        message: `${DETECTOR_ONNX}, ${EMBEDDING_ONNX} and ${LANDMARKS_ONNX} are all needed.`,
+      };
     } else {
       const workerData: FaceMatchWorkerData = {
-        models: { detector, embedding },
+        models: { detector, embedding, landmarks },
         threads: settings.threads,
         minDetectionScore: MIN_DETECTION_SCORE,
         faults,
@@ -154,15 +181,10 @@ export function createFaceMatcher({ models, settings, logger, faults }: FaceMatc
     crops: PictureInput[];
     still?: PictureInput;
   }): Promise<VerifyOutcome> {
-    const state = await readiness;
-    if (state.state !== 'ready' || !client)
-      return { kind: 'out-of-service', message: state.state === 'out-of-service' ? state.message : 'not ready' };
-    if (client.state === 'unavailable') {
-      status = { state: 'out-of-service', reason: 'WORKER_FAILED', message: 'The face-match worker crashed too often and was given up.' };
-      return { kind: 'out-of-service', message: status.message };
-    }
+    const worker = await usable();
+    if (!('call' in worker)) return worker;
     const t0 = performance.now();
-    const answer = await client.call('analyse', { pictures: [chip, ...crops, ...(still ? [still] : [])], purpose: 'verify' });
+    const answer = await worker.call('analyse', { pictures: [chip, ...crops, ...(still ? [still] : [])], purpose: 'verify' });
     if (!answer.ok) {
       if (answer.reason === 'UNAVAILABLE' || answer.reason === 'STOPPED') return { kind: 'out-of-service', message: answer.message };
       return { kind: 'retry', reason: answer.reason, message: answer.message };
@@ -205,6 +227,70 @@ export function createFaceMatcher({ models, settings, logger, faults }: FaceMatc
     };
   }
 
+  /** The worker, once the self-test passed; otherwise why not. */
+  async function usable(): Promise<WorkerClient<FaceMatchApi> | { kind: 'out-of-service'; message: string }> {
+    const state = await readiness;
+    if (state.state !== 'ready' || !client)
+      return { kind: 'out-of-service', message: state.state === 'out-of-service' ? state.message : 'not ready' };
+    if (client.state === 'unavailable') {
+      status = { state: 'out-of-service', reason: 'WORKER_FAILED', message: 'The face-match worker crashed too often and was given up.' };
+      return { kind: 'out-of-service', message: status.message };
+    }
+    return client;
+  }
+
+  async function checkCapture({
+    crops,
+    actions,
+    still,
+    turnYawDeg,
+  }: {
+    crops: PictureInput[];
+    actions: Array<{ action: LivenessAction; picture: PictureInput }>;
+    still: PictureInput;
+    turnYawDeg: number;
+  }): Promise<CaptureCheckOutcome> {
+    const worker = await usable();
+    if (!('call' in worker)) return worker;
+    const t0 = performance.now();
+    const pictures = [...crops, ...actions.map((a) => a.picture), still];
+    const answer = await worker.call('analyse', { pictures, purpose: 'evidence', mesh: true });
+    if (!answer.ok) {
+      if (answer.reason === 'UNAVAILABLE' || answer.reason === 'STOPPED') return { kind: 'out-of-service', message: answer.message };
+      return { kind: 'retry', reason: answer.reason, message: answer.message };
+    }
+    rss = answer.value.rssBytes;
+    const results = answer.value.results;
+    try {
+      return judgeLooks(results);
+    } finally {
+      // The embeddings have served: zero them rather than leave them to the garbage collector.
+      for (const result of results) if (result.ok) result.embedding.fill(0);
+    }
+
+    function judgeLooks(results: PictureAnalysis[]): CaptureCheckOutcome {
+      const looks: PictureLook[] = [];
+      for (const [i, result] of results.entries()) {
+        const action = actions[i - crops.length]?.action;
+        const what = i < crops.length ? `Crop ${i}` : action ? `Action picture ${i - crops.length} (${action})` : 'The full frame';
+        if (!result.ok) {
+          const reason = result.reason === 'MANY_FACES' ? 'NOT_ONE_PERSON' : action ? 'ACTION_NOT_SHOWN' : 'BAD_IMAGE';
+          return { kind: 'refused', reason, message: `${what}: ${result.message}` };
+        }
+        if (!result.mesh) return { kind: 'retry', reason: 'HANDLER_FAILED', message: `${what} was not measured by the face mesh.` };
+        looks.push({ yawDeg: result.mesh.geometry.yawDeg, openness: result.mesh.geometry.eyeOpenness.mean, embedding: result.embedding });
+      }
+      const verdict = judgeActionPictures(
+        looks.slice(0, crops.length),
+        actions.map((a, i) => ({ action: a.action, look: looks[crops.length + i]! })),
+        { turnYawDeg, threshold: settings.threshold },
+        looks.at(-1),
+      );
+      if (!verdict.ok) return { kind: 'refused', reason: verdict.reason, message: verdict.message };
+      return { kind: 'shown', evidence: { ...verdict, ms: performance.now() - t0 } };
+    }
+  }
+
   return {
     get status() {
       return status;
@@ -214,6 +300,7 @@ export function createFaceMatcher({ models, settings, logger, faults }: FaceMatc
     },
     ready: () => readiness,
     verify,
+    checkCapture,
     stop: async () => {
       await client?.stop();
     },

@@ -94,6 +94,11 @@ export class FaceSession implements SessionPart<FaceFields> {
     this.#issued = { challenge, issuedAt: now, startedAt: null };
   }
 
+  /** The booth failed to check a capture (not the citizen): the attempt it used is given back. */
+  refundAttempt(): void {
+    this.#attemptsLeft = Math.min(this.attempts, this.#attemptsLeft + 1);
+  }
+
   /** The challenge in play, not started yet: its clock starts now. Null when `id` is not that challenge. */
   start(id: string, now: number): IssuedChallenge | null {
     const issued = this.#issued;

@@ -12,7 +12,7 @@ import type { BoothHandlers } from '../../shared/contract/dispatch';
 import type { FaceUnavailableReason } from '../../shared/contract/reasons';
 import { fail, ok, type Failure } from '../../shared/contract/result';
 import type { FaceAttemptFailedParams, FaceCaptureParams, ScreenFaceProblem } from '../../shared/contract/faceSchemas';
-import { drawChallenge, judgeTrace } from '../../shared/face/liveness';
+import { drawChallenge, judgeTrace, type StepEvidence } from '../../shared/face/liveness';
 import type { CameraSettings, FaceSettings } from '../../shared/face/settings';
 import type { Logger } from '../logging';
 import type { CitizenSession, JourneyRefusal } from '../session';
@@ -20,7 +20,7 @@ import { FaceSession } from './faceSession';
 import { jpegSize } from '../pictures';
 import { FACE_DETECTOR_URL, FACE_MODEL_URL, FACE_WASM_BASE } from '../../shared/face/assets';
 import type { VerifiedModels } from './models';
-import type { FaceMatcher, VerifyOutcome } from './faceMatcher';
+import type { CaptureCheckOutcome, CaptureEvidence, FaceMatcher, VerifyOutcome } from './faceMatcher';
 import type { PictureInput } from './faceEngine';
 
 export interface FaceStepOptions {
@@ -151,10 +151,11 @@ export function createFaceStep({ settings, camera, models, session, logger, matc
       return ok({});
     },
 
-    submitCapture(params: FaceCaptureParams): AnswerOf<'face.submitCapture'> {
-      const result = acceptCapture(params);
-      // Refused pictures are not kept: zero them now rather than leave them to the garbage collector.
+    async submitCapture(params: FaceCaptureParams): Promise<AnswerOf<'face.submitCapture'>> {
+      const result = await acceptCapture(params);
+      // Refused pictures are not kept, and action pictures never: zero them now rather than leave them to the garbage collector.
       if (!result.ok) for (const picture of [...params.frames, params.still]) picture.jpeg.fill(0);
+      for (const picture of params.actions) picture.jpeg.fill(0);
       return result;
     },
 
@@ -262,7 +263,7 @@ export function createFaceStep({ settings, camera, models, session, logger, matc
     return fail('FACE_FAILED', message, { reason });
   }
 
-  function acceptCapture(params: FaceCaptureParams): AnswerOf<'face.submitCapture'> {
+  async function acceptCapture(params: FaceCaptureParams): Promise<AnswerOf<'face.submitCapture'>> {
     const refused = guard();
     if (refused) return refused;
     const issued = part.takeChallenge(params.challengeId);
@@ -294,6 +295,35 @@ export function createFaceStep({ settings, camera, models, session, logger, matc
       logger.warn({ event: 'face.capture_refused', why: bad }, 'capture refused: bad picture');
       return attemptOver(fail('FACE_FAILED', bad, { reason: 'BAD_IMAGE' }));
     }
+    const misplaced = checkPictureTimes(params, verdict.done);
+    if (misplaced) {
+      logger.warn({ event: 'face.capture_refused', why: misplaced }, 'capture refused: pictures do not fit the trace');
+      return attemptOver(fail('FACE_FAILED', misplaced, { reason: 'BAD_EVIDENCE' }));
+    }
+    // The core's own look at the pixels: each action picture shows its action, and all are one person.
+    let pictureEvidence: CaptureEvidence | null = null;
+    if (matcher) {
+      part.verifying = true;
+      let checked: CaptureCheckOutcome;
+      try {
+        checked = await matcher.checkCapture({
+          crops: params.frames.map((f) => ({ format: 'jpeg', bytes: f.jpeg })),
+          actions: params.actions.map((a) => ({ action: a.action, picture: { format: 'jpeg', bytes: a.jpeg } })),
+          still: { format: 'jpeg', bytes: params.still.jpeg },
+          turnYawDeg: settings.liveness.turnYawDeg,
+        });
+      } finally {
+        part.verifying = false;
+      }
+      // The session moved on meanwhile (cancelled, timed out): this answer is for nobody.
+      const moved = session.requireStep('face');
+      if (moved) return moved;
+      const refusedHere = settleCheck(checked);
+      if (refusedHere) return refusedHere;
+      pictureEvidence = (checked as Extract<CaptureCheckOutcome, { kind: 'shown' }>).evidence;
+    } else {
+      logger.warn({ event: 'face.pictures_unchecked' }, 'no face matcher on this booth: the capture is kept on its trace alone');
+    }
     part.accept({
       frames: params.frames.map(({ jpeg, width, height, score }) => ({ jpeg, width, height, score })),
       still: params.still,
@@ -309,10 +339,41 @@ export function createFaceStep({ settings, camera, models, session, logger, matc
         keptFrames: params.frames.map((f) => ({ score: f.score, bytes: f.jpeg.byteLength })),
         still: { width: params.still.width, height: params.still.height, bytes: params.still.jpeg.byteLength },
         traceFrames: params.trace.length,
+        actions: pictureEvidence?.findings.map((f) => ({
+          action: f.action,
+          measure: Number(f.measure.toFixed(3)),
+          distance: Number(f.distance.toFixed(3)),
+        })),
+        baseline: pictureEvidence && {
+          yawDeg: Number(pictureEvidence.baseline.yawDeg.toFixed(1)),
+          openness: Number(pictureEvidence.baseline.openness.toFixed(3)),
+        },
+        checkMs: pictureEvidence && Math.round(pictureEvidence.ms),
       },
       'face captured',
     );
     return session.partChanged();
+  }
+
+  /** The pictures' check as the citizen's answer: null when they showed the actions, else the refusal (an attempt used, or given back). */
+  function settleCheck(checked: CaptureCheckOutcome): AnswerOf<'face.submitCapture'> | null {
+    switch (checked.kind) {
+      case 'shown':
+        return null;
+      case 'refused':
+        logger.warn({ event: 'face.capture_refused', reason: checked.reason, why: checked.message }, 'capture refused: pictures');
+        return attemptOver(fail('FACE_FAILED', checked.message, { reason: checked.reason }));
+      case 'retry':
+        // Our failure, not the citizen's: the attempt is given back.
+        logger.warn({ event: 'face.check_retry', reason: checked.reason }, checked.message);
+        part.refundAttempt();
+        session.partChanged();
+        return fail('FACE_FAILED', 'The pictures could not be checked this time; try the face check again.', { reason: 'CHECK_RETRY' });
+      case 'out-of-service':
+        logger.error({ event: 'face.match_unavailable', code: 'WORKER_FAILED' }, checked.message);
+        session.refer('face-match-unavailable', 'WORKER_FAILED');
+        return fail('STEP_UNAVAILABLE', 'Face checking is out of service on this booth.', { reason: 'MATCHER_OUT_OF_SERVICE' });
+    }
   }
 
   return {
@@ -340,20 +401,23 @@ export function createFaceStep({ settings, camera, models, session, logger, matc
 
 export type FaceStep = ReturnType<typeof createFaceStep>;
 
-/** Every picture must be a JPEG of the size it claims, under the configured caps. */
+/** Every picture (crops, action pictures, the full frame) must be a JPEG of the size it claims, under the configured caps. */
 function checkPictures(params: FaceCaptureParams, settings: FaceSettings, camera: CameraSettings): string | null {
   const { maxFrameBytes, maxStillBytes, bestFrames, cropSize } = settings.capture;
   // Every crop is matched: fewer than the booth asks for would let one lucky crop decide.
   if (params.frames.length !== bestFrames) return `${params.frames.length} face crops were sent; this booth asks for ${bestFrames}.`;
-  for (const [i, frame] of params.frames.entries()) {
+  const squares = [
+    ...params.frames.map((frame, i) => ({ frame, what: `Frame ${i}` })),
+    ...params.actions.map((frame, i) => ({ frame, what: `Action picture ${i}` })),
+  ];
+  for (const { frame, what } of squares) {
     // The screen draws every crop at exactly this size; a larger claim would only make the matcher decode more.
     if (frame.width !== cropSize || frame.height !== cropSize)
-      return `Frame ${i} is ${frame.width} × ${frame.height}; this booth's crops are ${cropSize} × ${cropSize}.`;
-    if (frame.jpeg.byteLength > maxFrameBytes)
-      return `Frame ${i} is ${frame.jpeg.byteLength} bytes; at most ${maxFrameBytes} are accepted.`;
+      return `${what} is ${frame.width} × ${frame.height}; this booth's crops are ${cropSize} × ${cropSize}.`;
+    if (frame.jpeg.byteLength > maxFrameBytes) return `${what} is ${frame.jpeg.byteLength} bytes; at most ${maxFrameBytes} are accepted.`;
     const size = jpegSize(frame.jpeg);
     if (!size || size.width !== frame.width || size.height !== frame.height)
-      return `Frame ${i} is not a JPEG of ${frame.width} × ${frame.height}.`;
+      return `${what} is not a JPEG of ${frame.width} × ${frame.height}.`;
   }
   const still = params.still;
   if (still.jpeg.byteLength > maxStillBytes) return `The still is ${still.jpeg.byteLength} bytes; at most ${maxStillBytes} are accepted.`;
@@ -363,5 +427,32 @@ function checkPictures(params: FaceCaptureParams, settings: FaceSettings, camera
   // A camera may deliver less than asked, never far more.
   if (still.width > camera.width * 2 || still.height > camera.height * 2)
     return `The still (${still.width} × ${still.height}) is larger than the camera delivers.`;
+  return null;
+}
+
+/**
+ * Every picture taken during the challenge was taken at a frame of its trace: each action picture inside its step (from
+ * the step's start to the frame that completed it), in the challenge's order, and each crop after the last action, no two
+ * at the same moment.
+ */
+function checkPictureTimes(params: FaceCaptureParams, done: readonly StepEvidence[]): string | null {
+  const frameTimes = new Set(params.trace.map((entry) => entry.t));
+  if (params.actions.length !== done.length)
+    return `${params.actions.length} action pictures were sent for a challenge of ${done.length} actions.`;
+  for (const [i, picture] of params.actions.entries()) {
+    const step = done[i]!;
+    if (picture.action !== step.action) return `Action picture ${i} claims ${picture.action}; step ${i} was ${step.action}.`;
+    if (!frameTimes.has(picture.t)) return `Action picture ${i} (t = ${picture.t} ms) matches no frame of the trace.`;
+    if (picture.t < step.startedMs || picture.t > step.completedMs)
+      return `Action picture ${i} (t = ${picture.t} ms) was not taken during its step (${step.startedMs}–${step.completedMs} ms).`;
+  }
+  const passedAt = done.at(-1)?.completedMs ?? 0;
+  const cropTimes = new Set<number>();
+  for (const [i, frame] of params.frames.entries()) {
+    if (!frameTimes.has(frame.t)) return `Crop ${i} (t = ${frame.t} ms) matches no frame of the trace.`;
+    if (frame.t < passedAt) return `Crop ${i} (t = ${frame.t} ms) was taken before the challenge was passed (${passedAt} ms).`;
+    if (cropTimes.has(frame.t)) return `Crops share one moment (t = ${frame.t} ms): each must be its own frame.`;
+    cropTimes.add(frame.t);
+  }
   return null;
 }

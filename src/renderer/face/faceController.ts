@@ -7,7 +7,9 @@
 //   challenge — the liveness challenge, judged on every frame (its first
 //               moment announced with "Good, the first movement starts now")
 //   final     — look straight again; the best frames are kept
-//   sending   — JPEGs and the challenge trace go to the core, which replays it
+//   sending   — JPEGs (the best crops, one picture per action, the full
+//               frame) and the challenge trace go to the core, which replays
+//               the trace and checks the pictures with its own models
 // A failure shows why and, while attempts remain, offers another challenge.
 // The core hears of every failure this screen judges (face.attemptFailed)
 // and of a camera or model that cannot run (face.reportProblem): it decides
@@ -27,7 +29,7 @@ import { judgeFrame, type GuidancePrompt, type MeasureResult } from '../../share
 import { FrameClock } from '../../shared/face/frameClock';
 import type { FaceSetup } from '../../shared/face/settings';
 import { openCamera, stopCamera, CameraError } from './camera';
-import { CandidatePool } from './candidates';
+import { ActionPictures, CandidatePool } from './candidates';
 import { FrameAnalyzer, type FrameAnalysis } from './frameAnalyzer';
 import type { FaceEngine } from './faceEngine';
 
@@ -84,6 +86,7 @@ export class FaceController {
   #borrowed = false;
   #analyzer: FrameAnalyzer | null = null;
   #pool: CandidatePool;
+  #actions: ActionPictures;
   #debouncer = new PromptDebouncer<GuidancePrompt>('noFace', { settleMs: 300, minShowMs: 700 });
   #goodSince: number | null = null;
   #challenge: Challenge | null = null;
@@ -107,6 +110,8 @@ export class FaceController {
     private readonly engine: FaceEngine,
   ) {
     this.#pool = new CandidatePool(setup.capture.bestFrames, setup.capture.cropSize);
+    // The core checks a blink picture only on a face within 0.6 of the turn threshold of frontal: take it from such a face.
+    this.#actions = new ActionPictures(setup.capture.cropSize, setup.liveness.turnYawDeg * 0.5);
     this.#view = {
       phase: 'loading',
       prompt: 'noFace',
@@ -180,6 +185,7 @@ export class FaceController {
     this.#stream = null;
     this.video.srcObject = null;
     this.#pool.clear();
+    this.#actions.clear();
     this.#analyzer?.dispose();
     this.#analyzer = null;
     if (this.#borrowed) void this.engine.release();
@@ -269,10 +275,17 @@ export class FaceController {
   #challengeFrame(analysis: FrameAnalysis, now: number, common: Partial<FaceView>): void {
     const entry = this.#traceEntry(analysis, now);
     this.#trace.push(entry);
+    const before = this.#judge!.state;
     const state = this.#judge!.observe(entry);
     if (state.status === 'failed') {
       this.#failHere(state.reason);
       return;
+    }
+    // The pictures the core checks the actions on: the clearest frame of each step, kept when the judge completes it.
+    if (before.status === 'running') {
+      if (!before.waitingForFrontal && analysis.geometry && entry.faces === 1)
+        this.#actions.consider(this.video, analysis.geometry, before.action, entry);
+      if (state.done.length > before.done.length) this.#actions.keep(before.action, this.video, analysis.geometry ?? null, entry.t);
     }
     if (state.status === 'passed') {
       this.#finalSince = now;
@@ -301,7 +314,7 @@ export class FaceController {
     // The kept pictures come from here: the same face must stay, alone, without a gap.
     const state = this.#judge!.observe(entry);
     if (state.status === 'failed') return this.#failHere(state.reason);
-    if (passed && analysis.geometry) this.#pool.offer(this.video, analysis.geometry, score);
+    if (passed && analysis.geometry) this.#pool.offer(this.video, analysis.geometry, score, entry.t);
     const elapsed = now - this.#finalSince;
     if (this.#pool.count >= this.setup.capture.bestFrames && elapsed >= FINAL_MIN_MS) {
       this.#set({ ...common, phase: 'sending' }, true);
@@ -317,18 +330,21 @@ export class FaceController {
     let params: FaceCaptureParams;
     try {
       const { frames, still } = await this.#pool.encode(this.setup.capture.jpegQuality);
-      params = { challengeId: this.#challenge!.id, trace: this.#trace, frames, still };
+      const actions = await this.#actions.encode(this.setup.capture.jpegQuality);
+      params = { challengeId: this.#challenge!.id, trace: this.#trace, frames, actions, still };
     } catch {
       this.#failHere('ENCODING_FAILED');
       return;
     }
     this.#pool.clear();
+    this.#actions.clear();
     // Answered: from here the core judges the challenge, and its answer says how the attempt went.
     this.#challenge = null;
     if (this.#stopped) return;
     const result = await this.calls.submitCapture(params);
     // The bytes were sent; the renderer's copies are wiped either way.
     params.frames.forEach((frame) => frame.jpeg.fill(0));
+    params.actions.forEach((picture) => picture.jpeg.fill(0));
     params.still.jpeg.fill(0);
     if (this.#stopped) return;
     if (!result.ok) {
@@ -366,6 +382,7 @@ export class FaceController {
 
   #fail(reason: string, attemptsLeft = this.#view.attemptsLeft): void {
     this.#pool.clear();
+    this.#actions.clear();
     this.#trace = [];
     this.#set({ phase: 'failed', failure: reason, action: null, attemptsLeft, faceInView: false }, true);
     // Nothing more can happen at this booth: the camera goes off, so a face in view keeps no session alive.
@@ -384,6 +401,7 @@ export class FaceController {
     this.#judge = null;
     this.#trace = [];
     this.#pool.clear();
+    this.#actions.clear();
   }
 
   #set(patch: Partial<FaceView>, force = false): void {

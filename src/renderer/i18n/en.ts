@@ -181,6 +181,11 @@ export const en: Record<MessageKey, string> = {
   'face.failure.FACE_JUMP':
     'The camera lost your face for a moment. Please try again, and stay in front of the camera without moving away until it is done.',
   'face.failure.CAMERA_STALLED': 'The camera paused for a moment. Please try again.',
+  'face.failure.ACTION_NOT_SHOWN':
+    'The photos did not clearly show the movement. Please try again, and blink or turn your head clearly when the screen asks.',
+  'face.failure.NOT_ONE_PERSON':
+    'The photos show more than one person. Please make sure only you are in front of the camera, then try again.',
+  'face.failure.CHECK_RETRY': 'The photos could not be checked this time. Please try again.',
   'face.failure.other': 'The photo could not be taken. Please try again.',
   'face.failure.ATTEMPTS_EXHAUSTED': 'No photo attempts are left. Please continue your activation at the Dukcapil service desk.',
   'face.attemptsLeft': 'Attempts left: {attempts}',

@@ -183,6 +183,10 @@ export const id = {
   'face.failure.FACE_JUMP':
     'Kamera kehilangan wajah Anda sejenak. Silakan coba lagi, dan tetaplah di depan kamera tanpa berpindah tempat sampai selesai.',
   'face.failure.CAMERA_STALLED': 'Kamera berhenti sejenak. Silakan coba lagi.',
+  'face.failure.ACTION_NOT_SHOWN':
+    'Foto belum jelas menunjukkan gerakannya. Silakan coba lagi, lalu kedipkan mata atau tolehkan kepala dengan jelas saat layar memintanya.',
+  'face.failure.NOT_ONE_PERSON': 'Foto menunjukkan lebih dari satu orang. Pastikan hanya Anda yang berada di depan kamera, lalu coba lagi.',
+  'face.failure.CHECK_RETRY': 'Foto belum dapat diperiksa kali ini. Silakan coba lagi.',
   'face.failure.other': 'Foto tidak dapat diambil. Silakan coba lagi.',
   'face.failure.ATTEMPTS_EXHAUSTED': 'Percobaan foto sudah habis. Silakan lanjutkan aktivasi di loket pelayanan Dukcapil.',
   'face.attemptsLeft': 'Sisa percobaan: {attempts}',

@@ -69,6 +69,10 @@ export const faceSpeech: readonly MessageKey[] = [
   'face.sending',
   // A failure without words of its own (BAD_TRACE) shows, and says, face.failure.other.
   ...livenessFailures.map((failure) => `face.failure.${failure}`).filter(isMessageKey),
+  // The core's own refusals of the pictures a citizen can cause (BAD_EVIDENCE and TOO_FAST only a forged call can).
+  'face.failure.ACTION_NOT_SHOWN',
+  'face.failure.NOT_ONE_PERSON',
+  'face.failure.CHECK_RETRY',
   'face.failure.other',
   'face.failure.ATTEMPTS_EXHAUSTED',
   'face.error.NO_CAMERA',

@@ -19,7 +19,14 @@ import { challengeSchema, faceAttemptFailedParamsSchema, faceCaptureParamsSchema
 import { faceSetupSchema } from '../face/settings';
 import { emailRejections } from '../identity/email';
 import { phoneRejections } from '../identity/phone';
-import { cardReadReasons, faceUnavailableReasons, faceVerifyFailures, livenessReasons, STILL_READING } from './reasons';
+import {
+  captureEvidenceFailures,
+  cardReadReasons,
+  faceUnavailableReasons,
+  faceVerifyFailures,
+  livenessReasons,
+  STILL_READING,
+} from './reasons';
 import {
   boothInfoSchema,
   cardStageSchema,
@@ -111,12 +118,23 @@ const citizenCalls = {
   'face.startChallenge': call(z.object({ challengeId: z.string().min(8).max(64) }).strict(), z.object({}).strict(), {
     failures: { ...faceGuard, FACE_FAILED: ['CHALLENGE_UNKNOWN', 'CHALLENGE_EXPIRED'] },
   }),
-  /** The frames that passed quality and the challenge's trace; the core replays the trace before keeping the pictures. */
+  /**
+   * The frames that passed quality, one picture per action and the challenge's trace. The core replays the trace, checks
+   * every picture's size and time against it, and then looks at the pictures with its own models (in the face-match
+   * worker): each action picture must show its action and every picture the one same person (captureEvidenceFailures).
+   */
   'face.submitCapture': call(faceCaptureParamsSchema, snapshot, {
     timeoutMs: 30_000,
     failures: {
       ...faceGuard,
-      FACE_FAILED: ['CHALLENGE_UNKNOWN', 'CHALLENGE_NOT_STARTED', 'CHALLENGE_EXPIRED', ...livenessReasons, 'BAD_IMAGE'],
+      FACE_FAILED: [
+        'CHALLENGE_UNKNOWN',
+        'CHALLENGE_NOT_STARTED',
+        'CHALLENGE_EXPIRED',
+        ...livenessReasons,
+        'BAD_IMAGE',
+        ...captureEvidenceFailures,
+      ],
     },
   }),
   /**

@@ -1,6 +1,7 @@
 // The face step's calls carry pictures: raw JPEG bytes (sent as binary
 // attachments, see frames.ts), each capped, plus the liveness trace the core
-// replays.
+// replays. Every picture taken during the challenge carries its time on the
+// trace's clock (`t`), so the core can tell when it was taken.
 import { z } from 'zod';
 import { livenessActions, livenessFailures, traceEntrySchema } from '../face/liveness';
 import { MAX_FRAME_JPEG_BYTES, MAX_STILL_JPEG_BYTES, MAX_TRACE_ENTRIES } from '../face/settings';
@@ -18,6 +19,9 @@ export const challengeSchema = z
   })
   .strict();
 
+/** A frame's time on the trace's clock (milliseconds since the challenge started). */
+const traceTime = traceEntrySchema.shape.t;
+
 const picture = (max: number) =>
   z
     .object({
@@ -31,15 +35,27 @@ export const faceCaptureParamsSchema = z
   .object({
     challengeId: z.string().min(8).max(64),
     trace: z.array(traceEntrySchema).min(1).max(MAX_TRACE_ENTRIES),
-    /** Face crops, best first, with their quality score (0–100). */
+    /** Face crops from the final look-straight phase, best first, with their quality score (0–100). */
     frames: z
       .array(
         picture(MAX_FRAME_JPEG_BYTES)
-          .extend({ score: z.number().min(0).max(100) })
+          .extend({ score: z.number().min(0).max(100), t: traceTime })
           .strict(),
       )
       .min(1)
       .max(5),
+    /**
+     * One face crop per challenge step, in the challenge's order: the frame where the screen's judge saw the action at its
+     * clearest (eyes shut deepest, head turned furthest), with that frame's time.
+     */
+    actions: z
+      .array(
+        picture(MAX_FRAME_JPEG_BYTES)
+          .extend({ action: z.enum(livenessActions), t: traceTime })
+          .strict(),
+      )
+      .min(1)
+      .max(livenessActions.length),
     still: picture(MAX_STILL_JPEG_BYTES),
   })
   .strict();

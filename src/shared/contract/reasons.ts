@@ -44,5 +44,13 @@ export type FaceUnavailableReason = (typeof faceUnavailableReasons)[number];
 /** FACE_FAILED's reasons from face.verify: the face did not match, a live picture could not be used, the matcher failed this once. */
 export const faceVerifyFailures = ['NOT_CAPTURED', 'VERIFY_IN_PROGRESS', 'NO_MATCH', 'LIVE_FACE_UNUSABLE', 'MATCH_RETRY'] as const;
 
+/**
+ * FACE_FAILED's reasons when the core's own look at a capture's pictures refused it: the action pictures do not fit the
+ * trace (BAD_EVIDENCE: wrong count, order or time), a picture does not show its action (ACTION_NOT_SHOWN) or the pictures
+ * are not all one person (NOT_ONE_PERSON); CHECK_RETRY: the check itself failed this once (the attempt is given back).
+ */
+export const captureEvidenceFailures = ['BAD_EVIDENCE', 'ACTION_NOT_SHOWN', 'NOT_ONE_PERSON', 'CHECK_RETRY'] as const;
+export type CaptureEvidenceFailure = (typeof captureEvidenceFailures)[number];
+
 /** FACE_FAILED's reason when the liveness judge refused the trace: LIVENESS_ and the judge's failure. */
 export const livenessReasons = livenessFailures.map((failure) => `LIVENESS_${failure}` as const);

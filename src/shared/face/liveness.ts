@@ -72,6 +72,7 @@ export const livenessFailures = [
   'FACE_JUMP',
   'CAMERA_STALLED',
   'BAD_TRACE',
+  'TOO_FAST',
 ] as const;
 export type LivenessFailure = (typeof livenessFailures)[number];
 
@@ -99,6 +100,12 @@ export type LivenessState =
   | { status: 'passed'; done: StepEvidence[] }
   | { status: 'failed'; reason: LivenessFailure; stepIndex: number; done: StepEvidence[] };
 
+/**
+ * No person finishes an action sooner than this after the one before it (or
+ * after the start): back to frontal, then a blink or a turn held for holdMs.
+ * A trace that does is invented, not filmed (TOO_FAST).
+ */
+export const MIN_STEP_MS = 250;
 /** Shorter closures are no blink a camera can see (one frame at 30 fps is 33 ms). */
 const MIN_BLINK_MS = 30;
 /**
@@ -245,6 +252,7 @@ export class LivenessJudge {
 
   #complete(t: number, peak: number, score: number): LivenessState {
     const state = this.#state as Extract<LivenessState, { status: 'running' }>;
+    if (t - this.#stepStart < MIN_STEP_MS) return this.#fail('TOO_FAST');
     const done = [
       ...state.done,
       { action: state.action, startedMs: round(this.#stepStart), completedMs: round(t), peak: round(peak, 3), score: round(score, 3) },
