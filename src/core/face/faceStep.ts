@@ -194,8 +194,8 @@ export function createFaceStep({ settings, camera, models, session, logger, matc
       try {
         outcome = await matcher.verify({
           chip: photo,
+          // The full frame was checked at the capture (one face, the crops' person): the match is the crops' alone.
           crops: capture.frames.map((f) => ({ format: 'jpeg', bytes: f.jpeg })),
-          still: { format: 'jpeg', bytes: capture.still.jpeg },
         });
       } finally {
         part.verifying = false;
