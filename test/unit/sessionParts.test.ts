@@ -133,6 +133,7 @@ describe('session parts', () => {
       still: { jpeg: still, width: 640, height: 480 },
       challenge: { id: 'c', steps: [], stepTimeoutMs: 1 },
       evidence: [],
+      pictureEvidence: null,
       capturedAt: 0,
     });
     expect(session.refer('face-match-unavailable')).toMatchObject({

@@ -4,7 +4,7 @@
 import type { Challenge, StepEvidence } from '../../shared/face/liveness';
 import type { JourneyStep } from '../../shared/journey/machine';
 import type { SessionPart } from '../session';
-import type { MatchEvidence } from './faceMatcher';
+import type { CaptureEvidence, MatchEvidence } from './faceMatcher';
 
 export interface CapturedImage {
   jpeg: Uint8Array;
@@ -19,6 +19,8 @@ export interface FaceCapture {
   still: CapturedImage;
   challenge: Challenge;
   evidence: StepEvidence[];
+  /** What the core measured on the action pictures (no picture, no embedding); null on a booth without a matcher. */
+  pictureEvidence: CaptureEvidence | null;
   capturedAt: number;
 }
 

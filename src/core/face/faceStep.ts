@@ -1,7 +1,10 @@
 // The face step's handlers: hand the renderer its settings, issue random
 // liveness challenges, and accept a capture only after replaying its trace
-// through the same judge the renderer ran and checking every picture, then
-// match the capture to the chip photo (faceMatcher.ts, in its worker). The
+// through the same judge the renderer ran, checking every picture's size and
+// time against it, and looking at the pixels with the core's own models
+// (each action picture shows its action, all one person: actionEvidence.ts,
+// in the face-match worker), then match the capture to the chip photo
+// (faceMatcher.ts, in the same worker). The
 // step refers the citizen to the service desk when it cannot run here (no
 // camera, models refused, the screen's camera or models failed, the matcher
 // out of service), when the last liveness attempt has failed, and when the
@@ -329,6 +332,7 @@ export function createFaceStep({ settings, camera, models, session, logger, matc
       still: params.still,
       challenge,
       evidence: verdict.done,
+      pictureEvidence,
       capturedAt: now(),
     });
     logger.info(

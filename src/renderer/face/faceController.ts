@@ -348,7 +348,9 @@ export class FaceController {
     params.still.jpeg.fill(0);
     if (this.#stopped) return;
     if (!result.ok) {
-      this.#fail((result.error.reason ?? result.error.code).replace(/^LIVENESS_/, ''));
+      // CHECK_RETRY: the core could not check the pictures this time and gave the attempt back.
+      const given = result.error.reason === 'CHECK_RETRY' ? 1 : 0;
+      this.#fail((result.error.reason ?? result.error.code).replace(/^LIVENESS_/, ''), this.#view.attemptsLeft + given);
       return;
     }
     this.#set({ phase: 'captured' }, true);
