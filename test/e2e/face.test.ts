@@ -224,7 +224,7 @@ describe('face step guidance', () => {
     await expect.poll(() => phaseOf(page), { timeout: 30_000 }).toBe('challenge');
     // "Good, the first movement starts now" first (no hold-still), then the first action.
     await expect.poll(() => page.getByTestId('face-prompt').getAttribute('data-key'), { timeout: 5000 }).toBe('face.action.blink');
-    expect(await page.getByTestId('face-prompt').textContent()).toBe('Kedipkan mata Anda');
+    expect(await page.getByTestId('face-prompt').textContent()).toBe('Pejamkan mata Anda sebentar, lalu buka kembali');
     const first = await secondsLeft(page);
     expect(first).toBeGreaterThanOrEqual(9);
     expect(first).toBeLessThanOrEqual(11);

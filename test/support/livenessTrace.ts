@@ -32,7 +32,10 @@ export function trace(segments: Segment[], { jitter = true } = {}): TraceEntry[]
   return out;
 }
 
-export const blinkSegments: Segment[] = [{ ms: 120, openness: 0.2 }, { ms: 130, openness: 0.05 }, { ms: 100, openness: 0.2 }, { ms: 400 }];
+/** "Close your eyes for a moment", as a citizen does it: shut for 700 ms (the judge asks for 600 ms). */
+export const blinkSegments: Segment[] = [{ ms: 120, openness: 0.2 }, { ms: 700, openness: 0.05 }, { ms: 100, openness: 0.2 }, { ms: 400 }];
+/** A spontaneous blink (250 ms): no action. */
+export const spontaneousBlink: Segment[] = [{ ms: 60, openness: 0.2 }, { ms: 130, openness: 0.05 }, { ms: 60, openness: 0.2 }, { ms: 300 }];
 export const turnSegments = (yaw: number): Segment[] => [
   { ms: 200, yaw: yaw / 2 },
   { ms: 400, yaw },

@@ -1,9 +1,10 @@
 // The liveness judge fed the way a busy or weak booth PC feeds it: 10, 12 or
 // 15 processed frames a second out of a 30 fps camera, with uneven
 // processing times and dropped frames, each frame stamped with the camera's
-// capture time. A real blink (100–400 ms) may then show on one or two frames
-// only, often not at its deepest; a turn on two or three. The citizen must
-// still pass, and a still picture or a replay must still fail.
+// capture time. Eyes closed "for a moment" (a second or so) then show on 6
+// to 15 frames, a spontaneous blink (100–400 ms) on a few at most; a turn on
+// two or three. The citizen must still pass, a spontaneous blink must never
+// count as the action, and a still picture or a replay must still fail.
 import { describe, expect, it } from 'vitest';
 import { judgeTrace, livenessSettingsSchema, type Challenge, type LivenessAction } from '../../src/shared/face/liveness';
 import { performanceMs, poseAt, slowTrace, type Act, type SlowLoop } from '../support/livenessTrace';
@@ -31,64 +32,47 @@ const citizen = (blinkMs: number, holdMs: number): Act[] => [
 ];
 
 describe('liveness judge at 10–15 processed frames a second', () => {
-  it.each(RATES)('passes blinks of 200–400 ms and turns held 200–400 ms at %i fps, whatever the phase, with uneven processing', (fps) => {
-    for (const blinkMs of [200, 250, 400]) {
+  it.each(RATES)('passes eyes closed for a moment (1.3–2 s acts) and turns held 200–400 ms at %i fps, whatever the phase', (fps) => {
+    for (const blinkMs of [1300, 1600, 2000]) {
       for (const holdMs of [200, 400]) {
         for (const [i, phase] of PHASES.entries()) {
           const { state } = judge(['blink', 'turnLeft', 'turnRight'], citizen(blinkMs, holdMs), { fps, phase, jitter: 0.3, seed: 11 + i });
-          expect(state.status, `blink ${blinkMs} ms, hold ${holdMs} ms, phase ${phase}`).toBe('passed');
+          expect(state.status, `closure act ${blinkMs} ms, hold ${holdMs} ms, phase ${phase}`).toBe('passed');
         }
       }
     }
   });
 
-  it('passes a short 150 ms blink at 12 and 15 fps always, and at 10 fps whenever a frame caught the eyes closing', () => {
-    for (const fps of RATES) {
-      let passed = 0;
+  it.each(RATES)('never takes a spontaneous blink (150–400 ms) for the "close your eyes" action at %i fps', (fps) => {
+    for (const blinkMs of [150, 250, 400]) {
       for (const [i, phase] of PHASES.entries()) {
-        const { state, entries } = judge(['blink'], [{ still: 700 }, { blink: 150 }, { still: 2000 }], {
+        const { state } = judge(['blink'], [{ still: 700 }, { blink: blinkMs }, { still: 1000 }, { blink: blinkMs }, { still: 2000 }], {
           fps,
           phase,
           jitter: 0.3,
           seed: 5 + i,
         });
-        if (state.status === 'passed') passed++;
-        // A frame that saw the eyes half shut or more is a blink the judge must count.
-        else expect(Math.min(...entries.map((e) => e.openness)), `${fps} fps, phase ${phase}`).toBeGreaterThan(0.16);
+        expect(state.status, `blink ${blinkMs} ms, phase ${phase}`).not.toBe('passed');
       }
-      if (fps >= 12) expect(passed, `${fps} fps`).toBe(PHASES.length);
-      else expect(passed).toBeGreaterThanOrEqual(PHASES.length * 0.8);
     }
   });
 
-  it('counts a blink seen on one frame only, half shut, between open ones 100 ms apart', () => {
-    const open = slowTrace(() => ({ yaw: 0.4, openness: 0.32, dx: 0.5 }), 3000, { fps: 10 });
-    const at = open.findIndex((e) => e.t >= 1000);
-    for (const openness of [0.17, 0.12, 0.05]) {
-      const blink = open.map((e, i) => (i === at ? { ...e, openness } : { ...e, openness: e.openness + (i % 3) * 0.004 }));
-      expect(judgeTrace(challenge(['blink']), settings, blink), `openness ${openness}`).toMatchObject({
-        status: 'passed',
-        done: [{ action: 'blink' }],
-      });
-    }
-  });
-
-  it('counts the blink whenever a frame saw it, in a loop that drops frames', () => {
+  it('measures the closure on the frames that saw it, in a loop that drops frames', () => {
     for (const [i, phase] of PHASES.entries()) {
       const { state, entries } = judge(
         ['blink', 'turnLeft'],
-        [{ still: 700 }, { blink: 250 }, { still: 500 }, { turn: 26, holdMs: 250 }, { still: 600 }],
+        [{ still: 700 }, { blink: 1500 }, { still: 500 }, { turn: 26, holdMs: 250 }, { still: 600 }],
         { fps: 10, phase, jitter: 0.4, hiccup: 0.15, seed: 40 + i },
       );
       const closedFrames = entries.filter((e) => e.openness < 0.6 * 0.32).length;
-      if (closedFrames > 0) expect(state.status, `phase ${phase}: ${closedFrames} closed frame(s)`).toBe('passed');
+      expect(state.status, `phase ${phase}: ${closedFrames} closed frame(s)`).toBe('passed');
     }
   });
 
   it('a loop stalled for a second mid-challenge still passes, as long as the camera frames keep coming', () => {
     const acts: Act[] = [
       { still: 700 },
-      { blink: 300 },
+      { blink: 1500 },
       { still: 1600 },
       { turn: 26, holdMs: 300 },
       { still: 600 },
@@ -96,16 +80,16 @@ describe('liveness judge at 10–15 processed frames a second', () => {
       { still: 800 },
     ];
     const entries = slowTrace((t) => poseAt(acts, t), performanceMs(acts), { fps: 12, jitter: 0.2 });
-    // Nothing processed for 1.1 s between the blink and the left turn.
-    const stalled = entries.filter((e) => e.t < 1100 || e.t > 2200);
+    // Nothing processed for 1.1 s between the closure and the left turn.
+    const stalled = entries.filter((e) => e.t < 2300 || e.t > 3400);
     expect(judgeTrace(challenge(['blink', 'turnLeft', 'turnRight']), settings, stalled).status).toBe('passed');
   });
 
-  it('a loop that missed a blink sees the next one a whole slowed video loop later (9.5 s) within the default step time', () => {
-    // The e2e liveness video blinks once per 6.6 s loop; a busy PC plays it slower and may process 8–9 frames a second.
+  it('a loop that missed a closure sees the next one a whole slowed video loop later (9.5 s) within the default step time', () => {
+    // The e2e liveness video closes its eyes once per 7.3 s loop; a busy PC plays it slower and may process 8–9 frames a second.
     const acts: Act[] = [
-      { still: 9500 },
-      { blink: 300 },
+      { still: 8500 },
+      { blink: 1500 },
       { still: 500 },
       { turn: 26, holdMs: 400 },
       { still: 600 },
@@ -133,7 +117,7 @@ describe('liveness judge at 10–15 processed frames a second', () => {
       { still: 700 },
       { turn: -26, holdMs: 300 },
       { still: 600 },
-      { blink: 300 },
+      { blink: 1500 },
       { still: 500 },
       { turn: 26, holdMs: 300 },
       { still: 800 },

@@ -160,7 +160,7 @@ export const en: Record<MessageKey, string> = {
   'face.prompt.openEyes': 'Please open your eyes',
   'face.prompt.holdStill': 'Hold still',
   'face.prompt.good': 'Good, that is just right',
-  'face.action.blink': 'Blink your eyes',
+  'face.action.blink': 'Close your eyes for a moment, then open them',
   'face.action.turnLeft': 'Turn your head to your left, then back',
   'face.action.turnRight': 'Turn your head to your right, then back',
   'face.challengeProgress': 'Step {current} of {total}',
@@ -169,7 +169,7 @@ export const en: Record<MessageKey, string> = {
   'face.sending': 'Saving the photo…',
   'face.failed.title': 'The photo did not work yet',
   'face.failure.NO_MOTION':
-    'We did not see your face move. Please stand in front of the camera yourself, then blink or turn your head when the screen asks.',
+    'We did not see your face move. Please stand in front of the camera yourself, then close your eyes or turn your head when the screen asks.',
   'face.failure.TIMEOUT':
     'The time for this movement ran out before we saw it. Please try again, and make the movement calmly when the screen asks.',
   'face.failure.WRONG_DIRECTION':
@@ -182,10 +182,12 @@ export const en: Record<MessageKey, string> = {
     'The camera lost your face for a moment. Please try again, and stay in front of the camera without moving away until it is done.',
   'face.failure.CAMERA_STALLED': 'The camera paused for a moment. Please try again.',
   'face.failure.ACTION_NOT_SHOWN':
-    'The photos did not clearly show the movement. Please try again, and blink or turn your head clearly when the screen asks.',
+    'The photos did not clearly show the movement. Please try again, and close your eyes or turn your head clearly when the screen asks.',
   'face.failure.NOT_ONE_PERSON':
     'The photos show more than one person. Please make sure only you are in front of the camera, then try again.',
   'face.failure.CHECK_RETRY': 'The photos could not be checked this time. Please try again.',
+  'face.failure.WRONG_ACTION':
+    'The camera saw another movement than the one asked. Please try again, and do only the movement the screen shows, one at a time.',
   'face.failure.other': 'The photo could not be taken. Please try again.',
   'face.failure.ATTEMPTS_EXHAUSTED': 'No photo attempts are left. Please continue your activation at the Dukcapil service desk.',
   'face.attemptsLeft': 'Attempts left: {attempts}',
@@ -238,7 +240,7 @@ export const en: Record<MessageKey, string> = {
   // Face step briefed for older citizens (issue 11, item 2): the briefing, the countdown, a start that came too late.
   'face.briefing.title': 'Before the photo, a few short movements',
   'face.briefing.intro': 'Do them one at a time, when the screen asks. You have {seconds} seconds for each movement.',
-  'face.briefing.blink': 'Blink your eyes once.',
+  'face.briefing.blink': 'Close your eyes for a moment (count to two), then open them.',
   'face.briefing.turnLeft': 'Turn your head to your left, then face the camera again.',
   'face.briefing.turnRight': 'Turn your head to your right, then face the camera again.',
   'face.briefing.ready': 'I am ready',

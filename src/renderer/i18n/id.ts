@@ -162,7 +162,7 @@ export const id = {
   'face.prompt.openEyes': 'Buka mata Anda',
   'face.prompt.holdStill': 'Tahan, jangan bergerak',
   'face.prompt.good': 'Bagus, posisi Anda sudah tepat',
-  'face.action.blink': 'Kedipkan mata Anda',
+  'face.action.blink': 'Pejamkan mata Anda sebentar, lalu buka kembali',
   'face.action.turnLeft': 'Tolehkan kepala ke kiri Anda, lalu kembali',
   'face.action.turnRight': 'Tolehkan kepala ke kanan Anda, lalu kembali',
   'face.challengeProgress': 'Langkah {current} dari {total}',
@@ -171,7 +171,7 @@ export const id = {
   'face.sending': 'Menyimpan foto…',
   'face.failed.title': 'Foto belum berhasil',
   'face.failure.NO_MOTION':
-    'Kami belum melihat wajah Anda bergerak. Silakan berdiri sendiri di depan kamera, lalu kedipkan mata atau tolehkan kepala saat layar memintanya.',
+    'Kami belum melihat wajah Anda bergerak. Silakan berdiri sendiri di depan kamera, lalu pejamkan mata atau tolehkan kepala saat layar memintanya.',
   'face.failure.TIMEOUT':
     'Waktu untuk gerakan ini sudah habis sebelum kami melihatnya. Silakan coba lagi, dan lakukan gerakan dengan tenang saat layar memintanya.',
   'face.failure.WRONG_DIRECTION':
@@ -184,9 +184,11 @@ export const id = {
     'Kamera kehilangan wajah Anda sejenak. Silakan coba lagi, dan tetaplah di depan kamera tanpa berpindah tempat sampai selesai.',
   'face.failure.CAMERA_STALLED': 'Kamera berhenti sejenak. Silakan coba lagi.',
   'face.failure.ACTION_NOT_SHOWN':
-    'Foto belum jelas menunjukkan gerakannya. Silakan coba lagi, lalu kedipkan mata atau tolehkan kepala dengan jelas saat layar memintanya.',
+    'Foto belum jelas menunjukkan gerakannya. Silakan coba lagi, lalu pejamkan mata atau tolehkan kepala dengan jelas saat layar memintanya.',
   'face.failure.NOT_ONE_PERSON': 'Foto menunjukkan lebih dari satu orang. Pastikan hanya Anda yang berada di depan kamera, lalu coba lagi.',
   'face.failure.CHECK_RETRY': 'Foto belum dapat diperiksa kali ini. Silakan coba lagi.',
+  'face.failure.WRONG_ACTION':
+    'Kamera melihat gerakan lain dari yang diminta. Silakan coba lagi, dan lakukan hanya gerakan yang ditunjukkan layar, satu per satu.',
   'face.failure.other': 'Foto tidak dapat diambil. Silakan coba lagi.',
   'face.failure.ATTEMPTS_EXHAUSTED': 'Percobaan foto sudah habis. Silakan lanjutkan aktivasi di loket pelayanan Dukcapil.',
   'face.attemptsLeft': 'Sisa percobaan: {attempts}',
@@ -239,7 +241,7 @@ export const id = {
   // Face step briefed for older citizens (issue 11, item 2): the briefing, the countdown, a start that came too late.
   'face.briefing.title': 'Sebelum foto, ada beberapa gerakan singkat',
   'face.briefing.intro': 'Lakukan satu per satu, saat layar memintanya. Setiap gerakan diberi waktu {seconds} detik.',
-  'face.briefing.blink': 'Kedipkan mata Anda sekali.',
+  'face.briefing.blink': 'Pejamkan mata Anda sebentar (hitung sampai dua), lalu buka kembali.',
   'face.briefing.turnLeft': 'Tolehkan kepala ke kiri Anda, lalu kembali menghadap kamera.',
   'face.briefing.turnRight': 'Tolehkan kepala ke kanan Anda, lalu kembali menghadap kamera.',
   'face.briefing.ready': 'Saya siap',

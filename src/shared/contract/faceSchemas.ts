@@ -3,7 +3,7 @@
 // replays. Every picture taken during the challenge carries its time on the
 // trace's clock (`t`), so the core can tell when it was taken.
 import { z } from 'zod';
-import { livenessActions, livenessFailures, traceEntrySchema } from '../face/liveness';
+import { livenessActions, livenessFailures, MAX_CHALLENGE_STEPS, traceEntrySchema } from '../face/liveness';
 import { MAX_FRAME_JPEG_BYTES, MAX_STILL_JPEG_BYTES, MAX_TRACE_ENTRIES } from '../face/settings';
 
 /** Bytes of at most `max` length (a Uint8Array, or a Node Buffer, which is one). */
@@ -14,7 +14,7 @@ export function bytesSchema(max: number) {
 export const challengeSchema = z
   .object({
     id: z.string().min(8).max(64),
-    steps: z.array(z.enum(livenessActions)).min(1).max(livenessActions.length),
+    steps: z.array(z.enum(livenessActions)).min(1).max(MAX_CHALLENGE_STEPS),
     stepTimeoutMs: z.int().positive(),
   })
   .strict();
@@ -55,7 +55,7 @@ export const faceCaptureParamsSchema = z
           .strict(),
       )
       .min(1)
-      .max(livenessActions.length),
+      .max(MAX_CHALLENGE_STEPS),
     still: picture(MAX_STILL_JPEG_BYTES),
   })
   .strict();

@@ -1,20 +1,28 @@
-// Active liveness: the core issues a random challenge (blink, turn left, turn
-// right in some order), the renderer feeds every frame's landmarks-derived
+// Active liveness: the core issues a random challenge (each step one of:
+// close the eyes for a moment, turn left, turn right; repeats allowed, 27
+// sequences of 3), the renderer feeds every frame's landmarks-derived
 // observation to this judge, and the core replays the same trace through the
 // same judge before it accepts a capture. A printed photo or a still screen
-// never turns or blinks (NO_MOTION / TIMEOUT); a replayed video that ignores
-// the order turns the wrong way (WRONG_DIRECTION) or runs out of time; a face
-// that leaves, multiplies or jumps mid-challenge ends it (ISO/IEC 30107-3
-// calls all of these presentation attacks).
+// never turns or closes its eyes (NO_MOTION / TIMEOUT); a replayed video
+// made for another sequence turns the wrong way (WRONG_DIRECTION), does
+// another action than the one asked (WRONG_ACTION) or runs out of time; a
+// face that leaves, multiplies or jumps mid-challenge ends it (ISO/IEC
+// 30107-3 calls all of these presentation attacks). The eyes must stay shut
+// for blinkMinClosedMs: a spontaneous blink is shorter, so a recording that
+// blinks all the time answers no "close your eyes" step, and a deliberate
+// closure during a turn step is the wrong action.
 import { z } from 'zod';
 
 export const livenessActions = ['blink', 'turnLeft', 'turnRight'] as const;
 export type LivenessAction = (typeof livenessActions)[number];
 
+/** The most actions a challenge may ask for. */
+export const MAX_CHALLENGE_STEPS = 6;
+
 export const livenessSettingsSchema = z
   .object({
-    /** How many actions a challenge asks for, drawn without repeats. */
-    steps: z.int().min(1).max(livenessActions.length).default(3),
+    /** How many actions a challenge asks for, each drawn from every kind (repeats allowed: 3 kinds, 3 steps = 27 sequences). */
+    steps: z.int().min(1).max(MAX_CHALLENGE_STEPS).default(3),
     /**
      * Time for each action. 11 s: an older citizen needs a moment to read and
      * react, and a loop that misses a blink at under 10 processed frames a
@@ -28,22 +36,30 @@ export const livenessSettingsSchema = z
     frontalYawDeg: z.number().min(2).max(20).default(10),
     /**
      * Eyes count as closed below `blinkClosedShare` of the citizen's own open
-     * level, and never above this openness. One frame that deep is enough: at
-     * 10 frames a second a 150 ms blink may show on a single frame, often not
-     * at its deepest point, so the depth asked of it is relative, not absolute.
+     * level, and never above this openness. The depth asked is relative, not
+     * absolute: at 10 frames a second the deepest moment may fall between
+     * two frames.
      */
     blinkClosedOpenness: z.number().min(0.02).max(0.4).default(0.2),
     blinkClosedShare: z.number().min(0.1).max(0.9).default(0.6),
-    /** A closure longer than this is not a blink. */
-    maxBlinkMs: z.int().min(100).max(3000).default(900),
+    /**
+     * The "close your eyes" action: shut at least this long. A spontaneous
+     * blink lasts 100–400 ms (longer in some older people), so it is never
+     * taken for the action, and a recording that blinks all the time answers
+     * no such step; a closure this long during a turn is the wrong action.
+     */
+    blinkMinClosedMs: z.int().min(300).max(2000).default(600),
+    /** A closure longer than this is not the action (eyes kept shut, or a face asleep). */
+    maxBlinkMs: z.int().min(600).max(10_000).default(3000),
     /** The face may vanish this long (a missed detection) before the challenge fails. */
     maxFaceLostMs: z.int().min(0).max(3000).default(700),
     /** Challenges per session before the citizen is sent to the service desk. */
     attempts: z.int().min(1).max(10).default(3),
     /** Fixed order for automated tests and demos only; a production booth leaves it unset (random). */
-    fixedOrder: z.array(z.enum(livenessActions)).min(1).max(livenessActions.length).optional(),
+    fixedOrder: z.array(z.enum(livenessActions)).min(1).max(MAX_CHALLENGE_STEPS).optional(),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.maxBlinkMs > s.blinkMinClosedMs, { message: 'maxBlinkMs must be longer than blinkMinClosedMs', path: ['maxBlinkMs'] });
 export type LivenessSettings = z.output<typeof livenessSettingsSchema>;
 
 /** One frame as the judge sees it. */
@@ -73,6 +89,7 @@ export const livenessFailures = [
   'CAMERA_STALLED',
   'BAD_TRACE',
   'TOO_FAST',
+  'WRONG_ACTION',
 ] as const;
 export type LivenessFailure = (typeof livenessFailures)[number];
 
@@ -106,8 +123,6 @@ export type LivenessState =
  * A trace that does is invented, not filmed (TOO_FAST).
  */
 export const MIN_STEP_MS = 250;
-/** Shorter closures are no blink a camera can see (one frame at 30 fps is 33 ms). */
-const MIN_BLINK_MS = 30;
 /**
  * The open level is the recent maximum openness, forgetting this share per
  * 33 ms (one frame at 30 fps) while the eyes are open and frontal, this
@@ -131,6 +146,8 @@ export class LivenessJudge {
   #openLevel = 0;
   #closedSince: number | null = null;
   #minOpenness = Infinity;
+  /** In a "close your eyes" step: since when the head is turned past the turn threshold (the wrong action once held). */
+  #turnedSince: number | null = null;
   #reachedSince: number | null = null;
   #peak = 0;
   #range = { cxMin: Infinity, cxMax: -Infinity, yawMin: Infinity, yawMax: -Infinity, openMin: Infinity, openMax: -Infinity };
@@ -211,6 +228,7 @@ export class LivenessJudge {
    * four frames for, and one frame alone never does.
    */
   #turn(entry: TraceEntry, sign: 1 | -1, sinceLast: number): LivenessState {
+    if (this.#eyesShutTooLong(entry, sinceLast)) return this.#fail('WRONG_ACTION');
     const yaw = entry.yawDeg * sign;
     const s = this.settings;
     if (yaw <= -s.turnYawDeg) return this.#fail('WRONG_DIRECTION');
@@ -226,11 +244,17 @@ export class LivenessJudge {
     return this.#update(entry.t);
   }
 
+  /** "Close your eyes for a moment": shut blinkMinClosedMs to maxBlinkMs, then open again; a turn held meanwhile is the wrong action. */
   #blink(entry: TraceEntry, sinceLast: number): LivenessState {
     const s = this.settings;
-    // Openness is only trusted on a roughly frontal face.
-    if (Math.abs(entry.yawDeg) > s.turnYawDeg) return this.#update(entry.t);
-    const closedBelow = Math.min(s.blinkClosedOpenness, s.blinkClosedShare * this.#openLevel);
+    // Openness is only trusted on a roughly frontal face; a turn held that far is another action than the one asked.
+    if (Math.abs(entry.yawDeg) > s.turnYawDeg) {
+      this.#turnedSince ??= entry.t;
+      if (entry.t - this.#turnedSince >= s.holdMs) return this.#fail('WRONG_ACTION');
+      return this.#update(entry.t);
+    }
+    this.#turnedSince = null;
+    const closedBelow = this.#closedBelow();
     if (entry.openness < closedBelow) {
       this.#closedSince ??= entry.t;
       this.#minOpenness = Math.min(this.#minOpenness, entry.openness);
@@ -240,7 +264,8 @@ export class LivenessJudge {
     if (this.#closedSince !== null && reopened) {
       const closedMs = entry.t - this.#closedSince;
       this.#closedSince = null;
-      if (closedMs >= MIN_BLINK_MS && closedMs <= s.maxBlinkMs) {
+      // Shorter: a spontaneous blink, not the action; longer: not the action either. The citizen may still do it.
+      if (closedMs >= s.blinkMinClosedMs && closedMs <= s.maxBlinkMs) {
         const depth = this.#openLevel > 0 ? 1 - this.#minOpenness / this.#openLevel : 0;
         return this.#complete(entry.t, this.#minOpenness, depth / (1 - s.blinkClosedShare));
       }
@@ -248,6 +273,31 @@ export class LivenessJudge {
     }
     if (this.#closedSince === null) this.#openLevel = Math.max(this.#openLevel * keep(OPEN_LEVEL_KEEP.open, sinceLast), entry.openness);
     return this.#update(entry.t);
+  }
+
+  /** Below this openness the eyes are shut: a share of the citizen's own open level, never above blinkClosedOpenness. */
+  #closedBelow(): number {
+    return Math.min(this.settings.blinkClosedOpenness, this.settings.blinkClosedShare * this.#openLevel);
+  }
+
+  /**
+   * During a turn step, eyes shut for blinkMinClosedMs on a face not turned past the threshold are the "close your eyes"
+   * action, not the one asked: true then. Spontaneous blinks are shorter and pass unnoticed.
+   */
+  #eyesShutTooLong(entry: TraceEntry, sinceLast: number): boolean {
+    const s = this.settings;
+    if (Math.abs(entry.yawDeg) > s.turnYawDeg) {
+      this.#closedSince = null;
+      return false;
+    }
+    if (entry.openness < this.#closedBelow()) {
+      this.#closedSince ??= entry.t;
+      return entry.t - this.#closedSince >= s.blinkMinClosedMs;
+    }
+    this.#closedSince = null;
+    if (Math.abs(entry.yawDeg) <= s.frontalYawDeg)
+      this.#openLevel = Math.max(this.#openLevel * keep(OPEN_LEVEL_KEEP.open, sinceLast), entry.openness);
+    return false;
   }
 
   #complete(t: number, peak: number, score: number): LivenessState {
@@ -260,6 +310,7 @@ export class LivenessJudge {
     this.#stepStart = t;
     this.#reachedSince = null;
     this.#closedSince = null;
+    this.#turnedSince = null;
     this.#minOpenness = Infinity;
     this.#peak = 0;
     this.#resetRange();
@@ -327,15 +378,15 @@ export function judgeTrace(challenge: Challenge, settings: LivenessSettings, tra
   return judge.finish(trace.at(-1)?.t ?? 0);
 }
 
-/** Draws a challenge: `random(n)` returns an integer in [0, n) (crypto-backed in the core). */
+/**
+ * Draws a challenge: `random(n)` returns an integer in [0, n) (crypto-backed in the core). Each step is any action, repeats
+ * allowed: with 3 kinds and 3 steps, 27 sequences, so a recording made for one passes 1 challenge in 27 (the judge fails a
+ * wrong turn or a wrong action, and a spontaneous blink is no action).
+ */
 export function drawChallenge(id: string, settings: LivenessSettings, random: (n: number) => number): Challenge {
   if (settings.fixedOrder) return { id, steps: [...settings.fixedOrder], stepTimeoutMs: settings.stepTimeoutMs };
-  const pool: LivenessAction[] = [...livenessActions];
-  for (let i = pool.length - 1; i > 0; i--) {
-    const j = random(i + 1);
-    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
-  }
-  return { id, steps: pool.slice(0, settings.steps), stepTimeoutMs: settings.stepTimeoutMs };
+  const steps = Array.from({ length: settings.steps }, () => livenessActions[random(livenessActions.length)]!);
+  return { id, steps, stepTimeoutMs: settings.stepTimeoutMs };
 }
 
 /** The share of the open level kept after `ms` of frames, for a share `perFrame` kept per 30 fps frame. */
