@@ -43,7 +43,7 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openBrowser } from '../test/support/browser';
 import { openBooth } from '../test/support/citizen';
-import { ensureFaceVideos, fakeCameraArgs } from '../test/support/fakeCamera';
+import { ensureFaceVideos, fakeCameraArgs, livenessVideoSettings } from '../test/support/fakeCamera';
 import { startTestBooth } from '../test/support/host';
 import { faceSettingsSchema } from '../src/shared/face/settings';
 import { median, percentile, round } from './support/stats';
@@ -188,7 +188,10 @@ const videos = await ensureFaceVideos();
 const booth = await startTestBooth({
   logging: { level: 'info' },
   // The booth's defaults (card line, face warm-up), but the challenge order the video answers.
-  face: { warmUpFrames: faceSettingsSchema.parse({}).warmUpFrames, liveness: { fixedOrder: ['blink', 'turnLeft', 'turnRight'] } },
+  face: {
+    warmUpFrames: faceSettingsSchema.parse({}).warmUpFrames,
+    liveness: livenessVideoSettings(),
+  },
 });
 const browser = await openBrowser({ width: 1080, height: 1920 }, fakeCameraArgs(videos.liveness));
 const offBox: string[] = [];

@@ -1,114 +1,81 @@
-// npm run bench -- liveness-replay [--draws N]
+// npm run bench -- liveness-replay [--draws N] [--recordings N]
 //
 // How often a fixed recording passes the liveness challenge: recordings a
 // presentation attacker could play to the camera (ISO/IEC 30107-3: a replay
 // attack), each replayed through the same judge the screen and the core run
 // (src/shared/face/liveness.ts) against N challenges drawn as the core
-// draws them, each replay started at a random moment of the challenge's
-// first 3 s (the attacker cannot start it on the challenge's exact frame).
+// draws them (test/support/livenessReplay.ts): a genuine citizen's answer to
+// each of R drawn challenges (right actions at the right moments, for that
+// one), a cycle through every action, and constant blinking with turns.
 //
-// - pass_rate: the share of challenges the recording passes;
-// - session_pass_rate: the chance it passes at least one challenge of a
-//   session, with `replays_per_session` tries: the liveness attempts
-//   (face.liveness.attempts), plus those a no-match gives back, less one per
-//   match round the attacker must pass live himself to get the no-match.
-//
-// The recordings (30 frames a second, a citizen's pace):
-// - answer-<a>-<b>-<c>: a genuine response to one challenge, replayed (one
-//   recording per sequence a challenge can ask for);
-// - cycling: eyes closed, turn left, eyes closed, turn right, … for the
-//   whole time a challenge allows;
-// - blinking-turns: spontaneous blinks throughout, with a turn left then a
-//   turn right.
+// - pass_rate: the share of all replays that passed, and its 95 % upper
+//   bound (Clopper-Pearson);
+// - session_pass_rate: the chance a recording passes at least one challenge
+//   of a session, with `replays_per_session` tries (the liveness attempts,
+//   plus those a no-match gives back, less one per match round the attacker
+//   must pass live himself), from the upper bound.
 // Writes bench/results/liveness-replay.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { drawChallenge, judgeTrace, livenessActions, livenessSettingsSchema, type LivenessAction } from '../src/shared/face/liveness';
+import { upperBound95 } from '../src/core/face/calibration';
+import { livenessActions, livenessSettingsSchema } from '../src/shared/face/liveness';
 import { matchSettingsSchema } from '../src/shared/face/settings';
-import { blinkSegments, spontaneousBlink, trace, turnSegments, type Segment } from '../test/support/livenessTrace';
+import { replayPassRate, replayRecordings, replaysPerSession } from '../test/support/livenessReplay';
 import { seededRandom } from '../test/support/seededRandom';
 import { round } from './support/stats';
 
 const root = resolve(import.meta.dirname, '..');
-const drawsArg = process.argv.indexOf('--draws');
-const DRAWS = drawsArg > 0 ? Number(process.argv[drawsArg + 1]) : 5000;
-if (!Number.isInteger(DRAWS) || DRAWS < 100 || DRAWS > 1_000_000) {
-  console.error('Usage: npm run bench -- liveness-replay [--draws N]   (N from 100 to 1000000, default 5000)');
+const arg = (name: string, fallback: number) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? Number(process.argv[at + 1]) : fallback;
+};
+const DRAWS = arg('--draws', 2000);
+const RECORDINGS = arg('--recordings', 60);
+if (![DRAWS, RECORDINGS].every((n) => Number.isInteger(n) && n >= 10 && n <= 1_000_000)) {
+  console.error('Usage: npm run bench -- liveness-replay [--draws N] [--recordings N]   (10 to 1000000; defaults 2000 and 60)');
   process.exit(2);
 }
 
 const settings = livenessSettingsSchema.parse({});
-const matchAttempts = matchSettingsSchema.parse({}).attempts;
-/** Per match round the attacker has `attempts` challenges; in each round but the last he must pass one live to get a no-match. */
-const replaysPerSession = settings.attempts * matchAttempts - (matchAttempts - 1);
-
-const segmentsOf = (action: LivenessAction): Segment[] =>
-  action === 'blink' ? blinkSegments : turnSegments(action === 'turnLeft' ? 28 : -28);
-
-/** Every sequence of `length` actions a challenge can ask for. */
-function sequences(length: number): LivenessAction[][] {
-  if (length === 0) return [[]];
-  return sequences(length - 1).flatMap((rest) => livenessActions.map((action) => [...rest, action]));
-}
-
-const recordings: Array<{ name: string; segments: Segment[] }> = [
-  ...sequences(settings.steps).map((order) => ({
-    name: `answer-${order.join('-')}`,
-    segments: [{ ms: 500 }, ...order.flatMap(segmentsOf), { ms: 1500 }],
-  })),
-  {
-    name: 'cycling',
-    segments: Array.from({ length: 12 }, (_, i) => segmentsOf((['blink', 'turnLeft', 'blink', 'turnRight'] as const)[i % 4]!)).flat(),
-  },
-  {
-    name: 'blinking-turns',
-    segments: [
-      ...Array.from({ length: 4 }, () => spontaneousBlink).flat(),
-      ...turnSegments(28),
-      ...Array.from({ length: 4 }, () => spontaneousBlink).flat(),
-      ...turnSegments(-28),
-      ...Array.from({ length: 4 }, () => spontaneousBlink).flat(),
-    ],
-  },
-];
-
+const replays = replaysPerSession(settings.attempts, matchSettingsSchema.parse({}).attempts);
 const random = seededRandom(20261201);
-const results = recordings.map(({ name, segments }) => {
-  let passed = 0;
-  for (let i = 0; i < DRAWS; i++) {
-    const challenge = drawChallenge(`replay-${i}`, settings, (n) => Math.floor(random() * n));
-    const offset = Math.round(random() * 3000);
-    const state = judgeTrace(challenge, settings, trace([{ ms: offset }, ...segments]));
-    if (state.status === 'passed') passed++;
-  }
-  const rate = passed / DRAWS;
-  return { name, pass_rate: round(rate, 4), session_pass_rate: round(1 - (1 - rate) ** replaysPerSession, 4) };
-});
-
-const worst = results.reduce((a, b) => (b.session_pass_rate > a.session_pass_rate ? b : a));
+const started = performance.now();
+const results = replayRecordings(settings, random, RECORDINGS).map((recording) => ({
+  name: recording.name,
+  ...replayPassRate(recording, settings, random, DRAWS),
+}));
+const trials = results.length * DRAWS;
+const passed = results.reduce((sum, r) => sum + r.passed, 0);
+const bound = upperBound95(passed, trials);
+const sessionBound = 1 - (1 - bound) ** replays;
+const sequences = livenessActions.length ** settings.steps;
+const timings = settings.pausesMs.length ** settings.steps;
+const named = (name: string) => results.find((r) => r.name === name)!;
 const result = {
-  draws: DRAWS,
-  challenge: { steps: settings.steps, kinds: livenessActions.length, sequences: sequences(settings.steps).length },
-  replays_per_session: replaysPerSession,
-  recordings: results,
-  worst_recording: worst.name,
-  worst_session_pass_rate: worst.session_pass_rate,
-  goal: { worst_session_pass_rate: 0.01 },
+  draws_per_recording: DRAWS,
+  recordings: results.length,
+  challenge: { steps: settings.steps, sequences, timings, pauses_ms: settings.pausesMs, reach_within_ms: settings.stepTimeoutMs },
+  replays: trials,
+  passed,
+  pass_rate: round(passed / trials, 5),
+  pass_rate_upper_95: round(bound, 5),
+  replays_per_session: replays,
+  session_pass_rate_upper_95: round(sessionBound, 4),
+  luckiest_recording: [...results].sort((a, b) => b.rate - a.rate)[0]!.name,
+  luckiest_pass_rate: round(Math.max(...results.map((r) => r.rate)), 4),
+  cycling_pass_rate: named('cycling').rate,
+  blinking_turns_pass_rate: named('blinking-turns').rate,
+  goal: { session_pass_rate_upper_95: 0.01 },
 };
 console.log(
   [
-    `liveness-replay: ${DRAWS} drawn challenges per recording (${settings.steps} steps from ${livenessActions.length} actions), ` +
-      `${replaysPerSession} replays per session`,
-    ...[...results]
-      .sort((a, b) => b.pass_rate - a.pass_rate)
-      .slice(0, 6)
-      .map(
-        (r) =>
-          `  ${r.name.padEnd(34)} passes ${(r.pass_rate * 100).toFixed(1).padStart(5)} % of challenges, ` +
-          `${(r.session_pass_rate * 100).toFixed(1).padStart(5)} % of sessions`,
-      ),
-    `  (the ${results.length - 6} other recordings pass less)`,
-    `  worst: ${worst.name}, ${(worst.session_pass_rate * 100).toFixed(1)} % of sessions (goal ≤ 1 %)`,
+    `liveness-replay: ${results.length} fixed recordings × ${DRAWS} drawn challenges (${sequences} sequences × ${timings} timings), ` +
+      `${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `  ${passed} of ${trials} replays passed: ${(result.pass_rate * 100).toFixed(3)} % (95 % upper bound ${(bound * 100).toFixed(3)} %; ` +
+      `a perfectly timed recording: 1 in ${sequences * timings})`,
+    `  luckiest recording ${result.luckiest_recording}: ${(result.luckiest_pass_rate * 100).toFixed(2)} %; ` +
+      `cycling ${(result.cycling_pass_rate * 100).toFixed(2)} %, blinking with turns ${(result.blinking_turns_pass_rate * 100).toFixed(2)} %`,
+    `  per session (${replays} replays): at most ${(sessionBound * 100).toFixed(2)} % (goal ≤ 1 %)`,
   ].join('\n'),
 );
 mkdirSync(resolve(root, 'bench/results'), { recursive: true });

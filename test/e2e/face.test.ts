@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openBrowser, type BrowserSession } from '../support/browser';
 import { openBooth, screenshot, seriousAxeViolations, tap, waitForStep } from '../support/citizen';
-import { ensureFaceVideos, fakeCameraArgs, type VideoName } from '../support/fakeCamera';
+import { ensureFaceVideos, fakeCameraArgs, livenessVideoSettings, type VideoName } from '../support/fakeCamera';
 import { startTestBooth, type TestBooth } from '../support/host';
 import { walkPageTo } from '../support/walkTo';
 import { briefedActions, passBriefing } from '../support/faceBriefing';
@@ -160,7 +160,7 @@ beforeAll(async () => {
     // Test citizen 3: the person in the face videos.
     devices: { card: { driver: 'emulated-serial', identity: 3, baudRate: 921600 } },
     // The synthesized video answers this order; a production booth draws it at random.
-    face: { liveness: { fixedOrder: ['blink', 'turnLeft', 'turnRight'] } },
+    face: { liveness: livenessVideoSettings() },
   });
   const part = booth.booth.steps.face.part;
   const accept = part.accept.bind(part);
@@ -205,7 +205,7 @@ describe('face step guidance', () => {
     expect(await briefingLines(page)).toEqual(
       ORDER.map((action) => ({ key: `face.briefing.${action}`, text: catalogues.id[`face.briefing.${action}`], picture: true })),
     );
-    expect(await page.getByTestId('face-briefing').textContent()).toContain('Setiap gerakan diberi waktu 11 detik.');
+    expect(await page.getByTestId('face-briefing').textContent()).toContain('Anda punya 11 detik untuk memulai setiap gerakan.');
     expect(await page.getByTestId('face-ready').textContent()).toBe('Saya siap');
     expect(await page.locator('[data-instruction]').getAttribute('data-instruction')).toBe('face.briefing.title');
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -409,4 +409,51 @@ describe('face step liveness', () => {
       for (const child of busy) child.kill('SIGKILL');
     }
   }, 150_000);
+});
+
+describe('the tone at a random moment', () => {
+  it.each(['en', 'id'] as const)(
+    'shows and says the next action while the citizen holds still, sounds the tone, then gives 3 s to start it (%s)',
+    async (language) => {
+      // The production timing (the action shown for 2.5 s, a pause, the tone, 3 s to start), with the longest pause only.
+      const timed = await startTestBooth({
+        devices: { card: { driver: 'emulated-serial', identity: 3, baudRate: 921600 } },
+        face: { liveness: { fixedOrder: ['turnLeft', 'blink', 'turnRight'], pausesMs: [6000] } },
+      });
+      const browser = await openBrowser({ width: 1920, height: 1080 }, fakeCameraArgs(videos.good));
+      try {
+        await browser.context.addInitScript(RECORD_STREAMS);
+        await openBooth(browser.page, timed.host.launchUrl);
+        await walkPageTo(browser.page, 'face', { language });
+        const page = browser.page;
+        await passBriefing(page);
+        const keyOf = () =>
+          page
+            .getByTestId('face-prompt')
+            .getAttribute('data-key', { timeout: 500 })
+            .catch(() => null);
+        // The next action is shown (and said) first, with no countdown: nothing is asked yet.
+        await expect.poll(keyOf, { timeout: 30_000 }).toBe('face.next.turnLeft');
+        expect(await page.getByTestId('face-prompt').textContent()).toBe(catalogues[language]['face.next.turnLeft']);
+        expect(await secondsLeft(page)).toBeNull();
+        const audio = page.getByTestId('speech-audio');
+        const tones = () => audio.evaluate((element) => Number((element as HTMLAudioElement).dataset['tones'] ?? 0));
+        await expect.poll(() => audio.getAttribute('data-key'), { timeout: 5000 }).toBe('face.next.turnLeft');
+        const before = await tones();
+        await screenshot(page, `landscape-${language}-12-face-wait-for-tone`);
+        // Then the tone (one), the action and its 3 s.
+        await expect.poll(keyOf, { timeout: 10_000 }).toBe('face.action.turnLeft');
+        await expect.poll(tones, { timeout: 2000 }).toBe(before + 1);
+        expect(await secondsLeft(page)).toBeLessThanOrEqual(3);
+        // The video never turns (nor moves, to the judge): the time to start runs out with "we did not see your face move".
+        await expect.poll(() => captureOutcome(page), { timeout: 10_000 }).toBe('NO_MOTION');
+        expect(await page.getByTestId('face-failure').textContent()).toBe(catalogues[language]['face.failure.NO_MOTION']);
+        expect(timed.logText()).toMatch(/"event":"face.challenge","steps":\["turnLeft","blink","turnRight"\]/);
+      } finally {
+        await browser.close();
+        await timed.close();
+      }
+    },
+    90_000,
+  );
 });

@@ -13,7 +13,7 @@ import { voiceManifest } from '../../src/renderer/speech/voiceManifest';
 import { VOICE_DIR } from '../../scripts/voice/index';
 import { openBrowser, type BrowserSession } from '../support/browser';
 import { openBooth, screenshot, tap, waitForStep } from '../support/citizen';
-import { ensureFaceVideos, fakeCameraArgs } from '../support/fakeCamera';
+import { ensureFaceVideos, fakeCameraArgs, livenessVideoSettings } from '../support/fakeCamera';
 import { startTestBooth, type TestBooth } from '../support/host';
 import { passBriefing } from '../support/faceBriefing';
 import { walkPageTo } from '../support/walkTo';
@@ -166,7 +166,7 @@ describe('spoken guidance at the face step', () => {
     booth = await startTestBooth({
       devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } },
       // The synthesized video answers this order; a production booth draws it at random.
-      face: { liveness: { fixedOrder: ['blink', 'turnLeft', 'turnRight'] } },
+      face: { liveness: livenessVideoSettings() },
     });
     browser = await openBrowser({ width: 1920, height: 1080 }, [
       ...fakeCameraArgs(videos.good),

@@ -24,7 +24,7 @@ import { createBoothClient } from '../../src/shared/contract/client';
 import { createDispatcher } from '../../src/shared/contract/dispatch';
 import { KEEPALIVE_INTERVAL_SEC, type WipeReason } from '../../src/shared/contract/schemas';
 import { rendererDir, startTestBooth } from '../support/host';
-import { answer, trace } from '../support/livenessTrace';
+import { answer, trace, withQuickLiveness } from '../support/livenessTrace';
 import { encodeJpeg } from '../support/testImages';
 import { pictureTimes } from '../support/videoCapture';
 import { walkTo } from '../support/walkTo';
@@ -37,7 +37,7 @@ afterEach(async () => {
 
 async function atFaceStep(config: BoothConfigInput = {}, models: VerifiedModels = verified) {
   const booth = await inProcessBooth(
-    { devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } }, ...config },
+    withQuickLiveness({ devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } }, ...config }),
     models,
   );
   opened.push(() => booth.booth.dispose());
@@ -50,7 +50,11 @@ async function atFaceStep(config: BoothConfigInput = {}, models: VerifiedModels 
 async function boothOnClock(config: BoothConfigInput) {
   const clock = new ManualClock();
   const composed = await composeBooth({
-    config: { logging: { level: 'silent' }, devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } }, ...config },
+    config: withQuickLiveness({
+      logging: { level: 'silent' },
+      devices: { card: { driver: 'emulated-serial', identity: 0, baudRate: 921600 } },
+      ...config,
+    }),
     version: 't',
     clock,
     faceModels: verified,

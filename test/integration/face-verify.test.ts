@@ -12,7 +12,7 @@ import { modelManifest, verifyCoreModels } from '../../src/core/face/models';
 import { matchSettingsSchema } from '../../src/shared/face/settings';
 import { inProcessBooth } from '../support/inProcess';
 import { memoryLogger } from '../support/memoryLog';
-import { answer } from '../support/livenessTrace';
+import { answer, withQuickLiveness } from '../support/livenessTrace';
 import { liveCrop, liveFrame } from '../support/liveCrops';
 import { CROP_SIZE, pictureTimes, videoPictures, type VideoPictures } from '../support/videoCapture';
 import { walkTo } from '../support/walkTo';
@@ -27,7 +27,7 @@ afterEach(async () => {
 
 async function atFaceStep(identity: number, config: BoothConfigInput = {}) {
   const booth = await inProcessBooth(
-    { devices: { card: { driver: 'emulated-serial', identity, baudRate: 921600 } }, ...config },
+    withQuickLiveness({ devices: { card: { driver: 'emulated-serial', identity, baudRate: 921600 } }, ...config }),
     rendererModels,
     { coreModelsDir: join(root, 'models') },
   );
@@ -49,7 +49,7 @@ async function submitWith(client: Client, forge: Forge = () => {}) {
   if (!begun.ok) throw new Error(begun.error.message);
   const { challenge } = begun.value;
   expect(await client.face.startChallenge({ challengeId: challenge.id })).toMatchObject({ ok: true });
-  const trace = answer(challenge.steps);
+  const trace = answer(challenge);
   await new Promise((resolve) => setTimeout(resolve, trace.at(-1)!.t));
   const times = pictureTimes(trace, challenge);
   const square = (jpeg: Uint8Array<ArrayBuffer>) => ({ jpeg, width: CROP_SIZE, height: CROP_SIZE });
@@ -262,7 +262,7 @@ describe('face.verify with the real matcher', () => {
     const matcher = createFaceMatcher({ models: verified, settings: matchSettingsSchema.parse({}), logger, faults: { crash: true } });
     expect(await matcher.ready()).toMatchObject({ state: 'ready' });
     const booth = await inProcessBooth(
-      { devices: { card: { driver: 'emulated-serial', identity: 3, baudRate: 921600 } } },
+      withQuickLiveness({ devices: { card: { driver: 'emulated-serial', identity: 3, baudRate: 921600 } } }),
       rendererModels,
       { faceMatcher: matcher },
     );

@@ -1,5 +1,6 @@
 // Synthetic liveness traces at 30 frames a second: a face at (320, 240) with
 // the small tremor of a live face, doing the actions asked of it.
+import type { BoothConfigInput } from '../../src/core/config';
 import type { LivenessAction, TraceEntry } from '../../src/shared/face/liveness';
 
 export interface Segment {
@@ -43,10 +44,22 @@ export const turnSegments = (yaw: number): Segment[] => [
   { ms: 400 },
 ];
 
-/** What a cooperative citizen does for these actions, in order. */
-export function answer(steps: readonly LivenessAction[]): TraceEntry[] {
+/**
+ * What a cooperative citizen does for a challenge: holds still until each step's tone (its wait, counted from the end of
+ * the movement before, which is after that step completed), reacts in `reactMs`, and does the action. Given only the
+ * actions, the waits are none.
+ */
+export function answer(
+  challenge: readonly LivenessAction[] | { steps: readonly LivenessAction[]; waitsMs?: readonly number[] },
+  reactMs = 400,
+): TraceEntry[] {
+  const steps = 'steps' in challenge ? challenge.steps : challenge;
+  const waits = 'steps' in challenge ? challenge.waitsMs : undefined;
   const segments: Segment[] = [{ ms: 400 }];
-  for (const step of steps) segments.push(...(step === 'blink' ? blinkSegments : turnSegments(step === 'turnLeft' ? 28 : -28)));
+  for (const [i, step] of steps.entries()) {
+    if (waits) segments.push({ ms: waits[i]! + reactMs });
+    segments.push(...(step === 'blink' ? blinkSegments : turnSegments(step === 'turnLeft' ? 28 : -28)));
+  }
   return trace(segments);
 }
 
@@ -140,4 +153,13 @@ export function slowTrace(pose: (t: number) => Pose, durationMs: number, loop: S
     if (random() < (loop.hiccup ?? 0)) ready += cameraMs * (2 + Math.floor(random() * 5));
   }
   return out;
+}
+
+/**
+ * Booth configuration for tests that are not about the tone's timing: each tone comes at once (no instruction, a single
+ * pause of 0), so a synthetic answer needs no waits; the challenges' actions stay random. The booth logs that its
+ * challenges are predictable.
+ */
+export function withQuickLiveness(config: BoothConfigInput = {}): BoothConfigInput {
+  return { ...config, face: { ...config.face, liveness: { instructMs: 0, pausesMs: [0], ...config.face?.liveness } } };
 }

@@ -10,7 +10,7 @@ import {
   type Challenge,
   type LivenessAction,
 } from '../../src/shared/face/liveness';
-import { blinkSegments, spontaneousBlink, trace, turnSegments } from '../support/livenessTrace';
+import { answer, blinkSegments, spontaneousBlink, trace, turnSegments } from '../support/livenessTrace';
 
 const settings = livenessSettingsSchema.parse({});
 const challenge = (steps: LivenessAction[]): Challenge => ({ id: 'test-challenge-1', steps, stepTimeoutMs: settings.stepTimeoutMs });
@@ -181,5 +181,62 @@ describe('liveness judge', () => {
       status: 'failed',
       reason: 'BAD_TRACE',
     });
+  });
+});
+
+describe('the tone', () => {
+  const timed = (steps: LivenessAction[], waitsMs: number[]): Challenge => ({
+    id: 'timed-challenge',
+    steps,
+    stepTimeoutMs: settings.stepTimeoutMs,
+    waitsMs,
+  });
+
+  it('a citizen who holds still until each tone, then acts, passes; each step is timed from its tone', () => {
+    const challenge = timed(['turnLeft', 'blink', 'turnRight'], [2500, 5500, 8500]);
+    const state = judgeTrace(challenge, settings, answer(challenge));
+    expect(state.status).toBe('passed');
+    let previous = 0;
+    for (const [i, step] of state.done.entries()) {
+      expect(step.startedMs).toBeGreaterThanOrEqual(previous + challenge.waitsMs![i]!);
+      expect(step.completedMs - step.startedMs).toBeLessThan(settings.stepTimeoutMs);
+      previous = step.completedMs;
+    }
+  });
+
+  it('refuses the action before its tone (EARLY): a turn held or the eyes shut for a moment while waiting', () => {
+    expect(judgeTrace(timed(['turnLeft'], [3000]), settings, trace([{ ms: 400 }, ...turn(28), { ms: 3000 }]))).toMatchObject({
+      status: 'failed',
+      reason: 'EARLY',
+    });
+    expect(judgeTrace(timed(['blink'], [3000]), settings, trace([{ ms: 400 }, ...blink, { ms: 3000 }]))).toMatchObject({
+      status: 'failed',
+      reason: 'EARLY',
+    });
+    // Spontaneous blinks and a small sway while waiting are no action.
+    const waiting = trace([{ ms: 400 }, ...spontaneousBlink, ...spontaneousBlink, { ms: 600, yaw: 6 }, { ms: 1000 }, ...turn(28)]);
+    expect(judgeTrace(timed(['turnLeft'], [2500]), settings, waiting).status).toBe('passed');
+  });
+
+  it('asks the action within stepTimeoutMs of the tone: later is TIMEOUT, a face that never moves NO_MOTION', () => {
+    const late = trace([{ ms: 400 }, { ms: settings.stepTimeoutMs + 300 }, ...turn(28)]);
+    expect(judgeTrace(timed(['turnLeft'], [0]), settings, late)).toMatchObject({ status: 'failed', reason: 'TIMEOUT' });
+    const still = trace([{ ms: 2000 + settings.stepTimeoutMs + 500 }], { jitter: false });
+    expect(judgeTrace(timed(['blink'], [2000]), settings, still)).toMatchObject({ status: 'failed', reason: 'NO_MOTION' });
+  });
+
+  it('draws each tone after the instruction and one of the pauses (27 timings), and refuses pauses closer than stepTimeoutMs', () => {
+    const timings = new Set<string>();
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 48271) % 2147483647;
+      return seed % n;
+    };
+    for (let i = 0; i < 2000; i++) timings.add(drawChallenge(`t${i}`, settings, random).waitsMs.join(','));
+    expect(timings.size).toBe(27);
+    for (const timing of timings)
+      for (const wait of timing.split(',').map(Number)) expect(settings.pausesMs.map((p) => p + settings.instructMs)).toContain(wait);
+    expect(livenessSettingsSchema.safeParse({ pausesMs: [0, 2000] }).success).toBe(false);
+    expect(livenessSettingsSchema.safeParse({ pausesMs: [0, 2000], stepTimeoutMs: 2000 }).success).toBe(true);
   });
 });

@@ -15,7 +15,7 @@ import type { BoothHandlers } from '../../shared/contract/dispatch';
 import type { FaceUnavailableReason } from '../../shared/contract/reasons';
 import { fail, ok, type Failure } from '../../shared/contract/result';
 import type { FaceAttemptFailedParams, FaceCaptureParams, ScreenFaceProblem } from '../../shared/contract/faceSchemas';
-import { drawChallenge, judgeTrace, type StepEvidence } from '../../shared/face/liveness';
+import { challengeMaxMs, drawChallenge, judgeTrace, type StepEvidence } from '../../shared/face/liveness';
 import type { CameraSettings, FaceSettings } from '../../shared/face/settings';
 import type { Logger } from '../logging';
 import type { CitizenSession, JourneyRefusal } from '../session';
@@ -90,10 +90,11 @@ export function createFaceStep({ settings, camera, models, session, logger, matc
     return failure;
   }
 
-  if (settings.liveness.fixedOrder) {
+  if (settings.liveness.fixedOrder || settings.liveness.pausesMs.length < 3) {
     logger.warn(
-      { event: 'face.fixed_order', order: settings.liveness.fixedOrder },
-      'face.liveness.fixedOrder is set: every challenge is the same (tests and demos only, never a production booth)',
+      { event: 'face.fixed_order', order: settings.liveness.fixedOrder, pausesMs: settings.liveness.pausesMs },
+      'face.liveness.fixedOrder is set or pausesMs has fewer than 3 values: challenges are predictable, a replayed recording' +
+        ' passes far more often (tests and demos only, never a production booth)',
     );
   }
 
@@ -276,7 +277,7 @@ export function createFaceStep({ settings, camera, models, session, logger, matc
       return attemptOver(fail('FACE_FAILED', 'The challenge was never started.', { reason: 'CHALLENGE_NOT_STARTED' }));
     const elapsed = now() - issued.startedAt;
     const { challenge } = issued;
-    if (elapsed > challenge.steps.length * challenge.stepTimeoutMs + SUBMIT_GRACE_MS) {
+    if (elapsed > challengeMaxMs(challenge, settings.liveness) + SUBMIT_GRACE_MS) {
       return attemptOver(fail('FACE_FAILED', 'The challenge expired before the capture arrived.', { reason: 'CHALLENGE_EXPIRED' }));
     }
     // The trace cannot be longer than the time since the challenge started.

@@ -48,6 +48,8 @@ export interface FaceView {
   msLeft: number;
   /** The challenge has just begun: its start is announced before the first action's prompt. */
   announcing: boolean;
+  /** The step's action is shown, its tone still to come: the citizen holds still. */
+  waiting: boolean;
   measures: MeasureResult[];
   /** Why the attempt failed: a liveness failure, a FACE_FAILED reason or a camera problem. */
   failure: string | null;
@@ -122,6 +124,7 @@ export class FaceController {
       stepTimeoutMs: setup.liveness.stepTimeoutMs,
       msLeft: 0,
       announcing: false,
+      waiting: false,
       measures: [],
       failure: null,
       attemptsLeft: setup.attemptsLeft,
@@ -268,7 +271,7 @@ export class FaceController {
     this.#judge = new LivenessJudge(challenge, this.setup.liveness);
     this.#challengeStart = performance.now();
     this.#trace = [];
-    const first = { stepIndex: 0, action: challenge.steps[0] ?? null, msLeft: challenge.stepTimeoutMs };
+    const first = { stepIndex: 0, action: challenge.steps[0] ?? null, msLeft: challenge.stepTimeoutMs, waiting: true };
     this.#set({ phase: 'challenge', announcing: true, ...first }, true);
   }
 
@@ -283,7 +286,7 @@ export class FaceController {
     }
     // The pictures the core checks the actions on: the clearest frame of each step, kept when the judge completes it.
     if (before.status === 'running') {
-      if (!before.waitingForFrontal && analysis.geometry && entry.faces === 1)
+      if (!before.waiting && !before.waitingForFrontal && analysis.geometry && entry.faces === 1)
         this.#actions.consider(this.video, analysis.geometry, before.action, entry);
       if (state.done.length > before.done.length) this.#actions.keep(before.action, this.video, analysis.geometry ?? null, entry.t);
     }
@@ -296,8 +299,8 @@ export class FaceController {
     const announcing = state.stepIndex === 0 && entry.t < ANNOUNCE_MS;
     const prompt: GuidancePrompt = analysis.measures.faces === 0 ? 'noFace' : analysis.measures.faces > 1 ? 'oneFace' : 'good';
     this.#set(
-      { ...common, prompt, action: state.action, stepIndex: state.stepIndex, msLeft: state.msLeft, announcing },
-      state.stepIndex !== this.#view.stepIndex || announcing !== this.#view.announcing,
+      { ...common, prompt, action: state.action, stepIndex: state.stepIndex, msLeft: state.msLeft, announcing, waiting: state.waiting },
+      state.stepIndex !== this.#view.stepIndex || announcing !== this.#view.announcing || state.waiting !== this.#view.waiting,
     );
   }
 

@@ -160,6 +160,9 @@ export const en: Record<MessageKey, string> = {
   'face.prompt.openEyes': 'Please open your eyes',
   'face.prompt.holdStill': 'Hold still',
   'face.prompt.good': 'Good, that is just right',
+  'face.next.blink': 'Next: close your eyes for a moment. Hold still and wait for the tone.',
+  'face.next.turnLeft': 'Next: turn your head to your left. Hold still and wait for the tone.',
+  'face.next.turnRight': 'Next: turn your head to your right. Hold still and wait for the tone.',
   'face.action.blink': 'Close your eyes for a moment, then open them',
   'face.action.turnLeft': 'Turn your head to your left, then back',
   'face.action.turnRight': 'Turn your head to your right, then back',
@@ -171,7 +174,7 @@ export const en: Record<MessageKey, string> = {
   'face.failure.NO_MOTION':
     'We did not see your face move. Please stand in front of the camera yourself, then close your eyes or turn your head when the screen asks.',
   'face.failure.TIMEOUT':
-    'The time for this movement ran out before we saw it. Please try again, and make the movement calmly when the screen asks.',
+    'The time for this movement ran out before we saw it. Please try again, and start the movement as soon as you hear the tone.',
   'face.failure.WRONG_DIRECTION':
     'The camera saw the head turn the other way. Please try again, and turn the way the arrow in the picture points: to your own left or right.',
   'face.failure.FACE_LOST':
@@ -188,6 +191,8 @@ export const en: Record<MessageKey, string> = {
   'face.failure.CHECK_RETRY': 'The photos could not be checked this time. Please try again.',
   'face.failure.WRONG_ACTION':
     'The camera saw another movement than the one asked. Please try again, and do only the movement the screen shows, one at a time.',
+  'face.failure.EARLY':
+    'You moved before the tone. Please try again: hold still while the next movement is shown, and move when you hear the tone.',
   'face.failure.other': 'The photo could not be taken. Please try again.',
   'face.failure.ATTEMPTS_EXHAUSTED': 'No photo attempts are left. Please continue your activation at the Dukcapil service desk.',
   'face.attemptsLeft': 'Attempts left: {attempts}',
@@ -239,7 +244,8 @@ export const en: Record<MessageKey, string> = {
   'speech.referral.reference': 'Show the reference written on the screen to the officer at the desk.',
   // Face step briefed for older citizens (issue 11, item 2): the briefing, the countdown, a start that came too late.
   'face.briefing.title': 'Before the photo, a few short movements',
-  'face.briefing.intro': 'Do them one at a time, when the screen asks. You have {seconds} seconds for each movement.',
+  'face.briefing.intro':
+    'Do them one at a time. Each is shown first: hold still, and move when you hear the tone. You have {seconds} seconds to start each movement.',
   'face.briefing.blink': 'Close your eyes for a moment (count to two), then open them.',
   'face.briefing.turnLeft': 'Turn your head to your left, then face the camera again.',
   'face.briefing.turnRight': 'Turn your head to your right, then face the camera again.',
@@ -283,6 +289,6 @@ export const en: Record<MessageKey, string> = {
   'speech.idle.body': 'To protect your data, this session will soon be erased. If you are still here, please touch "Yes, I am still here".',
   'speech.card.error.NIK_INVALID': "The data on this card's chip is damaged, so it cannot be used here. Make sure this is your e-KTP.",
   'speech.card.error.REJECTED': 'The data of that card has been erased. Put your own e-KTP on the reader.',
-  'speech.face.briefing.intro': 'Do them one at a time, when the screen asks.',
+  'speech.face.briefing.intro': 'Do them one at a time. Move when you hear the tone.',
   'speech.face.briefing.ready': 'Touch "I am ready" when you are ready.',
 };

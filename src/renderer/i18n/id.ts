@@ -162,6 +162,9 @@ export const id = {
   'face.prompt.openEyes': 'Buka mata Anda',
   'face.prompt.holdStill': 'Tahan, jangan bergerak',
   'face.prompt.good': 'Bagus, posisi Anda sudah tepat',
+  'face.next.blink': 'Berikutnya: pejamkan mata sebentar. Diam dulu, tunggu bunyi.',
+  'face.next.turnLeft': 'Berikutnya: tolehkan kepala ke kiri Anda. Diam dulu, tunggu bunyi.',
+  'face.next.turnRight': 'Berikutnya: tolehkan kepala ke kanan Anda. Diam dulu, tunggu bunyi.',
   'face.action.blink': 'Pejamkan mata Anda sebentar, lalu buka kembali',
   'face.action.turnLeft': 'Tolehkan kepala ke kiri Anda, lalu kembali',
   'face.action.turnRight': 'Tolehkan kepala ke kanan Anda, lalu kembali',
@@ -173,7 +176,7 @@ export const id = {
   'face.failure.NO_MOTION':
     'Kami belum melihat wajah Anda bergerak. Silakan berdiri sendiri di depan kamera, lalu pejamkan mata atau tolehkan kepala saat layar memintanya.',
   'face.failure.TIMEOUT':
-    'Waktu untuk gerakan ini sudah habis sebelum kami melihatnya. Silakan coba lagi, dan lakukan gerakan dengan tenang saat layar memintanya.',
+    'Waktu untuk gerakan ini sudah habis sebelum kami melihatnya. Silakan coba lagi, dan mulailah gerakan begitu terdengar bunyi.',
   'face.failure.WRONG_DIRECTION':
     'Kamera melihat kepala menoleh ke arah yang lain. Silakan coba lagi, dan menolehlah ke arah panah pada gambar: ke kiri atau ke kanan Anda sendiri.',
   'face.failure.FACE_LOST':
@@ -189,6 +192,8 @@ export const id = {
   'face.failure.CHECK_RETRY': 'Foto belum dapat diperiksa kali ini. Silakan coba lagi.',
   'face.failure.WRONG_ACTION':
     'Kamera melihat gerakan lain dari yang diminta. Silakan coba lagi, dan lakukan hanya gerakan yang ditunjukkan layar, satu per satu.',
+  'face.failure.EARLY':
+    'Anda bergerak sebelum bunyi. Silakan coba lagi: diam dulu saat gerakan berikutnya ditunjukkan, lalu bergeraklah saat terdengar bunyi.',
   'face.failure.other': 'Foto tidak dapat diambil. Silakan coba lagi.',
   'face.failure.ATTEMPTS_EXHAUSTED': 'Percobaan foto sudah habis. Silakan lanjutkan aktivasi di loket pelayanan Dukcapil.',
   'face.attemptsLeft': 'Sisa percobaan: {attempts}',
@@ -240,7 +245,8 @@ export const id = {
   'speech.referral.reference': 'Tunjukkan kode rujukan yang tertulis di layar kepada petugas di loket pelayanan.',
   // Face step briefed for older citizens (issue 11, item 2): the briefing, the countdown, a start that came too late.
   'face.briefing.title': 'Sebelum foto, ada beberapa gerakan singkat',
-  'face.briefing.intro': 'Lakukan satu per satu, saat layar memintanya. Setiap gerakan diberi waktu {seconds} detik.',
+  'face.briefing.intro':
+    'Lakukan satu per satu. Setiap gerakan ditunjukkan dulu: diam, lalu bergeraklah saat terdengar bunyi. Anda punya {seconds} detik untuk memulai setiap gerakan.',
   'face.briefing.blink': 'Pejamkan mata Anda sebentar (hitung sampai dua), lalu buka kembali.',
   'face.briefing.turnLeft': 'Tolehkan kepala ke kiri Anda, lalu kembali menghadap kamera.',
   'face.briefing.turnRight': 'Tolehkan kepala ke kanan Anda, lalu kembali menghadap kamera.',
@@ -285,7 +291,7 @@ export const id = {
     'Untuk melindungi data Anda, sesi ini akan segera dihapus. Jika Anda masih di sini, silakan sentuh "Ya, saya masih di sini".',
   'speech.card.error.NIK_INVALID': 'Data pada cip kartu ini rusak, sehingga tidak dapat digunakan di sini. Pastikan ini e-KTP Anda.',
   'speech.card.error.REJECTED': 'Data kartu itu sudah dihapus. Letakkan e-KTP Anda sendiri di pembaca.',
-  'speech.face.briefing.intro': 'Lakukan satu per satu, saat layar memintanya.',
+  'speech.face.briefing.intro': 'Lakukan satu per satu. Bergeraklah saat terdengar bunyi.',
   'speech.face.briefing.ready': 'Sentuh "Saya siap" jika Anda sudah siap.',
 } as const;
 

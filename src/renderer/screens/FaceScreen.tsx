@@ -251,6 +251,7 @@ function FaceMessage({ view }: { view: FaceView | null }) {
   }
   let key: MessageKey;
   if (view.phase === 'starting' || (view.phase === 'challenge' && view.announcing && view.prompt === 'good')) key = 'face.starting.good';
+  else if (view.phase === 'challenge' && view.action && view.waiting && view.prompt === 'good') key = `face.next.${view.action}`;
   else if (view.phase === 'challenge' && view.action && view.prompt === 'good') key = `face.action.${view.action}`;
   else if (view.phase === 'sending') key = 'face.sending';
   else if (view.phase === 'final' && view.prompt === 'good') key = 'face.final';
@@ -258,7 +259,7 @@ function FaceMessage({ view }: { view: FaceView | null }) {
   const challenge = view.phase === 'challenge';
   return (
     <div className={challenge ? 'face-message face-message-timed' : 'face-message'}>
-      {challenge && <FaceCountdown msLeft={view.msLeft} stepTimeoutMs={view.stepTimeoutMs} />}
+      {challenge && !view.waiting && <FaceCountdown msLeft={view.msLeft} stepTimeoutMs={view.stepTimeoutMs} />}
       <div>
         <p
           className="lead face-prompt"

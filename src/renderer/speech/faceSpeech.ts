@@ -1,7 +1,8 @@
 // What the face step says: the prompt the screen shows (FaceScreen's
-// FaceMessage picks the same key), said as it changes, and a tone as each
-// challenge action begins, so a citizen who cannot read the prompt still
-// knows when to blink or turn.
+// FaceMessage picks the same key), said as it changes, and a tone when each
+// challenge action's wait ends: the next action is shown and said first, and
+// the tone says "now", so a citizen who cannot read the prompt still knows
+// when to close their eyes or turn.
 import { useEffect } from 'react';
 import type { FaceView } from '../face/faceController';
 import { isMessageKey, type MessageKey } from '../i18n';
@@ -15,6 +16,7 @@ export function spokenFaceKey(view: FaceView | null): MessageKey | null {
   if (view.phase === 'error') return knownOr(`face.error.${view.failure}`, 'face.error.other');
   if (view.phase === 'failed') return knownOr(`face.failure.${view.failure}`, 'face.failure.other');
   if (view.phase === 'starting' || (view.phase === 'challenge' && view.announcing && view.prompt === 'good')) return 'face.starting.good';
+  if (view.phase === 'challenge' && view.action && view.waiting && view.prompt === 'good') return `face.next.${view.action}`;
   if (view.phase === 'challenge' && view.action && view.prompt === 'good') return `face.action.${view.action}`;
   if (view.phase === 'sending') return 'face.sending';
   if (view.phase === 'final' && view.prompt === 'good') return 'face.final';
@@ -29,11 +31,11 @@ function knownOr(key: string, fallback: MessageKey): MessageKey {
 export function useFaceSpeech(view: FaceView | null): void {
   const language = useSessionLanguage();
   const key = spokenFaceKey(view);
-  const action = view?.phase === 'challenge' ? view.action : null;
-  const stepIndex = view?.stepIndex ?? 0;
+  // The tone is the go: it sounds when a step's wait ends, never while the next action is only being shown.
+  const go = view?.phase === 'challenge' && view.action && !view.waiting ? view.stepIndex : null;
   useEffect(() => {
-    if (action) speaker.tone('action');
-  }, [action, stepIndex]);
+    if (go !== null) speaker.tone('action');
+  }, [go]);
   useEffect(() => {
     if (key) speaker.say([{ key, language }], 'prompt');
   }, [key, language]);

@@ -59,6 +59,7 @@ export const cancelSpeech = ['cancel.title', 'cancel.body'] as const satisfies r
 /** What the face step says: each guidance prompt, each challenge action, its phases, failures and camera problems. */
 export const faceSpeech: readonly MessageKey[] = [
   ...guidancePrompts.map((prompt) => `face.prompt.${prompt}` as const),
+  ...livenessActions.map((action) => `face.next.${action}` as const),
   ...livenessActions.map((action) => `face.action.${action}` as const),
   'face.loading',
   'face.starting.good',

@@ -16,8 +16,11 @@ export const challengeSchema = z
     id: z.string().min(8).max(64),
     steps: z.array(z.enum(livenessActions)).min(1).max(MAX_CHALLENGE_STEPS),
     stepTimeoutMs: z.int().positive(),
+    /** Per step: from the end of the step before (or the start), the time until its tone. */
+    waitsMs: z.array(z.int().min(0).max(60_000)).min(1).max(MAX_CHALLENGE_STEPS),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.waitsMs.length === c.steps.length, { message: 'one wait per step', path: ['waitsMs'] });
 
 /** A frame's time on the trace's clock (milliseconds since the challenge started). */
 const traceTime = traceEntrySchema.shape.t;

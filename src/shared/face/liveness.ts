@@ -11,6 +11,13 @@
 // for blinkMinClosedMs: a spontaneous blink is shorter, so a recording that
 // blinks all the time answers no "close your eyes" step, and a deliberate
 // closure during a turn step is the wrong action.
+//
+// Each step: the next action is shown and said (instructMs), the citizen
+// holds still for a random pause (one of pausesMs), then a tone: the action
+// must be reached within stepTimeoutMs of it (eyes shut, or the head past
+// the turn threshold). Moving before the tone fails (EARLY). The pauses lie
+// at least stepTimeoutMs apart, so a recorded response fits one of them
+// only: with 3 pauses a fixed recording answers 1 challenge in 27 × 27.
 import { z } from 'zod';
 
 export const livenessActions = ['blink', 'turnLeft', 'turnRight'] as const;
@@ -24,11 +31,20 @@ export const livenessSettingsSchema = z
     /** How many actions a challenge asks for, each drawn from every kind (repeats allowed: 3 kinds, 3 steps = 27 sequences). */
     steps: z.int().min(1).max(MAX_CHALLENGE_STEPS).default(3),
     /**
-     * Time for each action. 11 s: an older citizen needs a moment to read and
-     * react, and a loop that misses a blink at under 10 processed frames a
-     * second must be able to see the next one.
+     * From the tone, the time to reach the action: the eyes shut, or the head
+     * past turnYawDeg (it then completes: held for holdMs, or the eyes opened
+     * again). 3 s: the action was shown and said before the tone, so only
+     * starting it is left; short, so that a recorded response fits one pause.
      */
-    stepTimeoutMs: z.int().min(2000).max(30_000).default(11_000),
+    stepTimeoutMs: z.int().min(1000).max(30_000).default(3000),
+    /** Before each tone the next action is shown and said, the citizen holding still, for this long. */
+    instructMs: z.int().min(0).max(10_000).default(2500),
+    /**
+     * Then one of these pauses, drawn at random for each step, so that the
+     * tone comes at a moment a recording cannot know. They must lie at least
+     * stepTimeoutMs apart, or one recorded response could answer two.
+     */
+    pausesMs: z.array(z.int().min(0).max(15_000)).min(1).max(6).default([0, 3000, 6000]),
     /** A turn counts from this yaw (degrees) on, held for `holdMs` (seen on two frames in a row at least). */
     turnYawDeg: z.number().min(8).max(45).default(18),
     holdMs: z.int().min(0).max(2000).default(120),
@@ -59,7 +75,14 @@ export const livenessSettingsSchema = z
     fixedOrder: z.array(z.enum(livenessActions)).min(1).max(MAX_CHALLENGE_STEPS).optional(),
   })
   .strict()
-  .refine((s) => s.maxBlinkMs > s.blinkMinClosedMs, { message: 'maxBlinkMs must be longer than blinkMinClosedMs', path: ['maxBlinkMs'] });
+  .refine((s) => s.maxBlinkMs > s.blinkMinClosedMs, { message: 'maxBlinkMs must be longer than blinkMinClosedMs', path: ['maxBlinkMs'] })
+  .refine(
+    (s) => {
+      const sorted = [...s.pausesMs].sort((a, b) => a - b);
+      return sorted.every((pause, i) => i === 0 || pause - sorted[i - 1]! >= s.stepTimeoutMs);
+    },
+    { message: 'pausesMs must lie at least stepTimeoutMs apart, or one recorded response could answer two of them', path: ['pausesMs'] },
+  );
 export type LivenessSettings = z.output<typeof livenessSettingsSchema>;
 
 /** One frame as the judge sees it. */
@@ -90,6 +113,7 @@ export const livenessFailures = [
   'BAD_TRACE',
   'TOO_FAST',
   'WRONG_ACTION',
+  'EARLY',
 ] as const;
 export type LivenessFailure = (typeof livenessFailures)[number];
 
@@ -109,18 +133,30 @@ export type StepEvidence = z.infer<typeof stepEvidenceSchema>;
 export interface Challenge {
   id: string;
   steps: LivenessAction[];
+  /** From each step's tone, the time to reach its action. */
   stepTimeoutMs: number;
+  /** Per step, from the end of the one before (or the start): how long until its tone (instruction plus random pause); 0 when absent. */
+  waitsMs?: number[];
 }
 
 export type LivenessState =
-  | { status: 'running'; stepIndex: number; action: LivenessAction; waitingForFrontal: boolean; msLeft: number; done: StepEvidence[] }
+  | {
+      status: 'running';
+      stepIndex: number;
+      action: LivenessAction;
+      /** Before the step's tone: the action is shown, the citizen holds still. */
+      waiting: boolean;
+      waitingForFrontal: boolean;
+      msLeft: number;
+      done: StepEvidence[];
+    }
   | { status: 'passed'; done: StepEvidence[] }
   | { status: 'failed'; reason: LivenessFailure; stepIndex: number; done: StepEvidence[] };
 
 /**
- * No person finishes an action sooner than this after the one before it (or
- * after the start): back to frontal, then a blink or a turn held for holdMs.
- * A trace that does is invented, not filmed (TOO_FAST).
+ * No person finishes an action sooner than this after its tone: a reaction,
+ * then eyes shut or a turn held for holdMs. A trace that does is invented,
+ * not filmed (TOO_FAST).
  */
 export const MIN_STEP_MS = 250;
 /**
@@ -149,6 +185,8 @@ export class LivenessJudge {
   /** In a "close your eyes" step: since when the head is turned past the turn threshold (the wrong action once held). */
   #turnedSince: number | null = null;
   #reachedSince: number | null = null;
+  /** The step's tone (trace time); null while it is still to come. */
+  #goAt: number | null = null;
   #peak = 0;
   #range = { cxMin: Infinity, cxMax: -Infinity, yawMin: Infinity, yawMax: -Infinity, openMin: Infinity, openMax: -Infinity };
 
@@ -177,8 +215,10 @@ export class LivenessJudge {
     if (last && (entry.t < last.t || entry.t - last.t > MAX_FRAME_GAP_MS))
       return this.#fail(entry.t < last.t ? 'BAD_TRACE' : 'CAMERA_STALLED');
     this.#last = entry;
-    if (state.status === 'running' && entry.t - this.#stepStart > this.challenge.stepTimeoutMs)
-      return this.#fail(this.#stillThroughout() ? 'NO_MOTION' : 'TIMEOUT');
+    if (state.status === 'running') {
+      const expired = this.#expired(entry.t);
+      if (expired) return this.#fail(expired);
+    }
 
     if (entry.faces === 0) {
       this.#lostSince ??= entry.t;
@@ -205,6 +245,16 @@ export class LivenessJudge {
         this.#openLevel = Math.max(this.#openLevel * keep(OPEN_LEVEL_KEEP.returning, sinceLast), entry.openness);
       return this.#update(entry.t);
     }
+    if (this.#goAt === null) {
+      // The tone sounds on the first frame at its time, the face looking straight: the step's clock and stillness start there.
+      if (entry.t - this.#stepStart < this.#waitMs()) return this.#pause(entry, sinceLast);
+      this.#goAt = entry.t;
+      this.#turnedSince = null;
+      this.#closedSince = null;
+      this.#resetRange();
+      this.#track(entry);
+      return this.#update(entry.t);
+    }
     switch (state.action) {
       case 'turnLeft':
       case 'turnRight':
@@ -216,9 +266,42 @@ export class LivenessJudge {
 
   /** Ends the challenge at `t` if it is still running (the trace stopped). */
   finish(t: number): LivenessState {
-    if (this.#state.status === 'running')
-      this.#fail(t - this.#stepStart > this.challenge.stepTimeoutMs && this.#stillThroughout() ? 'NO_MOTION' : 'TIMEOUT');
+    if (this.#state.status === 'running') this.#fail(this.#expired(t) ?? 'TIMEOUT');
     return this.#state;
+  }
+
+  /** This step's wait before its tone. */
+  #waitMs(): number {
+    const state = this.#state;
+    return state.status === 'running' ? (this.challenge.waitsMs?.[state.stepIndex] ?? 0) : 0;
+  }
+
+  /**
+   * Why the step in play has run out at `t`, or null. Before the tone: the face never came back to frontal. After it: the
+   * action was not reached within stepTimeoutMs (a reach begun in time may still complete: a turn held, eyes opening).
+   */
+  #expired(t: number): 'NO_MOTION' | 'TIMEOUT' | null {
+    const limit = this.challenge.stepTimeoutMs;
+    if (this.#goAt === null) return t - this.#stepStart > this.#waitMs() + limit ? 'TIMEOUT' : null;
+    const deadline = this.#goAt + limit;
+    if (t <= deadline) return null;
+    const state = this.#state;
+    const reachedAt = state.status === 'running' && state.action === 'blink' ? this.#closedSince : this.#reachedSince;
+    if (reachedAt !== null && reachedAt <= deadline && t <= deadline + this.settings.maxBlinkMs + this.settings.holdMs) return null;
+    return this.#stillThroughout() ? 'NO_MOTION' : 'TIMEOUT';
+  }
+
+  /** Before the tone: holding still. A turn held or the eyes shut for a moment now is the action done too soon (EARLY). */
+  #pause(entry: TraceEntry, sinceLast: number): LivenessState {
+    const s = this.settings;
+    if (Math.abs(entry.yawDeg) >= s.turnYawDeg) {
+      this.#turnedSince ??= entry.t;
+      if (entry.t - this.#turnedSince >= s.holdMs) return this.#fail('EARLY');
+    } else {
+      this.#turnedSince = null;
+    }
+    if (this.#eyesShutTooLong(entry, sinceLast)) return this.#fail('EARLY');
+    return this.#update(entry.t);
   }
 
   /**
@@ -302,12 +385,14 @@ export class LivenessJudge {
 
   #complete(t: number, peak: number, score: number): LivenessState {
     const state = this.#state as Extract<LivenessState, { status: 'running' }>;
-    if (t - this.#stepStart < MIN_STEP_MS) return this.#fail('TOO_FAST');
+    const goAt = this.#goAt ?? this.#stepStart;
+    if (t - goAt < MIN_STEP_MS) return this.#fail('TOO_FAST');
     const done = [
       ...state.done,
-      { action: state.action, startedMs: round(this.#stepStart), completedMs: round(t), peak: round(peak, 3), score: round(score, 3) },
+      { action: state.action, startedMs: round(goAt), completedMs: round(t), peak: round(peak, 3), score: round(score, 3) },
     ];
     this.#stepStart = t;
+    this.#goAt = null;
     this.#reachedSince = null;
     this.#closedSince = null;
     this.#turnedSince = null;
@@ -315,24 +400,29 @@ export class LivenessJudge {
     this.#peak = 0;
     this.#resetRange();
     const next = state.stepIndex + 1;
-    this.#state = next >= this.challenge.steps.length ? { status: 'passed', done } : this.#running(next, done, t);
+    this.#state = next >= this.challenge.steps.length ? { status: 'passed', done } : this.#running(next, done);
     return this.#state;
   }
 
-  #running(stepIndex: number, done: StepEvidence[], t = 0): Extract<LivenessState, { status: 'running' }> {
+  #running(stepIndex: number, done: StepEvidence[]): Extract<LivenessState, { status: 'running' }> {
     return {
       status: 'running',
       stepIndex,
       action: this.challenge.steps[stepIndex]!,
+      waiting: true,
       waitingForFrontal: true,
-      msLeft: this.challenge.stepTimeoutMs - (t - this.#stepStart),
+      msLeft: this.challenge.stepTimeoutMs,
       done,
     };
   }
 
   #update(t: number): LivenessState {
     const state = this.#state;
-    if (state.status === 'running') this.#state = { ...state, msLeft: Math.max(0, this.challenge.stepTimeoutMs - (t - this.#stepStart)) };
+    if (state.status === 'running') {
+      const goAt = this.#goAt;
+      const msLeft = goAt === null ? this.challenge.stepTimeoutMs : Math.max(0, goAt + this.challenge.stepTimeoutMs - t);
+      this.#state = { ...state, waiting: goAt === null, msLeft };
+    }
     return this.#state;
   }
 
@@ -380,13 +470,21 @@ export function judgeTrace(challenge: Challenge, settings: LivenessSettings, tra
 
 /**
  * Draws a challenge: `random(n)` returns an integer in [0, n) (crypto-backed in the core). Each step is any action, repeats
- * allowed: with 3 kinds and 3 steps, 27 sequences, so a recording made for one passes 1 challenge in 27 (the judge fails a
- * wrong turn or a wrong action, and a spontaneous blink is no action).
+ * allowed (3 kinds, 3 steps: 27 sequences), and its tone comes after the instruction and one of the pauses (3 pauses, 3
+ * steps: 27 timings). A fixed recording answers one sequence at one timing: 1 challenge in 729.
  */
-export function drawChallenge(id: string, settings: LivenessSettings, random: (n: number) => number): Challenge {
-  if (settings.fixedOrder) return { id, steps: [...settings.fixedOrder], stepTimeoutMs: settings.stepTimeoutMs };
-  const steps = Array.from({ length: settings.steps }, () => livenessActions[random(livenessActions.length)]!);
-  return { id, steps, stepTimeoutMs: settings.stepTimeoutMs };
+export function drawChallenge(id: string, settings: LivenessSettings, random: (n: number) => number): Required<Challenge> {
+  const steps = settings.fixedOrder
+    ? [...settings.fixedOrder]
+    : Array.from({ length: settings.steps }, () => livenessActions[random(livenessActions.length)]!);
+  const waitsMs = steps.map(() => settings.instructMs + settings.pausesMs[random(settings.pausesMs.length)]!);
+  return { id, steps, stepTimeoutMs: settings.stepTimeoutMs, waitsMs };
+}
+
+/** The longest a challenge can take on the screen: every wait, every reach window and the longest completion. */
+export function challengeMaxMs(challenge: Challenge, settings: LivenessSettings): number {
+  const waits = (challenge.waitsMs ?? []).reduce((sum, wait) => sum + wait, 0);
+  return waits + challenge.steps.length * (2 * challenge.stepTimeoutMs + settings.maxBlinkMs + settings.holdMs);
 }
 
 /** The share of the open level kept after `ms` of frames, for a share `perFrame` kept per 30 fps frame. */

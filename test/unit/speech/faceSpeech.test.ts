@@ -26,7 +26,7 @@ const failures = [
 function view(patch: Partial<FaceView>): FaceView {
   return {
     ...{ phase: 'position', prompt: 'noFace', action: null, stepIndex: 0, steps: 3, msLeft: 0, measures: [] },
-    ...{ order: ['blink', 'turnLeft', 'turnRight'], stepTimeoutMs: 11_000, announcing: false },
+    ...{ order: ['blink', 'turnLeft', 'turnRight'], stepTimeoutMs: 3000, announcing: false, waiting: false },
     ...{ failure: null, attemptsLeft: 2, faceInView: true, frameMs: 0 },
     ...patch,
   };
@@ -38,14 +38,17 @@ describe('face speech', () => {
       for (const prompt of guidancePrompts)
         for (const action of [null, ...livenessActions])
           for (const failure of failures)
-            for (const announcing of [false, true]) {
-              const key = spokenFaceKey(view({ phase, prompt, action, failure, announcing }));
-              if (key !== null) expect(spokenKeys, `${phase} ${prompt} ${action} ${failure}`).toContain(key);
-            }
+            for (const announcing of [false, true])
+              for (const waiting of [false, true]) {
+                const key = spokenFaceKey(view({ phase, prompt, action, failure, announcing, waiting }));
+                if (key !== null) expect(spokenKeys, `${phase} ${prompt} ${action} ${failure}`).toContain(key);
+              }
   });
 
   it('says the action while the citizen is placed well, the correction otherwise, and nothing while the camera loads', () => {
     expect(spokenFaceKey(view({ phase: 'challenge', action: 'blink', prompt: 'good' }))).toBe('face.action.blink');
+    // Before the tone the next action is said, with the word to wait for the tone.
+    expect(spokenFaceKey(view({ phase: 'challenge', action: 'turnLeft', prompt: 'good', waiting: true }))).toBe('face.next.turnLeft');
     expect(spokenFaceKey(view({ phase: 'challenge', action: 'turnLeft', prompt: 'moveCloser' }))).toBe('face.prompt.moveCloser');
     expect(spokenFaceKey(view({ phase: 'failed', failure: 'BAD_TRACE' }))).toBe('face.failure.other');
     expect(spokenFaceKey(view({ phase: 'loading' }))).toBeNull();
