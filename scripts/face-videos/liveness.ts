@@ -154,17 +154,19 @@ export function blinkWarp(x: number, y: number, closure: number, out: { y: numbe
  * are only for the judge's return to frontal. Were they 0.7 s, a busy
  * machine (whose fake camera plays the file slower) could pass the gate in
  * one of them, start the challenge just after the blink and wait a whole
- * loop for the next one (7.3 s, more on a slow machine; the step allows 11 s).
- * The eyes stay shut for 0.8 s (plus the closing and opening frames): the
+ * loop for the next one (7.7 s, more on a slow machine; the step allows 11 s).
+ * The eyes stay shut for 1.2 s (plus the closing and opening frames): the
  * judge's "close your eyes" action asks for 0.6 s, longer than any
- * spontaneous blink.
+ * spontaneous blink, and a challenge that starts as the eyes begin to close
+ * (the quality gate passed in the spell's last moment) must still see 0.6 s
+ * of them shut, or the turn that follows is the wrong action.
  */
 const PHASES = (() => {
   const f = (seconds: number) => Math.round(seconds * FPS);
   const list: Array<{ name: string; frames: number }> = [
     { name: 'frontal', frames: f(2.0) },
     { name: 'blinkClose', frames: 2 },
-    { name: 'blinkClosed', frames: f(0.8) },
+    { name: 'blinkClosed', frames: f(1.2) },
     { name: 'blinkOpen', frames: 3 },
     { name: 'frontal', frames: f(0.2) },
     { name: 'leftIn', frames: f(0.3) },

@@ -224,7 +224,7 @@ describe('face step guidance', () => {
     await expect.poll(() => phaseOf(page), { timeout: 30_000 }).toBe('challenge');
     // "Good, the first movement starts now" first (no hold-still), then the first action.
     await expect.poll(() => page.getByTestId('face-prompt').getAttribute('data-key'), { timeout: 5000 }).toBe('face.action.blink');
-    expect(await page.getByTestId('face-prompt').textContent()).toBe('Pejamkan mata Anda sebentar, lalu buka kembali');
+    expect(await page.getByTestId('face-prompt').textContent()).toBe(catalogues.id['face.action.blink']);
     const first = await secondsLeft(page);
     expect(first).toBeGreaterThanOrEqual(9);
     expect(first).toBeLessThanOrEqual(11);
@@ -308,7 +308,20 @@ describe('face step liveness', () => {
     await screenshot(page, 'landscape-en-12-face-challenge');
     // Captured, then "checking your face" while the core matches it to the chip photo (a fraction of a second: the page records
     // that it showed), and a match moves the journey on.
-    await expect.poll(() => captureOutcome(page), { timeout: 40_000 }).toBe('matched');
+    await expect
+      .poll(() => captureOutcome(page), { timeout: 40_000 })
+      .toBe('matched')
+      .catch((error: unknown) => {
+        // On failure, say what the core refused (its own measures of the pictures), if it did.
+        console.log(
+          booth
+            .logText()
+            .split('\n')
+            .filter((line) => line.includes('"event":"face.capture_refused"'))
+            .join('\n'),
+        );
+        throw error;
+      });
     expect(await page.evaluate('window.__verifyingShown')).toBe(catalogues.en['face.verifying.body']);
     expect(booth.booth.steps.face.part.evidence).toMatchObject({ decision: 'match', required: 2 });
     expect(booth.logText()).toMatch(/"event":"face.match","decision":"match"/);
@@ -394,6 +407,13 @@ describe('face step liveness', () => {
           );
           console.log(
             `slow-PC test failed at ${(1000 / gaps[gaps.length >> 1]!).toFixed(1)} processed frames a second (longest gap ${gaps.at(-1)} ms, ${gaps.length} gaps)`,
+          );
+          console.log(
+            booth
+              .logText()
+              .split('\n')
+              .filter((line) => line.includes('"event":"face.capture_refused"'))
+              .join('\n'),
           );
           throw error;
         });

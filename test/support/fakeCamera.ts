@@ -18,7 +18,7 @@ export async function ensureFaceVideos(outDir: string = defaultFaceVideoDir): Pr
 
 /**
  * The liveness settings the looping liveness video answers: its one order, every tone at once (no instruction, no pause),
- * and 11 s to reach each action (a busy machine plays the 7.3 s loop slower, and a loop that misses one closure must see
+ * and 11 s to reach each action (a busy machine plays the 7.7 s loop slower, and a loop that misses one closure must see
  * the next). A production booth draws the order and the pauses at random and gives 3 s.
  */
 export function livenessVideoSettings(): { fixedOrder: LivenessAction[]; instructMs: number; pausesMs: number[]; stepTimeoutMs: number } {

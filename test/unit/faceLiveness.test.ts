@@ -218,6 +218,12 @@ describe('the tone', () => {
     expect(judgeTrace(timed(['turnLeft'], [2500]), settings, waiting).status).toBe('passed');
   });
 
+  it('sees the eyes shut when the challenge starts as they close: the first frames do not set the open level', () => {
+    // The e2e video's flake: the challenge began on a closing frame, which then counted as open eyes.
+    const closing = trace([{ ms: 70, openness: 0.12 }, { ms: 1000, openness: 0.085 }, { ms: 400 }, ...turn(28)]);
+    expect(judgeTrace(timed(['blink', 'turnLeft'], [0, 0]), settings, closing).status).toBe('passed');
+  });
+
   it('asks the action within stepTimeoutMs of the tone: later is TIMEOUT, a face that never moves NO_MOTION', () => {
     const late = trace([{ ms: 400 }, { ms: settings.stepTimeoutMs + 300 }, ...turn(28)]);
     expect(judgeTrace(timed(['turnLeft'], [0]), settings, late)).toMatchObject({ status: 'failed', reason: 'TIMEOUT' });

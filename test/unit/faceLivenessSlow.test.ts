@@ -86,7 +86,7 @@ describe('liveness judge at 10–15 processed frames a second', () => {
   });
 
   it('a loop that missed a closure sees the next one a whole slowed video loop later (9.5 s) within the 11 s the e2e video is given', () => {
-    // The e2e liveness video closes its eyes once per 7.3 s loop; a busy PC plays it slower and may process 8–9 frames a second.
+    // The e2e liveness video closes its eyes once per 7.7 s loop; a busy PC plays it slower and may process 8–9 frames a second.
     const acts: Act[] = [
       { still: 8500 },
       { blink: 1500 },

@@ -28,7 +28,7 @@ export const ACTION_EVIDENCE = {
   /** A turn picture: yaw at least this share of the judge's turn threshold past the crops' own yaw, the right way. */
   turnShare: 0.6,
   /** A blink picture: eyes at most this share of the crops' openness (open eyes vary by ±3 % between frames). */
-  shutShare: 0.88,
+  shutShare: 0.9,
   /** A blink picture must face the camera: yaw within this share of the turn threshold of the crops' yaw. */
   blinkFrontalShare: 0.6,
 } as const;

@@ -166,6 +166,12 @@ export const MIN_STEP_MS = 250;
  * own timestamps, not per frame: a slow loop must not remember longer.
  */
 const OPEN_LEVEL_KEEP = { open: 0.98, returning: 0.9, perMs: 1000 / 30 };
+/**
+ * The open level before any frame: typical open eyes on this measure (0.3–0.4). Without it a challenge that starts as
+ * the eyes close would take the closing eyes for open ones and never see them shut (the first frames set the level).
+ * It fades within a few hundred milliseconds to the citizen's own level.
+ */
+const OPEN_LEVEL_PRIOR = 0.3;
 /** A gap without frames longer than this means the camera stalled. */
 const MAX_FRAME_GAP_MS = 1500;
 /** Below these per-step changes nothing moved at all: a still image. */
@@ -179,7 +185,7 @@ export class LivenessJudge {
   #lastFace: TraceEntry | null = null;
   #lostSince: number | null = null;
   #multiSince: number | null = null;
-  #openLevel = 0;
+  #openLevel = OPEN_LEVEL_PRIOR;
   #closedSince: number | null = null;
   #minOpenness = Infinity;
   /** In a "close your eyes" step: since when the head is turned past the turn threshold (the wrong action once held). */

@@ -18,7 +18,7 @@ const look = (yawDeg: number, openness: number, embedding = person(1, 0.1)): Pic
 const crops = () => [look(1.2, 0.36, person(1, 0)), look(1.5, 0.37, person(1, 0.05)), look(0.8, 0.35, person(1, 0.02))];
 
 describe('action pictures, judged by the core', () => {
-  it('accepts turns past 0.6 of the turn threshold the asked way and eyes shut to 88 % of the crops’ opening', () => {
+  it('accepts turns past 0.6 of the turn threshold the asked way and eyes shut to 90 % of the crops’ opening', () => {
     const verdict = judgeActionPictures(
       crops(),
       [
