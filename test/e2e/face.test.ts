@@ -152,6 +152,13 @@ const briefingLines = (page: Page) =>
       picture: item.querySelector(`svg.face-action-picture[data-action="${item.getAttribute('data-action')}"]`) !== null,
     })),
   );
+/** What the core refused of a capture (its own measures of the pictures), for a failing test to print. */
+const coreRefusals = () =>
+  booth
+    .logText()
+    .split('\n')
+    .filter((line) => line.includes('"event":"face.capture_refused"'))
+    .join('\n');
 const ORDER = ['blink', 'turnLeft', 'turnRight'] as const;
 
 beforeAll(async () => {
@@ -313,13 +320,7 @@ describe('face step liveness', () => {
       .toBe('matched')
       .catch((error: unknown) => {
         // On failure, say what the core refused (its own measures of the pictures), if it did.
-        console.log(
-          booth
-            .logText()
-            .split('\n')
-            .filter((line) => line.includes('"event":"face.capture_refused"'))
-            .join('\n'),
-        );
+        console.log(coreRefusals());
         throw error;
       });
     expect(await page.evaluate('window.__verifyingShown')).toBe(catalogues.en['face.verifying.body']);
@@ -408,13 +409,7 @@ describe('face step liveness', () => {
           console.log(
             `slow-PC test failed at ${(1000 / gaps[gaps.length >> 1]!).toFixed(1)} processed frames a second (longest gap ${gaps.at(-1)} ms, ${gaps.length} gaps)`,
           );
-          console.log(
-            booth
-              .logText()
-              .split('\n')
-              .filter((line) => line.includes('"event":"face.capture_refused"'))
-              .join('\n'),
-          );
+          console.log(coreRefusals());
           throw error;
         });
       expect(accepted).toHaveLength(before + 1);
