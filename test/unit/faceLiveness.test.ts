@@ -11,6 +11,10 @@ import {
   type LivenessAction,
 } from '../../src/shared/face/liveness';
 import { answer, blinkSegments, spontaneousBlink, trace, turnSegments } from '../support/livenessTrace';
+import { seededRandom } from '../support/seededRandom';
+
+/** An integer in [0, n) from a seeded source, as the core's randomInt gives one. */
+const drawFrom = (next: () => number) => (n: number) => Math.floor(next() * n);
 
 const settings = livenessSettingsSchema.parse({});
 const challenge = (steps: LivenessAction[]): Challenge => ({ id: 'test-challenge-1', steps, stepTimeoutMs: settings.stepTimeoutMs });
@@ -132,11 +136,7 @@ describe('liveness judge', () => {
 
   it('draws every sequence from the random source, repeats included, and honours a fixed order only when configured', () => {
     const orders = new Set<string>();
-    let seed = 1;
-    const random = (n: number) => {
-      seed = (seed * 48271) % 2147483647;
-      return seed % n;
-    };
+    const random = drawFrom(seededRandom(1));
     for (let i = 0; i < 2000; i++) orders.add(drawChallenge(`c${i}`, settings, random).steps.join(','));
     expect(orders.size).toBe(27);
     const fixed = livenessSettingsSchema.parse({ fixedOrder: ['turnRight', 'blink'] });
@@ -233,11 +233,7 @@ describe('the tone', () => {
 
   it('draws each tone after the instruction and one of the pauses (27 timings), and refuses pauses closer than stepTimeoutMs', () => {
     const timings = new Set<string>();
-    let seed = 7;
-    const random = (n: number) => {
-      seed = (seed * 48271) % 2147483647;
-      return seed % n;
-    };
+    const random = drawFrom(seededRandom(7));
     for (let i = 0; i < 2000; i++) timings.add(drawChallenge(`t${i}`, settings, random).waitsMs.join(','));
     expect(timings.size).toBe(27);
     for (const timing of timings)
