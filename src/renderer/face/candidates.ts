@@ -84,10 +84,6 @@ export class ActionPictures {
     private readonly blinkFrontalDeg: number,
   ) {}
 
-  get count(): number {
-    return this.#kept.length;
-  }
-
   /** A frame the judge saw during `action` (after the return to frontal). */
   consider(
     video: HTMLVideoElement,
