@@ -1,0 +1,104 @@
+// HPKE (RFC 9180) base mode, single shot, for one suite only:
+// DHKEM(X25519, HKDF-SHA256) + HKDF-SHA256 + AES-256-GCM (ids 0x0020,
+// 0x0001, 0x0002). The booth seals each record to the upstream's public key;
+// it keeps no secret that opens it again.
+//
+// Why not @hpke/core here: measured on this 2-core machine, its seal of a
+// 45 KB record took p50 1.6 ms, p99 11 ms (the key schedule runs through
+// WebCrypto, one async importKey per HMAC), against 0.3 ms / 1.7 ms for the
+// same steps on Node's native X25519, HMAC and AES-GCM, and the vault's
+// whole commit must stay under 2 ms at p50. @hpke/core remains the reference:
+// the tests open what this seals with it (and the upstream opens with it).
+import { createCipheriv, createHmac, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
+
+const KEM_ID = 0x0020;
+const KDF_ID = 0x0001;
+const AEAD_ID = 0x0002;
+const MODE_BASE = 0x00;
+/** Nsecret, Nk, Nn, Nh for this suite (RFC 9180 §7.1, §7.2, §7.3). */
+const N_SECRET = 32;
+const N_K = 32;
+const N_N = 12;
+const N_H = 32;
+
+const ascii = (text: string) => Buffer.from(text, 'latin1');
+const i2osp2 = (value: number) => Buffer.from([value >> 8, value & 0xff]);
+const KEM_SUITE_ID = Buffer.concat([ascii('KEM'), i2osp2(KEM_ID)]);
+const HPKE_SUITE_ID = Buffer.concat([ascii('HPKE'), i2osp2(KEM_ID), i2osp2(KDF_ID), i2osp2(AEAD_ID)]);
+const VERSION_LABEL = ascii('HPKE-v1');
+
+/** HKDF-Extract (RFC 5869 §2.2): an empty salt is Nh zero bytes. */
+function extract(salt: Buffer, ikm: Buffer): Buffer {
+  return createHmac('sha256', salt.length > 0 ? salt : Buffer.alloc(N_H))
+    .update(ikm)
+    .digest();
+}
+
+/** HKDF-Expand (RFC 5869 §2.3). */
+function expand(prk: Buffer, info: Buffer, length: number): Buffer {
+  const blocks: Buffer[] = [];
+  let previous = Buffer.alloc(0);
+  for (let counter = 1; blocks.length * N_H < length; counter++) {
+    previous = createHmac('sha256', prk)
+      .update(Buffer.concat([previous, info, Buffer.from([counter])]))
+      .digest();
+    blocks.push(previous);
+  }
+  return Buffer.concat(blocks).subarray(0, length);
+}
+
+/** LabeledExtract (RFC 9180 §4): Extract(salt, "HPKE-v1" || suite_id || label || ikm). */
+function labeledExtract(suiteId: Buffer, salt: Buffer, label: string, ikm: Buffer): Buffer {
+  return extract(salt, Buffer.concat([VERSION_LABEL, suiteId, ascii(label), ikm]));
+}
+
+/** LabeledExpand (RFC 9180 §4): Expand(prk, I2OSP(L, 2) || "HPKE-v1" || suite_id || label || info, L). */
+function labeledExpand(suiteId: Buffer, prk: Buffer, label: string, info: Buffer, length: number): Buffer {
+  return expand(prk, Buffer.concat([i2osp2(length), VERSION_LABEL, suiteId, ascii(label), info]), length);
+}
+
+/** An X25519 public key from its 32 raw bytes (RFC 7748); throws for another length. */
+export function x25519PublicKey(raw: Uint8Array): KeyObject {
+  if (raw.length !== 32) throw new Error(`an X25519 public key is 32 bytes, not ${raw.length}`);
+  return createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(raw).toString('base64url') }, format: 'jwk' });
+}
+
+/** The 32 raw bytes of an X25519 public key object. */
+export function rawX25519(publicKey: KeyObject): Buffer {
+  const jwk = publicKey.export({ format: 'jwk' });
+  return Buffer.from(jwk.x ?? '', 'base64url');
+}
+
+export interface Sealed {
+  /** The encapsulated ephemeral public key (32 bytes), sent with the ciphertext. */
+  enc: Uint8Array;
+  /** AES-256-GCM ciphertext with its 16-byte tag appended. */
+  ciphertext: Uint8Array;
+}
+
+/**
+ * SealBase (RFC 9180 §6.1): Encap (§4.1 DHKEM with a fresh ephemeral key),
+ * KeySchedule in mode_base (§5.1), then Seal with sequence number 0 (§5.2),
+ * so the nonce is base_nonce itself.
+ */
+export function sealBase(recipient: KeyObject, info: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Sealed {
+  // Encap: dh = DH(skE, pkR); kem_context = enc || pkRm; shared_secret = ExtractAndExpand(dh, kem_context).
+  const ephemeral = generateKeyPairSync('x25519');
+  const dh = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient });
+  const enc = rawX25519(ephemeral.publicKey);
+  const kemContext = Buffer.concat([enc, rawX25519(recipient)]);
+  const eaePrk = labeledExtract(KEM_SUITE_ID, Buffer.alloc(0), 'eae_prk', dh);
+  const sharedSecret = labeledExpand(KEM_SUITE_ID, eaePrk, 'shared_secret', kemContext, N_SECRET);
+  // KeySchedule, mode_base: psk and psk_id are empty.
+  const pskIdHash = labeledExtract(HPKE_SUITE_ID, Buffer.alloc(0), 'psk_id_hash', Buffer.alloc(0));
+  const infoHash = labeledExtract(HPKE_SUITE_ID, Buffer.alloc(0), 'info_hash', Buffer.from(info));
+  const context = Buffer.concat([Buffer.from([MODE_BASE]), pskIdHash, infoHash]);
+  const secret = labeledExtract(HPKE_SUITE_ID, sharedSecret, 'secret', Buffer.alloc(0));
+  const key = labeledExpand(HPKE_SUITE_ID, secret, 'key', context, N_K);
+  const nonce = labeledExpand(HPKE_SUITE_ID, secret, 'base_nonce', context, N_N);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  cipher.setAAD(aad);
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+  for (const secretBytes of [dh, eaePrk, sharedSecret, secret, key]) secretBytes.fill(0);
+  return { enc, ciphertext };
+}

@@ -1,0 +1,223 @@
+// The vault as the core uses it: keys from the configured KeyProvider, the
+// writer thread that owns the database, and the free-space guard. Every
+// outcome is a value: a booth whose vault cannot open is out of service
+// (with the reason for the technician), never a crash.
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../logging';
+import { createWorkerClient, type WorkerClient } from '../workers';
+import { freeSpaceAt } from './freeSpace';
+import { deriveKeySeeds, ed25519FromSeed, rawEd25519PublicKey, type KeyProvider } from './keys';
+import type { RecordKind } from './record';
+import type { VaultCounts, WriteFailureReason } from './store';
+import { uuidv7 } from './uuidv7';
+import type { CommitAnswer, VaultWriterApi, WriterStatus } from './vaultWriterApi';
+
+export const VAULT_FILE = 'vault.db';
+export const KEYS_FOLDER = 'keys';
+
+export interface UpstreamKey {
+  /** Names the key in each record, so the upstream knows which private key opens it. */
+  id: string;
+  /** X25519, 32 bytes. */
+  publicKey: Uint8Array;
+  /** The project's demonstration key, whose private half is public: records sealed to it protect nothing. */
+  demo: boolean;
+}
+
+export interface VaultOptions {
+  dir: string;
+  keyProvider: KeyProvider;
+  upstreamKey: UpstreamKey;
+  boothId: string;
+  logger: Logger;
+  /** Below this many free bytes on the vault's disk, no new citizen is let in. */
+  minFreeBytes: number;
+  /** Acknowledged records are kept this long, then purged. */
+  retentionMs: number;
+  /** How long one writer call may take (a commit is fsynced; a slow disk can take a while). Default 15 s. */
+  callTimeoutMs?: number;
+}
+
+export type VaultUnavailable = { reason: string; message: string };
+
+export type Admission = { open: true } | { open: false; reason: 'VAULT_DISK_LOW' | 'VAULT_UNAVAILABLE'; message: string };
+
+export interface VaultStatus {
+  state: 'ready' | 'unavailable';
+  unavailable: VaultUnavailable | null;
+  keyProvider: KeyProvider['kind'];
+  /** Why these keys do not protect a booth in service (development keys), or null. */
+  keyWarning: string | null;
+  upstreamKey: { id: string; demo: boolean };
+  /** The booth's Ed25519 public key, base64url of the 32 raw bytes (null when the keys could not be loaded). */
+  boothPublicKey: string | null;
+  freeBytes: number | null;
+  minFreeBytes: number;
+  counts: VaultCounts | null;
+}
+
+export type CommitFailureReason = WriteFailureReason | 'VAULT_CLOSED' | 'VAULT_UNAVAILABLE' | 'WRITER_FAILED';
+export type VaultCommit =
+  | { ok: true; id: string; payloadSize: number; ms: { seal: number; write: number; total: number } }
+  | { ok: false; reason: CommitFailureReason; message: string };
+
+export interface Vault {
+  readonly dir: string;
+  readonly boothPublicKey: KeyObject | null;
+  /** Whether a new citizen may start: the vault is open and its disk has room. */
+  admission(): Admission;
+  status(): Promise<VaultStatus>;
+  /** Seals and stores one record with its outbox row; resolves once it is durable (or why not). */
+  commit(record: { kind: RecordKind; about: string | null; content: (id: string) => unknown; nik: string | null }): Promise<VaultCommit>;
+  /** The writer, for the sync (issue 14) and the technician's views; null when the vault could not open. */
+  readonly writer: WorkerClient<VaultWriterApi> | null;
+  stop(): Promise<void>;
+}
+
+/** Loads the keys, starts the writer and waits for it to open the database. Never rejects. */
+export async function openVault(options: VaultOptions): Promise<Vault> {
+  const { dir, keyProvider, logger } = options;
+  if (keyProvider.warning) logger.warn({ event: 'vault.development_keys', provider: keyProvider.kind }, keyProvider.warning);
+  if (options.upstreamKey.demo)
+    logger.warn(
+      { event: 'vault.demo_upstream_key', keyId: options.upstreamKey.id },
+      "DEMO UPSTREAM KEY: enrollments are sealed to the project's demonstration key, whose private half is published with the source. Only for trying the booth out.",
+    );
+  const base = {
+    keyProvider: keyProvider.kind,
+    keyWarning: keyProvider.warning,
+    upstreamKey: { id: options.upstreamKey.id, demo: options.upstreamKey.demo },
+    minFreeBytes: options.minFreeBytes,
+  };
+
+  const unavailableVault = (unavailable: VaultUnavailable, boothPublicKey: KeyObject | null = null): Vault => {
+    logger.error({ event: 'vault.unavailable', reason: unavailable.reason }, unavailable.message);
+    return {
+      dir,
+      boothPublicKey,
+      writer: null,
+      admission: () => ({ open: false, reason: 'VAULT_UNAVAILABLE', message: unavailable.message }),
+      status: async () => ({ ...base, state: 'unavailable', unavailable, boothPublicKey: null, freeBytes: free(), counts: null }),
+      commit: async () => ({ ok: false, reason: 'VAULT_UNAVAILABLE', message: unavailable.message }),
+      stop: async () => undefined,
+    };
+  };
+  const free = () => {
+    const space = freeSpaceAt(dir);
+    return space.ok ? space.freeBytes : null;
+  };
+
+  try {
+    mkdirSync(join(dir, KEYS_FOLDER), { recursive: true, mode: 0o700 });
+  } catch (error) {
+    return unavailableVault({ reason: 'VAULT_FOLDER', message: `cannot make the vault folder ${dir}: ${(error as Error).message}` });
+  }
+  const root = await keyProvider.rootSecret();
+  if (!root.ok) return unavailableVault({ reason: root.reason, message: root.message });
+  const seeds = deriveKeySeeds(root.root);
+  root.root.fill(0);
+  const boothPublicKey = createPublicKey(ed25519FromSeed(seeds.signingSeed));
+  if (root.created) logger.info({ event: 'vault.keys_created', provider: keyProvider.kind }, 'new vault keys were made for this booth');
+
+  const writer = createWorkerClient<VaultWriterApi>({
+    name: 'vault-writer',
+    entry: new URL('./vaultWriter.worker.ts', import.meta.url),
+    timeoutMs: options.callTimeoutMs ?? 15_000,
+    // Never restart on a slow call: the commit may still land, and one writer must own the file at a time.
+    restartOnTimeout: false,
+    workerData: {
+      dbPath: join(dir, VAULT_FILE),
+      seeds,
+      recipient: { publicKey: options.upstreamKey.publicKey, keyId: options.upstreamKey.id },
+      boothId: options.boothId,
+    },
+    onNotice: (event, message) => logger.error({ event: `vault.${event}` }, message),
+  });
+  for (const seed of Object.values(seeds)) seed.fill(0);
+  const opened = await writer.call('status', {});
+  const status: WriterStatus | null = opened.ok ? opened.value : null;
+  if (!status || !status.open) {
+    await writer.stop();
+    const unavailable =
+      status && !status.open
+        ? { reason: status.reason, message: status.message }
+        : { reason: 'WRITER_FAILED', message: opened.ok ? '' : opened.message };
+    return unavailableVault(unavailable, boothPublicKey);
+  }
+  logger.info(
+    {
+      event: 'vault.opened',
+      provider: keyProvider.kind,
+      schemaVersion: status.schemaVersion,
+      migratedFrom: status.migratedFrom,
+      counts: status.counts,
+      interruptedSends: status.interruptedSends,
+      boothPublicKey: rawEd25519PublicKey(boothPublicKey).toString('base64url'),
+    },
+    'vault opened',
+  );
+
+  return {
+    dir,
+    boothPublicKey,
+    writer,
+    admission(): Admission {
+      if (writer.state !== 'running') return { open: false, reason: 'VAULT_UNAVAILABLE', message: 'the vault writer is out of service' };
+      const space = freeSpaceAt(dir);
+      if (!space.ok) return { open: false, reason: 'VAULT_UNAVAILABLE', message: space.message };
+      if (space.freeBytes < options.minFreeBytes)
+        return {
+          open: false,
+          reason: 'VAULT_DISK_LOW',
+          message: `only ${Math.floor(space.freeBytes / 1e6)} MB free on the vault's disk (${dir}); new citizens wait until at least ${Math.ceil(options.minFreeBytes / 1e6)} MB are free`,
+        };
+      return { open: true };
+    },
+    async status(): Promise<VaultStatus> {
+      const counts = await writer.call('counts', {});
+      const running = writer.state === 'running';
+      return {
+        ...base,
+        state: running ? 'ready' : 'unavailable',
+        unavailable: running ? null : { reason: 'WRITER_FAILED', message: counts.ok ? 'the vault writer stopped' : counts.message },
+        boothPublicKey: rawEd25519PublicKey(boothPublicKey).toString('base64url'),
+        freeBytes: free(),
+        counts: counts.ok ? counts.value : null,
+      };
+    },
+    async commit({ kind, about, content, nik }): Promise<VaultCommit> {
+      const started = performance.now();
+      const createdAt = Date.now();
+      const id = uuidv7(createdAt);
+      const answer = await writer.call('commit', { id, kind, about, createdAt, content: content(id), nik });
+      const total = performance.now() - started;
+      if (answer.ok) return finish(answer.value, total);
+      // The writer failed while it held the commit: whether it landed is read back, not guessed (nothing lost, nothing doubled).
+      if (answer.sent) {
+        const row = await writer.call('sealed', { id });
+        if (row.ok && row.value) {
+          logger.warn(
+            { event: 'vault.commit_confirmed', reason: answer.reason },
+            'the writer failed after the commit; the record is stored',
+          );
+          return { ok: true, id, payloadSize: row.value.length, ms: { seal: 0, write: 0, total } };
+        }
+      }
+      logger.error({ event: 'vault.commit_failed', reason: answer.reason }, answer.message);
+      return { ok: false, reason: 'WRITER_FAILED', message: `the vault writer did not answer: ${answer.message}` };
+    },
+    stop: () => writer.stop(),
+  };
+
+  function finish(answer: CommitAnswer, total: number): VaultCommit {
+    if (!answer.ok) {
+      logger.error({ event: 'vault.commit_failed', reason: answer.reason }, answer.message);
+      return answer;
+    }
+    return { ok: true, id: answer.id, payloadSize: answer.payloadSize, ms: { ...answer.ms, total } };
+  }
+}
+
+export { rawEd25519PublicKey };

@@ -1,0 +1,97 @@
+// What the tests need to play the upstream's part for the vault: an X25519
+// key pair for the upstream, opening a sealed record with @hpke/core (an
+// implementation independent of the booth's own sealer), and enrollments
+// of realistic size whose personal data the stolen-disk test looks for.
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { Aes256Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core';
+import { cbor, HPKE_INFO, rawX25519, recordAad, type SealedRecord, type UpstreamKey } from '../../src/core/vault';
+import { seededRandom } from './seededRandom';
+
+export interface TestUpstream {
+  key: UpstreamKey;
+  privateKey: KeyObject;
+}
+
+export function testUpstream(id = 'test-upstream-1'): TestUpstream {
+  const { publicKey, privateKey } = generateKeyPairSync('x25519');
+  return { key: { id, publicKey: rawX25519(publicKey), demo: false }, privateKey };
+}
+
+const suite = new CipherSuite({ kem: new DhkemX25519HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes256Gcm() });
+
+/** Opens a record's content as the upstream will (RFC 9180 OpenBase through @hpke/core); rejects when anything was changed. */
+export async function openRecordContent(record: SealedRecord, upstream: TestUpstream): Promise<unknown> {
+  const rawPrivate = Buffer.from(upstream.privateKey.export({ format: 'jwk' }).d ?? '', 'base64url');
+  const recipientKey = await suite.kem.deserializePrivateKey(rawPrivate.buffer.slice(rawPrivate.byteOffset, rawPrivate.byteOffset + 32));
+  const context = await suite.createRecipientContext({ recipientKey, enc: toArrayBuffer(record.enc), info: toArrayBuffer(HPKE_INFO) });
+  const plaintext = await context.open(toArrayBuffer(record.ct), toArrayBuffer(recordAad(record)));
+  return cbor.decode(new Uint8Array(plaintext));
+}
+
+function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+export interface SampleCitizen {
+  nik: string;
+  name: string;
+  email: string;
+  phone: string;
+  /** 32 bytes from the middle of the chip photo: found anywhere on disk, the photo leaked. */
+  photoFingerprint: Buffer;
+}
+
+/** A JPEG-looking picture of `size` bytes (random body between SOI and EOI; only its bytes matter to the vault). */
+function pictureBytes(random: () => number, size: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i++) bytes[i] = Math.floor(random() * 256);
+  bytes.set([0xff, 0xd8, 0xff, 0xe0], 0);
+  bytes.set([0xff, 0xd9], size - 2);
+  return bytes;
+}
+
+/**
+ * An enrollment's content as the booth seals it (the shape of src/shared/upstream/enrollment.ts): two ~15 KB photos (chip and
+ * full frame), three 320×320 crops of ~6 KB, the typed data and evidence. Deterministic in `seed`.
+ */
+export function sampleEnrollment(seed: number, enrollmentId = '00000000-0000-7000-8000-000000000000') {
+  const random = seededRandom(seed);
+  const nik = `3171${String(100000000000 + seed).slice(-12)}`;
+  const citizen = {
+    nik,
+    name: `WARGA UJI NOMOR ${seed} BINTI SUSANTI`,
+    email: `warga.uji.${seed}@contoh.go.id`,
+    phone: `+62812${String(10000000 + seed).slice(-8)}`,
+    language: 'id' as const,
+  };
+  const chipPhoto = pictureBytes(random, 15_000);
+  const content = {
+    format: 'anjungan-ikd/enrollment/v1',
+    enrollmentId,
+    boothId: 'BOOTH-TEST-01',
+    software: { version: '0.1.0', consentVersion: '2026-11-id-en-1' },
+    times: {
+      sessionStartedAt: '2026-12-01T08:00:00.000Z',
+      capturedAt: '2026-12-01T08:03:00.000Z',
+      matchedAt: '2026-12-01T08:03:01.000Z',
+      sealedAt: '2026-12-01T08:03:01.100Z',
+    },
+    citizen,
+    chip: {
+      chipUid: '04a1b2c3d4e5f6',
+      biodata: { nik, name: citizen.name, placeOfBirth: 'JAKARTA', dateOfBirth: '1960-08-17', address: `JL. MERDEKA NO. ${seed}` },
+      photo: { format: 'jpeg', bytes: chipPhoto },
+      signatureImage: null,
+      samAuthenticated: true,
+    },
+    face: {
+      crops: [0, 1, 2].map((i) => ({ jpeg: pictureBytes(random, 6_000), width: 320, height: 320, quality: 0.9 - i / 100 })),
+      fullFrame: { jpeg: pictureBytes(random, 15_000), width: 640, height: 480 },
+      liveness: { challenge: { id: 'c1', steps: ['turnLeft', 'closeEyes', 'turnRight'] }, steps: [{ action: 'turnLeft', ms: 900 }] },
+      pictures: { yawDeg: [-20.5, 0.4, 21.1], openness: [0.97, 0.82, 0.99] },
+      match: { decision: 'match', distances: [0.41, 0.43, 0.45], threshold: 0.6, rule: 'all' },
+    },
+  };
+  const fingerprint = Buffer.from(chipPhoto.subarray(7_000, 7_032));
+  return { content, citizen: { ...citizen, photoFingerprint: fingerprint } satisfies SampleCitizen };
+}
