@@ -7,6 +7,9 @@ import { Aes256Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke
 import { cbor, HPKE_INFO, rawX25519, recordAad, type SealedRecord, type UpstreamKey } from '../../src/core/vault';
 import { seededRandom } from './seededRandom';
 
+/** Commits the crash test's child makes at most before it stops by itself (test/support/vaultCommitLoop.ts). */
+export const COMMIT_LOOP_MAX = 400;
+
 export interface TestUpstream {
   key: UpstreamKey;
   privateKey: KeyObject;
@@ -50,13 +53,18 @@ function pictureBytes(random: () => number, size: number): Uint8Array {
   return bytes;
 }
 
+/** The NIK of sample citizen `seed` (16 digits, Jakarta's 3171 prefix). */
+export function sampleNik(seed: number): string {
+  return `3171${String(100000000000 + seed).slice(-12)}`;
+}
+
 /**
  * An enrollment's content as the booth seals it (the shape of src/shared/upstream/enrollment.ts): two ~15 KB photos (chip and
  * full frame), three 320×320 crops of ~6 KB, the typed data and evidence. Deterministic in `seed`.
  */
-export function sampleEnrollment(seed: number, enrollmentId = '00000000-0000-7000-8000-000000000000') {
+export function sampleEnrollment(seed: number, enrollmentId = '00000000-0000-7000-8000-000000000000', photoBytes = 15_000) {
   const random = seededRandom(seed);
-  const nik = `3171${String(100000000000 + seed).slice(-12)}`;
+  const nik = sampleNik(seed);
   const citizen = {
     nik,
     name: `WARGA UJI NOMOR ${seed} BINTI SUSANTI`,
@@ -64,7 +72,7 @@ export function sampleEnrollment(seed: number, enrollmentId = '00000000-0000-700
     phone: `+62812${String(10000000 + seed).slice(-8)}`,
     language: 'id' as const,
   };
-  const chipPhoto = pictureBytes(random, 15_000);
+  const chipPhoto = pictureBytes(random, photoBytes);
   const content = {
     format: 'anjungan-ikd/enrollment/v1',
     enrollmentId,
@@ -85,13 +93,19 @@ export function sampleEnrollment(seed: number, enrollmentId = '00000000-0000-700
       samAuthenticated: true,
     },
     face: {
-      crops: [0, 1, 2].map((i) => ({ jpeg: pictureBytes(random, 6_000), width: 320, height: 320, quality: 0.9 - i / 100 })),
-      fullFrame: { jpeg: pictureBytes(random, 15_000), width: 640, height: 480 },
+      crops: [0, 1, 2].map((i) => ({
+        jpeg: pictureBytes(random, Math.round(photoBytes * 0.4)),
+        width: 320,
+        height: 320,
+        quality: 0.9 - i / 100,
+      })),
+      fullFrame: { jpeg: pictureBytes(random, photoBytes), width: 640, height: 480 },
       liveness: { challenge: { id: 'c1', steps: ['turnLeft', 'closeEyes', 'turnRight'] }, steps: [{ action: 'turnLeft', ms: 900 }] },
       pictures: { yawDeg: [-20.5, 0.4, 21.1], openness: [0.97, 0.82, 0.99] },
       match: { decision: 'match', distances: [0.41, 0.43, 0.45], threshold: 0.6, rule: 'all' },
     },
   };
-  const fingerprint = Buffer.from(chipPhoto.subarray(7_000, 7_032));
+  const middle = Math.floor(photoBytes / 2);
+  const fingerprint = Buffer.from(chipPhoto.subarray(middle, middle + 32));
   return { content, citizen: { ...citizen, photoFingerprint: fingerprint } satisfies SampleCitizen };
 }

@@ -29,7 +29,8 @@ export {
 export { openVaultDatabase, type OpenFailure } from './database';
 export { migrate, migrations, SCHEMA_VERSION } from './migrations';
 export { VaultStore, outboxStates, type OutboxRow, type OutboxState, type VaultCounts, type WriteFailureReason } from './store';
-export { checkExport, exportPending, EXPORT_FORMAT, type ExportManifest } from './exportPending';
+export { checkExport, exportPending, EXPORT_FORMAT, type ExportCheck, type ExportManifest, type ManifestEntry } from './exportPending';
+export { exportVault, type VaultExport } from './exportVault';
 export { freeSpaceAt } from './freeSpace';
 export { nikHmac } from './nikHash';
 export { uuidv7, UUIDV7_PATTERN } from './uuidv7';

@@ -41,7 +41,8 @@ export interface TpmKeyProviderOptions {
 class TpmCommandError extends Error {
   constructor(
     message: string,
-    readonly missingTool: boolean,
+    /** The TPM answered and refused the sealed object (not: the TPM or the tools could not be reached). */
+    readonly refusedByTpm: boolean,
   ) {
     super(message);
   }
@@ -69,7 +70,8 @@ export function createTpmKeyProvider(options: TpmKeyProviderOptions): KeyProvide
           reject(
             new TpmCommandError(
               missing ? `${tool} is not installed (Debian package tpm2-tools)` : `${tool} failed: ${said || error.message}`,
-              missing,
+              // tpm2_load or tpm2_unseal reached the TPM (no TCTI error) and it said no: not this TPM's key, or a damaged one.
+              !missing && (tool === 'tpm2_load' || tool === 'tpm2_unseal') && !/tcti/i.test(said),
             ),
           );
         },
@@ -98,8 +100,7 @@ export function createTpmKeyProvider(options: TpmKeyProviderOptions): KeyProvide
 
   const failure = (error: unknown, what: string): RootSecretResult => {
     const message = `${what}: ${(error as Error).message} (TCTI ${options.tcti})`;
-    if (error instanceof TpmCommandError && !error.missingTool && /unseal|load/.test(error.message))
-      return { ok: false, reason: 'KEY_UNREADABLE', message };
+    if (error instanceof TpmCommandError && error.refusedByTpm) return { ok: false, reason: 'KEY_UNREADABLE', message };
     return { ok: false, reason: 'KEY_STORE_UNAVAILABLE', message };
   };
 
