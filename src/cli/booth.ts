@@ -7,6 +7,9 @@
 //   face models             the face models checked against the manifest
 //   face selftest           the face matcher's known-answer self-test, as the booth runs it at start
 //   face calibrate          FMR/FNMR per threshold on a consented set of pictures, with a DET plot
+//   vault status            keys, upstream key, outbox counts, free space (reads only)
+//   vault export --to DIR   unacknowledged records, sealed and signed, for a booth that stays offline
+//   vault check DIR         reads an export back and checks every signature and checksum
 //
 // Options: --config FILE (or BOOTH_CONFIG), --json, --models DIR, --core-models DIR.
 import { parseArgs } from 'node:util';
@@ -19,11 +22,15 @@ import { pcscReaderStates } from '../core/card/pcsc/pcscChannels';
 import { isCardReadChild, reportExitCode, runCardReadInChild } from './cardReadProcess';
 import { checkFaceModels, defaultCoreModelsDir, defaultModelsDir, runFaceSelfTest } from './faceCommands';
 import { runFaceCalibration } from './faceCalibrate';
+import { vaultCheck, vaultExport, vaultStatus } from './vaultCommands';
 
 const usage = `Usage: npm run booth -- card <readers|status|read> [--config FILE] [--json]
        npm run booth -- face models [--models DIR] [--json]
        npm run booth -- face selftest [--core-models DIR] [--config FILE] [--json]
        npm run booth -- face calibrate --pairs DIR [--det FILE.svg] [--core-models DIR] [--config FILE] [--json]
+       npm run booth -- vault status [--config FILE] [--json]
+       npm run booth -- vault export --to DIR [--config FILE] [--json]
+       npm run booth -- vault check DIR [--json]
 
   card readers   list PC/SC readers and whether each holds a card
   card status    check the configured card reader (devices.card in the config)
@@ -36,6 +43,11 @@ const usage = `Usage: npm run booth -- card <readers|status|read> [--config FILE
   face calibrate the match threshold's error rates on consented pictures laid
                  out DIR/<person>/<picture>.jpg (also .jpeg, .jp2, .j2k); writes
                  a DET plot (default face-calibration-det.svg); changes nothing
+  vault status   the enrollment vault: key provider, upstream key, outbox counts,
+                 free space and whether the booth takes citizens (reads only)
+  vault export   writes the records the upstream has not acknowledged into a new
+                 folder under DIR (sealed, signed, with a signed manifest)
+  vault check    reads an export folder back and checks every signature and checksum
 
 The configuration is read from --config FILE or BOOTH_CONFIG; without one the
 booth's defaults apply (the simulated serial reader).`;
@@ -54,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
         'core-models': { type: 'string' },
         pairs: { type: 'string' },
         det: { type: 'string' },
+        to: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -91,6 +104,22 @@ async function main(argv: string[]): Promise<number> {
       console.error(error.message);
       return 2;
     }
+  }
+  if (group === 'vault' && command === 'check' && positionals.length === 3) return vaultCheck(positionals[2]!, print);
+  if (group === 'vault' && (command === 'status' || command === 'export') && positionals.length === 2) {
+    if (command === 'export' && !values.to) {
+      console.error(`vault export needs --to DIR (a folder on the removable disk; a new folder is made inside it).\n\n${usage}`);
+      return 2;
+    }
+    let config;
+    try {
+      config = loadConfig(values.config ?? process.env['BOOTH_CONFIG']);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      console.error(error.message);
+      return 2;
+    }
+    return command === 'status' ? vaultStatus(config, print) : vaultExport(config, values.to!, print);
   }
   if (group !== 'card' || !command || !['readers', 'status', 'read'].includes(command)) {
     console.error(`Unknown command "${positionals.join(' ')}".\n\n${usage}`);

@@ -145,8 +145,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
 
   const unsubscribe = core.events.subscribe((event, payload) => {
-    // Whether the booth is in service tells nothing about a citizen: every page hears it (one showing "in use" too).
-    if (event === 'booth.status') {
+    // Whether the booth is in service, or takes citizens, tells nothing about a citizen: every page hears it (one showing "in use" too).
+    if (event === 'booth.status' || event === 'booth.admission') {
       const text = JSON.stringify({ type: 'event', event, payload } satisfies EventEnvelope);
       for (const connection of connections) if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(text);
       return;

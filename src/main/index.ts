@@ -14,6 +14,7 @@ import { wireContract } from './ipc';
 import { BOOTH_PARTITION } from './policy';
 import { registerAppScheme, serveRenderer } from './protocol';
 import { createBoothWindow } from './window';
+import { vaultRootForCore } from './safeStorageKeys';
 
 registerAppScheme();
 
@@ -44,7 +45,13 @@ if (!app.requestSingleInstanceLock()) {
     try {
       core = await superviseCore({
         spawn: () => forkUtilityCore(join(here, '../core/index.js')),
-        start: { configPath, version: app.getVersion(), rendererDir, packaged: app.isPackaged },
+        start: {
+          configPath,
+          version: app.getVersion(),
+          rendererDir,
+          packaged: app.isPackaged,
+          vaultRoot: await vaultRootForCore(config.vault),
+        },
         logger,
         // The voice pack is served beside the models (the core checks it too, and refuses to start when it is wrong).
         faceModelFiles: new Map([...servableModelFiles(rendererDir), ...servableVoicePack(config.speech.voicePackDir)]),

@@ -15,6 +15,7 @@ import { OfflineScreen } from './screens/OfflineScreen';
 import { PhoneScreen } from './screens/PhoneScreen';
 import { ReferralScreen } from './screens/ReferralScreen';
 import { ReviewScreen } from './screens/ReviewScreen';
+import { SavingScreen } from './screens/SavingScreen';
 import { useIdleTimeout } from './state/useIdleTimeout';
 import { useSpeechSession } from './speech/useSpeech';
 
@@ -27,6 +28,7 @@ export function App() {
   const connection = useJourney((state) => state.connection);
   const info = useJourney((state) => state.info);
   const inService = useJourney((state) => state.inService);
+  const admission = useJourney((state) => state.admission);
   const step = useJourney((state) => state.session?.step ?? null);
   const language = useJourney((state) => state.session?.language ?? 'id');
   const keepAlive = useJourney((state) => state.keepAlive);
@@ -74,6 +76,8 @@ export function App() {
   });
 
   if (!inService) return <OfflineScreen reason="out-of-service" />;
+  // Nobody is at the booth and it cannot keep a new enrollment: it says so before anyone starts.
+  if (step === null && !admission.open) return <OfflineScreen reason="not-admitting" />;
   if (connection !== 'open' || info === null) return <OfflineScreen reason={connection === 'in-use' ? 'in-use' : 'offline'} />;
 
   return (
@@ -102,6 +106,7 @@ const screens: Record<JourneyStep, () => ReactElement> = {
       <FaceScreen />
     </Suspense>
   ),
+  saving: () => <SavingScreen />,
   signoff: () => <LaterStepScreen key="signoff" step="signoff" />,
   done: () => <LaterStepScreen key="done" step="done" />,
   referred: () => <ReferralScreen />,

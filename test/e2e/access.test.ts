@@ -6,7 +6,7 @@
 // seated citizen's reach, and a screenshot is saved (large mode: "-200").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openBrowser, type BrowserSession } from '../support/browser';
+import { boothScreens, openBrowser, type BrowserSession } from '../support/browser';
 import { openBooth, screenshot, seriousAxeViolations, tap, typeOnKeys, waitForStep } from '../support/citizen';
 import { startTestBooth, type TestBooth } from '../support/host';
 import { layoutProblems, outOfSeatedReach } from '../support/layout';
@@ -15,10 +15,7 @@ import { journeySteps, type JourneyStep, type Language } from '../../src/shared/
 import { catalogues } from '../../src/renderer/i18n';
 import { helpTexts } from '../../src/renderer/access/helpTexts';
 
-const orientations = {
-  portrait: { width: 1080, height: 1920 },
-  landscape: { width: 1920, height: 1080 },
-} as const;
+const orientations = boothScreens;
 type Orientation = keyof typeof orientations;
 
 /** The toolbar every step carries; on a portrait booth it must sit in the lower half. */

@@ -21,10 +21,13 @@ import { openBrowser, type BrowserSession } from '../support/browser';
 import { openBooth, screenshot, seriousAxeViolations, tap, waitForStep } from '../support/citizen';
 import { ensureFaceVideos, fakeCameraArgs, livenessVideoSettings, type VideoName } from '../support/fakeCamera';
 import { startTestBooth, type TestBooth } from '../support/host';
-import { walkPageTo } from '../support/walkTo';
+import { siti, walkPageTo } from '../support/walkTo';
 import { briefedActions, passBriefing } from '../support/faceBriefing';
 import type { FaceCapture } from '../../src/core/face';
 import { catalogues } from '../../src/renderer/i18n';
+import { readTestVault } from '../support/vault';
+import { testIdentities } from '../../src/core/card/emulator/identities';
+import { enrollmentContentSchema } from '../../src/shared/upstream/enrollment';
 
 /** Records every camera stream the page opens, to check they are all stopped after the step. */
 const RECORD_STREAMS = `
@@ -44,6 +47,8 @@ const RECORD_VERIFYING = `
   new MutationObserver(() => {
     const shown = document.querySelector('[data-testid="face-verifying"]');
     if (shown) window.__verifyingShown = shown.textContent;
+    const saving = document.querySelector('[data-testid="saving"]');
+    if (saving) window.__savingShown = saving.textContent;
   }).observe(document, { childList: true, subtree: true });
 `;
 
@@ -324,7 +329,27 @@ describe('face step liveness', () => {
         throw error;
       });
     expect(await page.evaluate('window.__verifyingShown')).toBe(catalogues.en['face.verifying.body']);
+    // Then "saving" while the core sealed the enrollment into the vault, before the sign-off step.
+    expect(await page.evaluate('window.__savingShown')).toBe(catalogues.en['saving.body']);
     expect(booth.booth.steps.face.part.evidence).toMatchObject({ decision: 'match', required: 2 });
+    // The citizen landed in the vault: opened with the test's keys, the newest record is this enrollment, whole.
+    const stored = await readTestVault(booth.config.vault.dir);
+    const newest = stored.at(-1)!;
+    expect(newest.row).toMatchObject({ kind: 'enrollment', state: 'pending', attempts: 0 });
+    const content = enrollmentContentSchema.parse(newest.content);
+    expect(content.enrollmentId).toBe(newest.record.id);
+    expect(content.citizen).toMatchObject({
+      nik: testIdentities[3]!.nik,
+      name: testIdentities[3]!.name,
+      email: siti.email,
+      phone: '+6281234567890',
+      language: 'en',
+    });
+    expect(content.chip.photo.bytes.length).toBeGreaterThan(1000);
+    expect(content.face.crops).toHaveLength(3);
+    expect(content.face.fullFrame).toMatchObject({ width: 640, height: 480 });
+    expect(content.face.match).toMatchObject({ decision: 'match' });
+    expect(booth.logText()).toMatch(/"event":"vault.enrollment_saved"/);
     expect(booth.logText()).toMatch(/"event":"face.match","decision":"match"/);
     await screenshot(page, 'landscape-en-13-referred-signoff');
     expect(accepted).toHaveLength(1);

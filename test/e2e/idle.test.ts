@@ -3,7 +3,7 @@
 // stores and the core's session. The page's clock is Playwright's, so the
 // minutes pass in milliseconds; the core runs on real time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, type BrowserSession } from '../support/browser';
+import { boothScreens, openBrowser, type BrowserSession } from '../support/browser';
 import { openBooth, screenshot, seriousAxeViolations, tap, typeOnKeys, waitForStep } from '../support/citizen';
 import { startTestBooth, type TestBooth } from '../support/host';
 import { walkPageTo } from '../support/walkTo';
@@ -12,10 +12,7 @@ import { layoutProblems } from '../support/layout';
 const IDLE_SEC = 20;
 const WARNING_SEC = 25;
 
-const screens = {
-  portrait: { width: 1080, height: 1920 },
-  landscape: { width: 1920, height: 1080 },
-} as const;
+const screens = boothScreens;
 
 describe.each(Object.keys(screens) as Array<keyof typeof screens>)('idle timeout on a %s screen', (orientation) => {
   let booth: TestBooth;

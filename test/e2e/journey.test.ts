@@ -3,16 +3,13 @@
 // screen is scanned with axe-core and saved as a screenshot.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openBrowser, type BrowserSession } from '../support/browser';
+import { boothScreens, openBrowser, type BrowserSession } from '../support/browser';
 import { openBooth, screenshot, seriousAxeViolations, tap, typeOnKeys, waitForStep } from '../support/citizen';
 import { startTestBooth, type TestBooth } from '../support/host';
 import { walkPageTo, startButton } from '../support/walkTo';
 import { catalogues } from '../../src/renderer/i18n';
 
-const orientations = {
-  portrait: { width: 1080, height: 1920 },
-  landscape: { width: 1920, height: 1080 },
-} as const;
+const orientations = boothScreens;
 
 const NIK = '3174054208900001';
 const EMAIL_TOKENS = [...'siti.rahma', '@', ...'contoh', '.co.id'];

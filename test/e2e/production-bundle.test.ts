@@ -11,6 +11,7 @@ import { testIdentities } from '../../src/core/card/emulator';
 import { testPhotos } from '../../src/core/card/emulator/testPhotos.generated';
 import { CoreStartError, forkCore, superviseCore } from '../../src/core/process';
 import { memoryLogger } from '../support/memoryLog';
+import { testVaultConfig } from '../support/vault';
 
 const out = resolve(import.meta.dirname, '../../out');
 const entries = ['core/index.js', 'host/index.js', 'cli/booth.js', 'main/index.js'];
@@ -81,10 +82,29 @@ describe('the production bundle', () => {
       kind: 'config',
       message: expect.stringContaining('devices.card.driver: an installed booth has no card emulator'),
     });
+    // Nor with the development keys, the demonstration upstream key or a vault folder that depends on where it started.
+    const vaultRefused = await start({ devices: { card: { driver: 'none' } } }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(vaultRefused).toBeInstanceOf(CoreStartError);
+    const message = (vaultRefused as CoreStartError).message;
+    expect(message).toContain('vault.keys.provider: an installed booth does not keep enrollments under development keys');
+    expect(message).toContain("vault.upstreamKey: an installed booth does not seal enrollments to the project's demonstration key");
+    expect(message).toContain('vault.dir: an installed booth keeps its vault at an absolute path');
 
-    const core = await start({ devices: { card: { driver: 'none' } } });
+    // A TPM that is not there leaves the vault out of service (the welcome screen says so); the booth itself starts.
+    const vault = testVaultConfig({ keys: { provider: 'tpm', tcti: 'swtpm:host=127.0.0.1,port=9' } });
+    const core = await start({ devices: { card: { driver: 'none' } }, vault });
     try {
-      expect(await core.handlers['booth.info']({})).toMatchObject({ ok: true, value: { capabilities: { card: false } } });
+      expect(await core.handlers['booth.info']({})).toMatchObject({
+        ok: true,
+        value: { capabilities: { card: false }, admission: { open: false, reason: 'VAULT_UNAVAILABLE' } },
+      });
+      expect(await core.handlers['session.start']({})).toMatchObject({
+        ok: false,
+        error: { code: 'OUT_OF_SERVICE', reason: 'VAULT_UNAVAILABLE' },
+      });
     } finally {
       await core.stop();
     }

@@ -2,11 +2,13 @@
 // process: output masked, errors readable, exit codes meaningful.
 import { spawnSync } from 'node:child_process';
 import { makeCalibrationSet } from '../../scripts/make-calibration-set';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { identityPhoto } from '../../src/core/card/emulator/identities';
+import { inProcessBooth } from '../support/inProcess';
+import { sampleEnrollment, testVaultConfig } from '../support/vault';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -199,6 +201,62 @@ describe('npm run booth -- face calibrate', () => {
       expect(err).toMatch(/refused sample6-fourth\/broken\.jpg: UNDECODABLE/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm run booth -- vault', () => {
+  it('says there is no vault yet, then shows one a booth made: keys, warnings, counts, free space; exports it and checks the export', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'booth-cli-vault-'));
+    try {
+      const vault = testVaultConfig();
+      const configFile = join(work, 'booth.json');
+      writeFileSync(configFile, JSON.stringify({ vault: { ...vault, dir: join(work, 'vault') } }));
+      let run = booth('vault', 'status', '--config', configFile);
+      expect(run.code).toBe(1);
+      expect(run.out).toMatch(/UNAVAILABLE +NO_VAULT: there is no vault in .* yet: the booth makes it at its first start/);
+      // No key was made by asking.
+      expect(existsSync(join(work, 'vault', 'keys'))).toBe(false);
+
+      const made = await inProcessBooth({ vault: { ...vault, dir: join(work, 'vault') } });
+      const sample = sampleEnrollment(4);
+      const committed = await (
+        await made.booth.vault
+      ).commit({
+        kind: 'enrollment',
+        about: null,
+        nik: sample.citizen.nik,
+        content: (id) => ({ ...sample.content, enrollmentId: id }),
+      });
+      expect(committed.ok).toBe(true);
+      await made.booth.dispose();
+
+      run = booth('vault', 'status', '--config', configFile);
+      expect(run.code).toBe(0);
+      expect(run.out).toMatch(/keys +development\n +WARNING +DEVELOPMENT KEYS/);
+      expect(run.out).toMatch(/outbox +1 pending, 0 sending, 0 acknowledged, 0 purged; oldest unsent from \d{4}-/);
+      expect(run.out).toMatch(/free space +\d+ MB \(new citizens need at least 1 MB\): taking citizens/);
+      expect(run.out).not.toContain(sample.citizen.nik);
+
+      expect(booth('vault', 'export', '--config', configFile)).toMatchObject({
+        code: 2,
+        err: expect.stringMatching(/vault export needs --to DIR/),
+      });
+      run = booth('vault', 'export', '--to', join(work, 'usb'), '--config', configFile, '--json');
+      expect(run.code).toBe(0);
+      const exported = JSON.parse(run.out) as { folder: string; records: number };
+      expect(exported.records).toBe(1);
+      run = booth('vault', 'check', exported.folder);
+      expect(run).toMatchObject({ code: 0, out: expect.stringMatching(/all 1 records intact, signed by booth BOOTH-DEMO-01/) });
+      const file = join(exported.folder, readdirSync(join(exported.folder, 'records')).map((name) => join('records', name))[0]!);
+      const bytes = readFileSync(file);
+      bytes[100]! ^= 1;
+      writeFileSync(file, bytes);
+      run = booth('vault', 'check', exported.folder);
+      expect(run.code).toBe(1);
+      expect(run.out).toMatch(/0 of 1 records intact; problems:\n +records\/.*\.cbor: its checksum does not match the manifest/);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
     }
   });
 });

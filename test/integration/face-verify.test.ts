@@ -5,69 +5,33 @@
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BoothConfigInput } from '../../src/core/config';
-import { LANDMARKER_FILE, type VerifiedModels } from '../../src/core/face/models';
-import type { FaceCaptureParams } from '../../src/shared/contract/faceSchemas';
 import { createFaceMatcher } from '../../src/core/face/faceMatcher';
 import { modelManifest, verifyCoreModels } from '../../src/core/face/models';
 import { matchSettingsSchema } from '../../src/shared/face/settings';
 import { inProcessBooth } from '../support/inProcess';
 import { memoryLogger } from '../support/memoryLog';
-import { answer, withQuickLiveness } from '../support/livenessTrace';
 import { liveCrop, liveFrame } from '../support/liveCrops';
-import { CROP_SIZE, pictureTimes, videoPictures, type VideoPictures } from '../support/videoCapture';
+import {
+  boothAtFaceStep,
+  captureVideoFace,
+  RENDERER_MODELS as rendererModels,
+  submitVideoCapture,
+  type Forge,
+} from '../support/faceJourney';
 import { walkTo } from '../support/walkTo';
+import { CROP_SIZE } from '../support/videoCapture';
+import { withQuickLiveness } from '../support/livenessTrace';
 import { encodeJpeg } from '../support/testImages';
 
 const root = resolve(import.meta.dirname, '../..');
-const rendererModels: VerifiedModels = { ok: true, files: new Map([[LANDMARKER_FILE, Buffer.from('model')]]) };
 const opened: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const close of opened.splice(0)) await close();
 });
 
-async function atFaceStep(identity: number, config: BoothConfigInput = {}) {
-  const booth = await inProcessBooth(
-    withQuickLiveness({ devices: { card: { driver: 'emulated-serial', identity, baudRate: 921600 } }, ...config }),
-    rendererModels,
-    { coreModelsDir: join(root, 'models') },
-  );
-  opened.push(() => booth.booth.dispose());
-  await walkTo(booth.client, 'face');
-  return booth;
-}
-
-type Client = Awaited<ReturnType<typeof atFaceStep>>['client'];
-type Forge = (params: FaceCaptureParams, pictures: VideoPictures) => void;
-
-/**
- * Answers a challenge with pictures from the fake camera's liveness video (test citizen 3's face: look-straight crops, one
- * picture per action, the full frame), on a synthetic trace; `forge` may change the call before it is sent.
- */
-async function submitWith(client: Client, forge: Forge = () => {}) {
-  const pictures = await videoPictures(join(root, 'models'));
-  const begun = await client.face.beginChallenge();
-  if (!begun.ok) throw new Error(begun.error.message);
-  const { challenge } = begun.value;
-  expect(await client.face.startChallenge({ challengeId: challenge.id })).toMatchObject({ ok: true });
-  const trace = answer(challenge);
-  await new Promise((resolve) => setTimeout(resolve, trace.at(-1)!.t));
-  const times = pictureTimes(trace, challenge);
-  const square = (jpeg: Uint8Array<ArrayBuffer>) => ({ jpeg, width: CROP_SIZE, height: CROP_SIZE });
-  const params: FaceCaptureParams = {
-    challengeId: challenge.id,
-    trace,
-    frames: pictures.crops.map((jpeg, i) => ({ ...square(jpeg), score: 90 - i, t: times.frames[i]! })),
-    actions: challenge.steps.map((action, i) => ({ ...square(new Uint8Array(pictures.actions[action])), action, t: times.actions[i]! })),
-    still: { jpeg: pictures.still, width: 640, height: 480 },
-  };
-  forge(params, pictures);
-  return { params, result: await client.face.submitCapture(params) };
-}
-
-async function captureWith(client: Client, forge?: Forge) {
-  const { result } = await submitWith(client, forge);
-  expect(result, JSON.stringify(result.ok ? {} : result.error)).toMatchObject({ ok: true, value: { faceCaptured: true } });
-}
+const atFaceStep = (identity: number, config: BoothConfigInput = {}) => boothAtFaceStep(identity, config, opened);
+const submitWith = submitVideoCapture;
+const captureWith = captureVideoFace;
 
 describe('face.verify with the real matcher', () => {
   it('matches the live face to the chip photo of the card read, moves on to sign-off, and logs the scores, not the face', async () => {

@@ -47,3 +47,9 @@ export async function openBrowser(viewport: { width: number; height: number }, e
     },
   };
 }
+
+/** The booth's two screen orientations, for tests that look at every screen in both. */
+export const boothScreens = {
+  portrait: { width: 1080, height: 1920 },
+  landscape: { width: 1920, height: 1080 },
+} as const;

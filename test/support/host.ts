@@ -6,6 +6,7 @@ import type { BoothConfigInput } from '../../src/core/config';
 import { startHost, type HostOptions, type RunningHost } from '../../src/host/server';
 import { inProcessCore } from '../../src/core/process';
 import { memoryLog } from './memoryLog';
+import { testVaultConfig } from './vault';
 
 export interface TestBooth extends ComposedBooth {
   host: RunningHost;
@@ -23,7 +24,7 @@ export async function startTestBooth(config: BoothConfigInput = {}, timings: Hos
   const log = memoryLog();
   const composed = await composeBooth({
     // No MediaPipe warm-up unless a test asks for it: ~8 s of CPU per page would slow every browser test on a 2-core machine.
-    config: { logging: { level: 'debug' }, ...config, face: { warmUpFrames: 0, ...config.face } },
+    config: { logging: { level: 'debug' }, ...config, face: { warmUpFrames: 0, ...config.face }, vault: testVaultConfig(config.vault) },
     version: '0.0.0-test',
     logDestination: log.destination,
     rendererDir,

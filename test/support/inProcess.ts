@@ -7,6 +7,7 @@ import type { VerifiedModels } from '../../src/core/face/models';
 import { createBoothClient, type BoothClient, type ContractTransport } from '../../src/shared/contract/client';
 import { createDispatcher } from '../../src/shared/contract/dispatch';
 import { memoryLog } from './memoryLog';
+import { testVaultConfig } from './vault';
 
 export type InProcessBooth = ComposedBooth & { client: BoothClient; transport: ContractTransport; logs: string[] };
 
@@ -18,7 +19,7 @@ export async function inProcessBooth(
   const { lines: logs, destination } = memoryLog();
   // No card reader unless a test asks for one: these tests never reach a real channel.
   const composed = await composeBooth({
-    config: { logging: { level: 'debug' }, devices: { card: { driver: 'none' } }, ...config },
+    config: { logging: { level: 'debug' }, devices: { card: { driver: 'none' } }, ...config, vault: testVaultConfig(config.vault) },
     version: '0.0.0-test',
     logDestination: destination,
     faceModels,

@@ -3,8 +3,28 @@
 // implementation independent of the booth's own sealer), and enrollments
 // of realistic size whose personal data the stolen-disk test looks for.
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BoothConfigInput } from '../../src/core/config';
 import { Aes256Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core';
-import { cbor, HPKE_INFO, rawX25519, recordAad, type SealedRecord, type UpstreamKey } from '../../src/core/vault';
+import {
+  cbor,
+  checkSealedRecord,
+  createDevelopmentKeyProvider,
+  deriveKeySeeds,
+  HPKE_INFO,
+  KEYS_FOLDER,
+  keysFromSeeds,
+  openVaultDatabase,
+  rawX25519,
+  recordAad,
+  VAULT_FILE,
+  VaultStore,
+  type OutboxRow,
+  type SealedRecord,
+  type UpstreamKey,
+} from '../../src/core/vault';
 import { seededRandom } from './seededRandom';
 
 /** Commits the crash test's child makes at most before it stops by itself (test/support/vaultCommitLoop.ts). */
@@ -18,6 +38,36 @@ export interface TestUpstream {
 export function testUpstream(id = 'test-upstream-1'): TestUpstream {
   const { publicKey, privateKey } = generateKeyPairSync('x25519');
   return { key: { id, publicKey: rawX25519(publicKey), demo: false }, privateKey };
+}
+
+/** The upstream every test booth of this process seals to (its private key opens what they stored). */
+export const sharedTestUpstream = testUpstream('test-upstream');
+/** The development passphrase of test booths. */
+export const TEST_VAULT_PASSPHRASE = 'test booth vault passphrase';
+
+const testVaultDirs: string[] = [];
+process.once('exit', () => {
+  for (const dir of testVaultDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * A test booth's vault section: a folder of its own (removed when the process ends), a 1 MB free-space threshold and
+ * sharedTestUpstream's key. `overrides` replace any of it.
+ */
+export function testVaultConfig(overrides: BoothConfigInput['vault'] = {}): NonNullable<BoothConfigInput['vault']> {
+  const dir = mkdtempSync(join(tmpdir(), 'booth-test-vault-'));
+  testVaultDirs.push(dir);
+  return {
+    dir,
+    minFreeMb: 1,
+    keys: { provider: 'development', passphrase: TEST_VAULT_PASSPHRASE },
+    upstreamKey: {
+      id: sharedTestUpstream.key.id,
+      publicKey: Buffer.from(sharedTestUpstream.key.publicKey).toString('base64url'),
+      demo: false,
+    },
+    ...overrides,
+  };
 }
 
 const suite = new CipherSuite({ kem: new DhkemX25519HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes256Gcm() });
@@ -108,4 +158,28 @@ export function sampleEnrollment(seed: number, enrollmentId = '00000000-0000-700
   const middle = Math.floor(photoBytes / 2);
   const fingerprint = Buffer.from(chipPhoto.subarray(middle, middle + 32));
   return { content, citizen: { ...citizen, photoFingerprint: fingerprint } satisfies SampleCitizen };
+}
+
+/**
+ * What a test booth's vault holds, read as the test's own keys allow: the database opened with the development key of
+ * TEST_VAULT_PASSPHRASE (read-only), each record checked against the booth's signature and opened with sharedTestUpstream.
+ */
+export async function readTestVault(dir: string): Promise<Array<{ row: OutboxRow; record: SealedRecord; content: unknown }>> {
+  const root = await createDevelopmentKeyProvider({ keysDir: join(dir, KEYS_FOLDER), passphrase: TEST_VAULT_PASSPHRASE }).rootSecret();
+  if (!root.ok) throw new Error(root.message);
+  const keys = keysFromSeeds(deriveKeySeeds(root.root));
+  const opened = openVaultDatabase(join(dir, VAULT_FILE), keys.databaseKey, { readonly: true });
+  if (!opened.ok) throw new Error(opened.message);
+  try {
+    const store = new VaultStore(opened.db);
+    const out = [];
+    for (const row of store.rows()) {
+      const checked = checkSealedRecord(store.sealed(row.id)!, keys.signingPublicKey);
+      if (!checked.ok) throw new Error(checked.message);
+      out.push({ row, record: checked.record, content: await openRecordContent(checked.record, sharedTestUpstream) });
+    }
+    return out;
+  } finally {
+    opened.db.close();
+  }
 }

@@ -71,6 +71,7 @@ const leaveByContract = {
   },
   // face.verify (face matching) answers STEP_UNAVAILABLE until it is built: no walk goes past the face step yet.
   face: null,
+  saving: null,
   signoff: null,
   done: null,
   // Referred to the service desk: an ending a rule decides (a refusal at some step), which a test brings about itself.
@@ -131,6 +132,7 @@ const leaveOnPage = {
   card: (page) => tap(page, 'card-confirm', CARD_READ_MS),
   // As through the contract: nothing leaves the face step forward until face matching is built.
   face: null,
+  saving: null,
   signoff: null,
   done: null,
   referred: null,

@@ -1,10 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { livenessSettingsSchema } from '../../src/shared/face/liveness';
 import { qualityThresholdsSchema } from '../../src/shared/face/quality';
 import { ConfigError, loadConfig, parseConfig } from '../../src/core/config';
+import { DEMO_UPSTREAM_KEY, DEVELOPMENT_PASSPHRASE } from '../../src/core/config/schema';
 
 function errorOf(action: () => unknown): ConfigError {
   try {
@@ -37,7 +39,38 @@ describe('booth configuration', () => {
         presenceCapSec: 180,
       },
       speech: { defaultVolume: 0.8 },
+      vault: {
+        dir: 'booth-data/vault',
+        keys: { provider: 'development', passphrase: DEVELOPMENT_PASSPHRASE },
+        upstreamKey: DEMO_UPSTREAM_KEY,
+        minFreeMb: 200,
+        retentionDays: 30,
+      },
     });
+  });
+
+  it('ships the demo upstream key it defaults to, marked as a demo, with the private half for the reference upstream', () => {
+    const file = JSON.parse(
+      readFileSync(resolve(import.meta.dirname, '../../resources/demo-upstream/demo-upstream-key.json'), 'utf8'),
+    ) as Record<string, string>;
+    expect(file).toMatchObject({ id: DEMO_UPSTREAM_KEY.id, publicKey: DEMO_UPSTREAM_KEY.publicKey, algorithm: 'X25519' });
+    expect(file['DEMO']).toMatch(/DEMONSTRATION KEY/);
+    const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: file['privateKey'], x: file['publicKey'] }, format: 'jwk' });
+    expect(createPublicKey(privateKey).export({ format: 'jwk' }).x).toBe(DEMO_UPSTREAM_KEY.publicKey);
+  });
+
+  it('checks the vault settings: key provider, upstream key, typos named', () => {
+    expect(parseConfig({ vault: { keys: { provider: 'tpm' } } }).vault.keys).toEqual({ provider: 'tpm', tcti: 'device:/dev/tpmrm0' });
+    expect(errorOf(() => parseConfig({ vault: { keys: { provider: 'tmp' } } })).problems[0]).toMatch(/^vault\.keys\.provider: /);
+    expect(errorOf(() => parseConfig({ vault: { upstreamKey: { id: 'k1', publicKey: 'short' } } })).problems[0]).toMatch(
+      /^vault\.upstreamKey\.publicKey: an X25519 public key: 32 bytes as 43 base64url characters/,
+    );
+    expect(errorOf(() => parseConfig({ vault: { keys: { provider: 'development', passphrase: 'short' } } })).problems[0]).toMatch(
+      /^vault\.keys\.passphrase: /,
+    );
+    expect(errorOf(() => parseConfig({ vault: { minFreeMB: 10 } })).problems).toEqual([
+      'vault.minFreeMB: unknown key; did you mean "minFreeMb"?',
+    ]);
   });
 
   it('checks the speech settings: a volume the citizen can hear, typos named', () => {

@@ -127,7 +127,7 @@ describe('journey store', () => {
     store.setState({ largeText: true, helpOpen: true, officerCalled: true });
     await s().wipe('cancel');
     // Every value any slice holds, found from the store itself: a slice added later is checked too.
-    const boothValues = ['connection', 'inService', 'erasedNotice', 'info', 'busy', 'faceCalls'];
+    const boothValues = ['connection', 'inService', 'admission', 'erasedNotice', 'info', 'busy', 'faceCalls'];
     const citizenValues = Object.keys(fresh).filter(
       (key) => typeof fresh[key as keyof typeof fresh] !== 'function' && !boothValues.includes(key),
     );

@@ -50,6 +50,14 @@ describe('log redaction', () => {
     expect(scrubValue({ value: 3174054208900001 })).toEqual({ value: '[nik]' });
   });
 
+  it("keeps a vault record's id whole, even when its hex holds 16 digits, but not a NIK inside other text", () => {
+    const id = '01a231b3-a0b5-7d56-9182-027748083656';
+    expect(scrubValue({ id })).toEqual({ id });
+    expect(scrubText(`record ${id}`)).not.toContain('027748083656');
+    // Shaped like a UUID only when it is one: a NIK with dashes is no UUID.
+    expect(scrubValue({ id: '3174-0542-0890-0001' })).toEqual({ id: '[nik]' });
+  });
+
   it('keeps ordinary log text readable', () => {
     for (const text of [
       'card.read took 1234 ms',

@@ -33,14 +33,14 @@ const toReview: JourneyEvent[] = [
 ];
 
 describe('journey machine', () => {
-  it('walks language → consent → card → email → phone → review → face → sign-off → done', () => {
+  it('walks language → consent → card → email → phone → review → face → saving → sign-off → done', () => {
     const read = run(toReview.slice(0, 3));
     // Read, not yet confirmed: the chip is shown, the NIK is not the journey's yet.
     expect(read).toMatchObject({ step: 'card', language: 'en', consentAccepted: true, chip });
     expect(read.nik).toBeUndefined();
     const review = run(toReview);
     expect(review).toMatchObject({ step: 'review', nik: '3174054208900001', chip, email: 'a@b.id', phone: '+6281234567890' });
-    const done = run([{ type: 'confirmReview' }, { type: 'faceVerified' }, { type: 'signedOff' }], review);
+    const done = run([{ type: 'confirmReview' }, { type: 'faceVerified' }, { type: 'saved' }, { type: 'signedOff' }], review);
     expect(done.step).toBe('done');
   });
 
@@ -107,6 +107,7 @@ describe('journey machine', () => {
         { type: 'cardConfirmed' },
         { type: 'cardRejected' },
         { type: 'faceVerified' },
+        { type: 'saved' },
         { type: 'signedOff' },
         { type: 'emailAccepted', email: 'a@b.id' },
         { type: 'phoneAccepted', phone: '+6281234567890' },
@@ -132,7 +133,8 @@ describe('journey machine', () => {
           const pastReview = ['face', 'signoff', 'done'].includes(state.step);
           if (pastReview) expect(state.consentAccepted && state.nik && state.email && state.phone).toBeTruthy();
           // Past the card step the journey has a confirmed card: the chip, and its NIK as the journey's.
-          if (['email', 'phone', 'review', 'face', 'signoff', 'done'].includes(state.step)) expect(state.nik).toBe(state.chip?.nik);
+          if (['email', 'phone', 'review', 'face', 'saving', 'signoff', 'done'].includes(state.step))
+            expect(state.nik).toBe(state.chip?.nik);
           if (['card', 'email', 'phone', 'review'].includes(state.step)) expect(state.consentAccepted).toBe(true);
         }
       }),
@@ -143,7 +145,8 @@ describe('journey machine', () => {
 /** The events that bring a fresh journey to `step` (signoff and done through the face step's verdict). */
 const toCard: JourneyEvent[] = toReview.slice(0, 2);
 const toFace: JourneyEvent[] = [...toReview, { type: 'confirmReview' }];
-const toSignoff: JourneyEvent[] = [...toFace, { type: 'faceVerified' }];
+const toSaving: JourneyEvent[] = [...toFace, { type: 'faceVerified' }];
+const toSignoff: JourneyEvent[] = [...toSaving, { type: 'saved' }];
 const walkTo: Record<Exclude<JourneyStep, 'referred'>, JourneyEvent[]> = {
   language: [],
   consent: [{ type: 'chooseLanguage', language: 'id' }],
@@ -152,6 +155,7 @@ const walkTo: Record<Exclude<JourneyStep, 'referred'>, JourneyEvent[]> = {
   phone: toReview.slice(0, 5),
   review: toReview,
   face: toFace,
+  saving: toSaving,
   signoff: toSignoff,
   done: [...toSignoff, { type: 'signedOff' }],
 };
@@ -170,6 +174,7 @@ const everyEvent: JourneyEvent[] = [
   { type: 'cardConfirmed' },
   { type: 'cardRejected' },
   { type: 'faceVerified' },
+  { type: 'saved' },
   { type: 'signedOff' },
   ...referralReasons.map((reason): JourneyEvent => ({ type: 'refer', referral: { reason } })),
 ];

@@ -13,6 +13,7 @@ import { createFaceStep, type FaceMatcher, type FaceStep, type VerifiedModels } 
 import { createHelpStep, logOnlyOfficerCalls, type OfficerCallNotifier } from '../help';
 import { VOICE_PACK_PREFIX } from '../speech';
 import { CitizenSession, createJourneyHandlers, type SessionClock } from '../session';
+import { createEnrollmentStep, type Admission, type EnrollmentStep, type Vault } from '../vault';
 import { BoothEvents } from './events';
 
 /** Version of the consent text the screens show; stored with each acceptance. */
@@ -31,7 +32,14 @@ export interface BoothOptions {
   voicePack?: ReadonlyMap<string, Buffer>;
   /** Matches the live face to the chip photo (null: none, and a captured face is referred to the desk). Stopped by dispose(). */
   faceMatcher?: FaceMatcher | null;
+  /** The enrollment vault, opening or open (compose.ts starts it); stopped by dispose(). */
+  vault: Promise<Vault>;
+  /** How often the free-space guard looks again while nobody is at the booth. Default 10 s. */
+  admissionCheckMs?: number;
 }
+
+/** Looked at this often for the welcome screen (free space changes without anyone at the booth). */
+const ADMISSION_CHECK_MS = 10_000;
 
 export interface Booth {
   handlers: BoothHandlers;
@@ -39,7 +47,9 @@ export interface Booth {
   /** The live session, for tests and the technician view (never the renderer). */
   session: CitizenSession;
   /** Each step's module: its handlers and its share of the session (tests and the technician view look inside). */
-  steps: { card: CardStep; face: FaceStep };
+  steps: { card: CardStep; face: FaceStep; enrollment: EnrollmentStep };
+  /** The vault (for the technician's status and the sync), once open. */
+  vault: Promise<Vault>;
   /** The face matcher (null: none configured): its state and self-test for the technician. */
   faceMatcher: FaceMatcher | null;
   /** The e-KTP reader chosen by configuration (null: none). */
@@ -58,6 +68,8 @@ export async function createBooth({
   officerCalls,
   voicePack = new Map(),
   faceMatcher = null,
+  vault,
+  admissionCheckMs = ADMISSION_CHECK_MS,
 }: BoothOptions): Promise<Booth> {
   const events = new BoothEvents();
   const { idleTimeoutSec, idleWarningSec, expiryGraceSec } = config.session;
@@ -68,6 +80,7 @@ export async function createBooth({
     presenceCapSec: config.face.presenceCapSec,
     onWiped: (reason) => {
       logger.info({ event: 'session.wiped', reason }, 'session wiped');
+      void enrollment.sessionEnded(reason);
       events.emit('session.wiped', { reason });
     },
     onReferred: ({ reason, code, reference }) =>
@@ -86,12 +99,43 @@ export async function createBooth({
     logger,
     matcher: faceMatcher,
     chipPhoto: () => card.part.readout?.photo ?? null,
+    afterMatch: () => enrollment.save(),
     now,
   });
+  const enrollment = createEnrollmentStep({
+    vault,
+    session,
+    logger,
+    boothId: config.booth.id,
+    version,
+    sources: { readout: () => card.part.readout ?? null, capture: () => face.part.capture, match: () => face.part.evidence },
+  });
+  // The welcome screen hears when the booth stops (or starts again) taking citizens: free space, the vault's state.
+  let admitted: Admission | null = null;
+  const checkAdmission = async () => {
+    const now = await enrollment.admission();
+    if (admitted !== null && admitted.open === now.open && (now.open || (!admitted.open && admitted.reason === now.reason))) return;
+    if (!now.open) logger.warn({ event: 'booth.admission_closed', reason: now.reason }, now.message);
+    else if (admitted) logger.info({ event: 'booth.admission_open' }, 'the booth takes citizens again');
+    admitted = now;
+    events.emit('booth.admission', now.open ? { open: true, reason: null } : { open: false, reason: now.reason });
+  };
+  /** Admission as soon as the vault has opened; a vault still opening after a few seconds (a slow TPM) counts as unavailable. */
+  const admissionSoon = (): Promise<Admission> =>
+    Promise.race([
+      enrollment.admission(),
+      new Promise<Admission>((resolve) =>
+        setTimeout(() => resolve({ open: false, reason: 'VAULT_UNAVAILABLE', message: 'the vault is still opening' }), 3_000).unref(),
+      ),
+    ]);
+  const admissionTimer = setInterval(() => void checkAdmission(), admissionCheckMs);
+  admissionTimer.unref();
+  void checkAdmission();
   if (!faceModels.ok)
     for (const problem of faceModels.problems)
       logger.error({ event: 'face.model_refused', file: problem.file, problem: problem.problem }, problem.message);
   const help = createHelpStep({ boothId: config.booth.id, logger, notifier: officerCalls ?? logOnlyOfficerCalls(logger) });
+  const journey = createJourneyHandlers({ session, logger, consentVersion: CONSENT_VERSION });
   const capabilities: Capabilities = { card: card.available, face: face.available, signoff: false };
 
   // Not built yet: the citizen is referred to the service desk.
@@ -103,8 +147,9 @@ export async function createBooth({
   };
 
   const handlers: BoothHandlers = {
-    'booth.info': () =>
-      ok({
+    'booth.info': async () => {
+      const admission = await admissionSoon();
+      return ok({
         boothId: config.booth.id,
         version,
         idleTimeoutSec,
@@ -113,8 +158,19 @@ export async function createBooth({
         capabilities,
         faceWarmUpFrames: capabilities.face ? config.face.warmUpFrames : 0,
         speech: { defaultVolume: config.speech.defaultVolume, voicePack: [...voicePack.keys()] },
-      }),
-    ...createJourneyHandlers({ session, logger, consentVersion: CONSENT_VERSION }),
+        admission: admission.open ? { open: true, reason: null } : { open: false, reason: admission.reason },
+      });
+    },
+    ...journey,
+    // A new citizen starts only while the vault can keep what they will give (free space, keys, database).
+    'session.start': async (params) => {
+      const admission = await enrollment.admission();
+      if (!admission.open) {
+        void checkAdmission();
+        return fail('OUT_OF_SERVICE', `This booth cannot take a new citizen now: ${admission.message}`, { reason: admission.reason });
+      }
+      return journey['session.start'](params);
+    },
     ...card.handlers,
     ...face.handlers,
     'signoff.request': signoffUnavailable,
@@ -125,7 +181,8 @@ export async function createBooth({
     handlers,
     events,
     session,
-    steps: { card, face },
+    steps: { card, face, enrollment },
+    vault,
     faceMatcher,
     cardReader: card.reader,
     // The voice pack is served from the same verified, in-memory folder as the models.
@@ -134,9 +191,11 @@ export async function createBooth({
       ...[...voicePack].map(([name, bytes]) => [VOICE_PACK_PREFIX + name, bytes] as const),
     ]),
     dispose: async () => {
+      clearInterval(admissionTimer);
       session.wipe('cancel');
       await card.dispose();
       await faceMatcher?.stop();
+      await (await vault).stop();
     },
   };
 }

@@ -3,7 +3,8 @@
 import type { DestinationStream } from 'pino';
 import { ConfigError, configError, loadConfig, parseConfig, type BoothConfig, type BoothConfigInput } from '../config';
 import { createLogger, type Logger } from '../logging';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
+import { openVault, vaultSetup, type OsKeyStore, type Vault } from '../vault';
 import {
   createFaceMatcher,
   LANDMARKER_FILE,
@@ -46,6 +47,10 @@ export interface ComposeOptions {
   coreModelsDir?: string;
   /** An already-made face matcher (tests); otherwise one is made from coreModelsDir. */
   faceMatcher?: FaceMatcher | null;
+  /** The OS key store for vault.keys.provider "safe-storage", when it is in this process (tests). */
+  osKeyStore?: OsKeyStore;
+  /** For "safe-storage" in the core process: the root the Electron shell unwrapped with safeStorage, or why it could not. */
+  vaultRoot?: { root: string } | { reason: string; message: string };
 }
 
 export interface ComposedBooth {
@@ -73,6 +78,23 @@ export async function composeBooth(options: ComposeOptions): Promise<ComposedBoo
   const voicePack = config.speech.voicePackDir ? checkVoicePack(config.speech.voicePackDir) : { ok: true as const, files: new Map() };
   if (!voicePack.ok)
     throw configError(options.configPath ? `Configuration file ${options.configPath}` : 'configuration', voicePack.problems);
+  const source = options.configPath ? `Configuration file ${options.configPath}` : 'configuration';
+  if (options.packaged) {
+    const problems = [
+      config.vault.keys.provider === 'development' &&
+        'vault.keys.provider: an installed booth does not keep enrollments under development keys; use "tpm" (or "safe-storage" in the Electron shell)',
+      !isAbsolute(config.vault.dir) &&
+        `vault.dir: an installed booth keeps its vault at an absolute path (given: "${config.vault.dir}"), not one that depends on the folder it was started from`,
+      config.vault.upstreamKey.demo &&
+        "vault.upstreamKey: an installed booth does not seal enrollments to the project's demonstration key; set the upstream's own key",
+    ].filter((problem): problem is string => typeof problem === 'string');
+    if (problems.length > 0) throw configError(source, problems);
+  }
+  const setup = vaultSetup(config.vault, {
+    osKeyStore: options.osKeyStore,
+    unwrappedRoot: options.vaultRoot && ('root' in options.vaultRoot ? Buffer.from(options.vaultRoot.root, 'base64') : options.vaultRoot),
+  });
+  if ('problem' in setup) throw configError(source, [setup.problem]);
   const logger = createLogger({ level: config.logging.level, destination: options.logDestination, base: { boothId: config.booth.id } });
   const faceModels =
     options.faceModels ??
@@ -92,15 +114,25 @@ export async function composeBooth(options: ComposeOptions): Promise<ComposedBoo
       : coreModelsDir && config.devices.camera
         ? createFaceMatcher({ models: verifyCoreModels(coreModelsDir, modelManifest), settings: config.face.match, logger })
         : null;
-  const booth = await createBooth({
-    faceMatcher,
-    config,
-    logger,
-    version: options.version,
-    clock: options.clock,
-    faceModels,
-    officerCalls: options.officerCalls,
-    voicePack: voicePack.files,
-  });
+  // The vault opens meanwhile (a TPM can take a second or two); the first citizen's start waits for it.
+  const vault: Promise<Vault> = openVault({ ...setup, boothId: config.booth.id, logger });
+  let booth: Booth;
+  try {
+    booth = await createBooth({
+      vault,
+      faceMatcher,
+      config,
+      logger,
+      version: options.version,
+      clock: options.clock,
+      faceModels,
+      officerCalls: options.officerCalls,
+      voicePack: voicePack.files,
+    });
+  } catch (error) {
+    // A booth that does not start leaves no writer thread behind.
+    void vault.then((opened) => opened.stop());
+    throw error;
+  }
   return { config, logger, booth };
 }

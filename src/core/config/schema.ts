@@ -129,6 +129,57 @@ const speechSchema = z
   })
   .strict();
 
+/**
+ * The project's demonstration upstream key (resources/demo-upstream/demo-upstream-key.json, private half included, for the
+ * reference upstream): `npm start` works out of the box with it, and every log line and status says it is a demo.
+ */
+export const DEMO_UPSTREAM_KEY = {
+  id: 'demo-upstream-2026-12',
+  publicKey: 'JLBuN5JVg3QJU_0EnD8JKpSwMJOlrXiEOyzvvWvaHFM',
+  demo: true,
+} as const;
+/** The development passphrase `npm start` uses unless the configuration gives another. */
+export const DEVELOPMENT_PASSPHRASE = 'anjungan-ikd-development-only';
+
+const vaultKeysSchema = z.discriminatedUnion('provider', [
+  /** Keys derived from a passphrase: for development and demos only (the booth warns loudly). */
+  z.object({ provider: z.literal('development'), passphrase: z.string().min(12).max(200).default(DEVELOPMENT_PASSPHRASE) }).strict(),
+  /** The root key sealed by the booth's TPM 2.0, through tpm2-tools and this TCTI. */
+  z
+    .object({
+      provider: z.literal('tpm'),
+      tcti: z
+        .string()
+        .regex(/^(device|swtpm|mssim|tabrmd)(:[^\s]*)?$/, 'a TCTI such as "device:/dev/tpmrm0" or "swtpm:host=127.0.0.1,port=2321"')
+        .default('device:/dev/tpmrm0'),
+    })
+    .strict(),
+  /** The root key wrapped by the OS key store through Electron's safeStorage (the Electron shell only). */
+  z.object({ provider: z.literal('safe-storage') }).strict(),
+]);
+
+const vaultSchema = z
+  .object({
+    /** The vault's folder (the encrypted database and its protected keys); a relative path is taken from the working folder. */
+    dir: z.string().min(1).default('booth-data/vault'),
+    keys: vaultKeysSchema.default({ provider: 'development', passphrase: DEVELOPMENT_PASSPHRASE }),
+    /** The upstream's X25519 public key that enrollments are sealed to (provisioning will set it; until then, configuration). */
+    upstreamKey: z
+      .object({
+        id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1 to 64 letters, digits, dots, dashes or underscores'),
+        publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'an X25519 public key: 32 bytes as 43 base64url characters'),
+        /** The project's demonstration key (its private half is public). */
+        demo: z.boolean().default(false),
+      })
+      .strict()
+      .default(DEMO_UPSTREAM_KEY),
+    /** Below this many MB free on the vault's disk, the booth takes no new citizen (the welcome screen says out of service). */
+    minFreeMb: z.number().min(1).max(1_000_000).default(200),
+    /** Days an enrollment stays on the booth after the upstream acknowledged it. */
+    retentionDays: z.number().min(0).max(3650).default(30),
+  })
+  .strict();
+
 export const boothConfigSchema = z
   .object({
     booth: z
@@ -147,6 +198,7 @@ export const boothConfigSchema = z
     devices: devicesSchema.prefault({}),
     face: faceSettingsSchema.prefault({}),
     speech: speechSchema.prefault({}),
+    vault: vaultSchema.prefault({}),
   })
   .strict();
 

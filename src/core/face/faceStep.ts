@@ -18,7 +18,7 @@ import type { FaceAttemptFailedParams, FaceCaptureParams, ScreenFaceProblem } fr
 import { challengeMaxMs, drawChallenge, judgeTrace, type StepEvidence } from '../../shared/face/liveness';
 import type { CameraSettings, FaceSettings } from '../../shared/face/settings';
 import type { Logger } from '../logging';
-import type { CitizenSession, JourneyRefusal } from '../session';
+import type { CitizenSession, JourneyRefusal, SessionResult } from '../session';
 import { FaceSession } from './faceSession';
 import { jpegSize } from '../pictures';
 import { FACE_DETECTOR_URL, FACE_MODEL_URL, FACE_WASM_BASE } from '../../shared/face/assets';
@@ -36,6 +36,8 @@ export interface FaceStepOptions {
   matcher: FaceMatcher | null;
   /** The chip photo of the card the citizen confirmed (null before a read). */
   chipPhoto: () => PictureInput | null;
+  /** Runs once the face matched and the journey moved to 'saving' (the vault's save); its answer is face.verify's. */
+  afterMatch?: () => Promise<SessionResult>;
   now?: () => number;
 }
 
@@ -51,7 +53,17 @@ const START_WITHIN_MS = 180_000;
 /** The booth cannot run the face step (the contract's STEP_UNAVAILABLE reasons for it). */
 type FaceUnavailable = Failure<'STEP_UNAVAILABLE', FaceUnavailableReason>;
 
-export function createFaceStep({ settings, camera, models, session, logger, matcher, chipPhoto, now = Date.now }: FaceStepOptions) {
+export function createFaceStep({
+  settings,
+  camera,
+  models,
+  session,
+  logger,
+  matcher,
+  chipPhoto,
+  afterMatch,
+  now = Date.now,
+}: FaceStepOptions) {
   /** The face step's share of the session: the challenge in play, the attempts left, the capture. */
   const part = new FaceSession(settings.liveness.attempts, settings.match.attempts);
   session.attach(part);
@@ -212,7 +224,7 @@ export function createFaceStep({ settings, camera, models, session, logger, matc
   };
 
   /** The matcher's outcome as the citizen's next step; logged with the evidence (scores, never pictures). */
-  function settle(outcome: VerifyOutcome): AnswerOf<'face.verify'> {
+  async function settle(outcome: VerifyOutcome): Promise<AnswerOf<'face.verify'>> {
     switch (outcome.kind) {
       case 'decided': {
         const { evidence } = outcome;
@@ -232,7 +244,8 @@ export function createFaceStep({ settings, camera, models, session, logger, matc
         );
         if (evidence.decision === 'match') {
           part.matched(evidence);
-          return session.advance({ type: 'faceVerified' });
+          const saving = session.advance({ type: 'faceVerified' });
+          return saving.ok && afterMatch ? afterMatch() : saving;
         }
         return noMatch('NO_MATCH', 'The face does not match the photo on the e-KTP chip.');
       }

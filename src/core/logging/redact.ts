@@ -48,8 +48,14 @@ export function scrubValue(value: unknown): unknown {
   return scrub(value, 0, new WeakSet());
 }
 
+/**
+ * A whole value that is a UUID (the vault's record ids): its random hex can hold 16 digits in a row, which is no NIK, and the
+ * technician must find the same id in the log and in the vault.
+ */
+const WHOLE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 function scrub(value: unknown, depth: number, seen: WeakSet<object>): unknown {
-  if (typeof value === 'string') return scrubText(value);
+  if (typeof value === 'string') return WHOLE_UUID.test(value) ? value : scrubText(value);
   if (typeof value === 'number') return looksLikeNik(value) ? '[nik]' : value;
   if (typeof value === 'bigint') return scrubText(value.toString());
   if (value === null || typeof value !== 'object')

@@ -19,6 +19,16 @@ export const coreStartSchema = z
     rendererDir: z.string().optional(),
     /** An installed booth (Electron's app.isPackaged): it ships no emulator, so its card driver must be set. */
     packaged: z.boolean().optional(),
+    /**
+     * vault.keys.provider "safe-storage": the vault's root secret as the shell unwrapped it with the OS key store (base64, 32
+     * bytes), or why it could not. The core process has no key store of its own (Electron's safeStorage is main's only).
+     */
+    vaultRoot: z
+      .union([
+        z.object({ root: z.base64().refine((b64) => Buffer.from(b64, 'base64').length === 32, 'the root secret is 32 bytes') }).strict(),
+        z.object({ reason: z.string().max(64), message: z.string().max(2_000) }).strict(),
+      ])
+      .optional(),
   })
   .strict();
 export type CoreStart = z.infer<typeof coreStartSchema>;

@@ -70,6 +70,7 @@ export function runCore(channel: ParentChannel, options: RunCoreOptions = {}): v
         version: request.version,
         rendererDir: request.rendererDir,
         packaged: request.packaged,
+        vaultRoot: request.vaultRoot,
         keepModelFiles: false,
       });
     } catch (error) {

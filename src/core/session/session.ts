@@ -74,6 +74,7 @@ export class CitizenSession {
   #state: JourneyState | null = null;
   readonly #parts: SessionPart[] = [];
   #sessionId = '';
+  #startedAt = 0;
   #consentVersion = '';
   /** When the session expires unless something extends it (clock ms). */
   #expiresAt = 0;
@@ -95,6 +96,7 @@ export class CitizenSession {
   start(language: Language = 'id'): SessionSnapshotResult {
     if (this.#state) this.wipe('cancel');
     this.#sessionId = randomBytes(12).toString('hex');
+    this.#startedAt = this.#clock.now();
     this.#state = initialJourney(language);
     return this.#changed();
   }
@@ -128,6 +130,11 @@ export class CitizenSession {
 
   get consentVersion(): string {
     return this.#consentVersion;
+  }
+
+  /** When this session started (clock ms), or null without one. */
+  get startedAt(): number | null {
+    return this.#state ? this.#startedAt : null;
   }
 
   chooseLanguage(language: Language): SessionResult {

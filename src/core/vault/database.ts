@@ -24,6 +24,8 @@ export interface OpenOptions {
   /** Stop at this schema version (tests of migrations); default: the newest. */
   schemaVersion?: number;
   readonly?: boolean;
+  /** WAL pages after which a commit checkpoints by itself (SQLite's default 1000). */
+  autoCheckpointPages?: number;
 }
 
 /** Applies the cipher and key; must run before any other statement on the connection. */
@@ -56,6 +58,9 @@ export function openVaultDatabase(path: string, key: Uint8Array, options: OpenOp
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
+      // The vault's checkpointer thread copies the WAL into the file after each commit (vaultCheckpoint.worker.ts), so a
+      // commit does not pay for it; this is only the safety net should that thread be gone (16 MB of WAL).
+      db.pragma(`wal_autocheckpoint = ${options.autoCheckpointPages ?? 1000}`);
     }
     db.pragma('secure_delete = ON');
     db.pragma('temp_store = MEMORY');

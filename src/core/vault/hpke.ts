@@ -69,6 +69,14 @@ export function rawX25519(publicKey: KeyObject): Buffer {
   return Buffer.from(jwk.x ?? '', 'base64url');
 }
 
+const rawOfRecipient = new WeakMap<KeyObject, Buffer>();
+/** pkRm, exported once per recipient key (the same upstream key seals every record). */
+function recipientRaw(recipient: KeyObject): Buffer {
+  let raw = rawOfRecipient.get(recipient);
+  if (!raw) rawOfRecipient.set(recipient, (raw = rawX25519(recipient)));
+  return raw;
+}
+
 export interface Sealed {
   /** The encapsulated ephemeral public key (32 bytes), sent with the ciphertext. */
   enc: Uint8Array;
@@ -86,7 +94,7 @@ export function sealBase(recipient: KeyObject, info: Uint8Array, aad: Uint8Array
   const ephemeral = generateKeyPairSync('x25519');
   const dh = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient });
   const enc = rawX25519(ephemeral.publicKey);
-  const kemContext = Buffer.concat([enc, rawX25519(recipient)]);
+  const kemContext = Buffer.concat([enc, recipientRaw(recipient)]);
   const eaePrk = labeledExtract(KEM_SUITE_ID, Buffer.alloc(0), 'eae_prk', dh);
   const sharedSecret = labeledExpand(KEM_SUITE_ID, eaePrk, 'shared_secret', kemContext, N_SECRET);
   // KeySchedule, mode_base: psk and psk_id are empty.

@@ -36,3 +36,12 @@ export { nikHmac } from './nikHash';
 export { uuidv7, UUIDV7_PATTERN } from './uuidv7';
 export { rawX25519, x25519PublicKey } from './hpke';
 export * from './keys';
+export {
+  createEnrollmentStep,
+  enrollmentContent,
+  type EnrollmentSources,
+  type EnrollmentStep,
+  type EnrollmentStepOptions,
+} from './enrollmentStep';
+export { vaultSetup, type VaultSetup } from './fromConfig';
+export { inspectVault, type VaultInspection } from './inspectVault';

@@ -12,9 +12,15 @@ import { deriveKeySeeds, ed25519FromSeed, rawEd25519PublicKey, type KeyProvider 
 import type { RecordKind } from './record';
 import type { VaultCounts, WriteFailureReason } from './store';
 import { uuidv7 } from './uuidv7';
-import type { CommitAnswer, VaultWriterApi, WriterStatus } from './vaultWriterApi';
+import type { CommitAnswer, VaultCheckpointApi, VaultWriterApi, WriterStatus } from './vaultWriterApi';
 
 export const VAULT_FILE = 'vault.db';
+/** The writer checkpoints by itself only past 16 MB of WAL: normally the checkpointer thread has done it after each commit. */
+const WRITER_AUTO_CHECKPOINT_PAGES = 4000;
+/** Commits between two checkpoints (about 16 × 12 pages of a 48 KB enrollment: 0.8 MB of WAL). */
+const CHECKPOINT_EVERY = 16;
+/** Without a new commit for this long, the WAL is checkpointed anyway. */
+const CHECKPOINT_IDLE_MS = 1_000;
 export const KEYS_FOLDER = 'keys';
 
 export interface UpstreamKey {
@@ -132,12 +138,62 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
       seeds,
       recipient: { publicKey: options.upstreamKey.publicKey, keyId: options.upstreamKey.id },
       boothId: options.boothId,
+      autoCheckpointPages: WRITER_AUTO_CHECKPOINT_PAGES,
     },
     onNotice: (event, message) => logger.error({ event: `vault.${event}` }, message),
   });
-  for (const seed of Object.values(seeds)) seed.fill(0);
   const opened = await writer.call('status', {});
   const status: WriterStatus | null = opened.ok ? opened.value : null;
+  // The checkpointer opens the file once the writer has made and migrated it.
+  const checkpointer =
+    status?.open === true
+      ? createWorkerClient<VaultCheckpointApi>({
+          name: 'vault-checkpoint',
+          entry: new URL('./vaultCheckpoint.worker.ts', import.meta.url),
+          timeoutMs: 60_000,
+          restartOnTimeout: false,
+          workerData: { dbPath: join(dir, VAULT_FILE), seeds },
+          onNotice: (event, message) => logger.warn({ event: `vault.checkpoint_${event}` }, message),
+        })
+      : null;
+  for (const seed of Object.values(seeds)) seed.fill(0);
+  // One checkpoint at a time, one more asked for if commits came meanwhile.
+  let checkpointing = false;
+  let checkpointAgain = false;
+  const checkpointSoon = () => {
+    if (!checkpointer || checkpointer.state !== 'running') return;
+    if (checkpointing) {
+      checkpointAgain = true;
+      return;
+    }
+    checkpointing = true;
+    void checkpointer.call('checkpoint', {}).then((answer) => {
+      checkpointing = false;
+      if (!answer.ok || !answer.value.ok)
+        logger.warn({ event: 'vault.checkpoint_failed' }, answer.ok ? (answer.value as { message: string }).message : answer.message);
+      if (checkpointAgain) {
+        checkpointAgain = false;
+        checkpointSoon();
+      }
+    });
+  };
+  // Checkpoint every CHECKPOINT_EVERY commits (a few hundred KB of WAL), or once commits pause: a checkpoint after every
+  // commit would run beside the next one and slow it on a 2-core booth; a pause catches the rest.
+  let sinceCheckpoint = 0;
+  let idleCheckpoint: NodeJS.Timeout | undefined;
+  const afterCommit = () => {
+    clearTimeout(idleCheckpoint);
+    if (++sinceCheckpoint >= CHECKPOINT_EVERY) {
+      sinceCheckpoint = 0;
+      checkpointSoon();
+      return;
+    }
+    idleCheckpoint = setTimeout(() => {
+      sinceCheckpoint = 0;
+      checkpointSoon();
+    }, CHECKPOINT_IDLE_MS);
+    idleCheckpoint.unref();
+  };
   if (!status || !status.open) {
     await writer.stop();
     const unavailable =
@@ -193,6 +249,7 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
       const id = uuidv7(createdAt);
       const answer = await writer.call('commit', { id, kind, about, createdAt, content: content(id), nik });
       const total = performance.now() - started;
+      if (answer.ok && answer.value.ok) afterCommit();
       if (answer.ok) return finish(answer.value, total);
       // The writer failed while it held the commit: whether it landed is read back, not guessed (nothing lost, nothing doubled).
       if (answer.sent) {
@@ -208,7 +265,11 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
       logger.error({ event: 'vault.commit_failed', reason: answer.reason }, answer.message);
       return { ok: false, reason: 'WRITER_FAILED', message: `the vault writer did not answer: ${answer.message}` };
     },
-    stop: () => writer.stop(),
+    stop: async () => {
+      clearTimeout(idleCheckpoint);
+      await checkpointer?.stop();
+      await writer.stop();
+    },
   };
 
   function finish(answer: CommitAnswer, total: number): VaultCommit {

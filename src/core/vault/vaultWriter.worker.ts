@@ -22,7 +22,7 @@ const sealKeys: SealKeys = {
   recipientKeyId: data.recipient.keyId,
   signing: keys.signingKey,
 };
-const opened = openVaultDatabase(data.dbPath, keys.databaseKey);
+const opened = openVaultDatabase(data.dbPath, keys.databaseKey, { autoCheckpointPages: data.autoCheckpointPages });
 keys.databaseKey.fill(0);
 const store = opened.ok ? new VaultStore(opened.db) : null;
 const interruptedSends = store ? store.recoverInterrupted() : 0;

@@ -11,6 +11,8 @@ export interface VaultWriterData {
   seeds: VaultKeySeeds;
   recipient: { publicKey: Uint8Array; keyId: string };
   boothId: string;
+  /** The writer's own checkpoint threshold in WAL pages (a safety net: the checkpointer thread does the work). */
+  autoCheckpointPages: number;
 }
 
 export interface CommitParams {
@@ -48,4 +50,10 @@ export interface VaultWriterApi {
   integrity(params: Record<string, never>): string[];
   /** Whether this NIK enrolled on this booth before (a record not yet purged). */
   enrollmentWithNik(params: { nik: string }): { id: string; createdAt: number; state: OutboxRow['state'] } | null;
+}
+
+/** The checkpointer thread's API (vaultCheckpoint.worker.ts). */
+export interface VaultCheckpointApi {
+  /** One passive checkpoint: frames in the WAL, and how many are now in the file. */
+  checkpoint(params: Record<string, never>): { ok: true; walFrames: number; checkpointed: number } | { ok: false; message: string };
 }

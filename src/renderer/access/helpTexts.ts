@@ -13,6 +13,7 @@ export const helpTexts: Record<HelpScreen, MessageKey> = {
   review: 'help.step.review',
   card: 'help.step.card',
   face: 'help.step.face',
+  saving: 'help.step.saving',
   signoff: 'help.step.signoff',
   done: 'help.step.done',
   referred: 'help.step.referred',

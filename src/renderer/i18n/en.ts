@@ -38,6 +38,8 @@ export const en: Record<MessageKey, string> = {
   'offline.body': 'The booth is reconnecting. If this screen does not change, please ask an officer.',
   'offline.outOfServiceBody':
     'The booth had a fault and is starting again. What you entered has been erased. Please wait a moment; if this screen does not change, please ask an officer.',
+  'offline.notAdmittingBody':
+    'This booth cannot take new enrollments right now: its storage is full or out of service. Please ask an officer, or use another booth.',
   'offline.inUseBody': 'This booth is in use in another window. Close that window; this screen will connect by itself.',
   'language.title': 'Choose your language',
   'language.id': 'Bahasa Indonesia',
@@ -199,6 +201,8 @@ export const en: Record<MessageKey, string> = {
   'face.retry': 'Try again',
   'face.verifying.title': 'Checking your face',
   'face.verifying.body': 'Comparing your face with the photo on your e-KTP. Please wait.',
+  'saving.title': 'Saving your enrollment',
+  'saving.body': 'Your details and photos are being locked so that only Dukcapil can open them, then saved on this booth. Please wait.',
   'face.noMatch.title': 'Your face did not match the photo on your e-KTP',
   'face.noMatch.NO_MATCH':
     'This can happen with glasses, a hat, strong light or an old photo. Take off glasses or a hat, look straight at the camera, and try once more.',
@@ -234,9 +238,11 @@ export const en: Record<MessageKey, string> = {
     'Your photo passed the quality and liveness checks, but this booth cannot compare it with the photo on your e-KTP right now. Nothing has been sent anywhere, and it will be erased. Please continue at the Dukcapil service desk.',
   'referral.reason.face-not-matched':
     'Your face could not be matched to the photo on your e-KTP. This is not your fault: old photos often differ. Nothing has been sent anywhere. Please continue at the Dukcapil service desk, where an officer compares them.',
+  'referral.reason.enrollment-not-saved':
+    'Your face matched, but this booth could not save your enrollment (its storage is full or has failed). Nothing of this visit is kept on the booth or sent anywhere. Please continue at the Dukcapil service desk.',
   'referral.reason.signoff-unavailable':
-    'Officer sign-off is not available on this booth yet, so your IKD activation cannot be completed here. What you entered has not been sent anywhere. Please continue at the Dukcapil service desk.',
-  'referral.erase': 'Touch "Finish and erase data" when you are ready. Your data is then erased from this booth.',
+    'Your enrollment is saved on this booth, locked so that only Dukcapil can open it. Officer sign-off is not available on this booth yet, so your IKD activation cannot be completed here. Please continue at the Dukcapil service desk.',
+  'referral.erase': 'Touch "Finish and erase data" when you are ready. What you entered on this screen is then erased.',
   'referral.technicianCode': 'Code for the technician: {code}',
   'referral.bring': 'Bring your e-KTP and your mobile phone to the Dukcapil service desk.',
   'referral.reference': 'Show this code to the officer at the desk.',
@@ -274,6 +280,7 @@ export const en: Record<MessageKey, string> = {
     'Place your e-KTP on the card reader and leave it there. It is read by itself. Then check the name, NIK and photo shown. Touch "Yes, this is me" if it is you.',
   'help.step.face':
     'The screen first shows the movements you will be asked for. Touch "I am ready". Then look at the camera, keep your face inside the oval and do each movement when asked. Take off dark glasses, a mask or a hat.',
+  'help.step.saving': 'Please wait. The booth is saving your enrollment; this takes a moment.',
   'help.step.signoff': 'Please wait. The booth is checking the next step.',
   'help.step.done': 'Touch "Finish and erase data" when you are done. Your data is then erased from this booth.',
   'help.step.referred':

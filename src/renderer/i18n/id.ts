@@ -37,6 +37,8 @@ export const id = {
   'offline.body': 'Anjungan sedang menyambung ulang. Jika layar ini tidak berubah, silakan hubungi petugas.',
   'offline.outOfServiceBody':
     'Anjungan mengalami gangguan dan sedang dimulai ulang. Data yang sudah Anda masukkan telah dihapus. Mohon tunggu sebentar; jika layar ini tidak berubah, silakan hubungi petugas.',
+  'offline.notAdmittingBody':
+    'Anjungan ini sedang tidak dapat menerima pendaftaran baru: penyimpanannya penuh atau sedang bermasalah. Silakan hubungi petugas, atau gunakan anjungan lain.',
   'offline.inUseBody': 'Anjungan ini sedang dipakai di jendela lain. Tutup jendela itu; layar ini akan tersambung sendiri.',
   'language.title': 'Pilih bahasa',
   'language.id': 'Bahasa Indonesia',
@@ -200,6 +202,9 @@ export const id = {
   'face.retry': 'Coba lagi',
   'face.verifying.title': 'Memeriksa wajah Anda',
   'face.verifying.body': 'Wajah Anda sedang dibandingkan dengan foto di e-KTP Anda. Mohon tunggu.',
+  'saving.title': 'Menyimpan pendaftaran Anda',
+  'saving.body':
+    'Data dan foto Anda sedang dikunci agar hanya Dukcapil yang dapat membukanya, lalu disimpan di anjungan ini. Mohon tunggu.',
   'face.noMatch.title': 'Wajah Anda tidak cocok dengan foto di e-KTP',
   'face.noMatch.NO_MATCH':
     'Ini bisa terjadi karena kacamata, topi, cahaya terlalu terang, atau foto yang sudah lama. Lepaskan kacamata atau topi, lihat lurus ke kamera, lalu coba sekali lagi.',
@@ -235,9 +240,11 @@ export const id = {
     'Foto Anda lolos pemeriksaan kualitas dan pemeriksaan keaslian wajah, tetapi anjungan ini sedang tidak dapat membandingkannya dengan foto di e-KTP Anda. Data Anda tidak dikirim ke mana pun dan akan dihapus. Silakan lanjutkan di loket pelayanan Dukcapil.',
   'referral.reason.face-not-matched':
     'Wajah Anda tidak dapat dicocokkan dengan foto di e-KTP Anda. Ini bukan kesalahan Anda: foto lama sering berbeda. Data Anda tidak dikirim ke mana pun. Silakan lanjutkan di loket pelayanan Dukcapil, petugas akan membandingkannya.',
+  'referral.reason.enrollment-not-saved':
+    'Wajah Anda cocok, tetapi anjungan ini tidak dapat menyimpan pendaftaran Anda (penyimpanannya penuh atau bermasalah). Tidak ada data kunjungan ini yang disimpan di anjungan atau dikirim ke mana pun. Silakan lanjutkan di loket pelayanan Dukcapil.',
   'referral.reason.signoff-unavailable':
-    'Persetujuan petugas belum tersedia di anjungan ini, sehingga aktivasi IKD Anda belum dapat diselesaikan di sini. Data yang Anda masukkan tidak dikirim ke mana pun. Silakan lanjutkan di loket pelayanan Dukcapil.',
-  'referral.erase': 'Sentuh "Selesai dan hapus data" jika sudah siap. Data Anda lalu dihapus dari anjungan ini.',
+    'Pendaftaran Anda sudah tersimpan di anjungan ini, terkunci sehingga hanya Dukcapil yang dapat membukanya. Persetujuan petugas belum tersedia di anjungan ini, sehingga aktivasi IKD Anda belum dapat diselesaikan di sini. Silakan lanjutkan di loket pelayanan Dukcapil.',
+  'referral.erase': 'Sentuh "Selesai dan hapus data" jika sudah siap. Data yang Anda masukkan di layar ini lalu dihapus.',
   'referral.technicianCode': 'Kode untuk teknisi: {code}',
   'referral.bring': 'Bawa e-KTP Anda dan HP Anda ke loket pelayanan Dukcapil.',
   'referral.reference': 'Tunjukkan kode ini kepada petugas di loket pelayanan.',
@@ -275,6 +282,7 @@ export const id = {
     'Letakkan e-KTP Anda di atas pembaca kartu dan biarkan di sana. Kartu terbaca sendiri. Lalu periksa nama, NIK, dan foto yang tampil. Sentuh "Ya, ini saya" jika itu Anda.',
   'help.step.face':
     'Layar lebih dulu menunjukkan gerakan yang akan diminta. Sentuh "Saya siap". Lalu lihat ke kamera, letakkan wajah di dalam bingkai oval, dan lakukan setiap gerakan saat diminta. Lepaskan kacamata gelap, masker, atau topi.',
+  'help.step.saving': 'Mohon tunggu. Anjungan sedang menyimpan pendaftaran Anda; ini hanya sebentar.',
   'help.step.signoff': 'Mohon tunggu. Anjungan sedang memeriksa langkah berikutnya.',
   'help.step.done': 'Sentuh "Selesai dan hapus data" jika sudah selesai. Data Anda lalu dihapus dari anjungan ini.',
   'help.step.referred':

@@ -15,6 +15,8 @@ const bodies = {
   'in-use': 'offline.inUseBody',
   /** Connected, but the booth's core process is down and restarting (or has given up). */
   'out-of-service': 'offline.outOfServiceBody',
+  /** Connected and working, but the booth cannot keep a new enrollment (its storage is full or its vault out of service). */
+  'not-admitting': 'offline.notAdmittingBody',
 } as const;
 
 export function OfflineScreen({ reason }: { reason: keyof typeof bodies }) {

@@ -17,6 +17,7 @@ export const referralMessages: Record<ReferralReason, MessageKey> = {
   'face-failed': 'referral.reason.face-failed',
   'face-match-unavailable': 'referral.reason.face-match-unavailable',
   'face-not-matched': 'referral.reason.face-not-matched',
+  'enrollment-not-saved': 'referral.reason.enrollment-not-saved',
   'signoff-unavailable': 'referral.reason.signoff-unavailable',
 };
 

@@ -30,6 +30,7 @@ export const screenSpeech = {
   'face.noMatch.title': ['face.noMatch.title'],
   // The actions of this challenge, in its order, follow as the screen's detail.
   'face.briefing.title': ['face.briefing.title', 'speech.face.briefing.intro'],
+  'saving.title': ['saving.title', 'saving.body'],
   'unavailable.checking': ['unavailable.checking'],
   'unavailable.done.title': ['unavailable.done.title', 'unavailable.body'],
   'common.error.generic': ['common.error.generic'],
@@ -46,7 +47,13 @@ export const bilingualInstructions: ReadonlySet<InstructionKey> = new Set(['lang
 export const attractSpeech = ['attract.erased', 'attract.title', 'attract.start'] as const satisfies readonly MessageKey[];
 
 /** The out-of-service screens (both languages): the title, then the body for the reason. */
-export const offlineSpeech = ['offline.title', 'offline.body', 'offline.inUseBody', 'offline.outOfServiceBody'] as const;
+export const offlineSpeech = [
+  'offline.title',
+  'offline.body',
+  'offline.inUseBody',
+  'offline.outOfServiceBody',
+  'offline.notAdmittingBody',
+] as const;
 
 /** The idle warning says its spoken body, without the countdown the screen shows. */
 export const idleSpeech = ['idle.title', 'speech.idle.body'] as const satisfies readonly MessageKey[];

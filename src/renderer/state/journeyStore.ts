@@ -36,7 +36,7 @@ export type JourneyStore = StoreApi<JourneyState>;
 type ValuesOf<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K] };
 /** What is not a citizen's: the booth, a call in flight (a wipe cannot re-open it), the face step's calls. */
 /** (erasedNotice says only that someone erased their data: nothing of who.) */
-type BoothValues = 'connection' | 'inService' | 'erasedNotice' | 'info' | 'busy' | 'faceCalls';
+type BoothValues = 'connection' | 'inService' | 'admission' | 'erasedNotice' | 'info' | 'busy' | 'faceCalls';
 /** Everything the screen holds about a citizen: a value a slice adds is citizen data unless named above, and must be reset below. */
 /** (The access settings are the visit's, not the citizen's data: a wipe resets them, a referral keeps them; sessionSlice.ts.) */
 export type CitizenData = Omit<ValuesOf<JourneyState>, BoothValues | keyof AccessData>;
@@ -64,6 +64,7 @@ export function createJourneyStore(client: BoothClient): JourneyStore {
   client.on('session.changed', (snapshot) => store.getState().applySnapshot(snapshot));
   client.on('session.wiped', () => store.getState().resetLocal());
   client.on('booth.status', ({ inService }) => store.getState().setInService(inService));
+  client.on('booth.admission', (admission) => store.getState().setAdmission(admission));
   client.on('card.progress', (progress) => store.getState().showCardProgress(progress));
   client.on('card.presence', (presence) => store.getState().showCardPresence(presence));
   return store;

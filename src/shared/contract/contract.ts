@@ -28,6 +28,7 @@ import {
   STILL_READING,
 } from './reasons';
 import {
+  admissionSchema,
   boothInfoSchema,
   cardStageSchema,
   chipPhotoSchema,
@@ -58,6 +59,10 @@ const faceGuard = { ...journeyMove, STEP_UNAVAILABLE: faceUnavailableReasons } a
 const citizenCalls = {
   'booth.info': call(emptyParams, boothInfoSchema),
 
+  /**
+   * OUT_OF_SERVICE VAULT_DISK_LOW or VAULT_UNAVAILABLE (common failures): the booth cannot keep a new enrollment now (too
+   * little free space, or its vault cannot open), so no citizen starts (the welcome screen hears booth.admission too).
+   */
   'session.start': call(z.object({ language: languageSchema.optional() }).strict(), snapshot),
   'session.get': call(emptyParams, snapshot.nullable()),
   'session.chooseLanguage': call(z.object({ language: languageSchema }).strict(), snapshot, { failures: journeyMove }),
@@ -174,6 +179,11 @@ const citizenEvents = {
    * every page, owner or not: it says nothing about a citizen. A session open when the core died is gone.
    */
   'booth.status': z.object({ inService: z.boolean() }).strict(),
+  /**
+   * Whether the booth takes a new citizen: false while its vault cannot keep an enrollment (free space under the threshold, the
+   * vault out of service). Sent to every page at each change; a citizen already in a session goes on.
+   */
+  'booth.admission': admissionSchema,
   /**
    * While the session is at the card step: the reader is there or not, and a card lies on it or not (sent at each change, and
    * once when the step is entered).

@@ -41,7 +41,8 @@ export const commonFailures = {
   INTERNAL: [],
   TRANSPORT_CLOSED: [],
   TIMEOUT: [],
-  OUT_OF_SERVICE: ['RESTARTING', 'GAVE_UP', 'STOPPING'],
+  // RESTARTING, GAVE_UP, STOPPING: the core process is down. VAULT_*: the booth cannot keep a new enrollment (session.start).
+  OUT_OF_SERVICE: ['RESTARTING', 'GAVE_UP', 'STOPPING', 'VAULT_DISK_LOW', 'VAULT_UNAVAILABLE'],
 } as const satisfies FailureSpecs;
 export type CommonFailures = typeof commonFailures;
 

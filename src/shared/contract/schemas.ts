@@ -85,6 +85,14 @@ export const capabilitiesSchema = z.object({
 });
 export type Capabilities = z.infer<typeof capabilitiesSchema>;
 
+/** Why the booth takes no new citizen (its vault: too little free space, or out of service). */
+export const admissionReasons = ['VAULT_DISK_LOW', 'VAULT_UNAVAILABLE'] as const;
+export const admissionSchema = z
+  .object({ open: z.boolean(), reason: z.enum(admissionReasons).nullable() })
+  .strict()
+  .refine((admission) => admission.open === (admission.reason === null), 'closed with a reason, or open without one');
+export type AdmissionState = z.infer<typeof admissionSchema>;
+
 export const boothInfoSchema = z.object({
   boothId: z.string().max(64),
   version: z.string().max(32),
@@ -97,6 +105,8 @@ export const boothInfoSchema = z.object({
   /** Frames the screen warms MediaPipe with while it waits for a citizen (face.warmUpFrames); 0 when the booth has no face step. */
   faceWarmUpFrames: z.int().min(0).max(2000),
   /** Spoken guidance: the volume each session starts at, and the voice pack's files ("<key>.<lang>.<ext>") the shell serves. */
+  /** Whether a new citizen may start now (booth.admission tells of each change). */
+  admission: admissionSchema,
   speech: z.object({
     defaultVolume: z.number().min(0).max(1),
     voicePack: z

@@ -8,7 +8,7 @@ export const languages = ['id', 'en'] as const;
 export type Language = (typeof languages)[number];
 
 /** Steps in the order a citizen meets them on the way to activation. */
-export const journeyPath = ['language', 'consent', 'card', 'email', 'phone', 'review', 'face', 'signoff', 'done'] as const;
+export const journeyPath = ['language', 'consent', 'card', 'email', 'phone', 'review', 'face', 'saving', 'signoff', 'done'] as const;
 /** Every step: the path, and 'referred', where the journey ends early at the Dukcapil service desk. */
 export const journeySteps = [...journeyPath, 'referred'] as const;
 export type JourneyStep = (typeof journeySteps)[number];
@@ -38,6 +38,11 @@ export const referralSteps = {
   'face-match-unavailable': 'face',
   /** The live face did not match the chip photo, and no match attempt is left. */
   'face-not-matched': 'face',
+  /**
+   * The matched enrollment could not be stored in this booth's vault (disk full, disk error, vault out of service): nothing of
+   * it is kept, and the desk enrolls the citizen.
+   */
+  'enrollment-not-saved': 'saving',
   /** This booth has no officer sign-off yet. */
   'signoff-unavailable': 'signoff',
 } as const satisfies Record<string, JourneyStep>;
@@ -96,6 +101,7 @@ export type JourneyEvent =
   | { type: 'cardConfirmed' }
   | { type: 'cardRejected' }
   | { type: 'faceVerified' }
+  | { type: 'saved' }
   | { type: 'signedOff' }
   | { type: 'refer'; referral: Referral };
 
@@ -151,7 +157,9 @@ export function transition(state: JourneyState, event: JourneyEvent): Transition
     case 'cardRejected':
       return state.step === 'card' && state.chip ? go({ chip: undefined, nik: undefined }) : refuse;
     case 'faceVerified':
-      return state.step === 'face' ? go({ step: 'signoff' }) : refuse;
+      return state.step === 'face' ? go({ step: 'saving' }) : refuse;
+    case 'saved':
+      return state.step === 'saving' ? go({ step: 'signoff' }) : refuse;
     case 'signedOff':
       return state.step === 'signoff' ? go({ step: 'done' }) : refuse;
     case 'refer':

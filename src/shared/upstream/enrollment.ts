@@ -8,7 +8,7 @@ import { z } from 'zod';
 
 export const ENROLLMENT_FORMAT = 'anjungan-ikd/enrollment/v1';
 
-const bytes = z.instanceof(Uint8Array);
+const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'bytes (a CBOR byte string)');
 const isoTime = z.iso.datetime();
 const picture = z.object({ jpeg: bytes, width: z.int().positive(), height: z.int().positive() }).strict();
 

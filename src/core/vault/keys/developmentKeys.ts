@@ -7,7 +7,7 @@
 import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileDurably } from './keyFile';
+import { writeFileExclusive } from './keyFile';
 import { ROOT_SECRET_BYTES, type KeyProvider, type RootSecretResult } from './keyProvider';
 
 export const DEVELOPMENT_KEY_FILE = 'development-key.json';
@@ -54,8 +54,10 @@ export function createDevelopmentKeyProvider(options: { keysDir: string; passphr
           salt: salt.toString('base64'),
           check: checkValue(root).toString('base64'),
         };
-        writeFileDurably(file, Buffer.from(`${JSON.stringify(content, null, 2)}\n`));
-        return { ok: true, root, created: true };
+        // Another process of this booth may be making the file at this moment: then its key is the booth's, read below.
+        if (writeFileExclusive(file, Buffer.from(`${JSON.stringify(content, null, 2)}\n`)) === 'written')
+          return { ok: true, root, created: true };
+        root.fill(0);
       }
       let content: KeyFileContent;
       try {

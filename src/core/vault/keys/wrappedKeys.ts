@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileDurably } from './keyFile';
+import { writeFileExclusive } from './keyFile';
 import { ROOT_SECRET_BYTES, type KeyProvider, type RootSecretResult } from './keyProvider';
 
 export const WRAPPED_KEY_FILE = 'root-key.safe-storage';
@@ -41,8 +41,8 @@ export function createWrappedKeyProvider(options: { keysDir: string; store: OsKe
         };
       if (!existsSync(file)) {
         const root = randomBytes(ROOT_SECRET_BYTES);
-        writeFileDurably(file, store.wrap(root));
-        return { ok: true, root, created: true };
+        if (writeFileExclusive(file, store.wrap(root)) === 'written') return { ok: true, root, created: true };
+        root.fill(0);
       }
       try {
         const root = store.unwrap(readFileSync(file));

@@ -2,7 +2,7 @@
 // Nothing here belongs to a citizen, so a wipe leaves it alone.
 import type { StateCreator } from 'zustand/vanilla';
 import type { BoothClient } from '../../../shared/contract/client';
-import type { BoothInfo } from '../../../shared/contract/schemas';
+import type { AdmissionState, BoothInfo } from '../../../shared/contract/schemas';
 import type { JourneyState } from '../journeyStore';
 
 /** 'in-use': another window owns the booth's citizen session (headless host). */
@@ -15,6 +15,9 @@ export interface BoothSlice {
   /** The citizen has just cancelled or finished: the welcome screen says the data is erased, for a few seconds. */
   erasedNotice: boolean;
   info: BoothInfo | null;
+  /** Whether the booth takes a new citizen (its vault has room and is open): booth.info, then booth.admission. */
+  admission: AdmissionState;
+  setAdmission(admission: AdmissionState): void;
   setConnection(connection: ConnectionState): void;
   /** The core went down (the session died with it) or came back (a fresh start at the welcome screen). */
   setInService(inService: boolean): void;
@@ -31,7 +34,9 @@ export const createBoothSlice =
     inService: true,
     erasedNotice: false,
     info: null,
+    admission: { open: true, reason: null },
 
+    setAdmission: (admission) => set({ admission }),
     setConnection: (connection) => set({ connection }),
     setErasedNotice: (erasedNotice) => set({ erasedNotice }),
     setInService(inService) {
@@ -46,7 +51,7 @@ export const createBoothSlice =
       for (let attempt = 0; attempt < INFO_ATTEMPTS; attempt++) {
         const result = await client.booth.info();
         if (result.ok) {
-          set({ info: result.value });
+          set({ info: result.value, admission: result.value.admission });
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));

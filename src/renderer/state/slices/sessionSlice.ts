@@ -71,6 +71,13 @@ export const createSessionSlice =
         get().setErasedNotice(false);
         await sendCall(set, get, async () => {
           const started = await client.session.start({ language: language ?? 'id' });
+          // The booth stopped taking citizens (its vault): the welcome screen says it is out of service.
+          if (
+            !started.ok &&
+            started.error.code === 'OUT_OF_SERVICE' &&
+            (started.error.reason === 'VAULT_DISK_LOW' || started.error.reason === 'VAULT_UNAVAILABLE')
+          )
+            get().setAdmission({ open: false, reason: started.error.reason });
           if (!started.ok || !language) return started;
           // One answer for the screen (the consent), so the language screen never flashes by; should the choice fail, it shows and asks.
           const chosen = await client.session.chooseLanguage({ language });

@@ -1,0 +1,183 @@
+// The saving step: once the face matched, the whole enrollment (what the
+// citizen typed, the chip's data and photo, the live pictures, the match
+// and liveness evidence) is sealed and committed to the vault before the
+// sign-off is shown, so a crash or a cut during sign-off loses nothing.
+// A commit that fails (disk full, disk error, vault out of service) refers
+// the citizen to the desk with the reason, and loses nothing stored before.
+// Also the admission guard: no new citizen while the vault cannot take one.
+import { ENROLLMENT_FORMAT, type EnrollmentContent } from '../../shared/upstream/enrollment';
+import type { CardReadout } from '../card/ektp/readEktp';
+import type { FaceCapture, MatchEvidence } from '../face';
+import type { Logger } from '../logging';
+import type { CitizenSession, SessionResult } from '../session';
+import type { WipeReason } from '../../shared/contract/schemas';
+import type { Admission, Vault } from './vault';
+
+export interface EnrollmentSources {
+  readout(): CardReadout | null;
+  capture(): FaceCapture | null;
+  match(): MatchEvidence | null;
+}
+
+export interface EnrollmentStepOptions {
+  /** The vault, opening (its keys may take a moment from a TPM) or open. */
+  vault: Promise<Vault>;
+  session: CitizenSession;
+  sources: EnrollmentSources;
+  logger: Logger;
+  boothId: string;
+  version: string;
+  now?: () => number;
+}
+
+export interface EnrollmentStep {
+  /** The journey is at 'saving': seal and commit, then sign-off (or the desk, with the reason). */
+  save(): Promise<SessionResult>;
+  /** Whether a new citizen may start (waits for the vault to finish opening). */
+  admission(): Promise<Admission>;
+  /** Admission as last known, without waiting (null until the vault has opened). */
+  lastAdmission(): Admission | null;
+  /**
+   * The session ended. After a saved enrollment, a cancel ("cancel and erase data" at sign-off) is stored as its own sealed
+   * record about it, so the upstream discards the enrollment; any other end leaves the enrollment standing.
+   */
+  sessionEnded(reason: WipeReason): Promise<void>;
+}
+
+export const CANCELLATION_FORMAT = 'anjungan-ikd/cancellation/v1';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The sealed content of one enrollment (src/shared/upstream/enrollment.ts); null when a part is missing (a bug upstream of here). */
+export function enrollmentContent(
+  id: string,
+  parts: { readout: CardReadout; capture: FaceCapture; match: MatchEvidence },
+  journey: { nik: string; email: string; phone: string; language: 'id' | 'en' },
+  context: { boothId: string; version: string; consentVersion: string; sessionStartedAt: number | null; matchedAt: number; now: number },
+): EnrollmentContent {
+  const { readout, capture, match } = parts;
+  return {
+    format: ENROLLMENT_FORMAT,
+    enrollmentId: id,
+    boothId: context.boothId,
+    software: { version: context.version, consentVersion: context.consentVersion },
+    times: {
+      sessionStartedAt: context.sessionStartedAt === null ? null : iso(context.sessionStartedAt),
+      capturedAt: iso(capture.capturedAt),
+      matchedAt: iso(context.matchedAt),
+      sealedAt: iso(context.now),
+    },
+    citizen: { nik: journey.nik, name: readout.biodata.name, email: journey.email, phone: journey.phone, language: journey.language },
+    chip: {
+      chipUid: readout.chipUid,
+      biodata: Object.fromEntries(Object.entries(readout.biodata).map(([key, value]) => [key, String(value)])),
+      photo: { format: readout.photo.format, bytes: readout.photo.bytes },
+      signatureImage: readout.signatureImage ? { format: readout.signatureImage.format, bytes: readout.signatureImage.bytes } : null,
+      samAuthenticated: readout.auth.samAuthenticated,
+    },
+    face: {
+      crops: capture.frames.map((frame) => ({ jpeg: frame.jpeg, width: frame.width, height: frame.height, quality: frame.score })),
+      fullFrame: { jpeg: capture.still.jpeg, width: capture.still.width, height: capture.still.height },
+      liveness: { challenge: capture.challenge, steps: capture.evidence },
+      pictures: capture.pictureEvidence,
+      match: { ...match },
+    },
+  };
+}
+
+export function createEnrollmentStep(options: EnrollmentStepOptions): EnrollmentStep {
+  const { session, sources, logger } = options;
+  const now = options.now ?? Date.now;
+  let vault: Vault | null = null;
+  void options.vault.then((opened) => (vault = opened));
+  /** The enrollment this session saved, until the session ends. */
+  let savedId: string | null = null;
+  /** A save is in flight; a session that ends meanwhile is dealt with once its answer is in. */
+  let saving = false;
+  let endedWhileSaving: WipeReason | null = null;
+
+  const step: EnrollmentStep = {
+    async admission() {
+      return (await options.vault).admission();
+    },
+    lastAdmission: () => vault?.admission() ?? null,
+
+    async sessionEnded(reason) {
+      if (saving) {
+        endedWhileSaving = reason;
+        return;
+      }
+      const about = savedId;
+      savedId = null;
+      if (!about || reason !== 'cancel') return;
+      const opened = await options.vault;
+      const cancelled = await opened.commit({
+        kind: 'cancellation',
+        about,
+        nik: null,
+        content: (id) => ({ format: CANCELLATION_FORMAT, id, enrollmentId: about, reason: 'citizen-cancelled', at: iso(now()) }),
+      });
+      if (cancelled.ok)
+        logger.info({ event: 'vault.enrollment_cancelled', id: cancelled.id, about }, 'the citizen cancelled a saved enrollment');
+      else logger.error({ event: 'vault.cancellation_not_saved', about, reason: cancelled.reason }, cancelled.message);
+    },
+
+    async save(): Promise<SessionResult> {
+      const guard = session.requireStep('saving');
+      if (guard) return guard;
+      const journey = session.journey();
+      const readout = sources.readout();
+      const capture = sources.capture();
+      const match = sources.match();
+      if (!journey?.nik || !journey.email || !journey.phone || !readout || !capture || !match) {
+        logger.error({ event: 'vault.enrollment_incomplete' }, 'the enrollment to save is missing a part; nothing was stored');
+        return session.refer('enrollment-not-saved', 'INCOMPLETE');
+      }
+      const opened = await options.vault;
+      const matchedAt = now();
+      saving = true;
+      endedWhileSaving = null;
+      const committed = await opened
+        .commit({
+          kind: 'enrollment',
+          about: null,
+          nik: journey.nik,
+          content: (id) =>
+            enrollmentContent(
+              id,
+              { readout, capture, match },
+              { nik: journey.nik!, email: journey.email!, phone: journey.phone!, language: journey.language },
+              {
+                boothId: options.boothId,
+                version: options.version,
+                consentVersion: session.consentVersion,
+                sessionStartedAt: session.startedAt,
+                matchedAt,
+                now: now(),
+              },
+            ),
+        })
+        .finally(() => (saving = false));
+      if (!committed.ok) {
+        logger.error({ event: 'vault.enrollment_not_saved', reason: committed.reason }, committed.message);
+        // The session may have ended meanwhile (a wipe): then there is nobody to refer.
+        return session.requireStep('saving') ?? session.refer('enrollment-not-saved', committed.reason);
+      }
+      savedId = committed.id;
+      if (endedWhileSaving) void step.sessionEnded(endedWhileSaving);
+      logger.info(
+        {
+          event: 'vault.enrollment_saved',
+          id: committed.id,
+          bytes: committed.payloadSize,
+          ms: { seal: round(committed.ms.seal), write: round(committed.ms.write), total: round(committed.ms.total) },
+        },
+        'enrollment sealed and stored',
+      );
+      return session.requireStep('saving') ?? session.advance({ type: 'saved' });
+    },
+  };
+  return step;
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
