@@ -19,6 +19,8 @@ export const VAULT_FILE = 'vault.db';
 const WRITER_AUTO_CHECKPOINT_PAGES = 4000;
 /** Commits between two checkpoints (about 16 × 12 pages of a 48 KB enrollment: 0.8 MB of WAL). */
 const CHECKPOINT_EVERY = 16;
+/** How often acknowledged records past their retention are looked for (and once at start). */
+const PURGE_EVERY_MS = 3_600_000;
 /** Without a new commit for this long, the WAL is checkpointed anyway. */
 const CHECKPOINT_IDLE_MS = 1_000;
 export const KEYS_FOLDER = 'keys';
@@ -77,6 +79,11 @@ export interface Vault {
   status(): Promise<VaultStatus>;
   /** Seals and stores one record with its outbox row; resolves once it is durable (or why not). */
   commit(record: { kind: RecordKind; about: string | null; content: (id: string) => unknown; nik: string | null }): Promise<VaultCommit>;
+  /**
+   * Purges the acknowledged records whose retention has passed (their sealed bytes and NIK hash go); also done at start and
+   * every hour. Answers how many, or why not.
+   */
+  purgeNow(): Promise<{ ok: true; purged: number } | { ok: false; reason: string; message: string }>;
   /** The writer, for the sync (issue 14) and the technician's views; null when the vault could not open. */
   readonly writer: WorkerClient<VaultWriterApi> | null;
   stop(): Promise<void>;
@@ -107,6 +114,7 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
       admission: () => ({ open: false, reason: 'VAULT_UNAVAILABLE', message: unavailable.message }),
       status: async () => ({ ...base, state: 'unavailable', unavailable, boothPublicKey: null, freeBytes: free(), counts: null }),
       commit: async () => ({ ok: false, reason: 'VAULT_UNAVAILABLE', message: unavailable.message }),
+      purgeNow: async () => ({ ok: false, reason: 'VAULT_UNAVAILABLE', message: unavailable.message }),
       stop: async () => undefined,
     };
   };
@@ -215,10 +223,23 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
     'vault opened',
   );
 
+  const purgeNow = async (): Promise<{ ok: true; purged: number } | { ok: false; reason: string; message: string }> => {
+    const answer = await writer.call('purgeDue', { now: Date.now() });
+    const result = answer.ok ? answer.value : { ok: false as const, reason: answer.reason, message: answer.message };
+    if (!result.ok) logger.error({ event: 'vault.purge_failed', reason: result.reason }, result.message);
+    else if (result.purged > 0)
+      logger.info({ event: 'vault.purged', records: result.purged }, 'acknowledged records past their retention purged');
+    return result;
+  };
+  void purgeNow();
+  const purgeTimer = setInterval(() => void purgeNow(), PURGE_EVERY_MS);
+  purgeTimer.unref();
+
   return {
     dir,
     boothPublicKey,
     writer,
+    purgeNow,
     admission(): Admission {
       if (writer.state !== 'running') return { open: false, reason: 'VAULT_UNAVAILABLE', message: 'the vault writer is out of service' };
       const space = freeSpaceAt(dir);
@@ -266,6 +287,7 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
       return { ok: false, reason: 'WRITER_FAILED', message: `the vault writer did not answer: ${answer.message}` };
     },
     stop: async () => {
+      clearInterval(purgeTimer);
       clearTimeout(idleCheckpoint);
       await checkpointer?.stop();
       await writer.stop();

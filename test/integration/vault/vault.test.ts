@@ -160,6 +160,28 @@ describe('vault', () => {
     expect(readFileSync(keyFile, 'utf8')).toBe('{ not json');
   });
 
+  it('purges acknowledged records once their retention has passed, and never a pending one', async () => {
+    const dir = folder();
+    const { vault, log } = await open(dir);
+    const acknowledged = await commitSample(vault, 1);
+    const pending = await commitSample(vault, 2);
+    if (!acknowledged.committed.ok || !pending.committed.ok) throw new Error('not committed');
+    const id = acknowledged.committed.id;
+    // Acknowledged by the upstream a minute ago, past the vault's one-minute retention.
+    expect(
+      await vault.writer!.call('acknowledge', { id, acknowledgement: Buffer.from('ack'), now: Date.now() - 61_000, retentionMs: 60_000 }),
+    ).toEqual({
+      ok: true,
+      value: { ok: true },
+    });
+    expect(await vault.purgeNow()).toEqual({ ok: true, purged: 1 });
+    expect(await vault.writer!.call('sealed', { id })).toEqual({ ok: true, value: null });
+    expect(await vault.writer!.call('sealed', { id: pending.committed.id })).toMatchObject({ ok: true, value: expect.any(Uint8Array) });
+    expect((await vault.status()).counts).toMatchObject({ pending: 1, purged: 1 });
+    expect(log.text()).toMatch(/"event":"vault.purged","records":1/);
+    expect(await vault.purgeNow()).toEqual({ ok: true, purged: 0 });
+  });
+
   it('closes admission when free space is under the threshold, with the figures in the message', async () => {
     const dir = folder();
     const { vault } = await open(dir, undefined, Number.MAX_SAFE_INTEGER);
