@@ -80,7 +80,6 @@ export async function createBooth({
     presenceCapSec: config.face.presenceCapSec,
     onWiped: (reason) => {
       logger.info({ event: 'session.wiped', reason }, 'session wiped');
-      void enrollment.sessionEnded(reason);
       events.emit('session.wiped', { reason });
     },
     onReferred: ({ reason, code, reference }) =>
@@ -163,6 +162,11 @@ export async function createBooth({
     },
     ...journey,
     // A new citizen starts only while the vault can keep what they will give (free space, keys, database).
+    // "Cancel and erase data": a saved enrollment of this citizen is cancelled (a sealed record about it) before the wipe.
+    'session.wipe': async (params) => {
+      if (params.reason === 'cancel') await enrollment.citizenCancelled();
+      return journey['session.wipe'](params);
+    },
     'session.start': async (params) => {
       const admission = await enrollment.admission();
       if (!admission.open) {

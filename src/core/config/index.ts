@@ -1,2 +1,2 @@
-export { boothConfigSchema, type BoothConfig, type BoothConfigInput } from './schema';
+export { boothConfigSchema, DEMO_UPSTREAM_KEY, DEVELOPMENT_PASSPHRASE, type BoothConfig, type BoothConfigInput } from './schema';
 export { ConfigError, configError, loadConfig, nearest, parseConfig } from './load';

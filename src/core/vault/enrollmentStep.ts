@@ -10,7 +10,6 @@ import type { CardReadout } from '../card/ektp/readEktp';
 import type { FaceCapture, MatchEvidence } from '../face';
 import type { Logger } from '../logging';
 import type { CitizenSession, SessionResult } from '../session';
-import type { WipeReason } from '../../shared/contract/schemas';
 import type { Admission, Vault } from './vault';
 
 export interface EnrollmentSources {
@@ -38,10 +37,11 @@ export interface EnrollmentStep {
   /** Admission as last known, without waiting (null until the vault has opened). */
   lastAdmission(): Admission | null;
   /**
-   * The session ended. After a saved enrollment, a cancel ("cancel and erase data" at sign-off) is stored as its own sealed
-   * record about it, so the upstream discards the enrollment; any other end leaves the enrollment standing.
+   * The citizen asked to cancel and erase (the screen's cancel, called before the session is wiped). If this session saved an
+   * enrollment (or is saving one), a cancellation is stored as its own sealed record about it, so the upstream discards the
+   * enrollment. Any other end of a session (idle, finished, a restart) leaves a saved enrollment standing.
    */
-  sessionEnded(reason: WipeReason): Promise<void>;
+  citizenCancelled(): Promise<void>;
 }
 
 export const CANCELLATION_FORMAT = 'anjungan-ikd/cancellation/v1';
@@ -90,11 +90,21 @@ export function createEnrollmentStep(options: EnrollmentStepOptions): Enrollment
   const now = options.now ?? Date.now;
   let vault: Vault | null = null;
   void options.vault.then((opened) => (vault = opened));
-  /** The enrollment this session saved, until the session ends. */
-  let savedId: string | null = null;
-  /** A save is in flight; a session that ends meanwhile is dealt with once its answer is in. */
-  let saving = false;
-  let endedWhileSaving: WipeReason | null = null;
+  /** The latest save: whose session it was for, the enrollment it stored (once stored), and whether that citizen cancelled. */
+  let latest: { sessionId: string; savedId: string | null; cancelled: boolean } | null = null;
+
+  async function storeCancellation(about: string): Promise<void> {
+    const opened = await options.vault;
+    const cancelled = await opened.commit({
+      kind: 'cancellation',
+      about,
+      nik: null,
+      content: (id) => ({ format: CANCELLATION_FORMAT, id, enrollmentId: about, reason: 'citizen-cancelled', at: iso(now()) }),
+    });
+    if (cancelled.ok)
+      logger.info({ event: 'vault.enrollment_cancelled', id: cancelled.id, about }, 'the citizen cancelled a saved enrollment');
+    else logger.error({ event: 'vault.cancellation_not_saved', about, reason: cancelled.reason }, cancelled.message);
+  }
 
   const step: EnrollmentStep = {
     async admission() {
@@ -102,24 +112,12 @@ export function createEnrollmentStep(options: EnrollmentStepOptions): Enrollment
     },
     lastAdmission: () => vault?.admission() ?? null,
 
-    async sessionEnded(reason) {
-      if (saving) {
-        endedWhileSaving = reason;
-        return;
-      }
-      const about = savedId;
-      savedId = null;
-      if (!about || reason !== 'cancel') return;
-      const opened = await options.vault;
-      const cancelled = await opened.commit({
-        kind: 'cancellation',
-        about,
-        nik: null,
-        content: (id) => ({ format: CANCELLATION_FORMAT, id, enrollmentId: about, reason: 'citizen-cancelled', at: iso(now()) }),
-      });
-      if (cancelled.ok)
-        logger.info({ event: 'vault.enrollment_cancelled', id: cancelled.id, about }, 'the citizen cancelled a saved enrollment');
-      else logger.error({ event: 'vault.cancellation_not_saved', about, reason: cancelled.reason }, cancelled.message);
+    async citizenCancelled() {
+      const entry = latest;
+      // Only the citizen whose session saved it: a later citizen's cancel is theirs alone.
+      if (!entry || entry.cancelled || entry.sessionId === '' || entry.sessionId !== session.snapshot()?.sessionId) return;
+      entry.cancelled = true;
+      if (entry.savedId) await storeCancellation(entry.savedId);
     },
 
     async save(): Promise<SessionResult> {
@@ -135,36 +133,35 @@ export function createEnrollmentStep(options: EnrollmentStepOptions): Enrollment
       }
       const opened = await options.vault;
       const matchedAt = now();
-      saving = true;
-      endedWhileSaving = null;
-      const committed = await opened
-        .commit({
-          kind: 'enrollment',
-          about: null,
-          nik: journey.nik,
-          content: (id) =>
-            enrollmentContent(
-              id,
-              { readout, capture, match },
-              { nik: journey.nik!, email: journey.email!, phone: journey.phone!, language: journey.language },
-              {
-                boothId: options.boothId,
-                version: options.version,
-                consentVersion: session.consentVersion,
-                sessionStartedAt: session.startedAt,
-                matchedAt,
-                now: now(),
-              },
-            ),
-        })
-        .finally(() => (saving = false));
+      const entry = { sessionId: session.snapshot()?.sessionId ?? '', savedId: null as string | null, cancelled: false };
+      latest = entry;
+      const committed = await opened.commit({
+        kind: 'enrollment',
+        about: null,
+        nik: journey.nik,
+        content: (id) =>
+          enrollmentContent(
+            id,
+            { readout, capture, match },
+            { nik: journey.nik!, email: journey.email!, phone: journey.phone!, language: journey.language },
+            {
+              boothId: options.boothId,
+              version: options.version,
+              consentVersion: session.consentVersion,
+              sessionStartedAt: session.startedAt,
+              matchedAt,
+              now: now(),
+            },
+          ),
+      });
       if (!committed.ok) {
         logger.error({ event: 'vault.enrollment_not_saved', reason: committed.reason }, committed.message);
         // The session may have ended meanwhile (a wipe): then there is nobody to refer.
         return session.requireStep('saving') ?? session.refer('enrollment-not-saved', committed.reason);
       }
-      savedId = committed.id;
-      if (endedWhileSaving) void step.sessionEnded(endedWhileSaving);
+      entry.savedId = committed.id;
+      // The citizen cancelled while it was being saved: the cancellation follows it.
+      if (entry.cancelled) void storeCancellation(committed.id);
       logger.info(
         {
           event: 'vault.enrollment_saved',

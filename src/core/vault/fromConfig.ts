@@ -2,7 +2,7 @@
 // one place that picks the key provider, used by the composition root and
 // the technician's command line alike.
 import { join, resolve } from 'node:path';
-import type { BoothConfig } from '../config';
+import { DEMO_UPSTREAM_KEY, type BoothConfig } from '../config';
 import { createDevelopmentKeyProvider, createTpmKeyProvider, createWrappedKeyProvider, type KeyProvider, type OsKeyStore } from './keys';
 import { KEYS_FOLDER, type UpstreamKey } from './vault';
 import type { KeyFailureReason, RootSecretResult } from './keys';
@@ -65,7 +65,8 @@ export function vaultSetup(settings: BoothConfig['vault'], options: VaultSetupOp
     upstreamKey: {
       id: settings.upstreamKey.id,
       publicKey: Buffer.from(settings.upstreamKey.publicKey, 'base64url'),
-      demo: settings.upstreamKey.demo,
+      // The demonstration key is a demo whatever the flag says: its private half is public.
+      demo: settings.upstreamKey.demo || settings.upstreamKey.publicKey === DEMO_UPSTREAM_KEY.publicKey,
     },
     minFreeBytes: settings.minFreeMb * 1e6,
     retentionMs: settings.retentionDays * 86_400_000,

@@ -129,7 +129,8 @@ export function checkSealedRecord(bytes: Uint8Array, boothPublicKey: KeyObject):
   if (!shapeOk) return { ok: false, problem: 'BAD_SHAPE', message: 'the record does not have the fields of a version 1 record' };
   const sealed = record as unknown as SealedRecord;
   // One encoding only: bytes that decode to the same fields but are not their plain encoding are not this booth's record.
-  if (Buffer.compare(Buffer.from(cbor.encode(sealed)), Buffer.from(bytes)) !== 0)
+  const canonical = Object.fromEntries(FIELDS.map((field) => [field, record[field]]));
+  if (Buffer.compare(Buffer.from(cbor.encode(canonical)), Buffer.from(bytes)) !== 0)
     return { ok: false, problem: 'BAD_SHAPE', message: `record ${sealed.id}: not in its one valid encoding` };
   if (!verify(null, toBeSigned(sealed), boothPublicKey, sealed.sig))
     return { ok: false, problem: 'BAD_SIGNATURE', message: `record ${sealed.id}: the booth's signature does not match its bytes` };

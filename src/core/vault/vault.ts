@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import type { Logger } from '../logging';
 import { createWorkerClient, type WorkerClient } from '../workers';
 import { freeSpaceAt } from './freeSpace';
-import { deriveKeySeeds, ed25519FromSeed, rawEd25519PublicKey, type KeyProvider } from './keys';
+import { deriveKeySeeds, ed25519FromSeed, rawEd25519PublicKey, type KeyProvider, type RootSecretResult } from './keys';
 import type { RecordKind } from './record';
 import type { VaultCounts, WriteFailureReason } from './store';
 import { uuidv7 } from './uuidv7';
-import type { CommitAnswer, VaultCheckpointApi, VaultWriterApi, WriterStatus } from './vaultWriterApi';
+import type { CommitAnswer, VaultCheckpointApi, VaultWriterApi, VaultWriterData, WriterStatus } from './vaultWriterApi';
 
 export const VAULT_FILE = 'vault.db';
 /** The writer checkpoints by itself only past 16 MB of WAL: normally the checkpointer thread has done it after each commit. */
@@ -46,6 +46,8 @@ export interface VaultOptions {
   retentionMs: number;
   /** How long one writer call may take (a commit is fsynced; a slow disk can take a while). Default 15 s. */
   callTimeoutMs?: number;
+  /** Tests only: make the writer thread crash. */
+  faults?: VaultWriterData['faults'];
 }
 
 export type VaultUnavailable = { reason: string; message: string };
@@ -128,7 +130,17 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
   } catch (error) {
     return unavailableVault({ reason: 'VAULT_FOLDER', message: `cannot make the vault folder ${dir}: ${(error as Error).message}` });
   }
-  const root = await keyProvider.rootSecret();
+  let root: RootSecretResult;
+  try {
+    root = await keyProvider.rootSecret();
+  } catch (error) {
+    // A provider that throws (a key file it cannot write on a full disk, a damaged one) leaves the vault closed, not the core down.
+    root = {
+      ok: false,
+      reason: 'KEY_UNREADABLE',
+      message: `the ${keyProvider.kind} keys could not be loaded: ${(error as Error).message}`,
+    };
+  }
   if (!root.ok) return unavailableVault({ reason: root.reason, message: root.message });
   const seeds = deriveKeySeeds(root.root);
   root.root.fill(0);
@@ -147,6 +159,7 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
       recipient: { publicKey: options.upstreamKey.publicKey, keyId: options.upstreamKey.id },
       boothId: options.boothId,
       autoCheckpointPages: WRITER_AUTO_CHECKPOINT_PAGES,
+      faults: options.faults,
     },
     onNotice: (event, message) => logger.error({ event: `vault.${event}` }, message),
   });
@@ -160,11 +173,15 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
           entry: new URL('./vaultCheckpoint.worker.ts', import.meta.url),
           timeoutMs: 60_000,
           restartOnTimeout: false,
-          workerData: { dbPath: join(dir, VAULT_FILE), seeds },
+          // Only the database key: the checkpointer signs and hashes nothing.
+          workerData: {
+            dbPath: join(dir, VAULT_FILE),
+            seeds: { databaseKey: seeds.databaseKey, nikKey: new Uint8Array(32), signingSeed: new Uint8Array(32) },
+          },
           onNotice: (event, message) => logger.warn({ event: `vault.checkpoint_${event}` }, message),
         })
       : null;
-  for (const seed of Object.values(seeds)) seed.fill(0);
+  // The seeds are not zeroed here: the writer client keeps this workerData to start the thread again after a crash.
   // One checkpoint at a time, one more asked for if commits came meanwhile.
   let checkpointing = false;
   let checkpointAgain = false;
@@ -268,12 +285,41 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
       const started = performance.now();
       const createdAt = Date.now();
       const id = uuidv7(createdAt);
-      const answer = await writer.call('commit', { id, kind, about, createdAt, content: content(id), nik });
+      // Copied now, not when the writer's queue reaches the call: a session wiped meanwhile zeroes its pictures in place.
+      const copied = structuredClone(content(id));
+      const answer = await writer.call('commit', { id, kind, about, createdAt, content: copied, nik });
       const total = performance.now() - started;
       if (answer.ok && answer.value.ok) afterCommit();
       if (answer.ok) return finish(answer.value, total);
       // The writer failed while it held the commit: whether it landed is read back, not guessed (nothing lost, nothing doubled).
-      if (answer.sent) {
+      // A commit still held by a stuck writer (TIMEOUT) may yet land: the citizen is told it did not, so a cancellation about it
+      // is queued behind it (refused harmlessly, UNKNOWN_RECORD, if the enrollment never lands).
+      if (answer.reason === 'TIMEOUT' && answer.sent && kind === 'enrollment') {
+        void writer
+          .call(
+            'commit',
+            {
+              id: uuidv7(),
+              kind: 'cancellation',
+              about: id,
+              createdAt: Date.now(),
+              nik: null,
+              content: {
+                format: 'anjungan-ikd/cancellation/v1',
+                enrollmentId: id,
+                reason: 'not-saved-in-time',
+                at: new Date().toISOString(),
+              },
+            },
+            { timeoutMs: 600_000 },
+          )
+          .then((late) =>
+            logger.warn(
+              { event: 'vault.late_commit_cancelled', about: id, stored: late.ok && late.value.ok },
+              'a commit that outlasted its time is cancelled should it land',
+            ),
+          );
+      } else if (answer.sent) {
         const row = await writer.call('sealed', { id });
         if (row.ok && row.value) {
           logger.warn(

@@ -26,6 +26,7 @@ const opened = openVaultDatabase(data.dbPath, keys.databaseKey, { autoCheckpoint
 keys.databaseKey.fill(0);
 const store = opened.ok ? new VaultStore(opened.db) : null;
 const interruptedSends = store ? store.recoverInterrupted() : 0;
+let commits = 0;
 
 function need(): VaultStore {
   if (store) return store;
@@ -57,6 +58,7 @@ serveWorker<VaultWriterApi>(
       const sealedAt = performance.now();
       const written = store.commit({ id, createdAt, kind, about, nikHmac: nik === null ? null : nikHmac(keys.nikKey, nik), sealed });
       if (!written.ok) return written;
+      if (data.faults?.exitAfterCommits !== undefined && ++commits >= data.faults.exitAfterCommits) process.exit(70);
       return { ok: true, id, payloadSize: sealed.length, ms: { seal: sealedAt - started, write: performance.now() - sealedAt } };
     },
     counts: () => need().counts(),

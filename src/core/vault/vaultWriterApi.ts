@@ -13,6 +13,8 @@ export interface VaultWriterData {
   boothId: string;
   /** The writer's own checkpoint threshold in WAL pages (a safety net: the checkpointer thread does the work). */
   autoCheckpointPages: number;
+  /** Tests only: the thread ends (as a crash would) right after this many durable commits, before it answers the last. */
+  faults?: { exitAfterCommits?: number };
 }
 
 export interface CommitParams {

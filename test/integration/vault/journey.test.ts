@@ -7,6 +7,9 @@ import { enrollmentContentSchema } from '../../../src/shared/upstream/enrollment
 import { testIdentities } from '../../../src/core/card/emulator/identities';
 import { boothAtFaceStep, captureVideoFace } from '../../support/faceJourney';
 import { inProcessBooth } from '../../support/inProcess';
+import { composeBooth } from '../../../src/core/booth/compose';
+import { ConfigError } from '../../../src/core/config';
+import { DEMO_UPSTREAM_KEY } from '../../../src/core/config/schema';
 import { readTestVault } from '../../support/vault';
 import { siti, walkTo } from '../../support/walkTo';
 
@@ -50,6 +53,10 @@ describe('the saving step', () => {
     expect(JSON.parse(saved)).toMatchObject({ id: record.id, bytes: expect.any(Number) });
     const everything = logs.join('');
     for (const value of [citizen.nik, citizen.name, siti.email, '6281234567890']) expect(everything).not.toContain(value);
+    // The next person starts over this session (a reload, a walk-away): the booth's own wipe cancels nothing.
+    expect(await client.session.start({})).toMatchObject({ ok: true, value: { step: 'language' } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await readTestVault(config.vault.dir)).toHaveLength(1);
   });
 
   it('stores a cancel after the save as a sealed cancellation about the enrollment; a cancel before any save stores nothing', async () => {
@@ -102,6 +109,28 @@ describe('admission', () => {
     expect(booth.booth.session.snapshot()).toBeNull();
     await expect.poll(() => heard, { timeout: 5_000 }).toContainEqual({ open: false, reason: 'VAULT_DISK_LOW' });
     expect(booth.logs.join('')).toMatch(/"event":"booth.admission_closed","reason":"VAULT_DISK_LOW"/);
+  });
+
+  it("an installed booth refuses the demonstration upstream key by its bytes, whatever the configuration's demo flag says", async () => {
+    const refused = await composeBooth({
+      config: {
+        devices: { card: { driver: 'none' } },
+        vault: {
+          dir: '/var/lib/booth/vault',
+          keys: { provider: 'tpm' },
+          upstreamKey: { id: 'renamed', publicKey: DEMO_UPSTREAM_KEY.publicKey },
+        },
+      },
+      version: '0.0.0-test',
+      packaged: true,
+    }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(ConfigError);
+    expect((refused as ConfigError).problems).toEqual([
+      "vault.upstreamKey: an installed booth does not seal enrollments to the project's demonstration key; set the upstream's own key",
+    ]);
   });
 
   it('takes no new citizen when the vault cannot open (a wrong passphrase), and names the reason for the technician', async () => {

@@ -160,6 +160,30 @@ describe('vault', () => {
     expect(readFileSync(keyFile, 'utf8')).toBe('{ not json');
   });
 
+  it('confirms a commit whose writer crashed right after it, and the restarted writer opens the same vault', async () => {
+    const dir = folder();
+    const log = memoryLogger();
+    const vault = await openVault({
+      dir,
+      keyProvider: createDevelopmentKeyProvider({ keysDir: join(dir, KEYS_FOLDER), passphrase: 'correct horse battery staple' }),
+      upstreamKey: upstream.key,
+      boothId: 'BOOTH-TEST-01',
+      logger: log.logger,
+      minFreeBytes: 1,
+      retentionMs: 60_000,
+      faults: { exitAfterCommits: 1 },
+    });
+    vaults.push(vault);
+    const { committed } = await commitSample(vault, 1);
+    // The thread died before it answered: the record is read back from the restarted writer, which needs the same keys.
+    expect(committed).toMatchObject({ ok: true });
+    expect(log.text()).toMatch(/"event":"vault.commit_confirmed","reason":"WORKER_CRASHED"/);
+    expect(vault.admission()).toEqual({ open: true });
+    expect(await vault.status()).toMatchObject({ state: 'ready', counts: { pending: 1 } });
+    if (committed.ok)
+      expect(await vault.writer!.call('sealed', { id: committed.id })).toMatchObject({ ok: true, value: expect.any(Uint8Array) });
+  });
+
   it('purges acknowledged records once their retention has passed, and never a pending one', async () => {
     const dir = folder();
     const { vault, log } = await open(dir);

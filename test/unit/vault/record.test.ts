@@ -93,6 +93,13 @@ describe('sealed record', () => {
     expect(problems.has('BAD_SIGNATURE')).toBe(true);
   });
 
+  it('refuses the same fields in another order: a record has one encoding, so its bytes can be compared and hashed', () => {
+    const { bytes } = sealSample();
+    const record = cbor.decode(bytes) as Record<string, unknown>;
+    const reversed = Object.fromEntries(Object.entries(record).reverse());
+    expect(checkSealedRecord(cbor.encode(reversed), boothPublic)).toMatchObject({ ok: false, problem: 'BAD_SHAPE' });
+  });
+
   it('is refused when signed by another booth', () => {
     const { bytes } = sealSample();
     const other = generateKeyPairSync('ed25519').publicKey;
