@@ -12,14 +12,11 @@ import {
   cbor,
   checkSealedRecord,
   createDevelopmentKeyProvider,
-  deriveKeySeeds,
   HPKE_INFO,
   KEYS_FOLDER,
-  keysFromSeeds,
-  openVaultDatabase,
+  openVaultReadOnly,
   rawX25519,
   recordAad,
-  VAULT_FILE,
   VaultStore,
   type OutboxRow,
   type SealedRecord,
@@ -165,11 +162,12 @@ export function sampleEnrollment(seed: number, enrollmentId = '00000000-0000-700
  * TEST_VAULT_PASSPHRASE (read-only), each record checked against the booth's signature and opened with sharedTestUpstream.
  */
 export async function readTestVault(dir: string): Promise<Array<{ row: OutboxRow; record: SealedRecord; content: unknown }>> {
-  const root = await createDevelopmentKeyProvider({ keysDir: join(dir, KEYS_FOLDER), passphrase: TEST_VAULT_PASSPHRASE }).rootSecret();
-  if (!root.ok) throw new Error(root.message);
-  const keys = keysFromSeeds(deriveKeySeeds(root.root));
-  const opened = openVaultDatabase(join(dir, VAULT_FILE), keys.databaseKey, { readonly: true });
+  const opened = await openVaultReadOnly(
+    dir,
+    createDevelopmentKeyProvider({ keysDir: join(dir, KEYS_FOLDER), passphrase: TEST_VAULT_PASSPHRASE }),
+  );
   if (!opened.ok) throw new Error(opened.message);
+  const { keys } = opened;
   try {
     const store = new VaultStore(opened.db);
     const out = [];

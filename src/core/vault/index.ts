@@ -45,3 +45,4 @@ export {
 } from './enrollmentStep';
 export { vaultSetup, type VaultSetup } from './fromConfig';
 export { inspectVault, type VaultInspection } from './inspectVault';
+export { openVaultReadOnly, type OpenedReadOnly } from './readOnly';

@@ -5,11 +5,10 @@
 // guard's threshold.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { openVaultDatabase } from './database';
 import { freeSpaceAt } from './freeSpace';
-import { deriveKeySeeds, keysFromSeeds, rawEd25519PublicKey } from './keys';
+import { rawEd25519PublicKey } from './keys';
+import { openVaultReadOnly } from './readOnly';
 import { VaultStore, type OutboxRow, type VaultCounts } from './store';
-import { VAULT_FILE } from './vault';
 import type { VaultSetup } from './fromConfig';
 
 export interface VaultInspection {
@@ -47,16 +46,9 @@ export async function inspectVault(setup: VaultSetup): Promise<VaultInspection> 
     unavailable: { reason, message },
     admitting: false,
   });
-  // Checked first: asking a provider for the root of a folder without a vault would make new keys there.
-  if (!existsSync(join(setup.dir, VAULT_FILE)))
-    return unavailable('NO_VAULT', `there is no vault in ${setup.dir} yet: the booth makes it at its first start`);
-  const root = await setup.keyProvider.rootSecret();
-  if (!root.ok) return unavailable(root.reason, root.message);
-  const keys = keysFromSeeds(deriveKeySeeds(root.root));
-  root.root.fill(0);
-  const opened = openVaultDatabase(join(setup.dir, VAULT_FILE), keys.databaseKey, { readonly: true });
-  keys.databaseKey.fill(0);
+  const opened = await openVaultReadOnly(setup.dir, setup.keyProvider);
   if (!opened.ok) return unavailable(opened.reason, opened.message);
+  const { keys } = opened;
   try {
     const store = new VaultStore(opened.db);
     const failing = store
