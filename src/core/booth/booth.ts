@@ -110,12 +110,14 @@ export async function createBooth({
     sources: { readout: () => card.part.readout ?? null, capture: () => face.part.capture, match: () => face.part.evidence },
   });
   // The welcome screen hears when the booth stops (or starts again) taking citizens: free space, the vault's state.
-  let admitted: Admission | null = null;
+  // What the pages were last told: open, as a page assumes until told otherwise, unless booth.info said the vault was still
+  // opening. Only a change is sent, so a page that connects before the vault has opened hears nothing it did not need.
+  let admitted: Admission = { open: true };
   const checkAdmission = async () => {
     const now = await enrollment.admission();
-    if (admitted !== null && admitted.open === now.open && (now.open || (!admitted.open && admitted.reason === now.reason))) return;
+    if (admitted.open === now.open && (now.open || (!admitted.open && admitted.reason === now.reason))) return;
     if (!now.open) logger.warn({ event: 'booth.admission_closed', reason: now.reason }, now.message);
-    else if (admitted) logger.info({ event: 'booth.admission_open' }, 'the booth takes citizens again');
+    else logger.info({ event: 'booth.admission_open' }, 'the booth takes citizens again');
     admitted = now;
     events.emit('booth.admission', now.open ? { open: true, reason: null } : { open: false, reason: now.reason });
   };
@@ -124,7 +126,12 @@ export async function createBooth({
     Promise.race([
       enrollment.admission(),
       new Promise<Admission>((resolve) =>
-        setTimeout(() => resolve({ open: false, reason: 'VAULT_UNAVAILABLE', message: 'the vault is still opening' }), 3_000).unref(),
+        setTimeout(() => {
+          const opening: Admission = { open: false, reason: 'VAULT_UNAVAILABLE', message: 'the vault is still opening' };
+          // The page is told it is closed: the vault's opening must then be announced as a change.
+          admitted = opening;
+          resolve(opening);
+        }, 3_000).unref(),
       ),
     ]);
   const admissionTimer = setInterval(() => void checkAdmission(), admissionCheckMs);
