@@ -92,10 +92,13 @@ describe('the production bundle', () => {
     expect(message).toContain('vault.keys.provider: an installed booth does not keep enrollments under development keys');
     expect(message).toContain("vault.upstreamKey: an installed booth does not seal enrollments to the project's demonstration key");
     expect(message).toContain('vault.dir: an installed booth keeps its vault at an absolute path');
+    expect(message).toContain(
+      "sync.upstreamSigningKey: an installed booth does not trust acknowledgements signed with the project's demonstration key",
+    );
 
     // A TPM that is not there leaves the vault out of service (the welcome screen says so); the booth itself starts.
     const vault = testVaultConfig({ keys: { provider: 'tpm', tcti: 'swtpm:host=127.0.0.1,port=9' } });
-    const core = await start({ devices: { card: { driver: 'none' } }, vault });
+    const core = await start({ devices: { card: { driver: 'none' } }, vault, sync: { upstreamUrl: null } });
     try {
       expect(await core.handlers['booth.info']({})).toMatchObject({
         ok: true,

@@ -6,7 +6,7 @@ import type { BoothConfigInput } from '../../src/core/config';
 import { startHost, type HostOptions, type RunningHost } from '../../src/host/server';
 import { inProcessCore } from '../../src/core/process';
 import { memoryLog } from './memoryLog';
-import { testVaultConfig } from './vault';
+import { testBoothConfig } from './vault';
 
 export interface TestBooth extends ComposedBooth {
   host: RunningHost;
@@ -23,8 +23,7 @@ export type HostTimings = Pick<HostOptions, 'heartbeatMs' | 'handshakeTimeoutMs'
 export async function startTestBooth(config: BoothConfigInput = {}, timings: HostTimings = {}): Promise<TestBooth> {
   const log = memoryLog();
   const composed = await composeBooth({
-    // No MediaPipe warm-up unless a test asks for it: ~8 s of CPU per page would slow every browser test on a 2-core machine.
-    config: { logging: { level: 'debug' }, ...config, face: { warmUpFrames: 0, ...config.face }, vault: testVaultConfig(config.vault) },
+    config: testBoothConfig(config),
     version: '0.0.0-test',
     logDestination: log.destination,
     rendererDir,

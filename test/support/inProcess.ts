@@ -19,7 +19,14 @@ export async function inProcessBooth(
   const { lines: logs, destination } = memoryLog();
   // No card reader unless a test asks for one: these tests never reach a real channel.
   const composed = await composeBooth({
-    config: { logging: { level: 'debug' }, devices: { card: { driver: 'none' } }, ...config, vault: testVaultConfig(config.vault) },
+    config: {
+      logging: { level: 'debug' },
+      devices: { card: { driver: 'none' } },
+      ...config,
+      vault: testVaultConfig(config.vault),
+      // A test booth syncs only when its test says where to (never to the demo upstream's port).
+      sync: config.sync ?? { upstreamUrl: null },
+    },
     version: '0.0.0-test',
     logDestination: destination,
     faceModels,

@@ -10,7 +10,7 @@ import { forkCore, superviseCore, type SupervisedCore, type SuperviseOptions } f
 import { startHost, type RunningHost } from '../../src/host/server';
 import { rendererDir } from './host';
 import { memoryLogger } from './memoryLog';
-import { testVaultConfig } from './vault';
+import { testBoothConfig } from './vault';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -38,8 +38,7 @@ export async function startProcessBooth(config: BoothConfigInput = {}, options: 
   const core = await superviseCore({
     spawn: () => forkCore(entry, { stdio: 'pipe', onOutput: (chunk) => coreLines.push(chunk), execArgv: built ? [] : ['--import', 'tsx'] }),
     start: {
-      // As in test/support/host.ts: no MediaPipe warm-up unless a test asks for one.
-      config: { logging: { level: 'debug' }, ...config, face: { warmUpFrames: 0, ...config.face }, vault: testVaultConfig(config.vault) },
+      config: testBoothConfig(config),
       version: '0.0.0-test',
       rendererDir,
     },

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './ports';
 
 export interface RunningSwtpm {
   /** What tpm2-tools take as TPM2TOOLS_TCTI. */
@@ -22,17 +23,6 @@ export function swtpmMissing(): string | null {
     if (found.error) return `${tool} is not installed (Debian packages swtpm, tpm2-tools)`;
   }
   return null;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 async function portIsFree(port: number): Promise<boolean> {

@@ -181,3 +181,38 @@ export async function readTestVault(dir: string): Promise<Array<{ row: OutboxRow
     opened.db.close();
   }
 }
+
+/** Each record's stored acknowledgement (null until acknowledged) and sealed bytes (null once purged), read from a test booth's vault. */
+export async function testVaultAcknowledgements(
+  dir: string,
+): Promise<Map<string, { acknowledgement: Buffer | null; sealed: Buffer | null }>> {
+  const opened = await openVaultReadOnly(
+    dir,
+    createDevelopmentKeyProvider({ keysDir: join(dir, KEYS_FOLDER), passphrase: TEST_VAULT_PASSPHRASE }),
+  );
+  if (!opened.ok) throw new Error(opened.message);
+  try {
+    const rows = opened.db
+      .prepare(
+        'SELECT o.record_id AS id, o.acknowledgement AS acknowledgement, r.sealed AS sealed FROM outbox o JOIN records r ON r.id = o.record_id',
+      )
+      .all() as Array<{ id: string; acknowledgement: Buffer | null; sealed: Buffer | null }>;
+    return new Map(rows.map((row) => [row.id, { acknowledgement: row.acknowledgement, sealed: row.sealed }]));
+  } finally {
+    opened.db.close();
+  }
+}
+
+/**
+ * A test booth's configuration around `config`: debug logs, no MediaPipe warm-up unless a test asks (about 8 s of CPU per
+ * page on a 2-core machine), a vault of its own, and no sync unless the test says where to (never the demo upstream's port).
+ */
+export function testBoothConfig(config: BoothConfigInput): BoothConfigInput {
+  return {
+    logging: { level: 'debug' },
+    ...config,
+    face: { warmUpFrames: 0, ...config.face },
+    vault: testVaultConfig(config.vault),
+    sync: config.sync ?? { upstreamUrl: null },
+  };
+}

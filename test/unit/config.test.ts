@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { livenessSettingsSchema } from '../../src/shared/face/liveness';
 import { qualityThresholdsSchema } from '../../src/shared/face/quality';
 import { ConfigError, loadConfig, parseConfig } from '../../src/core/config';
-import { DEMO_UPSTREAM_KEY, DEVELOPMENT_PASSPHRASE } from '../../src/core/config/schema';
+import { DEFAULT_UPSTREAM_URL, DEMO_UPSTREAM_KEY, DEMO_UPSTREAM_SIGNING_KEY, DEVELOPMENT_PASSPHRASE } from '../../src/core/config/schema';
 
 function errorOf(action: () => unknown): ConfigError {
   try {
@@ -46,7 +46,32 @@ describe('booth configuration', () => {
         minFreeMb: 200,
         retentionDays: 30,
       },
+      sync: {
+        upstreamUrl: DEFAULT_UPSTREAM_URL,
+        upstreamSigningKey: DEMO_UPSTREAM_SIGNING_KEY,
+        batchSize: 25,
+        backoff: { baseMs: 1000, capMs: 60000 },
+        heartbeatSeconds: 60,
+        requestTimeoutMs: 30000,
+        register: true,
+      },
     });
+  });
+
+  it('checks the sync settings, and the demo upstream key file holds the signing key the booth trusts by default', () => {
+    expect(parseConfig({ sync: { upstreamUrl: null } }).sync.upstreamUrl).toBeNull();
+    expect(errorOf(() => parseConfig({ sync: { upstreamUrl: 'ftp://upstream.example' } })).problems[0]).toMatch(/^sync\.upstreamUrl: /);
+    expect(errorOf(() => parseConfig({ sync: { batchSize: 0 } })).problems[0]).toMatch(/^sync\.batchSize: /);
+    expect(errorOf(() => parseConfig({ sync: { backof: {} } })).problems[0]).toMatch(/backof/);
+    const file = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../resources/demo-upstream/demo-upstream-key.json'), 'utf8')) as {
+      signing: { publicKey: string; privateKey: string };
+    };
+    expect(file.signing.publicKey).toBe(DEMO_UPSTREAM_SIGNING_KEY);
+    const privateKey = createPrivateKey({
+      key: { kty: 'OKP', crv: 'Ed25519', d: file.signing.privateKey, x: file.signing.publicKey },
+      format: 'jwk',
+    });
+    expect(createPublicKey(privateKey).export({ format: 'jwk' }).x).toBe(DEMO_UPSTREAM_SIGNING_KEY);
   });
 
   it('ships the demo upstream key it defaults to, marked as a demo, with the private half for the reference upstream', () => {

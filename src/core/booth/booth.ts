@@ -14,6 +14,9 @@ import { createHelpStep, logOnlyOfficerCalls, type OfficerCallNotifier } from '.
 import { VOICE_PACK_PREFIX } from '../speech';
 import { CitizenSession, createJourneyHandlers, type SessionClock } from '../session';
 import { createEnrollmentStep, type Admission, type EnrollmentStep, type Vault } from '../vault';
+import { startSyncFromBooth, type HeartbeatFacts, type SyncEngine } from '../sync';
+import { freeSpaceAt } from '../vault';
+import { modelManifest } from '../face';
 import { BoothEvents } from './events';
 
 /** Version of the consent text the screens show; stored with each acceptance. */
@@ -52,6 +55,8 @@ export interface Booth {
   vault: Promise<Vault>;
   /** The face matcher (null: none configured): its state and self-test for the technician. */
   faceMatcher: FaceMatcher | null;
+  /** The upstream sync, once the vault has opened (null: not configured, or no vault). */
+  sync: Promise<SyncEngine | null>;
   /** The e-KTP reader chosen by configuration (null: none). */
   cardReader: CardReader | null;
   /** Verified model bytes by file name, for the renderer's origin to serve (empty when the check failed). */
@@ -134,6 +139,42 @@ export async function createBooth({
         }, 3_000).unref(),
       ),
     ]);
+  // The sync starts once the vault has opened; the journey never waits for it.
+  const heartbeatFacts = async (): Promise<HeartbeatFacts> => {
+    const opened = await vault;
+    const space = freeSpaceAt(opened.dir);
+    const matcher = faceMatcher?.status;
+    const selfTest: HeartbeatFacts['selfTest'] = !matcher
+      ? { state: 'none', detail: null }
+      : matcher.state === 'ready'
+        ? { state: 'passed', detail: null }
+        : matcher.state === 'starting'
+          ? { state: 'pending', detail: null }
+          : { state: 'failed', detail: `${matcher.reason}: ${matcher.message}`.slice(0, 300) };
+    return {
+      disk: { freeBytes: space.ok ? space.freeBytes : null },
+      software: {
+        version,
+        models: Object.fromEntries(
+          [...modelManifest.files, ...modelManifest.coreFiles]
+            .filter((file) => file.kind === 'model')
+            .map((file) => [file.name, file.sha256.slice(0, 12)]),
+        ),
+      },
+      selfTest,
+    };
+  };
+  const sync: Promise<SyncEngine | null> = vault.then((opened) =>
+    startSyncFromBooth({
+      config,
+      vault: opened,
+      sealingKey: { id: config.vault.upstreamKey.id, publicKey: config.vault.upstreamKey.publicKey },
+      retentionMs: config.vault.retentionDays * 86_400_000,
+      version,
+      logger,
+      facts: heartbeatFacts,
+    }),
+  );
   const admissionTimer = setInterval(() => void checkAdmission(), admissionCheckMs);
   admissionTimer.unref();
   void checkAdmission();
@@ -195,6 +236,7 @@ export async function createBooth({
     steps: { card, face, enrollment },
     vault,
     faceMatcher,
+    sync,
     cardReader: card.reader,
     // The voice pack is served from the same verified, in-memory folder as the models.
     faceModelFiles: new Map([
@@ -206,6 +248,7 @@ export async function createBooth({
       session.wipe('cancel');
       await card.dispose();
       await faceMatcher?.stop();
+      await (await sync)?.stop();
       await (await vault).stop();
     },
   };

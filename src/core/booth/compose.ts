@@ -1,7 +1,16 @@
 // Configuration → logger → booth, the same way for Electron main and the
 // headless host, so both run exactly the same core.
 import type { DestinationStream } from 'pino';
-import { ConfigError, configError, DEMO_UPSTREAM_KEY, loadConfig, parseConfig, type BoothConfig, type BoothConfigInput } from '../config';
+import {
+  ConfigError,
+  configError,
+  DEMO_UPSTREAM_KEY,
+  DEMO_UPSTREAM_SIGNING_KEY,
+  loadConfig,
+  parseConfig,
+  type BoothConfig,
+  type BoothConfigInput,
+} from '../config';
 import { createLogger, type Logger } from '../logging';
 import { isAbsolute, join } from 'node:path';
 import { openVault, vaultSetup, type OsKeyStore, type Vault } from '../vault';
@@ -87,6 +96,9 @@ export async function composeBooth(options: ComposeOptions): Promise<ComposedBoo
         `vault.dir: an installed booth keeps its vault at an absolute path (given: "${config.vault.dir}"), not one that depends on the folder it was started from`,
       (config.vault.upstreamKey.demo || config.vault.upstreamKey.publicKey === DEMO_UPSTREAM_KEY.publicKey) &&
         "vault.upstreamKey: an installed booth does not seal enrollments to the project's demonstration key; set the upstream's own key",
+      config.sync.upstreamUrl !== null &&
+        config.sync.upstreamSigningKey === DEMO_UPSTREAM_SIGNING_KEY &&
+        "sync.upstreamSigningKey: an installed booth does not trust acknowledgements signed with the project's demonstration key; set the upstream's own key",
     ].filter((problem): problem is string => typeof problem === 'string');
     if (problems.length > 0) throw configError(source, problems);
   }

@@ -180,6 +180,40 @@ const vaultSchema = z
   })
   .strict();
 
+/** The demonstration upstream's acknowledgement key (Ed25519, the `signing` half of demo-upstream-key.json). */
+export const DEMO_UPSTREAM_SIGNING_KEY = 'zvFnQz8Grfc_NY8PHdfFIrss1TC3w4YDl4IZrQqUGMs';
+/** Where `npm run upstream` listens by default. */
+export const DEFAULT_UPSTREAM_URL = 'http://127.0.0.1:8787';
+
+/** Upstream sync (issue 14): where the booth sends its sealed enrollments, and how it retries. */
+const syncSchema = z
+  .object({
+    /** The upstream's base URL; null: this booth does not sync (enrollments wait in the vault for an export). */
+    upstreamUrl: z
+      .url({ protocol: /^https?$/, error: 'an http:// or https:// URL, or null' })
+      .nullable()
+      .default(DEFAULT_UPSTREAM_URL),
+    /** The upstream's Ed25519 public key that signs its acknowledgements (43 base64url characters). */
+    upstreamSigningKey: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/, 'an Ed25519 public key: 32 bytes as 43 base64url characters')
+      .default(DEMO_UPSTREAM_SIGNING_KEY),
+    /** Records in one request. */
+    batchSize: z.int().min(1).max(64).default(25),
+    /** Full-jitter backoff after a failure: a random wait up to min(capMs, baseMs · 2^failures). */
+    backoff: z
+      .object({ baseMs: z.int().min(100).max(60_000).default(1_000), capMs: z.int().min(1_000).max(3_600_000).default(60_000) })
+      .strict()
+      .prefault({}),
+    /** How often the booth tells the upstream how it is (and looks for records that became due). */
+    heartbeatSeconds: z.int().min(5).max(3_600).default(60),
+    /** How long one request may take. */
+    requestTimeoutMs: z.int().min(1_000).max(300_000).default(30_000),
+    /** Present this booth's key to an upstream that does not know it (only an upstream with open registration accepts). */
+    register: z.boolean().default(true),
+  })
+  .strict();
+
 export const boothConfigSchema = z
   .object({
     booth: z
@@ -199,6 +233,7 @@ export const boothConfigSchema = z
     face: faceSettingsSchema.prefault({}),
     speech: speechSchema.prefault({}),
     vault: vaultSchema.prefault({}),
+    sync: syncSchema.prefault({}),
   })
   .strict();
 

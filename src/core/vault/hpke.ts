@@ -9,7 +9,15 @@
 // same steps on Node's native X25519, HMAC and AES-GCM, and the vault's
 // whole commit must stay under 2 ms at p50. @hpke/core remains the reference:
 // the tests open what this seals with it (and the upstream opens with it).
-import { createCipheriv, createHmac, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
 
 const KEM_ID = 0x0020;
 const KDF_ID = 0x0001;
@@ -77,11 +85,40 @@ function recipientRaw(recipient: KeyObject): Buffer {
   return raw;
 }
 
+const rawOfPrivate = new WeakMap<KeyObject, Buffer>();
+/** pkRm of the upstream's own private key, exported once. */
+function recipientRawOfPrivate(recipientPrivate: KeyObject): Buffer {
+  let raw = rawOfPrivate.get(recipientPrivate);
+  if (!raw) rawOfPrivate.set(recipientPrivate, (raw = rawX25519(createPublicKey(recipientPrivate))));
+  return raw;
+}
+
 export interface Sealed {
   /** The encapsulated ephemeral public key (32 bytes), sent with the ciphertext. */
   enc: Uint8Array;
   /** AES-256-GCM ciphertext with its 16-byte tag appended. */
   ciphertext: Uint8Array;
+}
+
+/** The key schedule in mode_base (RFC 9180 §5.1): psk and psk_id are empty. Returns key and base_nonce. */
+function keyScheduleBase(sharedSecret: Buffer, info: Uint8Array): { key: Buffer; nonce: Buffer } {
+  const pskIdHash = labeledExtract(HPKE_SUITE_ID, Buffer.alloc(0), 'psk_id_hash', Buffer.alloc(0));
+  const infoHash = labeledExtract(HPKE_SUITE_ID, Buffer.alloc(0), 'info_hash', Buffer.from(info));
+  const context = Buffer.concat([Buffer.from([MODE_BASE]), pskIdHash, infoHash]);
+  const secret = labeledExtract(HPKE_SUITE_ID, sharedSecret, 'secret', Buffer.alloc(0));
+  const key = labeledExpand(HPKE_SUITE_ID, secret, 'key', context, N_K);
+  const nonce = labeledExpand(HPKE_SUITE_ID, secret, 'base_nonce', context, N_N);
+  secret.fill(0);
+  return { key, nonce };
+}
+
+/** ExtractAndExpand (RFC 9180 §4.1): the KEM's shared secret from the DH output and kem_context = enc || pkRm. */
+function kemSharedSecret(dh: Buffer, enc: Uint8Array, recipientPublic: Buffer): Buffer {
+  const kemContext = Buffer.concat([enc, recipientPublic]);
+  const eaePrk = labeledExtract(KEM_SUITE_ID, Buffer.alloc(0), 'eae_prk', dh);
+  const sharedSecret = labeledExpand(KEM_SUITE_ID, eaePrk, 'shared_secret', kemContext, N_SECRET);
+  eaePrk.fill(0);
+  return sharedSecret;
 }
 
 /**
@@ -90,23 +127,35 @@ export interface Sealed {
  * so the nonce is base_nonce itself.
  */
 export function sealBase(recipient: KeyObject, info: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Sealed {
-  // Encap: dh = DH(skE, pkR); kem_context = enc || pkRm; shared_secret = ExtractAndExpand(dh, kem_context).
+  // Encap: dh = DH(skE, pkR); shared_secret = ExtractAndExpand(dh, enc || pkRm).
   const ephemeral = generateKeyPairSync('x25519');
   const dh = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient });
   const enc = rawX25519(ephemeral.publicKey);
-  const kemContext = Buffer.concat([enc, recipientRaw(recipient)]);
-  const eaePrk = labeledExtract(KEM_SUITE_ID, Buffer.alloc(0), 'eae_prk', dh);
-  const sharedSecret = labeledExpand(KEM_SUITE_ID, eaePrk, 'shared_secret', kemContext, N_SECRET);
-  // KeySchedule, mode_base: psk and psk_id are empty.
-  const pskIdHash = labeledExtract(HPKE_SUITE_ID, Buffer.alloc(0), 'psk_id_hash', Buffer.alloc(0));
-  const infoHash = labeledExtract(HPKE_SUITE_ID, Buffer.alloc(0), 'info_hash', Buffer.from(info));
-  const context = Buffer.concat([Buffer.from([MODE_BASE]), pskIdHash, infoHash]);
-  const secret = labeledExtract(HPKE_SUITE_ID, sharedSecret, 'secret', Buffer.alloc(0));
-  const key = labeledExpand(HPKE_SUITE_ID, secret, 'key', context, N_K);
-  const nonce = labeledExpand(HPKE_SUITE_ID, secret, 'base_nonce', context, N_N);
+  const sharedSecret = kemSharedSecret(dh, enc, recipientRaw(recipient));
+  const { key, nonce } = keyScheduleBase(sharedSecret, info);
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(aad);
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
-  for (const secretBytes of [dh, eaePrk, sharedSecret, secret, key]) secretBytes.fill(0);
+  for (const secretBytes of [dh, sharedSecret, key]) secretBytes.fill(0);
   return { enc, ciphertext };
+}
+
+/**
+ * OpenBase (RFC 9180 §6.1), the upstream's side: Decap (§4.1: dh = DH(skR, pkE)), the same key schedule, then Open with
+ * sequence number 0. Throws when the tag does not verify (another key, another AAD, changed bytes).
+ */
+export function openBase(recipientPrivate: KeyObject, enc: Uint8Array, info: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Buffer {
+  if (enc.length !== 32) throw new Error(`enc is 32 bytes for X25519, not ${enc.length}`);
+  if (ciphertext.length < 16) throw new Error('the ciphertext is shorter than its tag');
+  const dh = diffieHellman({ privateKey: recipientPrivate, publicKey: x25519PublicKey(enc) });
+  const sharedSecret = kemSharedSecret(dh, enc, recipientRawOfPrivate(recipientPrivate));
+  const { key, nonce } = keyScheduleBase(sharedSecret, info);
+  const decipher = createDecipheriv('aes-256-gcm', key, nonce);
+  decipher.setAAD(aad);
+  decipher.setAuthTag(ciphertext.subarray(ciphertext.length - 16));
+  try {
+    return Buffer.concat([decipher.update(ciphertext.subarray(0, ciphertext.length - 16)), decipher.final()]);
+  } finally {
+    for (const secretBytes of [dh, sharedSecret, key]) secretBytes.fill(0);
+  }
 }

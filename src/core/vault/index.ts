@@ -34,7 +34,7 @@ export { exportVault, type VaultExport } from './exportVault';
 export { freeSpaceAt } from './freeSpace';
 export { nikHmac } from './nikHash';
 export { uuidv7, UUIDV7_PATTERN } from './uuidv7';
-export { rawX25519, x25519PublicKey } from './hpke';
+export { openBase, rawX25519, x25519PublicKey } from './hpke';
 export * from './keys';
 export {
   createEnrollmentStep,
@@ -46,3 +46,4 @@ export {
 export { vaultSetup, type VaultSetup } from './fromConfig';
 export { inspectVault, type VaultInspection } from './inspectVault';
 export { openVaultReadOnly, type OpenedReadOnly } from './readOnly';
+export type { VaultWriterApi } from './vaultWriterApi';

@@ -45,6 +45,22 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    summary: 'sync: a time before which a record is not sent again, and the sync checkpoint',
+    up(db) {
+      // next_attempt_at: a record the upstream refused (or was still taking) waits until then, so it neither blocks the queue
+      // nor is sent again at once. sync_state: the sync's checkpoint (backoff, last success and error, clock offset), kept in
+      // the vault so a restarted booth resumes where it was instead of hammering the upstream.
+      db.exec(`
+        ALTER TABLE outbox ADD COLUMN next_attempt_at INTEGER;
+        CREATE TABLE sync_state (
+          key TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -82,13 +82,94 @@ export class VaultStore {
     return this.db.prepare("UPDATE outbox SET state = 'pending' WHERE state = 'sending'").run().changes;
   }
 
-  /** The oldest pending records first (UUIDv7 ids sort by time), with their sealed bytes. */
-  nextPending(limit: number): Array<{ id: string; sealed: Uint8Array; attempts: number }> {
+  /**
+   * The oldest pending records first (UUIDv7 ids sort by time), with their sealed bytes; with `now`, only those not told to
+   * wait past it (a record the upstream refused waits, so it does not hold up the rest).
+   */
+  nextPending(limit: number, now?: number): Array<{ id: string; sealed: Uint8Array; attempts: number }> {
+    const due = now === undefined ? '' : 'AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?)';
     return this.db
       .prepare(
-        "SELECT r.id AS id, r.sealed AS sealed, o.attempts AS attempts FROM outbox o JOIN records r ON r.id = o.record_id WHERE o.state = 'pending' ORDER BY o.record_id LIMIT ?",
+        `SELECT r.id AS id, r.sealed AS sealed, o.attempts AS attempts FROM outbox o JOIN records r ON r.id = o.record_id
+         WHERE o.state = 'pending' ${due} ORDER BY o.record_id LIMIT ?`,
       )
-      .all(limit) as Array<{ id: string; sealed: Uint8Array; attempts: number }>;
+      .all(...(now === undefined ? [] : [now]), limit) as Array<{ id: string; sealed: Uint8Array; attempts: number }>;
+  }
+
+  /** Marks a batch 'sending' in one transaction; answers the ids that were pending (and are now sending). */
+  markSendingMany(
+    ids: string[],
+    now: number,
+  ): { ok: true; sending: string[] } | { ok: false; reason: WriteFailureReason; message: string } {
+    const sending: string[] = [];
+    const statement = this.db.prepare(
+      "UPDATE outbox SET state = 'sending', attempts = attempts + 1, last_attempt_at = ? WHERE record_id = ? AND state = 'pending'",
+    );
+    const result = this.#write(() =>
+      this.db
+        .transaction(() => {
+          for (const id of ids) if (statement.run(now, id).changes === 1) sending.push(id);
+        })
+        .immediate(),
+    );
+    return result.ok ? { ok: true, sending } : result;
+  }
+
+  /**
+   * A batch's outcome in one transaction: the acknowledged (their signed acknowledgements checked by the caller) and the
+   * rest back to pending with their error, each waiting until its `retryAt` (null: the next pass may send it).
+   */
+  settleBatch(
+    outcome: {
+      acknowledged: Array<{ id: string; acknowledgement: Uint8Array }>;
+      failed: Array<{ id: string; error: string; retryAt: number | null }>;
+    },
+    now: number,
+    retentionMs: number,
+  ): { ok: true; acknowledged: number; failed: number } | { ok: false; reason: WriteFailureReason; message: string } {
+    let acknowledged = 0;
+    let failed = 0;
+    const ack = this.db.prepare(
+      "UPDATE outbox SET state = 'acknowledged', acknowledged_at = ?, acknowledgement = ?, purge_after = ?, last_error = NULL, next_attempt_at = NULL WHERE record_id = ? AND state IN ('pending', 'sending')",
+    );
+    const fail = this.db.prepare(
+      "UPDATE outbox SET state = 'pending', last_error = ?, next_attempt_at = ? WHERE record_id = ? AND state IN ('pending', 'sending')",
+    );
+    const result = this.#write(() =>
+      this.db
+        .transaction(() => {
+          for (const item of outcome.acknowledged) acknowledged += ack.run(now, item.acknowledgement, now + retentionMs, item.id).changes;
+          for (const item of outcome.failed) failed += fail.run(item.error.slice(0, 500), item.retryAt, item.id).changes;
+        })
+        .immediate(),
+    );
+    return result.ok ? { ok: true, acknowledged, failed } : result;
+  }
+
+  /** The sync's checkpoint: its saved values by name (JSON). */
+  syncState(): Record<string, unknown> {
+    const state: Record<string, unknown> = {};
+    for (const { key, value } of this.db.prepare('SELECT key, value FROM sync_state').all() as Array<{ key: string; value: string }>)
+      state[key] = JSON.parse(value);
+    return state;
+  }
+
+  /** Saves some of the sync's checkpoint values (null deletes one), in one transaction. */
+  saveSyncState(values: Record<string, unknown>): WriteResult {
+    const upsert = this.db.prepare(
+      'INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    );
+    const remove = this.db.prepare('DELETE FROM sync_state WHERE key = ?');
+    return this.#write(() =>
+      this.db
+        .transaction(() => {
+          for (const [key, value] of Object.entries(values)) {
+            if (value === null || value === undefined) remove.run(key);
+            else upsert.run(key, JSON.stringify(value));
+          }
+        })
+        .immediate(),
+    );
   }
 
   markSending(id: string, now: number): WriteResult {

@@ -76,6 +76,10 @@ export type VaultCommit =
 export interface Vault {
   readonly dir: string;
   readonly boothPublicKey: KeyObject | null;
+  /** The booth's Ed25519 private key, for signing its requests to the upstream (the sync); null when the keys did not load. */
+  readonly requestSigningKey: KeyObject | null;
+  /** Called after each durable commit (the sync starts sending soon). */
+  onCommitted(listener: () => void): void;
   /** Whether a new citizen may start: the vault is open and its disk has room. */
   admission(): Admission;
   status(): Promise<VaultStatus>;
@@ -112,6 +116,8 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
     return {
       dir,
       boothPublicKey,
+      requestSigningKey: null,
+      onCommitted: () => undefined,
       writer: null,
       admission: () => ({ open: false, reason: 'VAULT_UNAVAILABLE', message: unavailable.message }),
       status: async () => ({ ...base, state: 'unavailable', unavailable, boothPublicKey: null, freeBytes: free(), counts: null }),
@@ -144,7 +150,9 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
   if (!root.ok) return unavailableVault({ reason: root.reason, message: root.message });
   const seeds = deriveKeySeeds(root.root);
   root.root.fill(0);
-  const boothPublicKey = createPublicKey(ed25519FromSeed(seeds.signingSeed));
+  const requestSigningKey = ed25519FromSeed(seeds.signingSeed);
+  const boothPublicKey = createPublicKey(requestSigningKey);
+  const committedListeners: Array<() => void> = [];
   if (root.created) logger.info({ event: 'vault.keys_created', provider: keyProvider.kind }, 'new vault keys were made for this booth');
 
   const writer = createWorkerClient<VaultWriterApi>({
@@ -255,6 +263,8 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
   return {
     dir,
     boothPublicKey,
+    requestSigningKey,
+    onCommitted: (listener) => void committedListeners.push(listener),
     writer,
     purgeNow,
     admission(): Admission {
@@ -289,7 +299,10 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
       const copied = structuredClone(content(id));
       const answer = await writer.call('commit', { id, kind, about, createdAt, content: copied, nik });
       const total = performance.now() - started;
-      if (answer.ok && answer.value.ok) afterCommit();
+      if (answer.ok && answer.value.ok) {
+        afterCommit();
+        for (const listener of committedListeners) listener();
+      }
       if (answer.ok) return finish(answer.value, total);
       // The writer failed while it held the commit: whether it landed is read back, not guessed (nothing lost, nothing doubled).
       // A commit still held by a stuck writer (TIMEOUT) may yet land: the citizen is told it did not, so a cancellation about it

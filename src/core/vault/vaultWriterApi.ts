@@ -3,7 +3,7 @@
 // core's event loop only the hand-over of the content.
 import type { VaultKeySeeds } from './keys';
 import type { RecordKind } from './record';
-import type { OutboxRow, VaultCounts, WriteFailureReason, WriteResult } from './store';
+import type { OutboxRow, VaultCounts, VaultStore, WriteFailureReason, WriteResult } from './store';
 import type { OpenFailure } from './database';
 
 export interface VaultWriterData {
@@ -43,7 +43,13 @@ export interface VaultWriterApi {
   commit(params: CommitParams): CommitAnswer;
   counts(params: Record<string, never>): VaultCounts;
   rows(params: { state?: OutboxRow['state']; limit?: number }): OutboxRow[];
-  nextPending(params: { limit: number }): Array<{ id: string; sealed: Uint8Array; attempts: number }>;
+  nextPending(params: { limit: number; now?: number }): Array<{ id: string; sealed: Uint8Array; attempts: number }>;
+  markSendingMany(params: { ids: string[]; now: number }): ReturnType<VaultStore['markSendingMany']>;
+  settleBatch(
+    params: Parameters<VaultStore['settleBatch']>[0] & { now: number; retentionMs: number },
+  ): ReturnType<VaultStore['settleBatch']>;
+  syncState(params: Record<string, never>): Record<string, unknown>;
+  saveSyncState(params: { values: Record<string, unknown> }): WriteResult;
   markSending(params: { id: string; now: number }): WriteResult;
   markFailed(params: { id: string; error: string }): WriteResult;
   acknowledge(params: { id: string; acknowledgement: Uint8Array; now: number; retentionMs: number }): WriteResult;

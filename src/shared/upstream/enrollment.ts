@@ -58,3 +58,17 @@ export const enrollmentContentSchema = z
   .strict();
 
 export type EnrollmentContent = z.infer<typeof enrollmentContentSchema>;
+
+export const CANCELLATION_FORMAT = 'anjungan-ikd/cancellation/v1';
+
+/** The content of a `kind: 'cancellation'` record: the citizen (or the booth, for a save that outlasted its time) withdrew it. */
+export const cancellationContentSchema = z
+  .object({
+    format: z.literal(CANCELLATION_FORMAT),
+    /** The cancellation record's own id (absent in the booth's late-save cancellations). */
+    id: z.string().optional(),
+    enrollmentId: z.string(),
+    reason: z.string().max(100),
+    at: isoTime,
+  })
+  .strict();

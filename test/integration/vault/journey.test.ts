@@ -130,6 +130,7 @@ describe('admission', () => {
     expect(refused).toBeInstanceOf(ConfigError);
     expect((refused as ConfigError).problems).toEqual([
       "vault.upstreamKey: an installed booth does not seal enrollments to the project's demonstration key; set the upstream's own key",
+      "sync.upstreamSigningKey: an installed booth does not trust acknowledgements signed with the project's demonstration key; set the upstream's own key",
     ]);
   });
 

@@ -45,6 +45,28 @@ const fixtures: Record<number, { write(file: string): void; check(file: string):
       db.close();
     },
   },
+  2: {
+    write(file) {
+      const { db } = openAt(file, 2);
+      const store = new VaultStore(db);
+      const id = '018bcfe5-6800-7000-8000-000000000002';
+      expect(store.commit({ id, createdAt: 1, kind: 'enrollment', about: null, nikHmac: null, sealed: Buffer.alloc(50, 3) }).ok).toBe(true);
+      expect(store.markSendingMany([id], 2)).toEqual({ ok: true, sending: [id] });
+      expect(store.settleBatch({ acknowledged: [], failed: [{ id, error: 'refused', retryAt: 500 }] }, 3, 1000)).toMatchObject({
+        failed: 1,
+      });
+      expect(store.saveSyncState({ consecutiveFailures: 3, lastError: { code: 'OFFLINE' } }).ok).toBe(true);
+      db.close();
+    },
+    check(file) {
+      const { db } = openAt(file, SCHEMA_VERSION);
+      const store = new VaultStore(db);
+      expect(store.syncState()).toEqual({ consecutiveFailures: 3, lastError: { code: 'OFFLINE' } });
+      expect(store.nextPending(10, 499)).toEqual([]);
+      expect(store.nextPending(10, 500).map((row) => row.id)).toEqual(['018bcfe5-6800-7000-8000-000000000002']);
+      db.close();
+    },
+  },
 };
 
 describe('vault migrations', () => {

@@ -1,0 +1,96 @@
+// The upstream's schema as numbered migrations, the same SQL on PostgreSQL
+// and PGlite. Each runs once, in a transaction that also records it; an
+// advisory lock makes upstream nodes starting together take turns. Never
+// edit a migration that has shipped; add the next one.
+import type { Queryable, UpstreamDatabase } from './database';
+
+export interface UpstreamMigration {
+  version: number;
+  summary: string;
+  up(tx: Queryable): Promise<void>;
+}
+
+export const upstreamMigrations: readonly UpstreamMigration[] = [
+  {
+    version: 1,
+    summary: 'booth registry, heartbeats, idempotent intake and stored records',
+    async up(tx) {
+      // booths: the registry that signatures are checked against. records_received and last_record_at are kept here so the
+      // fleet page never counts the records table.
+      await tx.query(`
+        CREATE TABLE booths (
+          booth_id text PRIMARY KEY,
+          public_key text NOT NULL,
+          status text NOT NULL CHECK (status IN ('active', 'revoked')),
+          registered_at timestamptz NOT NULL DEFAULT now(),
+          registered_by text NOT NULL,
+          revoked_at timestamptz,
+          revoked_reason text,
+          records_received integer NOT NULL DEFAULT 0,
+          last_record_at timestamptz,
+          last_heartbeat_at timestamptz,
+          heartbeat jsonb
+        )`);
+      await tx.query(`
+        CREATE TABLE heartbeats (
+          booth_id text NOT NULL REFERENCES booths(booth_id),
+          received_at timestamptz NOT NULL DEFAULT now(),
+          queue_depth integer NOT NULL
+        )`);
+      await tx.query('CREATE INDEX heartbeats_booth ON heartbeats (booth_id, received_at DESC)');
+      // intake: the Idempotency-Key draft's store, one row per record id: the digest of the bytes first received, whether they
+      // are still being processed, and the acknowledgement answered (the same answer for every repeat).
+      await tx.query(`
+        CREATE TABLE intake (
+          record_id uuid PRIMARY KEY,
+          booth_id text NOT NULL,
+          digest bytea NOT NULL,
+          state text NOT NULL CHECK (state IN ('in-progress', 'done')),
+          claimed_at timestamptz NOT NULL,
+          acknowledgement bytea
+        )`);
+      // records: the opened content (CBOR) and the booth's signature over the sealed record, as received.
+      await tx.query(`
+        CREATE TABLE records (
+          record_id uuid PRIMARY KEY,
+          booth_id text NOT NULL,
+          kind text NOT NULL CHECK (kind IN ('enrollment', 'signoff', 'cancellation')),
+          about uuid,
+          created_at timestamptz NOT NULL,
+          received_at timestamptz NOT NULL,
+          via text NOT NULL CHECK (via IN ('sync', 'import')),
+          nik text,
+          content bytea NOT NULL,
+          booth_signature bytea NOT NULL
+        )`);
+      await tx.query('CREATE INDEX records_booth ON records (booth_id, received_at)');
+      await tx.query('CREATE INDEX records_about ON records (about) WHERE about IS NOT NULL');
+      await tx.query('CREATE INDEX records_nik ON records (nik) WHERE nik IS NOT NULL');
+    },
+  },
+];
+
+/** Applies what is missing; answers the versions applied now. Refuses a database from a newer upstream. */
+export async function migrateUpstream(db: UpstreamDatabase): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    // One node migrates at a time (released at COMMIT); the others then find nothing to do.
+    await tx.query('SELECT pg_advisory_xact_lock(7242001)');
+    await tx.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, summary text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const rows = await tx.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const applied = new Set(rows.map((row) => Number(row.version)));
+    const newest = Math.max(0, ...applied);
+    const known = upstreamMigrations.length;
+    if (newest > known)
+      throw new Error(`the database is at schema version ${newest}, newer than this upstream (${known}): run the newer upstream`);
+    const done: number[] = [];
+    for (const migration of upstreamMigrations) {
+      if (applied.has(migration.version)) continue;
+      await migration.up(tx);
+      await tx.query('INSERT INTO schema_migrations (version, summary) VALUES ($1, $2)', [migration.version, migration.summary]);
+      done.push(migration.version);
+    }
+    return done;
+  });
+}

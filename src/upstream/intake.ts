@@ -1,0 +1,279 @@
+// Enrollment intake: each sealed record is taken exactly once, however often
+// a booth (or a removable-media import) sends it. The record id is the
+// idempotency key and the SHA-256 of its bytes the payload fingerprint,
+// with the IETF Idempotency-Key draft's semantics:
+//   - a new id: claimed ('in-progress'), checked, opened, stored, and
+//     answered with a signed acknowledgement (201);
+//   - the same id and bytes again: the original acknowledgement (200);
+//   - the same id with other bytes: 422 (DIGEST_MISMATCH);
+//   - the same id while the first is still being processed: 409 (IN_PROGRESS);
+//     a claim left by a node that died is taken over after CLAIM_STALE_S.
+// A batch costs a few round trips whatever its size: one claim, one read
+// of the others, one transaction that stores them all.
+import type { KeyObject } from 'node:crypto';
+import { cancellationContentSchema, enrollmentContentSchema } from '../shared/upstream/enrollment';
+import type { RecordOutcome, UpstreamErrorCode } from '../shared/upstream/api';
+import { recordDigest, signAcknowledgement } from '../core/sync';
+import { cbor, checkSealedRecord, HPKE_INFO, openBase, recordAad, type SealedRecord } from '../core/vault';
+import type { UpstreamDatabase } from './db/database';
+import type { UpstreamKeys } from './keys';
+import type { BoothRegistry } from './registry';
+
+/** A claim older than this is from a node that stopped mid-way: another request may take it over. */
+export const CLAIM_STALE_S = 30;
+
+export type IntakeVia = 'sync' | 'import';
+
+interface Opened {
+  id: string;
+  record: SealedRecord;
+  bytes: Uint8Array;
+  digest: Buffer;
+  content: Buffer;
+  nik: string | null;
+}
+
+const reject = (id: string | null, status: 400 | 403, code: UpstreamErrorCode, message: string): RecordOutcome => ({
+  id,
+  status,
+  code,
+  message,
+});
+
+/** The id a record claims, read without trusting anything else in it (for the answer about a record that fails its checks). */
+function claimedId(bytes: Uint8Array): string | null {
+  try {
+    const value = cbor.decode(bytes) as { id?: unknown };
+    return typeof value?.id === 'string' && value.id.length <= 64 ? value.id : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface IntakeDeps {
+  db: UpstreamDatabase;
+  keys: UpstreamKeys;
+  registry: BoothRegistry;
+  now?: () => Date;
+}
+
+/**
+ * Takes a batch of sealed records. `from` is the booth whose signed request carried them (every record must be its own), or
+ * null for an import, where each record's booth is looked up. Answers one outcome per record, in order.
+ */
+export async function takeRecords(deps: IntakeDeps, items: Uint8Array[], from: string | null, via: IntakeVia): Promise<RecordOutcome[]> {
+  const outcomes: Array<RecordOutcome | null> = items.map(() => null);
+  const checked: Array<{ index: number; id: string; record: SealedRecord; bytes: Uint8Array; digest: Buffer }> = [];
+  const seen = new Set<string>();
+  for (const [index, bytes] of items.entries()) {
+    const id = claimedId(bytes);
+    const boothId = (() => {
+      try {
+        return (cbor.decode(bytes) as { boothId?: unknown }).boothId;
+      } catch {
+        return undefined;
+      }
+    })();
+    if (typeof boothId !== 'string') {
+      outcomes[index] = reject(id, 400, 'NOT_A_RECORD', 'not a sealed record (CBOR map with a booth id)');
+      continue;
+    }
+    if (from !== null && boothId !== from) {
+      outcomes[index] = reject(id, 403, 'WRONG_BOOTH', `record of booth ${boothId} sent by booth ${from}`);
+      continue;
+    }
+    const booth = await deps.registry.find(boothId);
+    if (!booth) {
+      outcomes[index] = reject(id, 403, 'UNKNOWN_BOOTH', `booth ${boothId} is not in the registry`);
+      continue;
+    }
+    if (booth.status === 'revoked') {
+      outcomes[index] = reject(id, 403, 'BOOTH_REVOKED', `booth ${boothId} was revoked: ${booth.revokedReason ?? 'no reason given'}`);
+      continue;
+    }
+    const result = checkSealedRecord(bytes, booth.publicKey);
+    if (!result.ok) {
+      outcomes[index] = reject(id, 400, result.problem === 'BAD_SIGNATURE' ? 'BAD_SIGNATURE' : 'NOT_A_RECORD', result.message);
+      continue;
+    }
+    if (seen.has(result.record.id)) {
+      outcomes[index] = reject(id, 400, 'NOT_A_RECORD', `record ${result.record.id} is twice in this batch`);
+      continue;
+    }
+    seen.add(result.record.id);
+    checked.push({ index, id: result.record.id, record: result.record, bytes, digest: recordDigest(bytes) });
+  }
+  if (checked.length === 0) return outcomes as RecordOutcome[];
+
+  // Claim the new ids (and stale claims of the same bytes) in one statement.
+  const claimedRows = await deps.db.query<{ record_id: string }>(
+    `INSERT INTO intake (record_id, booth_id, digest, state, claimed_at)
+     SELECT t.record_id, t.booth_id, decode(t.digest, 'hex'), 'in-progress', clock_timestamp()
+     FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(record_id, booth_id, digest)
+     ON CONFLICT (record_id) DO UPDATE SET claimed_at = clock_timestamp()
+       WHERE intake.state = 'in-progress' AND intake.digest = EXCLUDED.digest
+         AND intake.claimed_at < clock_timestamp() - make_interval(secs => ${CLAIM_STALE_S})
+     RETURNING record_id::text`,
+    [checked.map((item) => item.id), checked.map((item) => item.record.boothId), checked.map((item) => item.digest.toString('hex'))],
+  );
+  const claimed = new Set(claimedRows.map((row) => row.record_id));
+  const others = checked.filter((item) => !claimed.has(item.id));
+  if (others.length > 0) {
+    const rows = await deps.db.query<{ record_id: string; digest: Buffer; state: string; acknowledgement: Buffer | null }>(
+      'SELECT record_id::text, digest, state, acknowledgement FROM intake WHERE record_id = ANY($1::uuid[])',
+      [others.map((item) => item.id)],
+    );
+    const byId = new Map(rows.map((row) => [row.record_id, row]));
+    for (const item of others) outcomes[item.index] = repeatOutcome(item, byId.get(item.id));
+  }
+
+  // Open and validate the claimed ones; a record that fails releases its claim (the booth may send it again once fixed).
+  const opened: Array<Opened & { index: number }> = [];
+  const released: string[] = [];
+  for (const item of checked.filter((entry) => claimed.has(entry.id))) {
+    const result = openRecord(deps.keys, item.record);
+    if ('code' in result) {
+      outcomes[item.index] = reject(item.id, 400, result.code, result.message);
+      released.push(item.id);
+      continue;
+    }
+    opened.push({ ...item, content: result.content, nik: result.nik });
+  }
+  if (released.length > 0)
+    await deps.db.query("DELETE FROM intake WHERE record_id = ANY($1::uuid[]) AND state = 'in-progress'", [released]);
+  if (opened.length > 0) {
+    const receivedAt = (deps.now ?? (() => new Date()))().toISOString();
+    const acks = opened.map((item) =>
+      Buffer.from(
+        signAcknowledgement(
+          { recordId: item.id, boothId: item.record.boothId, digest: item.digest, receivedAt, upstreamKeyId: deps.keys.sealingKeyId },
+          deps.keys.signingKey,
+        ),
+      ),
+    );
+    const finished = await storeRecords(deps.db, opened, acks, receivedAt, via);
+    for (const [position, item] of opened.entries()) {
+      const stored = finished.get(item.id);
+      // Another request finished the same record meanwhile (it took over a stale claim): its acknowledgement is the answer.
+      outcomes[item.index] =
+        stored === 'ours' || stored === undefined
+          ? { id: item.id, status: 201, ack: acks[position] as Buffer }
+          : { id: item.id, status: 200, ack: stored };
+    }
+  }
+  return outcomes as RecordOutcome[];
+}
+
+function repeatOutcome(
+  item: { id: string; digest: Buffer },
+  row: { digest: Buffer; state: string; acknowledgement: Buffer | null } | undefined,
+): RecordOutcome {
+  if (!row) return { id: item.id, status: 409, code: 'IN_PROGRESS', message: `record ${item.id} is being taken; send it again later` };
+  if (!row.digest.equals(item.digest))
+    return {
+      id: item.id,
+      status: 422,
+      code: 'DIGEST_MISMATCH',
+      message: `record ${item.id} was received before with other bytes; these are not taken`,
+    };
+  if (row.state !== 'done' || !row.acknowledgement)
+    return { id: item.id, status: 409, code: 'IN_PROGRESS', message: `record ${item.id} is being taken; send it again later` };
+  return { id: item.id, status: 200, ack: row.acknowledgement };
+}
+
+/** Opens the HPKE content with the upstream's key and validates it for its kind. */
+function openRecord(
+  keys: UpstreamKeys,
+  record: SealedRecord,
+): { content: Buffer; nik: string | null } | { code: UpstreamErrorCode; message: string } {
+  if (record.recipientKeyId !== keys.sealingKeyId)
+    return {
+      code: 'UNKNOWN_RECIPIENT_KEY',
+      message: `record ${record.id} is sealed to key "${record.recipientKeyId}", not this upstream's "${keys.sealingKeyId}"`,
+    };
+  let plaintext: Buffer;
+  try {
+    plaintext = openBase(keys.sealingPrivateKey as KeyObject, record.enc, HPKE_INFO, recordAad(record), record.ct);
+  } catch {
+    return { code: 'UNREADABLE', message: `record ${record.id} does not open with this upstream's key` };
+  }
+  let content: unknown;
+  try {
+    content = cbor.decode(plaintext);
+  } catch {
+    return { code: 'INVALID_CONTENT', message: `record ${record.id}: its content is not CBOR` };
+  }
+  const schema = record.kind === 'enrollment' ? enrollmentContentSchema : record.kind === 'cancellation' ? cancellationContentSchema : null;
+  if (!schema) return { code: 'INVALID_CONTENT', message: `record ${record.id}: this upstream does not take "${record.kind}" records yet` };
+  const parsed = schema.safeParse(content);
+  if (!parsed.success)
+    return {
+      code: 'INVALID_CONTENT',
+      message: `record ${record.id}: ${parsed.error.issues
+        .slice(0, 3)
+        .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+        .join('; ')}`,
+    };
+  const value = parsed.data as { enrollmentId: string; boothId?: string; citizen?: { nik: string } };
+  const expectedEnrollment = record.kind === 'enrollment' ? record.id : record.about;
+  if (value.enrollmentId !== expectedEnrollment || (value.boothId !== undefined && value.boothId !== record.boothId))
+    return { code: 'INVALID_CONTENT', message: `record ${record.id}: its content names another enrollment or booth` };
+  return { content: plaintext, nik: value.citizen?.nik ?? null };
+}
+
+/** Stores the opened records and marks their claims done, in one transaction; answers who finished each. */
+async function storeRecords(
+  db: UpstreamDatabase,
+  opened: Opened[],
+  acks: Buffer[],
+  receivedAt: string,
+  via: IntakeVia,
+): Promise<Map<string, 'ours' | Buffer>> {
+  return db.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO records (record_id, booth_id, kind, about, created_at, received_at, via, nik, content, booth_signature)
+       SELECT t.id, t.booth, t.kind, t.about, t.created, $6::timestamptz, $7, t.nik, decode(t.content, 'hex'), decode(t.sig, 'hex')
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::timestamptz[], $8::text[], $9::text[], $10::text[])
+         AS t(id, booth, kind, about, created, nik, content, sig)
+       ON CONFLICT (record_id) DO NOTHING`,
+      [
+        opened.map((item) => item.id),
+        opened.map((item) => item.record.boothId),
+        opened.map((item) => item.record.kind),
+        opened.map((item) => item.record.about),
+        opened.map((item) => item.record.createdAt),
+        receivedAt,
+        via,
+        opened.map((item) => item.nik),
+        opened.map((item) => item.content.toString('hex')),
+        opened.map((item) => Buffer.from(item.record.sig).toString('hex')),
+      ],
+    );
+    const mine = await tx.query<{ record_id: string }>(
+      `UPDATE intake SET state = 'done', acknowledgement = decode(t.ack, 'hex')
+       FROM unnest($1::uuid[], $2::text[]) AS t(id, ack)
+       WHERE intake.record_id = t.id AND intake.state = 'in-progress'
+       RETURNING intake.record_id::text`,
+      [opened.map((item) => item.id), acks.map((ack) => ack.toString('hex'))],
+    );
+    const finished = new Map<string, 'ours' | Buffer>(mine.map((row) => [row.record_id, 'ours']));
+    const theirs = opened.filter((item) => !finished.has(item.id)).map((item) => item.id);
+    if (theirs.length > 0)
+      for (const row of await tx.query<{ record_id: string; acknowledgement: Buffer }>(
+        'SELECT record_id::text, acknowledgement FROM intake WHERE record_id = ANY($1::uuid[])',
+        [theirs],
+      ))
+        finished.set(row.record_id, row.acknowledgement);
+    // The fleet page's counters, one update per booth in the batch.
+    const perBooth = new Map<string, number>();
+    for (const item of opened)
+      if (mine.some((row) => row.record_id === item.id)) perBooth.set(item.record.boothId, (perBooth.get(item.record.boothId) ?? 0) + 1);
+    for (const [boothId, count] of perBooth)
+      await tx.query('UPDATE booths SET records_received = records_received + $2, last_record_at = $3 WHERE booth_id = $1', [
+        boothId,
+        count,
+        receivedAt,
+      ]);
+    return finished;
+  });
+}

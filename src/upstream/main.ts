@@ -1,0 +1,306 @@
+// `npm run upstream -- <command>`: the reference upstream service and its
+// operator's commands.
+//
+//   serve (default)            the HTTP API and the fleet page
+//   import DIR                 a booth's removable-media export (vault export), idempotent
+//   booth add ID KEY           registers a booth's Ed25519 public key (from `npm run booth -- vault status`)
+//   booth revoke ID            refuses the booth's requests from now on
+//   booth list                 the registry
+//   keys new --id ID --out F   a new upstream key file (sealing + signing)
+//
+// Storage: PostgreSQL when DATABASE_URL (or --database-url) is set, else
+// PGlite in --data DIR (default upstream-data/pglite), created on first use.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { checkExport } from '../core/vault';
+import { openPglite, openPostgres, type UpstreamDatabase } from './db/database';
+import { migrateUpstream } from './db/migrations';
+import { takeRecords } from './intake';
+import { DEMO_KEY_FILE, loadUpstreamKeys, newUpstreamKeyFile } from './keys';
+import { BoothRegistry, ed25519FromText } from './registry';
+import { createUpstreamServer } from './server';
+
+export const DEFAULT_PORT = 8787;
+const DEFAULT_DATA_DIR = 'upstream-data/pglite';
+
+const usage = `Usage: npm run upstream [-- serve] [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--registration open|closed]
+       npm run upstream -- import DIR
+       npm run upstream -- booth add BOOTH_ID PUBLIC_KEY
+       npm run upstream -- booth revoke BOOTH_ID [--reason TEXT]
+       npm run upstream -- booth list [--json]
+       npm run upstream -- keys new --id KEY_ID --out FILE
+
+  serve         the booths' API and the fleet page (http://HOST:PORT/fleet)
+  import DIR    takes a booth's export folder (npm run booth -- vault export);
+                records already received are not taken twice
+  booth add     registers a booth: its id and the Ed25519 key that
+                "npm run booth -- vault status" prints as "booth key"
+  booth revoke  refuses every request of that booth from now on
+  keys new      writes a new key file (the booth's vault.upstreamKey and
+                sync.upstreamSigningKey take its public halves)
+
+Every command takes:
+  --database-url URL   PostgreSQL (or the DATABASE_URL environment variable)
+  --data DIR           otherwise PGlite in DIR (default ${DEFAULT_DATA_DIR})
+  --key FILE           the upstream's key file (default: the project's DEMO key,
+                       whose private halves are public)
+Registration: "open" lets an unknown booth register its own key (only for
+demos; the default with the demo key), "closed" needs "booth add".`;
+
+async function openDatabase(values: { 'database-url'?: string; data?: string }): Promise<UpstreamDatabase> {
+  const url = values['database-url'] ?? process.env['DATABASE_URL'];
+  const db = url ? await openPostgres(url) : await openPglite(prepareDataDir(values.data ?? DEFAULT_DATA_DIR));
+  await migrateUpstream(db);
+  return db;
+}
+
+function prepareDataDir(dir: string): string {
+  const full = resolve(dir);
+  mkdirSync(full, { recursive: true, mode: 0o700 });
+  return full;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        'database-url': { type: 'string' },
+        key: { type: 'string' },
+        registration: { type: 'string' },
+        reason: { type: 'string' },
+        id: { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const [command = 'serve', sub, ...rest] = positionals;
+
+  if (command === 'keys' && sub === 'new') {
+    if (!values.id || !values.out || !/^[A-Za-z0-9._-]{1,64}$/.test(values.id)) {
+      console.error(`keys new needs --id KEY_ID (1 to 64 letters, digits, dots, dashes) and --out FILE.\n\n${usage}`);
+      return 2;
+    }
+    if (existsSync(values.out)) {
+      console.error(`${values.out} exists already: a key file is never overwritten (its key may be sealing records today).`);
+      return 1;
+    }
+    writeFileSync(values.out, newUpstreamKeyFile(values.id), { mode: 0o600, flag: 'wx' });
+    const keys = loadUpstreamKeys(values.out);
+    console.log(
+      [
+        `Wrote ${values.out} (mode 0600): keep it secret, and backed up: without it no record sealed to it can be opened.`,
+        'Booths take its public halves in their configuration:',
+        `  "vault": { "upstreamKey": { "id": "${keys.sealingKeyId}", "publicKey": "${keys.sealingPublicKey}" } }`,
+        `  "sync": { "upstreamSigningKey": "${keys.signingPublicKey}" }`,
+      ].join('\n'),
+    );
+    return 0;
+  }
+
+  let keys;
+  try {
+    keys = loadUpstreamKeys(values.key ?? DEMO_KEY_FILE);
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  const registration = values.registration ?? (keys.demo ? 'open' : 'closed');
+  if (registration !== 'open' && registration !== 'closed') {
+    console.error(`--registration is "open" or "closed", not "${registration}".\n\n${usage}`);
+    return 2;
+  }
+  if (!['serve', 'import', 'booth'].includes(command)) {
+    console.error(`Unknown command "${positionals.join(' ')}".\n\n${usage}`);
+    return 2;
+  }
+  let db: UpstreamDatabase;
+  try {
+    db = await openDatabase(values);
+  } catch (error) {
+    console.error(`The upstream's database cannot be opened: ${(error as Error).message}`);
+    return 1;
+  }
+
+  if (command === 'serve') {
+    const port = Number(values.port ?? process.env['PORT'] ?? DEFAULT_PORT);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      console.error(`--port is a number from 0 to 65535, not "${values.port}".`);
+      await db.close();
+      return 2;
+    }
+    const host = values.host ?? '127.0.0.1';
+    const app = await createUpstreamServer({ db, keys, registration, logger: false });
+    try {
+      await app.listen({ port, host });
+    } catch (error) {
+      console.error(`Cannot listen on ${host}:${port}: ${(error as Error).message}`);
+      await db.close();
+      return 1;
+    }
+    const address = app.server.address();
+    const bound = typeof address === 'object' && address ? address.port : port;
+    console.log(
+      [
+        `Reference upstream on http://${host}:${bound}  (fleet page: http://${host}:${bound}/fleet)`,
+        `  storage       ${db.kind === 'postgres' ? `PostgreSQL ${db.location}` : `PGlite in ${db.location}`}`,
+        `  keys          ${keys.sealingKeyId}${keys.demo ? '  (DEMO KEYS: their private halves are public; for trying out only)' : ''}`,
+        `  registration  ${registration === 'open' ? 'open: unknown booths may register their own key (demo only)' : 'closed: booths are added with "booth add"'}`,
+      ].join('\n'),
+    );
+    await new Promise<void>((done) => {
+      const stop = () => done();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await app.close();
+    await db.close();
+    return 0;
+  }
+
+  try {
+    const registry = new BoothRegistry(db);
+    if (command === 'import') {
+      if (!sub || rest.length > 0) {
+        console.error(`import needs one export folder.\n\n${usage}`);
+        return 2;
+      }
+      return await importExport(db, keys, registry, sub, Boolean(values.json));
+    }
+    if (sub === 'add' && rest.length === 2) {
+      const [boothId, publicKey] = rest as [string, string];
+      if (!/^[A-Za-z0-9-]{1,64}$/.test(boothId) || !/^[A-Za-z0-9_-]{43}$/.test(publicKey)) {
+        console.error('booth add takes the booth id (letters, digits, dashes) and its key (43 base64url characters).');
+        return 2;
+      }
+      try {
+        ed25519FromText(publicKey);
+      } catch {
+        console.error(`${publicKey} is not an Ed25519 public key.`);
+        return 2;
+      }
+      const outcome = await registry.register(boothId, publicKey, 'operator');
+      if (!outcome.ok) {
+        console.error(outcome.message);
+        return 1;
+      }
+      console.log(outcome.created ? `Booth ${boothId} registered.` : `Booth ${boothId} was registered already with this key.`);
+      return 0;
+    }
+    if (sub === 'revoke' && rest.length === 1) {
+      const revoked = await registry.revoke(rest[0]!, values.reason ?? 'revoked by the operator');
+      if (!revoked) {
+        console.error(`No booth ${rest[0]} in the registry.`);
+        return 1;
+      }
+      console.log(`Booth ${rest[0]} revoked: its requests are refused from now on.`);
+      return 0;
+    }
+    if (sub === 'list' && rest.length === 0) {
+      const booths = await db.query<{
+        booth_id: string;
+        status: string;
+        public_key: string;
+        registered_by: string;
+        records_received: number;
+      }>('SELECT booth_id, status, public_key, registered_by, records_received FROM booths ORDER BY booth_id');
+      if (values.json) console.log(JSON.stringify(booths, null, 2));
+      else if (booths.length === 0) console.log('No booth is registered.');
+      else
+        for (const booth of booths)
+          console.log(
+            `${booth.booth_id.padEnd(24)} ${booth.status.padEnd(8)} ${booth.public_key}  ${booth.records_received} records  (${booth.registered_by})`,
+          );
+      return 0;
+    }
+    console.error(`Unknown command "${positionals.join(' ')}".\n\n${usage}`);
+    return 2;
+  } finally {
+    await db.close();
+  }
+}
+
+async function importExport(
+  db: UpstreamDatabase,
+  keys: ReturnType<typeof loadUpstreamKeys>,
+  registry: BoothRegistry,
+  folder: string,
+  json: boolean,
+): Promise<number> {
+  // The manifest names its booth; its records are checked against the key the registry holds for it, not the manifest's own.
+  const first = checkExport(folder);
+  if (!first.manifest) {
+    console.error(`${folder} is not a booth export: ${first.problems.join('; ')}`);
+    return 1;
+  }
+  const booth = await registry.find(first.manifest.boothId);
+  if (!booth) {
+    console.error(`The export is from booth ${first.manifest.boothId}, which is not registered: register it first ("booth add").`);
+    return 1;
+  }
+  if (booth.status === 'revoked') {
+    console.error(`The export is from booth ${booth.boothId}, which was revoked: nothing taken.`);
+    return 1;
+  }
+  const checked = checkExport(folder, booth.publicKey);
+  const outcomes =
+    checked.valid.length > 0
+      ? await takeRecords(
+          { db, keys, registry },
+          checked.valid.map((item) => item.sealed),
+          booth.boothId,
+          'import',
+        )
+      : [];
+  const stored = outcomes.filter((outcome) => outcome.status === 201).length;
+  const already = outcomes.filter((outcome) => outcome.status === 200).length;
+  const refused = outcomes
+    .filter((outcome) => 'code' in outcome)
+    .map((outcome) => `${outcome.id}: ${'code' in outcome ? `${outcome.code}: ${outcome.message}` : ''}`);
+  const problems = [...checked.problems, ...refused];
+  const summary = {
+    folder,
+    boothId: booth.boothId,
+    records: checked.manifest?.records.length ?? 0,
+    stored,
+    alreadyReceived: already,
+    problems,
+  };
+  if (json) console.log(JSON.stringify(summary, null, 2));
+  else
+    console.log(
+      [
+        `Import of ${folder} (booth ${booth.boothId}): ${stored} records stored, ${already} already received.`,
+        ...(problems.length > 0 ? ['Not taken:', ...problems.map((line) => `  ${line}`)] : []),
+      ].join('\n'),
+    );
+  return problems.length === 0 ? 0 : 1;
+}
+
+if (
+  process.argv[1] &&
+  resolve(process.argv[1]).replace(/\.[cm]?[jt]s$/, '') === resolve(new URL(import.meta.url).pathname).replace(/\.[cm]?[jt]s$/, '')
+)
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );

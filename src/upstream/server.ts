@@ -1,0 +1,209 @@
+// The reference upstream's HTTP API on Fastify: booths sign every request
+// (RFC 9421, checked against the registry), send sealed records in batches
+// (CBOR) and heartbeats (JSON); the fleet page shows every booth. Bodies
+// are taken as raw bytes, because the signature covers their digest; JSON
+// bodies are then validated with the shared contract's schemas, and route
+// parameters and headers with Fastify's own schemas. The API is described
+// in docs/upstream-api.json (test/integration/upstream/openapi.test.ts
+// compares it with the routes registered here).
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import {
+  heartbeatBodySchema,
+  registerBodySchema,
+  type BatchAnswer,
+  type HealthAnswer,
+  type UpstreamErrorCode,
+} from '../shared/upstream/api';
+import { cbor } from '../core/vault';
+import { verifyBoothRequest } from './boothAuth';
+import type { UpstreamDatabase } from './db/database';
+import { fleetStatus, renderFleetPage } from './fleet';
+import { takeRecords } from './intake';
+import type { UpstreamKeys } from './keys';
+import { BoothRegistry, ed25519FromText, type RegisteredBooth } from './registry';
+
+export const CBOR_TYPE = 'application/cbor';
+/** At most this many records in one batch, and this many bytes in one request (a batch of 64 enrollments of ~60 KB). */
+export const MAX_BATCH_RECORDS = 64;
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export interface UpstreamServerOptions {
+  db: UpstreamDatabase;
+  keys: UpstreamKeys;
+  /** 'open': an unknown booth may register its own key (demos and tests only); 'closed': only the operator adds booths. */
+  registration: 'open' | 'closed';
+  /** How often booths are expected to send a heartbeat; three times this without one marks a booth late. Default 60 s. */
+  heartbeatExpectedS?: number;
+  /** Fastify's request log (pino) or none. */
+  logger?: boolean;
+}
+
+const sendError = (reply: FastifyReply, status: number, code: UpstreamErrorCode, message: string) =>
+  reply
+    .code(status)
+    .type('application/json')
+    .send({ error: { code, message, serverTime: new Date().toISOString() } });
+
+function parseJson<T>(schema: z.ZodType<T>, body: Buffer): { ok: true; value: T } | { ok: false; message: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    return { ok: false, message: 'the body is not JSON' };
+  }
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return {
+    ok: false,
+    message: parsed.error.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`)
+      .join('; '),
+  };
+}
+
+export async function createUpstreamServer(options: UpstreamServerOptions): Promise<FastifyInstance> {
+  const { db, keys } = options;
+  const registry = new BoothRegistry(db);
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: MAX_BODY_BYTES, forceCloseConnections: true });
+  // Raw bytes for every body: the signature covers their digest, so they are checked before anything parses them.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/json', CBOR_TYPE], { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status === 413) return sendError(reply, 413, 'TOO_LARGE', `the body is larger than ${MAX_BODY_BYTES} bytes`);
+    if (status === 415) return sendError(reply, 415, 'BAD_REQUEST', `send ${CBOR_TYPE} or application/json`);
+    if (status >= 400 && status < 500) return sendError(reply, status, 'BAD_REQUEST', error.message);
+    app.log.error(error);
+    return sendError(reply, 500, 'INTERNAL', 'the upstream failed on this request; it was not taken, send it again');
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'BAD_REQUEST', `no route ${request.method} ${request.url}`));
+
+  /** The booth that signed the request, or the reply already sent. */
+  const signedBy = async (request: FastifyRequest, reply: FastifyReply, presented?: RegisteredBooth) => {
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const auth = await verifyBoothRequest(
+      { method: request.method, url: request.url, headers: request.headers, body },
+      registry,
+      presented,
+    );
+    if (!auth.ok) {
+      await sendError(reply, auth.status, auth.code, auth.message);
+      return null;
+    }
+    return { booth: auth.booth, body };
+  };
+
+  app.get('/v1/health', async (): Promise<HealthAnswer> => ({
+    status: 'ok',
+    serverTime: new Date().toISOString(),
+    sealingKey: { id: keys.sealingKeyId, publicKey: keys.sealingPublicKey },
+    signingKey: { publicKey: keys.signingPublicKey },
+  }));
+
+  app.post('/v1/booths/register', async (request, reply) => {
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const parsed = parseJson(registerBodySchema, body);
+    if (!parsed.ok) return sendError(reply, 400, 'BAD_REQUEST', parsed.message);
+    const { boothId, publicKey } = parsed.value;
+    // The request must be signed with the key it presents: whoever registers a booth id holds its private key.
+    const presented: RegisteredBooth = {
+      boothId,
+      publicKey: ed25519FromText(publicKey),
+      publicKeyText: publicKey,
+      status: 'active',
+      revokedReason: null,
+    };
+    const signed = await signedBy(request, reply, presented);
+    if (!signed) return reply;
+    const existing = await registry.find(boothId);
+    if (!existing && options.registration === 'closed')
+      return sendError(
+        reply,
+        403,
+        'REGISTRATION_CLOSED',
+        `booth ${boothId} is not registered and this upstream does not let booths register themselves: an operator runs "npm run upstream -- booth add ${boothId} ${publicKey}"`,
+      );
+    if (signed.booth.publicKeyText !== publicKey)
+      return sendError(reply, 409, 'BOOTH_KEY_MISMATCH', `booth ${boothId} is registered with another key`);
+    const outcome = await registry.register(boothId, publicKey, 'open-registration');
+    if (!outcome.ok) return sendError(reply, outcome.code === 'BOOTH_REVOKED' ? 403 : 409, outcome.code, outcome.message);
+    return reply.code(outcome.created ? 201 : 200).send({ ok: true, boothId, created: outcome.created });
+  });
+
+  app.post('/v1/records', async (request, reply) => {
+    if (request.headers['content-type'] !== CBOR_TYPE) return sendError(reply, 415, 'BAD_REQUEST', `send the batch as ${CBOR_TYPE}`);
+    const signed = await signedBy(request, reply);
+    if (!signed) return reply;
+    let batch: unknown;
+    try {
+      batch = cbor.decode(signed.body);
+    } catch {
+      return sendError(reply, 400, 'BAD_REQUEST', 'the batch is not CBOR');
+    }
+    const records = (batch as { records?: unknown } | null)?.records;
+    if (!Array.isArray(records) || records.length === 0 || !records.every((item) => item instanceof Uint8Array))
+      return sendError(reply, 400, 'BAD_REQUEST', 'the batch is a CBOR map { records: [bstr, ...] } with at least one record');
+    if (records.length > MAX_BATCH_RECORDS)
+      return sendError(reply, 413, 'TOO_LARGE', `a batch holds at most ${MAX_BATCH_RECORDS} records, not ${records.length}`);
+    const results = await takeRecords({ db, keys, registry }, records as Uint8Array[], signed.booth.boothId, 'sync');
+    const answer: BatchAnswer = { results, serverTime: new Date().toISOString() };
+    return reply
+      .code(200)
+      .type(CBOR_TYPE)
+      .send(Buffer.from(cbor.encode(answer)));
+  });
+
+  app.put<{ Params: { id: string } }>(
+    '/v1/records/:id',
+    {
+      schema: {
+        params: { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9a-f-]{36}$' } }, required: ['id'] },
+        headers: { type: 'object', properties: { 'idempotency-key': { type: 'string' } }, required: ['idempotency-key'] },
+      },
+    },
+    async (request, reply) => {
+      if (request.headers['idempotency-key'] !== request.params.id)
+        return sendError(reply, 400, 'BAD_REQUEST', 'the Idempotency-Key header must be the record id in the path');
+      if (request.headers['content-type'] !== CBOR_TYPE) return sendError(reply, 415, 'BAD_REQUEST', `send the record as ${CBOR_TYPE}`);
+      const signed = await signedBy(request, reply);
+      if (!signed) return reply;
+      const [result] = await takeRecords({ db, keys, registry }, [signed.body], signed.booth.boothId, 'sync');
+      if (!result) return sendError(reply, 500, 'INTERNAL', 'no outcome');
+      if ('ack' in result) {
+        if (result.id !== request.params.id)
+          return sendError(reply, 400, 'BAD_REQUEST', `the body is record ${result.id}, not ${request.params.id}`);
+        return reply.code(result.status).type(CBOR_TYPE).send(Buffer.from(result.ack));
+      }
+      return sendError(reply, result.status, result.code, result.message);
+    },
+  );
+
+  app.post('/v1/heartbeats', async (request, reply) => {
+    const signed = await signedBy(request, reply);
+    if (!signed) return reply;
+    const parsed = parseJson(heartbeatBodySchema, signed.body);
+    if (!parsed.ok) return sendError(reply, 400, 'BAD_REQUEST', parsed.message);
+    if (parsed.value.boothId !== signed.booth.boothId)
+      return sendError(reply, 403, 'WRONG_BOOTH', `a heartbeat for ${parsed.value.boothId} signed by ${signed.booth.boothId}`);
+    await db.transaction(async (tx) => {
+      await tx.query('UPDATE booths SET last_heartbeat_at = now(), heartbeat = $2::jsonb WHERE booth_id = $1', [
+        signed.booth.boothId,
+        JSON.stringify(parsed.value),
+      ]);
+      await tx.query('INSERT INTO heartbeats (booth_id, queue_depth) VALUES ($1, $2)', [signed.booth.boothId, parsed.value.queue.depth]);
+      await tx.query("DELETE FROM heartbeats WHERE booth_id = $1 AND received_at < now() - interval '1 day'", [signed.booth.boothId]);
+    });
+    return { ok: true, serverTime: new Date().toISOString() };
+  });
+
+  const heartbeatExpectedS = options.heartbeatExpectedS ?? 60;
+  app.get('/v1/fleet', async () => fleetStatus(db, { heartbeatExpectedS }));
+  app.get('/fleet', async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(renderFleetPage(await fleetStatus(db, { heartbeatExpectedS }), { demo: keys.demo })),
+  );
+  app.get('/', async (_request, reply) => reply.redirect('/fleet'));
+  return app;
+}
