@@ -4,7 +4,7 @@
 // window, and it verifies with the key the registry holds for its keyid.
 // Every refusal is a value with a code and words a technician can act on.
 import { timingSafeEqual, verify } from 'node:crypto';
-import { httpbis } from 'http-message-signatures';
+import { ExpiredError, httpbis } from 'http-message-signatures';
 import type { UpstreamErrorCode } from '../shared/upstream/api';
 import { contentDigest, SIGNATURE_ALGORITHM, SIGNATURE_PARAMS, SIGNED_COMPONENTS } from '../core/sync';
 import type { BoothRegistry, RegisteredBooth } from './registry';
@@ -70,8 +70,7 @@ export async function verifyBoothRequest(
       { method: request.method, url: `http://upstream${request.url}`, headers },
     );
   } catch (error) {
-    const name = (error as Error).name;
-    if (name === 'ExpiredError')
+    if (error instanceof ExpiredError)
       return {
         ok: false,
         status: 401,

@@ -134,9 +134,10 @@ export async function createUpstreamServer(options: UpstreamServerOptions): Prom
   });
 
   app.post('/v1/records', async (request, reply) => {
-    if (request.headers['content-type'] !== CBOR_TYPE) return sendError(reply, 415, 'BAD_REQUEST', `send the batch as ${CBOR_TYPE}`);
+    // The signature first (it covers the Content-Type): a changed request is told it was changed.
     const signed = await signedBy(request, reply);
     if (!signed) return reply;
+    if (request.headers['content-type'] !== CBOR_TYPE) return sendError(reply, 415, 'BAD_REQUEST', `send the batch as ${CBOR_TYPE}`);
     let batch: unknown;
     try {
       batch = cbor.decode(signed.body);
@@ -167,9 +168,9 @@ export async function createUpstreamServer(options: UpstreamServerOptions): Prom
     async (request, reply) => {
       if (request.headers['idempotency-key'] !== request.params.id)
         return sendError(reply, 400, 'BAD_REQUEST', 'the Idempotency-Key header must be the record id in the path');
-      if (request.headers['content-type'] !== CBOR_TYPE) return sendError(reply, 415, 'BAD_REQUEST', `send the record as ${CBOR_TYPE}`);
       const signed = await signedBy(request, reply);
       if (!signed) return reply;
+      if (request.headers['content-type'] !== CBOR_TYPE) return sendError(reply, 415, 'BAD_REQUEST', `send the record as ${CBOR_TYPE}`);
       const [result] = await takeRecords({ db, keys, registry }, [signed.body], signed.booth.boothId, 'sync');
       if (!result) return sendError(reply, 500, 'INTERNAL', 'no outcome');
       if ('ack' in result) {

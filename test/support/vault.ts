@@ -185,7 +185,7 @@ export async function readTestVault(dir: string): Promise<Array<{ row: OutboxRow
 /** Each record's stored acknowledgement (null until acknowledged) and sealed bytes (null once purged), read from a test booth's vault. */
 export async function testVaultAcknowledgements(
   dir: string,
-): Promise<Map<string, { acknowledgement: Buffer | null; sealed: Buffer | null }>> {
+): Promise<Map<string, { state: OutboxRow['state']; acknowledgement: Buffer | null; sealed: Buffer | null }>> {
   const opened = await openVaultReadOnly(
     dir,
     createDevelopmentKeyProvider({ keysDir: join(dir, KEYS_FOLDER), passphrase: TEST_VAULT_PASSPHRASE }),
@@ -194,10 +194,10 @@ export async function testVaultAcknowledgements(
   try {
     const rows = opened.db
       .prepare(
-        'SELECT o.record_id AS id, o.acknowledgement AS acknowledgement, r.sealed AS sealed FROM outbox o JOIN records r ON r.id = o.record_id',
+        'SELECT o.record_id AS id, o.state AS state, o.acknowledgement AS acknowledgement, r.sealed AS sealed FROM outbox o JOIN records r ON r.id = o.record_id',
       )
-      .all() as Array<{ id: string; acknowledgement: Buffer | null; sealed: Buffer | null }>;
-    return new Map(rows.map((row) => [row.id, { acknowledgement: row.acknowledgement, sealed: row.sealed }]));
+      .all() as Array<{ id: string; state: OutboxRow['state']; acknowledgement: Buffer | null; sealed: Buffer | null }>;
+    return new Map(rows.map((row) => [row.id, { state: row.state, acknowledgement: row.acknowledgement, sealed: row.sealed }]));
   } finally {
     opened.db.close();
   }
