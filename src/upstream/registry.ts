@@ -1,8 +1,8 @@
 // The booth registry: which booth ids exist, the Ed25519 key each signs
 // with, and whether it is revoked. Every signed request is checked against
-// it. Lookups are cached for a few seconds (a national fleet's requests
-// would otherwise each cost a query); a revocation therefore takes effect
-// on every node within CACHE_MS.
+// it. Booths found are cached for a few seconds (a national fleet's
+// requests would otherwise each cost a query); a revocation therefore takes
+// effect on every node within CACHE_MS.
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { UpstreamDatabase } from './db/database';
 
@@ -43,7 +43,8 @@ export class BoothRegistry {
           revokedReason: row.revoked_reason,
         }
       : null;
-    this.#cache.set(boothId, { booth, at: Date.now() });
+    // Only a booth found is kept: one the operator registers a moment later must not wait for the cache.
+    if (booth) this.#cache.set(boothId, { booth, at: Date.now() });
     return booth;
   }
 

@@ -211,7 +211,10 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
     if (code === 'UNKNOWN_BOOTH' || code === 'REGISTRATION_CLOSED')
       return {
         kind: 'blocked',
-        problem: { ...problem('NOT_REGISTERED', `${message} (this booth's id is ${options.boothId})`), code: 'NOT_REGISTERED' },
+        problem: {
+          ...problem('NOT_REGISTERED', message.includes(options.boothId) ? message : `${message} (this booth: ${options.boothId})`),
+          code: 'NOT_REGISTERED',
+        },
       };
     const waitFor =
       answer.status === 429 || answer.status === 503
@@ -232,7 +235,7 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
       return null;
     }
     const failure = httpFailure(answer);
-    if (failure.kind === 'blocked' && failure.problem.code === 'NOT_REGISTERED')
+    if (failure.kind === 'blocked' && failure.problem.code === 'NOT_REGISTERED' && !failure.problem.message.includes('booth add'))
       failure.problem.message = `${failure.problem.message}. The upstream's operator registers it with: npm run upstream -- booth add ${options.boothId} ${publicKey}`;
     return failure;
   }
@@ -381,14 +384,14 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
     if (stopped) return;
     if (!end) {
       // More than one pass's worth: the next pass follows at once.
-      await save({ consecutiveFailures: 0, nextAttemptAt: null, lastSuccessAt: new Date().toISOString(), blocked: null });
+      await save({ consecutiveFailures: 0, nextAttemptAt: null, lastSuccessAt: new Date().toISOString(), lastError: null, blocked: null });
       again = true;
       return;
     }
     if (end.kind === 'drained') {
       registrationTried = false;
       const wasFailing = checkpoint.consecutiveFailures > 0;
-      await save({ consecutiveFailures: 0, nextAttemptAt: null, lastSuccessAt: new Date().toISOString(), blocked: null });
+      await save({ consecutiveFailures: 0, nextAttemptAt: null, lastSuccessAt: new Date().toISOString(), lastError: null, blocked: null });
       if (wasFailing) logger.info({ event: 'sync.reconnected' }, 'the upstream is reachable again; the queue is drained');
       state = 'idle';
       const heartbeatDue =
