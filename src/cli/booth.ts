@@ -10,6 +10,7 @@
 //   vault status            keys, upstream key, outbox counts, free space (reads only)
 //   vault export --to DIR   unacknowledged records, sealed and signed, for a booth that stays offline
 //   vault check DIR         reads an export back and checks every signature and checksum
+//   sync status             the upstream sync: queue, last success and error, what blocks it (reads only)
 //
 // Options: --config FILE (or BOOTH_CONFIG), --json, --models DIR, --core-models DIR.
 import { parseArgs } from 'node:util';
@@ -23,6 +24,7 @@ import { isCardReadChild, reportExitCode, runCardReadInChild } from './cardReadP
 import { checkFaceModels, defaultCoreModelsDir, defaultModelsDir, runFaceSelfTest } from './faceCommands';
 import { runFaceCalibration } from './faceCalibrate';
 import { vaultCheck, vaultExport, vaultStatus } from './vaultCommands';
+import { syncStatus } from './syncCommands';
 
 const usage = `Usage: npm run booth -- card <readers|status|read> [--config FILE] [--json]
        npm run booth -- face models [--models DIR] [--json]
@@ -31,6 +33,7 @@ const usage = `Usage: npm run booth -- card <readers|status|read> [--config FILE
        npm run booth -- vault status [--config FILE] [--json]
        npm run booth -- vault export --to DIR [--config FILE] [--json]
        npm run booth -- vault check DIR [--json]
+       npm run booth -- sync status [--config FILE] [--json]
 
   card readers   list PC/SC readers and whether each holds a card
   card status    check the configured card reader (devices.card in the config)
@@ -48,6 +51,8 @@ const usage = `Usage: npm run booth -- card <readers|status|read> [--config FILE
   vault export   writes the records the upstream has not acknowledged into a new
                  folder under DIR (sealed, signed, with a signed manifest)
   vault check    reads an export folder back and checks every signature and checksum
+  sync status    the upstream sync: where to, queue, last success and last error,
+                 clock offset, and what blocks it (reads only; exit 1 when failing)
 
 The configuration is read from --config FILE or BOOTH_CONFIG; without one the
 booth's defaults apply (the simulated serial reader).`;
@@ -106,7 +111,11 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   if (group === 'vault' && command === 'check' && positionals.length === 3) return vaultCheck(positionals[2]!, print);
-  if (group === 'vault' && (command === 'status' || command === 'export') && positionals.length === 2) {
+  if ((group === 'vault' && (command === 'status' || command === 'export')) || (group === 'sync' && command === 'status')) {
+    if (positionals.length !== 2) {
+      console.error(`Unknown command "${positionals.join(' ')}".\n\n${usage}`);
+      return 2;
+    }
     if (command === 'export' && !values.to) {
       console.error(`vault export needs --to DIR (a folder on the removable disk; a new folder is made inside it).\n\n${usage}`);
       return 2;
@@ -119,6 +128,7 @@ async function main(argv: string[]): Promise<number> {
       console.error(error.message);
       return 2;
     }
+    if (group === 'sync') return syncStatus(config, print);
     return command === 'status' ? vaultStatus(config, print) : vaultExport(config, values.to!, print);
   }
   if (group !== 'card' || !command || !['readers', 'status', 'read'].includes(command)) {

@@ -9,6 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { identityPhoto } from '../../src/core/card/emulator/identities';
 import { inProcessBooth } from '../support/inProcess';
 import { sampleEnrollment, testVaultConfig } from '../support/vault';
+import { openSyncBooth } from '../support/syncBooth';
+import { testSyncConfig } from '../support/upstream';
+import { freePort } from '../support/ports';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -255,6 +258,51 @@ describe('npm run booth -- vault', () => {
       run = booth('vault', 'check', exported.folder);
       expect(run.code).toBe(1);
       expect(run.out).toMatch(/0 of 1 records intact; problems:\n +records\/.*\.cbor: its checksum does not match the manifest/);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm run booth -- sync status', () => {
+  it('shows the queue, the last error and the retries of a booth whose upstream is down, from the vault, as text and JSON', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'booth-cli-sync-'));
+    try {
+      const vault = { ...testVaultConfig(), dir: join(work, 'vault') };
+      // Nothing listens on that port: the upstream is down.
+      const url = `http://127.0.0.1:${await freePort()}`;
+      const sync = testSyncConfig(url);
+      const configFile = join(work, 'booth.json');
+      writeFileSync(configFile, JSON.stringify({ vault, sync }));
+      const made = await openSyncBooth({ url: sync.upstreamUrl!, vault, sync });
+      await made.commitEnrollments(2);
+      await (await made.startSync()).syncNow();
+      await made.close();
+
+      let run = booth('sync', 'status', '--config', configFile, '--json');
+      expect(run.code).toBe(1);
+      const status = JSON.parse(run.out) as Record<string, unknown>;
+      expect(status).toMatchObject({
+        ok: false,
+        upstreamUrl: url,
+        state: 'failing',
+        pending: 2,
+        consecutiveFailures: 1,
+        lastSuccessAt: null,
+        lastError: { code: 'OFFLINE', message: expect.stringMatching(/no connection to the upstream \(ECONNREFUSED\)/) },
+      });
+      run = booth('sync', 'status', '--config', configFile);
+      expect(run.out).toMatch(new RegExp(`^Sync to ${url}\\n +queue +2 waiting, oldest from \\d{4}-`));
+      expect(run.out).toMatch(/last error +\S+ +OFFLINE: no connection to the upstream/);
+      expect(run.out).toMatch(/retrying +1 failures in a row; next try \d{4}-/);
+
+      writeFileSync(configFile, JSON.stringify({ vault, sync: { ...sync, upstreamUrl: null } }));
+      run = booth('sync', 'status', '--config', configFile);
+      expect(run).toMatchObject({ code: 0, out: expect.stringMatching(/^Sync is off \(sync\.upstreamUrl is null\)/) });
+      expect(booth('sync', 'status', 'extra')).toMatchObject({
+        code: 2,
+        err: expect.stringMatching(/Unknown command "sync status extra"/),
+      });
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -30,6 +30,11 @@ function describeFailure(error: unknown): { reason: 'UNREACHABLE' | 'TIMEOUT' | 
   if (err.name === 'TimeoutError' || err.name === 'AbortError')
     return { reason: 'TIMEOUT', message: 'the upstream did not answer in time' };
   const code = err.cause?.code ?? '';
+  if (/bad port/.test(err.cause?.message ?? err.message))
+    return {
+      reason: 'UNREACHABLE',
+      message: 'the upstream URL uses a port that fetch refuses (one browsers block, such as 9 or 25): use another port',
+    };
   if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'].includes(code))
     return { reason: 'UNREACHABLE', message: `no connection to the upstream (${code})` };
   return {

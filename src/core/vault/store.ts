@@ -149,6 +149,8 @@ export class VaultStore {
   /** The sync's checkpoint: its saved values by name (JSON). */
   syncState(): Record<string, unknown> {
     const state: Record<string, unknown> = {};
+    // A vault the booth has not yet opened with this software (read-only, by the technician's command) has no table yet.
+    if ((this.db.pragma('user_version', { simple: true }) as number) < 2) return state;
     for (const { key, value } of this.db.prepare('SELECT key, value FROM sync_state').all() as Array<{ key: string; value: string }>)
       state[key] = JSON.parse(value);
     return state;
