@@ -26,8 +26,8 @@ export interface IncomingRequest {
 }
 
 /**
- * Verifies a booth's request. `presentedKey` is for self-registration only: the key the body presents, used when the booth
- * is not registered yet (so the request proves possession of it).
+ * Verifies a booth's request. `presentedKey` is for registration only: the key the body presents, which the signature must
+ * verify with (so the request proves possession of it), registered or not.
  */
 export async function verifyBoothRequest(
   request: IncomingRequest,
@@ -61,7 +61,8 @@ export async function verifyBoothRequest(
         keyLookup: async (params) => {
           keyid = typeof params.keyid === 'string' ? params.keyid : null;
           if (!keyid) return null;
-          booth = (await registry.find(keyid)) ?? (presentedKey?.boothId === keyid ? presentedKey : null);
+          // Registration proves possession of the key it presents; the route then compares it with the registry.
+          booth = presentedKey?.boothId === keyid ? presentedKey : await registry.find(keyid);
           if (!booth || booth.status === 'revoked') return null;
           const key = booth.publicKey;
           return { id: keyid, algs: [SIGNATURE_ALGORITHM], verify: async (data, signature) => verify(null, data, key, signature) };

@@ -108,13 +108,13 @@ export async function takeRecords(deps: IntakeDeps, items: Uint8Array[], from: s
   // Claim the new ids (and stale claims of the same bytes) in one statement.
   const claimedRows = await deps.db.query<{ record_id: string }>(
     `INSERT INTO intake (record_id, booth_id, digest, state, claimed_at)
-     SELECT t.record_id, t.booth_id, decode(t.digest, 'hex'), 'in-progress', clock_timestamp()
-     FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(record_id, booth_id, digest)
+     SELECT t.record_id, t.booth_id, t.digest, 'in-progress', clock_timestamp()
+     FROM unnest($1::uuid[], $2::text[], $3::bytea[]) AS t(record_id, booth_id, digest)
      ON CONFLICT (record_id) DO UPDATE SET claimed_at = clock_timestamp()
        WHERE intake.state = 'in-progress' AND intake.digest = EXCLUDED.digest
          AND intake.claimed_at < clock_timestamp() - make_interval(secs => ${CLAIM_STALE_S})
      RETURNING record_id::text`,
-    [checked.map((item) => item.id), checked.map((item) => item.record.boothId), checked.map((item) => item.digest.toString('hex'))],
+    [checked.map((item) => item.id), checked.map((item) => item.record.boothId), checked.map((item) => item.digest)],
   );
   const claimed = new Set(claimedRows.map((row) => row.record_id));
   const others = checked.filter((item) => !claimed.has(item.id));
@@ -230,31 +230,36 @@ async function storeRecords(
   via: IntakeVia,
 ): Promise<Map<string, 'ours' | Buffer>> {
   return db.transaction(async (tx) => {
+    // One row of parameters per record (not arrays): pg sends each Buffer as a binary parameter, so the 50 KB contents cross
+    // without hex encoding on either side.
+    const rows = opened.map((_, index) => {
+      const at = index * 8;
+      return `($${at + 3}::uuid, $${at + 4}, $${at + 5}, $${at + 6}::uuid, $${at + 7}::timestamptz, $1::timestamptz, $2, $${at + 8}, $${at + 9}::bytea, $${at + 10}::bytea)`;
+    });
     await tx.query(
       `INSERT INTO records (record_id, booth_id, kind, about, created_at, received_at, via, nik, content, booth_signature)
-       SELECT t.id, t.booth, t.kind, t.about, t.created, $6::timestamptz, $7, t.nik, decode(t.content, 'hex'), decode(t.sig, 'hex')
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::timestamptz[], $8::text[], $9::text[], $10::text[])
-         AS t(id, booth, kind, about, created, nik, content, sig)
-       ON CONFLICT (record_id) DO NOTHING`,
+       VALUES ${rows.join(', ')} ON CONFLICT (record_id) DO NOTHING`,
       [
-        opened.map((item) => item.id),
-        opened.map((item) => item.record.boothId),
-        opened.map((item) => item.record.kind),
-        opened.map((item) => item.record.about),
-        opened.map((item) => item.record.createdAt),
         receivedAt,
         via,
-        opened.map((item) => item.nik),
-        opened.map((item) => item.content.toString('hex')),
-        opened.map((item) => Buffer.from(item.record.sig).toString('hex')),
+        ...opened.flatMap((item) => [
+          item.id,
+          item.record.boothId,
+          item.record.kind,
+          item.record.about,
+          item.record.createdAt,
+          item.nik,
+          item.content,
+          Buffer.from(item.record.sig),
+        ]),
       ],
     );
     const mine = await tx.query<{ record_id: string }>(
-      `UPDATE intake SET state = 'done', acknowledgement = decode(t.ack, 'hex')
-       FROM unnest($1::uuid[], $2::text[]) AS t(id, ack)
+      `UPDATE intake SET state = 'done', acknowledgement = t.ack
+       FROM unnest($1::uuid[], $2::bytea[]) AS t(id, ack)
        WHERE intake.record_id = t.id AND intake.state = 'in-progress'
        RETURNING intake.record_id::text`,
-      [opened.map((item) => item.id), acks.map((ack) => ack.toString('hex'))],
+      [opened.map((item) => item.id), acks],
     );
     const finished = new Map<string, 'ours' | Buffer>(mine.map((row) => [row.record_id, 'ours']));
     const theirs = opened.filter((item) => !finished.has(item.id)).map((item) => item.id);

@@ -10,28 +10,31 @@
 //
 // Storage: PostgreSQL when DATABASE_URL (or --database-url) is set, else
 // PGlite in --data DIR (default upstream-data/pglite), created on first use.
+import cluster from 'node:cluster';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkExport } from '../core/vault';
 import { openPglite, openPostgres, type UpstreamDatabase } from './db/database';
 import { migrateUpstream } from './db/migrations';
 import { takeRecords } from './intake';
-import { DEMO_KEY_FILE, loadUpstreamKeys, newUpstreamKeyFile } from './keys';
+import { DEMO_KEY_FILE, loadUpstreamKeys, newUpstreamKeyFile, type UpstreamKeys } from './keys';
 import { BoothRegistry, ed25519FromText } from './registry';
 import { createUpstreamServer } from './server';
 
 export const DEFAULT_PORT = 8787;
 const DEFAULT_DATA_DIR = 'upstream-data/pglite';
 
-const usage = `Usage: npm run upstream [-- serve] [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--registration open|closed]
+const usage = `Usage: npm run upstream [-- serve] [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--registration open|closed] [--workers N]
        npm run upstream -- import DIR
        npm run upstream -- booth add BOOTH_ID PUBLIC_KEY
        npm run upstream -- booth revoke BOOTH_ID [--reason TEXT]
        npm run upstream -- booth list [--json]
        npm run upstream -- keys new --id KEY_ID --out FILE
 
-  serve         the booths' API and the fleet page (http://HOST:PORT/fleet)
+  serve         the booths' API and the fleet page (http://HOST:PORT/fleet); with
+                PostgreSQL, one process per core (--workers N) shares the port
   import DIR    takes a booth's export folder (npm run booth -- vault export);
                 records already received are not taken twice
   booth add     registers a booth: its id and the Ed25519 key that
@@ -78,6 +81,7 @@ export async function main(argv: string[]): Promise<number> {
         id: { type: 'string' },
         out: { type: 'string' },
         json: { type: 'boolean' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -146,6 +150,21 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const host = values.host ?? '127.0.0.1';
+    // PostgreSQL serves many processes: one per core by default, sharing the port (node:cluster). PGlite is one process's.
+    const workers = Number(values.workers ?? (db.kind === 'postgres' ? availableParallelism() : 1));
+    if (!Number.isInteger(workers) || workers < 1 || workers > 64 || (db.kind === 'pglite' && workers > 1)) {
+      console.error(
+        db.kind === 'pglite' && workers > 1
+          ? '--workers above 1 needs PostgreSQL (DATABASE_URL): PGlite belongs to one process.'
+          : `--workers is a number from 1 to 64, not "${values.workers}".`,
+      );
+      await db.close();
+      return 2;
+    }
+    if (workers > 1 && cluster.isPrimary) {
+      await db.close();
+      return serveWithWorkers(workers, { host, banner: (bound) => banner(host, bound, db, keys, registration, workers) });
+    }
     const app = await createUpstreamServer({ db, keys, registration, logger: false });
     try {
       await app.listen({ port, host });
@@ -156,14 +175,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     const address = app.server.address();
     const bound = typeof address === 'object' && address ? address.port : port;
-    console.log(
-      [
-        `Reference upstream on http://${host}:${bound}  (fleet page: http://${host}:${bound}/fleet)`,
-        `  storage       ${db.kind === 'postgres' ? `PostgreSQL ${db.location}` : `PGlite in ${db.location}`}`,
-        `  keys          ${keys.sealingKeyId}${keys.demo ? '  (DEMO KEYS: their private halves are public; for trying out only)' : ''}`,
-        `  registration  ${registration === 'open' ? 'open: unknown booths may register their own key (demo only)' : 'closed: booths are added with "booth add"'}`,
-      ].join('\n'),
-    );
+    // A cluster worker leaves the banner to the primary.
+    if (cluster.isPrimary) console.log(banner(host, bound, db, keys, registration, 1));
     await new Promise<void>((done) => {
       const stop = () => done();
       process.once('SIGINT', stop);
@@ -234,6 +247,46 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     await db.close();
   }
+}
+
+function banner(host: string, bound: number, db: UpstreamDatabase, keys: UpstreamKeys, registration: string, workers: number): string {
+  return [
+    `Reference upstream on http://${host}:${bound}  (fleet page: http://${host}:${bound}/fleet)`,
+    `  storage       ${db.kind === 'postgres' ? `PostgreSQL ${db.location}` : `PGlite in ${db.location}`}`,
+    `  processes     ${workers}`,
+    `  keys          ${keys.sealingKeyId}${keys.demo ? '  (DEMO KEYS: their private halves are public; for trying out only)' : ''}`,
+    `  registration  ${registration === 'open' ? 'open: unknown booths may register their own key (demo only)' : 'closed: booths are added with "booth add"'}`,
+  ].join('\n');
+}
+
+/** The primary of a multi-process upstream: starts the workers, prints the banner once they listen, stops them on a signal. */
+async function serveWithWorkers(workers: number, options: { host: string; banner: (port: number) => string }): Promise<number> {
+  const started = Array.from({ length: workers }, () => cluster.fork());
+  let listening = 0;
+  cluster.on('listening', (_worker, address) => {
+    if (++listening === workers) console.log(options.banner(address.port));
+  });
+  let stopping = false;
+  cluster.on('exit', (worker, code, signal) => {
+    if (!stopping) console.error(`Upstream worker ${worker.process.pid} ended (${code ?? signal}); the others go on.`);
+  });
+  await new Promise<void>((done) => {
+    const stop = () => done();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  stopping = true;
+  await Promise.all(
+    started.map(
+      (worker) =>
+        new Promise<void>((done) => {
+          if (worker.isDead()) return done();
+          worker.once('exit', () => done());
+          worker.kill('SIGTERM');
+        }),
+    ),
+  );
+  return 0;
 }
 
 async function importExport(

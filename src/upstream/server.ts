@@ -27,6 +27,12 @@ export const CBOR_TYPE = 'application/cbor';
 /** At most this many records in one batch, and this many bytes in one request (a batch of 64 enrollments of ~60 KB). */
 export const MAX_BATCH_RECORDS = 64;
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/**
+ * Record requests one process takes at once; one more is answered 503 BUSY with Retry-After before its body is read. A
+ * queue inside the upstream would only make every booth wait longer: a booth told to come back keeps its records safe in
+ * its vault and retries with backoff, while the requests being served keep a short latency.
+ */
+export const MAX_RECORD_REQUESTS_IN_FLIGHT = 64;
 
 export interface UpstreamServerOptions {
   db: UpstreamDatabase;
@@ -37,6 +43,8 @@ export interface UpstreamServerOptions {
   heartbeatExpectedS?: number;
   /** Fastify's request log (pino) or none. */
   logger?: boolean;
+  /** Record requests taken at once before 503 BUSY (default MAX_RECORD_REQUESTS_IN_FLIGHT). */
+  maxRecordRequestsInFlight?: number;
 }
 
 const sendError = (reply: FastifyReply, status: number, code: UpstreamErrorCode, message: string) =>
@@ -44,6 +52,10 @@ const sendError = (reply: FastifyReply, status: number, code: UpstreamErrorCode,
     .code(status)
     .type('application/json')
     .send({ error: { code, message, serverTime: new Date().toISOString() } });
+
+/** Whether the request's media type (without parameters such as charset) is `type`. */
+const isType = (request: FastifyRequest, type: string) =>
+  (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() === type;
 
 function parseJson<T>(schema: z.ZodType<T>, body: Buffer): { ok: true; value: T } | { ok: false; message: string } {
   let value: unknown;
@@ -70,6 +82,17 @@ export async function createUpstreamServer(options: UpstreamServerOptions): Prom
   // Raw bytes for every body: the signature covers their digest, so they are checked before anything parses them.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json', CBOR_TYPE], { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  // How long the upstream itself took (RFC: W3C Server Timing), so a booth or a bench can tell its wait from the network's.
+  const receivedAt = new WeakMap<object, number>();
+  const phases = new WeakMap<object, Array<[string, number]>>();
+  app.addHook('onRequest', async (request) => void receivedAt.set(request.raw, performance.now()));
+  app.addHook('onSend', async (request, reply) => {
+    const started = receivedAt.get(request.raw);
+    if (started === undefined) return;
+    const parts = [['app', performance.now() - started] as [string, number], ...(phases.get(request.raw) ?? [])];
+    reply.header('server-timing', parts.map(([name, ms]) => `${name};dur=${ms.toFixed(1)}`).join(', '));
+  });
 
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
     const status = error.statusCode ?? 500;
@@ -104,6 +127,7 @@ export async function createUpstreamServer(options: UpstreamServerOptions): Prom
   }));
 
   app.post('/v1/booths/register', async (request, reply) => {
+    if (!isType(request, 'application/json')) return sendError(reply, 415, 'BAD_REQUEST', 'send the registration as application/json');
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const parsed = parseJson(registerBodySchema, body);
     if (!parsed.ok) return sendError(reply, 400, 'BAD_REQUEST', parsed.message);
@@ -119,6 +143,15 @@ export async function createUpstreamServer(options: UpstreamServerOptions): Prom
     const signed = await signedBy(request, reply, presented);
     if (!signed) return reply;
     const existing = await registry.find(boothId);
+    if (existing?.status === 'revoked')
+      return sendError(reply, 403, 'BOOTH_REVOKED', `booth ${boothId} was revoked: ${existing.revokedReason ?? 'no reason given'}`);
+    if (existing && existing.publicKeyText !== publicKey)
+      return sendError(
+        reply,
+        409,
+        'BOOTH_KEY_MISMATCH',
+        `booth ${boothId} is registered with another key; an operator revokes it and registers the new one`,
+      );
     if (!existing && options.registration === 'closed')
       return sendError(
         reply,
@@ -126,18 +159,32 @@ export async function createUpstreamServer(options: UpstreamServerOptions): Prom
         'REGISTRATION_CLOSED',
         `booth ${boothId} is not registered and this upstream does not let booths register themselves: an operator runs "npm run upstream -- booth add ${boothId} ${publicKey}"`,
       );
-    if (signed.booth.publicKeyText !== publicKey)
-      return sendError(reply, 409, 'BOOTH_KEY_MISMATCH', `booth ${boothId} is registered with another key`);
     const outcome = await registry.register(boothId, publicKey, 'open-registration');
     if (!outcome.ok) return sendError(reply, outcome.code === 'BOOTH_REVOKED' ? 403 : 409, outcome.code, outcome.message);
     return reply.code(outcome.created ? 201 : 200).send({ ok: true, boothId, created: outcome.created });
   });
 
-  app.post('/v1/records', async (request, reply) => {
+  // Load shedding for the record routes (see MAX_RECORD_REQUESTS_IN_FLIGHT).
+  let recordRequestsInFlight = 0;
+  const maxInFlight = options.maxRecordRequestsInFlight ?? MAX_RECORD_REQUESTS_IN_FLIGHT;
+  const shedding = {
+    onRequest: async (_request: FastifyRequest, reply: FastifyReply) => {
+      if (recordRequestsInFlight >= maxInFlight) {
+        // The body is not read: Node discards it and the connection stays usable.
+        reply.header('retry-after', '2');
+        return sendError(reply, 503, 'BUSY', 'the upstream is taking as many records as it can: send them again after Retry-After');
+      }
+      recordRequestsInFlight++;
+      reply.raw.once('close', () => recordRequestsInFlight--);
+    },
+  };
+
+  app.post('/v1/records', shedding, async (request, reply) => {
+    const bodyRead = performance.now();
     // The signature first (it covers the Content-Type): a changed request is told it was changed.
     const signed = await signedBy(request, reply);
     if (!signed) return reply;
-    if (request.headers['content-type'] !== CBOR_TYPE) return sendError(reply, 415, 'BAD_REQUEST', `send the batch as ${CBOR_TYPE}`);
+    if (!isType(request, CBOR_TYPE)) return sendError(reply, 415, 'BAD_REQUEST', `send the batch as ${CBOR_TYPE}`);
     let batch: unknown;
     try {
       batch = cbor.decode(signed.body);
@@ -149,7 +196,13 @@ export async function createUpstreamServer(options: UpstreamServerOptions): Prom
       return sendError(reply, 400, 'BAD_REQUEST', 'the batch is a CBOR map { records: [bstr, ...] } with at least one record');
     if (records.length > MAX_BATCH_RECORDS)
       return sendError(reply, 413, 'TOO_LARGE', `a batch holds at most ${MAX_BATCH_RECORDS} records, not ${records.length}`);
+    const checked = performance.now();
     const results = await takeRecords({ db, keys, registry }, records as Uint8Array[], signed.booth.boothId, 'sync');
+    phases.set(request.raw, [
+      ['body', bodyRead - (receivedAt.get(request.raw) ?? bodyRead)],
+      ['verify', checked - bodyRead],
+      ['intake', performance.now() - checked],
+    ]);
     const answer: BatchAnswer = { results, serverTime: new Date().toISOString() };
     return reply
       .code(200)
@@ -160,24 +213,30 @@ export async function createUpstreamServer(options: UpstreamServerOptions): Prom
   app.put<{ Params: { id: string } }>(
     '/v1/records/:id',
     {
+      ...shedding,
       schema: {
         params: { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9a-f-]{36}$' } }, required: ['id'] },
         headers: { type: 'object', properties: { 'idempotency-key': { type: 'string' } }, required: ['idempotency-key'] },
       },
     },
     async (request, reply) => {
-      if (request.headers['idempotency-key'] !== request.params.id)
-        return sendError(reply, 400, 'BAD_REQUEST', 'the Idempotency-Key header must be the record id in the path');
       const signed = await signedBy(request, reply);
       if (!signed) return reply;
-      if (request.headers['content-type'] !== CBOR_TYPE) return sendError(reply, 415, 'BAD_REQUEST', `send the record as ${CBOR_TYPE}`);
+      if (request.headers['idempotency-key'] !== request.params.id)
+        return sendError(reply, 400, 'BAD_REQUEST', 'the Idempotency-Key header must be the record id in the path');
+      if (!isType(request, CBOR_TYPE)) return sendError(reply, 415, 'BAD_REQUEST', `send the record as ${CBOR_TYPE}`);
+      // The body must be the record the path names, checked before anything is taken.
+      const claimed = (() => {
+        try {
+          return (cbor.decode(signed.body) as { id?: unknown }).id;
+        } catch {
+          return undefined;
+        }
+      })();
+      if (claimed !== request.params.id) return sendError(reply, 400, 'BAD_REQUEST', `the body is not record ${request.params.id}`);
       const [result] = await takeRecords({ db, keys, registry }, [signed.body], signed.booth.boothId, 'sync');
       if (!result) return sendError(reply, 500, 'INTERNAL', 'no outcome');
-      if ('ack' in result) {
-        if (result.id !== request.params.id)
-          return sendError(reply, 400, 'BAD_REQUEST', `the body is record ${result.id}, not ${request.params.id}`);
-        return reply.code(result.status).type(CBOR_TYPE).send(Buffer.from(result.ack));
-      }
+      if ('ack' in result) return reply.code(result.status).type(CBOR_TYPE).send(Buffer.from(result.ack));
       return sendError(reply, result.status, result.code, result.message);
     },
   );
@@ -185,6 +244,7 @@ export async function createUpstreamServer(options: UpstreamServerOptions): Prom
   app.post('/v1/heartbeats', async (request, reply) => {
     const signed = await signedBy(request, reply);
     if (!signed) return reply;
+    if (!isType(request, 'application/json')) return sendError(reply, 415, 'BAD_REQUEST', 'send the heartbeat as application/json');
     const parsed = parseJson(heartbeatBodySchema, signed.body);
     if (!parsed.ok) return sendError(reply, 400, 'BAD_REQUEST', parsed.message);
     if (parsed.value.boothId !== signed.booth.boothId)

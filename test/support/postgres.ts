@@ -69,7 +69,13 @@ interface Server {
   log: () => string;
 }
 
-function spawnServer(dataDirectory: string, port: number, account: Account | null): Server {
+function spawnServer(
+  dataDirectory: string,
+  port: number,
+  account: Account | null,
+  durable: boolean,
+  settings: Record<string, string>,
+): Server {
   const child = spawn(
     join(BIN, 'postgres'),
     [
@@ -78,11 +84,12 @@ function spawnServer(dataDirectory: string, port: number, account: Account | nul
       // The Unix socket goes in the cluster's own folder, not /var/run/postgresql (which may not exist, or be the system cluster's).
       ['-k', dataDirectory],
       ['-c', 'listen_addresses=127.0.0.1'],
-      // A test speed setting only: a crash loses the cluster, which a test throws away anyway.
-      ['-c', 'fsync=off'],
+      // A test speed setting only: a crash loses the cluster, which a test throws away anyway. Benches keep fsync on.
+      ['-c', `fsync=${durable ? 'on' : 'off'}`],
       // Load tests open many connections at once.
       ['-c', 'max_connections=300'],
       ['-c', 'shared_buffers=128MB'],
+      ...Object.entries(settings).map(([name, value]) => ['-c', `${name}=${value}`]),
     ].flat(),
     { cwd: dataDirectory, stdio: ['ignore', 'pipe', 'pipe'], ...(account ?? {}) },
   );
@@ -120,8 +127,13 @@ async function whenReady(server: Server, url: string, timeoutMs: number, work: (
   throw new Error(`PostgreSQL did not accept connections within ${timeoutMs} ms (${last}): ${server.log()}`);
 }
 
-/** Starts a fresh PostgreSQL 15 cluster on 127.0.0.1 with the database `database` (default `upstream`) created in it. */
-export async function startPostgres(options: { database?: string } = {}): Promise<RunningPostgres> {
+/**
+ * Starts a fresh PostgreSQL 15 cluster on 127.0.0.1 with the database `database` (default `upstream`) created in it; `durable`:
+ * fsync on, as a real deployment runs (benches), instead of off (tests).
+ */
+export async function startPostgres(
+  options: { database?: string; durable?: boolean; settings?: Record<string, string> } = {},
+): Promise<RunningPostgres> {
   const database = options.database ?? 'upstream';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database)) throw new Error(`not a plain database name: ${database}`);
   const account = postgresAccount();
@@ -146,7 +158,7 @@ export async function startPostgres(options: { database?: string } = {}): Promis
   let failure: Error | undefined;
   for (let attempt = 0; attempt < 3 && !started; attempt++) {
     const port = await freePort();
-    const server = spawnServer(dataDirectory, port, account);
+    const server = spawnServer(dataDirectory, port, account, options.durable ?? false, options.settings ?? {});
     try {
       const admin = `postgres://${USER}@127.0.0.1:${port}/postgres`;
       await whenReady(server, admin, READY_WITHIN_MS, async (client) => {

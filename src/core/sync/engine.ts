@@ -474,6 +474,9 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
       stopped = true;
       clearTimeout(timer);
       state = 'stopped';
+      // A request in flight is abandoned (its records go back to pending, or stay 'sending' until the next start); stopping
+      // never waits for the network.
+      transport.abort();
       await running;
     },
   };

@@ -14,6 +14,8 @@ export interface Transport {
   signed(request: { method: string; path: string; body: Uint8Array; contentType: string }): Promise<Exchange>;
   /** An unsigned GET (the health probe). */
   get(path: string): Promise<Exchange>;
+  /** Ends every exchange in flight (the booth is stopping); later ones fail at once. */
+  abort(): void;
 }
 
 export interface TransportOptions {
@@ -45,10 +47,11 @@ function describeFailure(error: unknown): { reason: 'UNREACHABLE' | 'TIMEOUT' | 
 
 export function createTransport(options: TransportOptions): Transport {
   const base = options.baseUrl.replace(/\/+$/, '');
+  const stopping = new AbortController();
   const exchange = async (url: string, init: RequestInit): Promise<Exchange> => {
     const started = performance.now();
     try {
-      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
+      const response = await fetch(url, { ...init, signal: AbortSignal.any([stopping.signal, AbortSignal.timeout(options.timeoutMs)]) });
       // The whole body is read here: an answer cut mid-body is a failed exchange, never half an answer.
       const body = Buffer.from(await response.arrayBuffer());
       const declared = response.headers.get('content-length');
@@ -79,6 +82,7 @@ export function createTransport(options: TransportOptions): Transport {
       return exchange(request.url, { method, headers: request.headers, body: request.body as unknown as ArrayBuffer });
     },
     get: (path) => exchange(`${base}${path}`, { method: 'GET' }),
+    abort: () => stopping.abort(),
   };
 }
 

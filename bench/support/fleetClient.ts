@@ -1,0 +1,163 @@
+// One process of simulated booths for `npm run bench -- sync` (bench/sync.ts):
+// each booth has its own Ed25519 key, registers itself with the upstream
+// (open registration), seals its own enrollments of realistic size ahead of
+// time (as a real booth has them sealed in its vault), then, on the
+// parent's "go", sends them in signed batches as the parent's plan says:
+// one batch every `intervalMs` (open loop, a fleet's steady traffic) or
+// back to back (closed loop, the upstream's ceiling). It reports each
+// request's latency and outcome to the parent. Bounded by `durationMs`.
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { signBoothRequest } from '../../src/core/sync';
+import { cbor, sealRecord, uuidv7, x25519PublicKey } from '../../src/core/vault';
+import { sampleEnrollment } from '../../test/support/vault';
+
+export interface FleetClientPlan {
+  url: string;
+  sealingKey: { id: string; publicKey: string };
+  firstBooth: number;
+  booths: number;
+  recordsPerBooth: number;
+  batch: number;
+  /** null: back to back. */
+  intervalMs: number | null;
+  durationMs: number;
+}
+
+export interface FleetClientReport {
+  latenciesMs: number[];
+  /** The upstream's own time for each request (its Server-Timing header). */
+  serverMs: number[];
+  /** [ms since go, records accepted] for each answered request. */
+  accepted: Array<[number, number]>;
+  failedRequests: number;
+  /** Requests the upstream answered 503 BUSY (sent again after its Retry-After, as a booth does). */
+  shedRequests: number;
+  refusedRecords: number;
+  errors: string[];
+  /** This process's CPU time from "go" to the report. */
+  cpuSeconds: number;
+}
+
+const send = (message: unknown) => process.send?.(message);
+
+async function main(plan: FleetClientPlan): Promise<void> {
+  const recipient = x25519PublicKey(Buffer.from(plan.sealingKey.publicKey, 'base64url'));
+  const booths: Array<{ id: string; key: KeyObject; records: Uint8Array[] }> = [];
+  // A handful of contents, each re-sealed under every record's own id (the upstream checks the id inside the content).
+  const templates = [0, 1, 2, 3].map((seed) => sampleEnrollment(plan.firstBooth * 10 + seed).content);
+  for (let index = 0; index < plan.booths; index++) {
+    const id = `SIM-${String(plan.firstBooth + index).padStart(4, '0')}`;
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const body = Buffer.from(JSON.stringify({ boothId: id, publicKey: publicKey.export({ format: 'jwk' }).x, softwareVersion: 'bench' }));
+    const signed = await signBoothRequest({
+      method: 'POST',
+      url: `${plan.url}/v1/booths/register`,
+      body,
+      contentType: 'application/json',
+      boothId: id,
+      signingKey: privateKey,
+      created: new Date(),
+    });
+    const answer = await fetch(signed.url, { method: 'POST', headers: signed.headers, body });
+    if (answer.status !== 201 && answer.status !== 200) throw new Error(`registering ${id}: ${answer.status} ${await answer.text()}`);
+    const records: Uint8Array[] = [];
+    for (let n = 0; n < plan.recordsPerBooth; n++) {
+      const recordId = uuidv7();
+      const content = { ...templates[n % templates.length]!, enrollmentId: recordId, boothId: id };
+      records.push(
+        sealRecord({ id: recordId, kind: 'enrollment', about: null, boothId: id, createdAt: new Date().toISOString() }, content, {
+          recipient,
+          recipientKeyId: plan.sealingKey.id,
+          signing: privateKey,
+        }),
+      );
+    }
+    booths.push({ id, key: privateKey, records });
+  }
+  send({ ready: true });
+  await new Promise<void>((resolve) => process.once('message', () => resolve()));
+
+  const report: FleetClientReport = {
+    latenciesMs: [],
+    serverMs: [],
+    accepted: [],
+    failedRequests: 0,
+    shedRequests: 0,
+    refusedRecords: 0,
+    errors: [],
+    cpuSeconds: 0,
+  };
+  const cpuAtGo = process.cpuUsage();
+  const go = performance.now();
+  const until = go + plan.durationMs;
+  await Promise.all(
+    booths.map(async (booth, index) => {
+      // Open loop: each booth's first batch at a random phase of the interval, so the fleet's requests are spread.
+      let next = go + (plan.intervalMs === null ? 0 : (plan.intervalMs * index) / booths.length);
+      let offset = 0;
+      while (offset < booth.records.length && performance.now() < until) {
+        if (plan.intervalMs !== null) {
+          const wait = next - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          next += plan.intervalMs;
+          if (performance.now() >= until) break;
+        }
+        const records = booth.records.slice(offset, offset + plan.batch);
+        offset += records.length;
+        const body = cbor.encode({ records });
+        const started = performance.now();
+        try {
+          const signed = await signBoothRequest({
+            method: 'POST',
+            url: `${plan.url}/v1/records`,
+            body,
+            contentType: 'application/cbor',
+            boothId: booth.id,
+            signingKey: booth.key,
+            created: new Date(),
+          });
+          const answer = await fetch(signed.url, { method: 'POST', headers: signed.headers, body: body as unknown as ArrayBuffer });
+          const bytes = new Uint8Array(await answer.arrayBuffer());
+          const ended = performance.now();
+          report.latenciesMs.push(ended - started);
+          const timing = /app;dur=([\d.]+)/.exec(answer.headers.get('server-timing') ?? '');
+          if (timing) report.serverMs.push(Number(timing[1]));
+          if (process.env['BENCH_PHASES'] && report.latenciesMs.length % 20 === 0)
+            console.log(`${Math.round(ended - started)} ms: ${answer.headers.get('server-timing')}`);
+          if (answer.status === 503) {
+            // Load shed: the same batch again after Retry-After, as a booth's sync does.
+            report.shedRequests++;
+            offset -= records.length;
+            await new Promise((resolve) => setTimeout(resolve, Number(answer.headers.get('retry-after') ?? '1') * 1000));
+            continue;
+          }
+          if (answer.status !== 200) {
+            report.failedRequests++;
+            if (report.errors.length < 5) report.errors.push(`${answer.status} ${Buffer.from(bytes).toString('utf8').slice(0, 200)}`);
+            continue;
+          }
+          const results = (cbor.decode(bytes) as { results: Array<{ status: number }> }).results;
+          const ok = results.filter((result) => result.status === 201 || result.status === 200).length;
+          report.refusedRecords += results.length - ok;
+          report.accepted.push([ended - go, ok]);
+        } catch (error) {
+          report.failedRequests++;
+          if (report.errors.length < 5) report.errors.push((error as Error).message);
+        }
+      }
+    }),
+  );
+  const cpu = process.cpuUsage(cpuAtGo);
+  report.cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  send({ report });
+}
+
+process.once('message', (plan: FleetClientPlan) => {
+  main(plan).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      send({ error: (error as Error).stack ?? String(error) });
+      process.exit(1);
+    },
+  );
+});
