@@ -23,7 +23,10 @@
 // (c) saturation: the same booths sending back to back for --seconds / 2:
 //     the most this one upstream node took, and its latency then.
 // The simulated booths run on the same 2-core machine as the upstream and
-// PostgreSQL, so every figure is for all three sharing it.
+// PostgreSQL, so every figure is for all three sharing it. To see where the
+// upstream's time goes: BENCH_PHASES=1 prints every 20th request's
+// Server-Timing phases (body, verify, intake), and
+// BENCH_UPSTREAM_PROFILE=DIR writes a CPU profile of each upstream process.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';

@@ -62,7 +62,8 @@ export async function verifyBoothRequest(
           keyid = typeof params.keyid === 'string' ? params.keyid : null;
           if (!keyid) return null;
           // Registration proves possession of the key it presents; the route then compares it with the registry.
-          booth = presentedKey?.boothId === keyid ? presentedKey : await registry.find(keyid);
+          // A registration signed as another booth proves nothing about the key it presents.
+          booth = presentedKey ? (presentedKey.boothId === keyid ? presentedKey : null) : await registry.find(keyid);
           if (!booth || booth.status === 'revoked') return null;
           const key = booth.publicKey;
           return { id: keyid, algs: [SIGNATURE_ALGORITHM], verify: async (data, signature) => verify(null, data, key, signature) };
@@ -94,6 +95,13 @@ export async function verifyBoothRequest(
         code: 'BOOTH_REVOKED',
         message: `booth ${found.boothId} was revoked: ${found.revokedReason ?? 'no reason given'}`,
       };
+    if (keyid && presentedKey)
+      return {
+        ok: false,
+        status: 401,
+        code: 'BAD_SIGNATURE',
+        message: `a registration of booth ${presentedKey.boothId} must be signed by that booth (keyid "${presentedKey.boothId}"), not "${String(keyid)}"`,
+      };
     if (keyid) return { ok: false, status: 401, code: 'UNKNOWN_BOOTH', message: `booth ${String(keyid)} is not in the registry` };
     return {
       ok: false,
@@ -103,6 +111,13 @@ export async function verifyBoothRequest(
     };
   }
   if (verified !== true || !found)
-    return { ok: false, status: 401, code: 'BAD_SIGNATURE', message: "the signature does not verify with the booth's registered key" };
+    return {
+      ok: false,
+      status: 401,
+      code: 'BAD_SIGNATURE',
+      message: presentedKey
+        ? 'the signature does not verify with the key this registration presents'
+        : "the signature does not verify with the booth's registered key",
+    };
   return { ok: true, booth: found };
 }

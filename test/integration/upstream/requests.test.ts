@@ -185,6 +185,23 @@ describe.each(upstreamStorages)('upstream requests on %s', (storage) => {
     });
   });
 
+  it('refuses a registration signed as another booth: the key it presents must sign it', async () => {
+    const intruder = booth('INTRUDER-01');
+    // Signed by Alice (registered), presenting a key for another booth id that Alice does not hold.
+    const response = await send({
+      method: 'POST',
+      path: '/v1/booths/register',
+      type: 'application/json',
+      body: Buffer.from(JSON.stringify({ boothId: intruder.boothId, publicKey: raw(intruder.keys.publicKey), softwareVersion: 'x' })),
+    });
+    expect(response.status).toBe(401);
+    expect(await errorOf(response)).toMatchObject({
+      code: 'BAD_SIGNATURE',
+      message: expect.stringMatching(/must be signed by that booth/),
+    });
+    expect(await new BoothRegistry(upstream.db).find(intruder.boothId)).toBeNull();
+  });
+
   it('refuses records it cannot take, each with its reason: sealed to another key, not a record, bad content', async () => {
     const otherKey = alice.record(12, { recipientKeyId: 'another-upstream' });
     const badContent = alice.record(13, { content: { format: 'anjungan-ikd/enrollment/v1', enrollmentId: 'x' } });
