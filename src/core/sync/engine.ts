@@ -349,7 +349,8 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
       logger.info({ event: 'sync.acknowledged', records: acknowledged.length }, 'records acknowledged by the upstream');
   }
 
-  async function heartbeat(): Promise<void> {
+  /** Sends a heartbeat; answers how the pass ends when the upstream refuses the booth itself (unregistered, revoked). */
+  async function heartbeat(): Promise<(PassEnd & { kind: 'blocked' }) | null> {
     const counts = await writer.call('counts', {});
     const facts = await options.facts();
     const depth = counts.ok ? counts.value.pending + counts.value.sending : 0;
@@ -367,8 +368,17 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
       body: Buffer.from(JSON.stringify(body)),
       contentType: 'application/json',
     });
-    if (answer.ok && answer.status === 200) checkpoint.lastHeartbeatAt = new Date().toISOString();
-    else logger.warn({ event: 'sync.heartbeat_failed' }, answer.ok ? `the upstream answered ${answer.status}` : answer.message);
+    if (answer.ok && answer.status === 200) {
+      checkpoint.lastHeartbeatAt = new Date().toISOString();
+      return null;
+    }
+    const failure = answer.ok ? httpFailure(answer) : null;
+    if (failure?.kind === 'blocked') return failure;
+    logger.warn(
+      { event: 'sync.heartbeat_failed' },
+      failure ? `${failure.problem.code}: ${failure.problem.message}` : (answer as { message: string }).message,
+    );
+    return null;
   }
 
   async function pass(): Promise<void> {
@@ -389,39 +399,49 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
       return;
     }
     if (end.kind === 'drained') {
-      registrationTried = false;
       const wasFailing = checkpoint.consecutiveFailures > 0;
       await save({ consecutiveFailures: 0, nextAttemptAt: null, lastSuccessAt: new Date().toISOString(), lastError: null, blocked: null });
       if (wasFailing) logger.info({ event: 'sync.reconnected' }, 'the upstream is reachable again; the queue is drained');
       state = 'idle';
       const heartbeatDue =
         !checkpoint.lastHeartbeatAt || Date.now() - Date.parse(checkpoint.lastHeartbeatAt) >= options.heartbeatMs || batches > 0;
+      let refused: (PassEnd & { kind: 'blocked' }) | null = null;
       if (heartbeatDue) {
-        await heartbeat();
+        // A booth with nothing to send still makes itself known: its heartbeat registers it where the upstream allows.
+        refused = await heartbeat();
+        if (refused?.problem.code === 'NOT_REGISTERED' && options.register && !registrationTried) {
+          const registered = await registerBooth();
+          refused = registered?.kind === 'blocked' ? registered : registered ? null : await heartbeat();
+        }
         await save({});
       }
-      schedule(options.heartbeatMs);
-      return;
+      if (!refused) {
+        registrationTried = false;
+        schedule(options.heartbeatMs);
+        return;
+      }
+      end = refused;
     }
-    if (end.kind === 'blocked') {
+    const last = end as Exclude<PassEnd, { kind: 'drained' }>;
+    if (last.kind === 'blocked') {
       state = 'blocked';
       const recheck = options.blockedRecheckMs ?? 1_800_000;
-      if (checkpoint.blocked?.code !== end.problem.code)
-        logger.error({ event: 'sync.blocked', code: end.problem.code }, end.problem.message);
-      await save({ blocked: end.problem, lastError: end.problem, nextAttemptAt: Date.now() + recheck });
+      if (checkpoint.blocked?.code !== last.problem.code)
+        logger.error({ event: 'sync.blocked', code: last.problem.code }, last.problem.message);
+      await save({ blocked: last.problem, lastError: last.problem, nextAttemptAt: Date.now() + recheck });
       schedule(recheck);
       return;
     }
     const failures = checkpoint.consecutiveFailures + 1;
     const jittered = fullJitter(failures, options.backoff.baseMs, options.backoff.capMs, random);
     const wait = Math.min(
-      Math.max(jittered, end.retryAfter ?? 0),
-      Math.max(options.backoff.capMs, Math.min(end.retryAfter ?? 0, MAX_RETRY_AFTER_MS)),
+      Math.max(jittered, last.retryAfter ?? 0),
+      Math.max(options.backoff.capMs, Math.min(last.retryAfter ?? 0, MAX_RETRY_AFTER_MS)),
     );
-    state = end.offline ? 'offline' : 'backing-off';
-    if (checkpoint.lastError?.code !== end.problem.code)
-      logger.warn({ event: 'sync.failed', code: end.problem.code, retryInMs: wait }, end.problem.message);
-    await save({ consecutiveFailures: failures, lastError: end.problem, nextAttemptAt: Date.now() + wait });
+    state = last.offline ? 'offline' : 'backing-off';
+    if (checkpoint.lastError?.code !== last.problem.code)
+      logger.warn({ event: 'sync.failed', code: last.problem.code, retryInMs: wait }, last.problem.message);
+    await save({ consecutiveFailures: failures, lastError: last.problem, nextAttemptAt: Date.now() + wait });
     schedule(wait);
   }
 

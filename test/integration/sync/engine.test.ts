@@ -101,6 +101,21 @@ describe('sync engine', () => {
     expect(await pendingOf(made)).toMatchObject({ pending: 1, acknowledged: 2 });
   });
 
+  it('a booth with nothing to send still makes itself known: its heartbeat registers it, or says it is not registered', async () => {
+    const quiet = await booth({ boothId: 'QUIET-01', url: open.url });
+    expect(await (await quiet.startSync()).syncNow()).toMatchObject({ state: 'idle', blocked: null, lastHeartbeatAt: expect.any(String) });
+    const fleet = (await (await fetch(`${open.url}/v1/fleet`)).json()) as {
+      booths: Array<{ boothId: string; heartbeat: { queue: { depth: number } } | null }>;
+    };
+    expect(fleet.booths.find((entry) => entry.boothId === 'QUIET-01')?.heartbeat?.queue.depth).toBe(0);
+    const stranger = await booth({ boothId: 'QUIET-02', url: closed.url });
+    const status = await (await stranger.startSync()).syncNow();
+    expect(status).toMatchObject({
+      state: 'blocked',
+      blocked: { code: 'NOT_REGISTERED', message: expect.stringContaining('booth add QUIET-02') },
+    });
+  });
+
   it('backs off while the upstream is down, keeps the wait across a restart, and honours Retry-After', async () => {
     let answer: Fault = { kind: 'status', status: 503, retryAfter: '3' };
     const proxy = await startFaultProxy({
