@@ -1,6 +1,6 @@
 // The enrollment vault: every finished enrollment sealed to the upstream's
 // key, signed by the booth, stored in an encrypted SQLite database with its
-// outbox row, by one writer thread. See docs/vault.md.
+// outbox row, by one writer thread. See the README, Enrollment vault.
 export {
   openVault,
   VAULT_FILE,
