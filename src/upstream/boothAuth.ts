@@ -45,7 +45,11 @@ export async function verifyBoothRequest(
       code: 'BAD_DIGEST',
       message: 'the Content-Digest does not match the body (changed or cut on the way)',
     };
+  // One signature per request: with several, the library keeps the last one's outcome, which a request could pair with
+  // another entry's booth. The booth that signed is the one whose key's check returned true, nothing else.
+  let lookups = 0;
   let booth: RegisteredBooth | null = null;
+  let signer: RegisteredBooth | null = null;
   let keyid: string | null = null;
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) headers[name] = value;
@@ -59,14 +63,23 @@ export async function verifyBoothRequest(
         maxAge: SIGNATURE_MAX_AGE_S,
         notAfter: nowS + SIGNATURE_FUTURE_S,
         keyLookup: async (params) => {
+          if (++lookups > 1) throw new Error('a request carries exactly one signature');
           keyid = typeof params.keyid === 'string' ? params.keyid : null;
           if (!keyid) return null;
           // Registration proves possession of the key it presents; the route then compares it with the registry.
           // A registration signed as another booth proves nothing about the key it presents.
           booth = presentedKey ? (presentedKey.boothId === keyid ? presentedKey : null) : await registry.find(keyid);
           if (!booth || booth.status === 'revoked') return null;
-          const key = booth.publicKey;
-          return { id: keyid, algs: [SIGNATURE_ALGORITHM], verify: async (data, signature) => verify(null, data, key, signature) };
+          const candidate = booth;
+          return {
+            id: keyid,
+            algs: [SIGNATURE_ALGORITHM],
+            verify: async (data, signature) => {
+              const valid = verify(null, data, candidate.publicKey, signature);
+              if (valid) signer = candidate;
+              return valid;
+            },
+          };
         },
       },
       { method: request.method, url: `http://upstream${request.url}`, headers },
@@ -110,7 +123,8 @@ export async function verifyBoothRequest(
       message: 'the request is not signed (Signature and Signature-Input, RFC 9421)',
     };
   }
-  if (verified !== true || !found)
+  const verifiedBy = signer as RegisteredBooth | null;
+  if (verified !== true || !verifiedBy)
     return {
       ok: false,
       status: 401,
@@ -119,5 +133,5 @@ export async function verifyBoothRequest(
         ? 'the signature does not verify with the key this registration presents'
         : "the signature does not verify with the booth's registered key",
     };
-  return { ok: true, booth: found };
+  return { ok: true, booth: verifiedBy };
 }

@@ -106,17 +106,19 @@ export async function takeRecords(deps: IntakeDeps, items: Uint8Array[], from: s
   if (checked.length === 0) return outcomes as RecordOutcome[];
 
   // Claim the new ids (and stale claims of the same bytes) in one statement.
-  const claimedRows = await deps.db.query<{ record_id: string }>(
+  // Each claim's claimed_at (microseconds, as text) is its token: only the request that holds it may release or finish it.
+  const claimedRows = await deps.db.query<{ record_id: string; token: string }>(
     `INSERT INTO intake (record_id, booth_id, digest, state, claimed_at)
      SELECT t.record_id, t.booth_id, t.digest, 'in-progress', clock_timestamp()
      FROM unnest($1::uuid[], $2::text[], $3::bytea[]) AS t(record_id, booth_id, digest)
      ON CONFLICT (record_id) DO UPDATE SET claimed_at = clock_timestamp()
        WHERE intake.state = 'in-progress' AND intake.digest = EXCLUDED.digest
          AND intake.claimed_at < clock_timestamp() - make_interval(secs => ${CLAIM_STALE_S})
-     RETURNING record_id::text`,
+     RETURNING record_id::text, claimed_at::text AS token`,
     [checked.map((item) => item.id), checked.map((item) => item.record.boothId), checked.map((item) => item.digest)],
   );
-  const claimed = new Set(claimedRows.map((row) => row.record_id));
+  const tokens = new Map(claimedRows.map((row) => [row.record_id, row.token]));
+  const claimed = new Set(tokens.keys());
   const others = checked.filter((item) => !claimed.has(item.id));
   if (others.length > 0) {
     const rows = await deps.db.query<{ record_id: string; digest: Buffer; state: string; acknowledgement: Buffer | null }>(
@@ -134,13 +136,19 @@ export async function takeRecords(deps: IntakeDeps, items: Uint8Array[], from: s
     const result = openRecord(deps.keys, item.record);
     if ('code' in result) {
       outcomes[item.index] = reject(item.id, 400, result.code, result.message);
-      released.push(item.id);
+      // A record sealed to a key this node does not hold may be another node's to take (a key rotation under way): its
+      // claim is left to go stale, not released.
+      if (result.code !== 'UNKNOWN_RECIPIENT_KEY') released.push(item.id);
       continue;
     }
     opened.push({ ...item, content: result.content, nik: result.nik });
   }
   if (released.length > 0)
-    await deps.db.query("DELETE FROM intake WHERE record_id = ANY($1::uuid[]) AND state = 'in-progress'", [released]);
+    await deps.db.query(
+      `DELETE FROM intake USING unnest($1::uuid[], $2::timestamptz[]) AS t(id, token)
+       WHERE intake.record_id = t.id AND intake.state = 'in-progress' AND intake.claimed_at = t.token`,
+      [released, released.map((id) => tokens.get(id))],
+    );
   if (opened.length > 0) {
     const receivedAt = (deps.now ?? (() => new Date()))().toISOString();
     const acks = opened.map((item) =>
@@ -151,14 +159,16 @@ export async function takeRecords(deps: IntakeDeps, items: Uint8Array[], from: s
         ),
       ),
     );
-    const finished = await storeRecords(deps.db, opened, acks, receivedAt, via);
+    const finished = await storeRecords(deps.db, opened, acks, tokens, receivedAt, via);
     for (const [position, item] of opened.entries()) {
       const stored = finished.get(item.id);
       // Another request finished the same record meanwhile (it took over a stale claim): its acknowledgement is the answer.
       outcomes[item.index] =
-        stored === 'ours' || stored === undefined
+        stored === 'ours'
           ? { id: item.id, status: 201, ack: acks[position] as Buffer }
-          : { id: item.id, status: 200, ack: stored };
+          : stored === undefined
+            ? { id: item.id, status: 409, code: 'IN_PROGRESS', message: `record ${item.id} is being taken; send it again later` }
+            : { id: item.id, status: 200, ack: stored };
     }
   }
   return outcomes as RecordOutcome[];
@@ -226,6 +236,7 @@ async function storeRecords(
   db: UpstreamDatabase,
   opened: Opened[],
   acks: Buffer[],
+  tokens: Map<string, string>,
   receivedAt: string,
   via: IntakeVia,
 ): Promise<Map<string, 'ours' | Buffer>> {
@@ -256,16 +267,17 @@ async function storeRecords(
     );
     const mine = await tx.query<{ record_id: string }>(
       `UPDATE intake SET state = 'done', acknowledgement = t.ack
-       FROM unnest($1::uuid[], $2::bytea[]) AS t(id, ack)
-       WHERE intake.record_id = t.id AND intake.state = 'in-progress'
+       FROM unnest($1::uuid[], $2::bytea[], $3::timestamptz[]) AS t(id, ack, token)
+       WHERE intake.record_id = t.id AND intake.state = 'in-progress' AND intake.claimed_at = t.token
        RETURNING intake.record_id::text`,
-      [opened.map((item) => item.id), acks],
+      [opened.map((item) => item.id), acks, opened.map((item) => tokens.get(item.id))],
     );
     const finished = new Map<string, 'ours' | Buffer>(mine.map((row) => [row.record_id, 'ours']));
     const theirs = opened.filter((item) => !finished.has(item.id)).map((item) => item.id);
     if (theirs.length > 0)
       for (const row of await tx.query<{ record_id: string; acknowledgement: Buffer }>(
-        'SELECT record_id::text, acknowledgement FROM intake WHERE record_id = ANY($1::uuid[])',
+        // Finished by another request (same bytes): its acknowledgement is the answer. Still held by another: none (409).
+        "SELECT record_id::text, acknowledgement FROM intake WHERE record_id = ANY($1::uuid[]) AND state = 'done' AND acknowledgement IS NOT NULL",
         [theirs],
       ))
         finished.set(row.record_id, row.acknowledgement);

@@ -136,6 +136,8 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
   let again = false;
   let stopped = false;
   let registrationTried = false;
+  /** Records the upstream did not acknowledge in this pass (they wait; the pass itself went through): the last error says so. */
+  let passRefusals: SyncProblem | null = null;
   const transport: Transport = createTransport({
     baseUrl: options.upstreamUrl,
     boothId: options.boothId,
@@ -245,9 +247,9 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
     const now = Date.now();
     const next = await writer.call('nextPending', { limit: options.batchSize, now });
     if (!next.ok) return { kind: 'failed', problem: problem('VAULT', next.message), retryAfter: null, offline: false };
-    const rows = next.value;
-    if (rows.length === 0) return 0;
-    const marked = await writer.call('markSendingMany', { ids: rows.map((row) => row.id), now });
+    const read = next.value;
+    if (read.length === 0) return 0;
+    const marked = await writer.call('markSendingMany', { ids: read.map((row) => row.id), now });
     if (!marked.ok || !marked.value.ok)
       return {
         kind: 'failed',
@@ -255,14 +257,18 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
         retryAfter: null,
         offline: false,
       };
+    // Only the rows this call moved to 'sending' go out (another pass may hold the rest).
+    const moved = new Set(marked.value.sending);
+    const rows = read.filter((row) => moved.has(row.id));
+    if (rows.length === 0) return 0;
     const body = cbor.encode({ records: rows.map((row) => row.sealed) });
     const answer = await transport.signed({ method: 'POST', path: '/v1/records', body, contentType: 'application/cbor' });
     const failAll = async (end: PassEnd & { kind: 'failed' | 'blocked' }) => {
-      await settle(
+      const settled = await settle(
         [],
         rows.map((row) => ({ id: row.id, error: `${end.problem.code}: ${end.problem.message}`, retryAt: null })),
       );
-      return end;
+      return settled ?? end;
     };
     if (!answer.ok)
       return failAll({
@@ -275,7 +281,8 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
       const failure = httpFailure(answer);
       if (failure.kind === 'failed' && failure.problem.code === 'SIGNATURE_EXPIRED') {
         // Our clock is off from the upstream's: measure again, and the next batch is signed with its time.
-        await probe();
+        const again = await probe();
+        if (again) return failAll(again as PassEnd & { kind: 'failed' | 'blocked' });
       }
       if (failure.kind === 'blocked' && failure.problem.code === 'NOT_REGISTERED' && options.register && !registrationTried) {
         await failAll(failure);
@@ -301,10 +308,12 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
     const acknowledged: Array<{ id: string; acknowledgement: Uint8Array }> = [];
     const failed: Array<{ id: string; error: string; retryAt: number | null }> = [];
     let block: (PassEnd & { kind: 'blocked' }) | null = null;
+    let unreadable: SyncProblem | null = null;
     for (const row of rows) {
       const outcome = outcomes.get(row.id);
       if (!outcome) {
-        failed.push({ id: row.id, error: 'the upstream answer did not mention this record', retryAt: null });
+        // Not offered again at once: an upstream that keeps leaving a record out must not be asked again and again.
+        failed.push({ id: row.id, error: 'the upstream answer did not mention this record', retryAt: now + IN_PROGRESS_RETRY_MS });
         continue;
       }
       if ('ack' in outcome && outcome.ack instanceof Uint8Array) {
@@ -316,9 +325,12 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
         });
         if (checked.ok) acknowledged.push({ id: row.id, acknowledgement: outcome.ack });
         else {
+          // Not the record's fault: it goes again as soon as the pass's block or backoff allows.
           failed.push({ id: row.id, error: `${checked.problem}: ${checked.message}`, retryAt: null });
-          if (checked.problem === 'BAD_SIGNATURE')
+          // An acknowledgement by another key, or of other bytes or another record: this is not an upstream to trust.
+          if (checked.problem === 'BAD_SIGNATURE' || checked.problem === 'WRONG_RECORD')
             block = { kind: 'blocked', problem: { ...problem('WRONG_UPSTREAM', checked.message), code: 'WRONG_UPSTREAM' } };
+          else unreadable = problem('BAD_ANSWER', `an acknowledgement from the upstream is not readable: ${checked.message}`);
         }
         continue;
       }
@@ -332,21 +344,40 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
           block = { kind: 'blocked', problem: { ...problem('WRONG_UPSTREAM', refused.message), code: 'WRONG_UPSTREAM' } };
       }
     }
-    await settle(acknowledged, failed);
+    const settled = await settle(acknowledged, failed);
+    if (settled) return settled;
     if (block) return block;
+    if (unreadable) return { kind: 'failed', problem: unreadable, retryAfter: null, offline: false };
+    if (failed.length > 0) {
+      const first = failed[0]!;
+      passRefusals = problem(
+        'RECORDS_NOT_ACKNOWLEDGED',
+        `${failed.length} of ${rows.length} records not acknowledged (first: ${first.error})`,
+      );
+    }
     return rows.length;
   }
 
+  /** Records a batch's outcome in the vault; answers how the pass ends when the vault cannot write it. */
   async function settle(
     acknowledged: Array<{ id: string; acknowledgement: Uint8Array }>,
     failed: Array<{ id: string; error: string; retryAt: number | null }>,
-  ) {
+  ): Promise<(PassEnd & { kind: 'failed' }) | null> {
     const result = await writer.call('settleBatch', { acknowledged, failed, now: Date.now(), retentionMs: options.retentionMs });
-    if (!result.ok || !result.value.ok)
+    if (!result.ok || !result.value.ok) {
       // The rows stay 'sending' until the vault can write again; a restart puts them back to pending (nothing is lost).
-      logger.error({ event: 'sync.settle_failed' }, result.ok ? (result.value as { message: string }).message : result.message);
-    else if (acknowledged.length > 0)
+      const message = result.ok ? (result.value as { message: string }).message : result.message;
+      logger.error({ event: 'sync.settle_failed' }, message);
+      return {
+        kind: 'failed',
+        problem: problem('VAULT', `the vault could not record a batch's outcome: ${message}`),
+        retryAfter: null,
+        offline: false,
+      };
+    }
+    if (acknowledged.length > 0)
       logger.info({ event: 'sync.acknowledged', records: acknowledged.length }, 'records acknowledged by the upstream');
+    return null;
   }
 
   /** Sends a heartbeat; answers how the pass ends when the upstream refuses the booth itself (unregistered, revoked). */
@@ -381,8 +412,14 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
     return null;
   }
 
-  async function pass(): Promise<void> {
+  /** A pass that went through: the failures and any block are over; the last error is only what this pass left refused. */
+  const saveSuccess = () =>
+    save({ consecutiveFailures: 0, nextAttemptAt: null, lastSuccessAt: new Date().toISOString(), lastError: passRefusals, blocked: null });
+
+  /** One pass; answers whether it went through (a nudge that came meanwhile may then start the next one at once). */
+  async function pass(): Promise<boolean> {
     state = 'syncing';
+    passRefusals = null;
     let end: PassEnd | null = await probe();
     let batches = 0;
     while (!end && !stopped && batches < MAX_BATCHES_PER_PASS) {
@@ -391,16 +428,16 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
       else if (sent === 0) end = { kind: 'drained' };
       else batches++;
     }
-    if (stopped) return;
+    if (stopped) return false;
     if (!end) {
       // More than one pass's worth: the next pass follows at once.
-      await save({ consecutiveFailures: 0, nextAttemptAt: null, lastSuccessAt: new Date().toISOString(), lastError: null, blocked: null });
+      await saveSuccess();
       again = true;
-      return;
+      return true;
     }
     if (end.kind === 'drained') {
       const wasFailing = checkpoint.consecutiveFailures > 0;
-      await save({ consecutiveFailures: 0, nextAttemptAt: null, lastSuccessAt: new Date().toISOString(), lastError: null, blocked: null });
+      await saveSuccess();
       if (wasFailing) logger.info({ event: 'sync.reconnected' }, 'the upstream is reachable again; the queue is drained');
       state = 'idle';
       const heartbeatDue =
@@ -418,7 +455,7 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
       if (!refused) {
         registrationTried = false;
         schedule(options.heartbeatMs);
-        return;
+        return true;
       }
       end = refused;
     }
@@ -430,7 +467,7 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
         logger.error({ event: 'sync.blocked', code: last.problem.code }, last.problem.message);
       await save({ blocked: last.problem, lastError: last.problem, nextAttemptAt: Date.now() + recheck });
       schedule(recheck);
-      return;
+      return false;
     }
     const failures = checkpoint.consecutiveFailures + 1;
     const jittered = fullJitter(failures, options.backoff.baseMs, options.backoff.capMs, random);
@@ -443,6 +480,7 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
       logger.warn({ event: 'sync.failed', code: last.problem.code, retryInMs: wait }, last.problem.message);
     await save({ consecutiveFailures: failures, lastError: last.problem, nextAttemptAt: Date.now() + wait });
     schedule(wait);
+    return false;
   }
 
   function runPass(): Promise<void> {
@@ -452,10 +490,12 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
     }
     running = (async () => {
       try {
+        // A nudge during a pass runs one more, but only after a pass that went through: a failed one keeps its wait.
+        let wentThrough = true;
         do {
           again = false;
-          await pass();
-        } while (again && !stopped);
+          wentThrough = await pass();
+        } while (again && wentThrough && !stopped);
       } catch (error) {
         logger.error({ event: 'sync.pass_failed' }, `the sync pass failed: ${(error as Error).stack ?? String(error)}`);
         schedule(options.backoff.capMs);

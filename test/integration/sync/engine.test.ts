@@ -5,6 +5,8 @@
 // that survives a restart. Real vault, real HTTP on 127.0.0.1, upstream on
 // PGlite (the storage does not change any of this).
 import { generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:http';
+import { cbor } from '../../../src/core/vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BoothRegistry } from '../../../src/upstream/registry';
 import { startFaultProxy, type Fault } from '../../support/faultProxy';
@@ -114,6 +116,41 @@ describe('sync engine', () => {
       state: 'blocked',
       blocked: { code: 'NOT_REGISTERED', message: expect.stringContaining('booth add QUIET-02') },
     });
+  });
+
+  it('does not send the same records again and again to an upstream that answers 200 but leaves them out', async () => {
+    // A real HTTP server with this upstream's keys that answers every batch with no results (a broken or newer upstream).
+    let batches = 0;
+    const server = createServer((request, response) => {
+      if (request.url === '/v1/health') {
+        response.setHeader('content-type', 'application/json');
+        return response.end(
+          JSON.stringify({
+            status: 'ok',
+            serverTime: new Date().toISOString(),
+            sealingKey: { id: testUpstreamKeys.sealingKeyId, publicKey: testUpstreamKeys.sealingPublicKey },
+            signingKey: { publicKey: testUpstreamKeys.signingPublicKey },
+          }),
+        );
+      }
+      request.resume();
+      request.on('end', () => {
+        if (request.url === '/v1/records') batches++;
+        response.setHeader('content-type', 'application/cbor');
+        response.end(Buffer.from(cbor.encode({ results: [], serverTime: new Date().toISOString() })));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const made = await booth({ boothId: 'LEFT-OUT-01', url: `http://127.0.0.1:${(server.address() as { port: number }).port}` });
+      await made.commitEnrollments(3);
+      const status = await (await made.startSync()).syncNow();
+      expect(batches).toBe(1);
+      expect(status).toMatchObject({ lastError: { code: 'RECORDS_NOT_ACKNOWLEDGED', message: expect.stringMatching(/3 of 3 records/) } });
+      expect(await pendingOf(made)).toMatchObject({ pending: 3, acknowledged: 0 });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('backs off while the upstream is down, keeps the wait across a restart, and honours Retry-After', async () => {

@@ -126,6 +126,16 @@ describe.each(upstreamStorages)('upstream requests on %s', (storage) => {
     expect(response.status).toBe(401);
   });
 
+  it('refuses a request with more than one signature (the outcome of one could be paired with the booth of another)', async () => {
+    const response = await send({ method: 'POST', path: '/v1/records', body: batch(alice.record(30)) }, (signed) => {
+      // A second entry beside Alice's own: the same signature again, labelled sig2.
+      for (const name of Object.keys(signed.headers).filter((header) => /^signature(-input)?$/i.test(header)))
+        signed.headers[name] = `${signed.headers[name]}, sig2=${signed.headers[name]!.replace(/^sig=/, '')}`;
+    });
+    expect(response.status).toBe(401);
+    expect(await errorOf(response)).toMatchObject({ code: 'BAD_SIGNATURE', message: expect.stringMatching(/exactly one signature/) });
+  });
+
   it('refuses a replay outside the window, and a request dated in the future', async () => {
     const old = await send({
       method: 'POST',
