@@ -40,13 +40,19 @@ const reject = (id: string | null, status: 400 | 403, code: UpstreamErrorCode, m
   message,
 });
 
-/** The id a record claims, read without trusting anything else in it (for the answer about a record that fails its checks). */
-function claimedId(bytes: Uint8Array): string | null {
+/**
+ * The id and booth a record claims, read without trusting anything else in it: to route it and to answer about a record that
+ * fails its checks. Nulls for bytes that are not a CBOR map with them.
+ */
+export function claimedHeader(bytes: Uint8Array): { id: string | null; boothId: string | null } {
   try {
-    const value = cbor.decode(bytes) as { id?: unknown };
-    return typeof value?.id === 'string' && value.id.length <= 64 ? value.id : null;
+    const value = cbor.decode(bytes) as { id?: unknown; boothId?: unknown } | null;
+    return {
+      id: typeof value?.id === 'string' && value.id.length <= 64 ? value.id : null,
+      boothId: typeof value?.boothId === 'string' ? value.boothId : null,
+    };
   } catch {
-    return null;
+    return { id: null, boothId: null };
   }
 }
 
@@ -66,15 +72,8 @@ export async function takeRecords(deps: IntakeDeps, items: Uint8Array[], from: s
   const checked: Array<{ index: number; id: string; record: SealedRecord; bytes: Uint8Array; digest: Buffer }> = [];
   const seen = new Set<string>();
   for (const [index, bytes] of items.entries()) {
-    const id = claimedId(bytes);
-    const boothId = (() => {
-      try {
-        return (cbor.decode(bytes) as { boothId?: unknown }).boothId;
-      } catch {
-        return undefined;
-      }
-    })();
-    if (typeof boothId !== 'string') {
+    const { id, boothId } = claimedHeader(bytes);
+    if (boothId === null) {
       outcomes[index] = reject(id, 400, 'NOT_A_RECORD', 'not a sealed record (CBOR map with a booth id)');
       continue;
     }

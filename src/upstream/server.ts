@@ -19,7 +19,7 @@ import { cbor } from '../core/vault';
 import { verifyBoothRequest } from './boothAuth';
 import type { UpstreamDatabase } from './db/database';
 import { fleetStatus, renderFleetPage } from './fleet';
-import { takeRecords } from './intake';
+import { claimedHeader, takeRecords } from './intake';
 import type { UpstreamKeys } from './keys';
 import { BoothRegistry, ed25519FromText, type RegisteredBooth } from './registry';
 
@@ -226,14 +226,8 @@ export async function createUpstreamServer(options: UpstreamServerOptions): Prom
         return sendError(reply, 400, 'BAD_REQUEST', 'the Idempotency-Key header must be the record id in the path');
       if (!isType(request, CBOR_TYPE)) return sendError(reply, 415, 'BAD_REQUEST', `send the record as ${CBOR_TYPE}`);
       // The body must be the record the path names, checked before anything is taken.
-      const claimed = (() => {
-        try {
-          return (cbor.decode(signed.body) as { id?: unknown }).id;
-        } catch {
-          return undefined;
-        }
-      })();
-      if (claimed !== request.params.id) return sendError(reply, 400, 'BAD_REQUEST', `the body is not record ${request.params.id}`);
+      if (claimedHeader(signed.body).id !== request.params.id)
+        return sendError(reply, 400, 'BAD_REQUEST', `the body is not record ${request.params.id}`);
       const [result] = await takeRecords({ db, keys, registry }, [signed.body], signed.booth.boothId, 'sync');
       if (!result) return sendError(reply, 500, 'INTERNAL', 'no outcome');
       if ('ack' in result) return reply.code(result.status).type(CBOR_TYPE).send(Buffer.from(result.ack));

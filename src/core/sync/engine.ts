@@ -119,6 +119,11 @@ type PassEnd =
   | { kind: 'blocked'; problem: SyncProblem & { code: SyncBlock } };
 
 const problem = (code: string, message: string): SyncProblem => ({ code, message, at: new Date().toISOString() });
+/** A pass that ends on a problem retrying cannot fix. */
+const blockedBy = (code: SyncBlock, message: string): PassEnd & { kind: 'blocked' } => ({
+  kind: 'blocked',
+  problem: { ...problem(code, message), code },
+});
 
 export async function createSyncEngine(options: SyncEngineOptions): Promise<SyncEngine> {
   const { writer, logger } = options;
@@ -178,16 +183,10 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
       };
     }
     if (health.signingKey.publicKey !== options.upstreamSigningKey || health.sealingKey.publicKey !== options.sealingKey.publicKey)
-      return {
-        kind: 'blocked',
-        problem: {
-          ...problem(
-            'WRONG_UPSTREAM',
-            `the upstream at ${options.upstreamUrl} has other keys than this booth was given (sealing key "${health.sealingKey.id}"): is the booth pointed at another upstream? Nothing is sent to it.`,
-          ),
-          code: 'WRONG_UPSTREAM',
-        },
-      };
+      return blockedBy(
+        'WRONG_UPSTREAM',
+        `the upstream at ${options.upstreamUrl} has other keys than this booth was given (sealing key "${health.sealingKey.id}"): is the booth pointed at another upstream? Nothing is sent to it.`,
+      );
     // The upstream's clock at the middle of the exchange, against ours.
     const offset = Date.parse(health.serverTime) - Math.round((sentAt + clock()) / 2);
     if (Math.abs(offset) > 60_000 && Math.abs((checkpoint.clockOffsetMs ?? 0) - offset) > 10_000)
@@ -209,15 +208,9 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
     } catch {
       // Not the upstream's error shape (a proxy's page): the status says enough.
     }
-    if (code === 'BOOTH_REVOKED') return { kind: 'blocked', problem: { ...problem(code, message), code: 'BOOTH_REVOKED' } };
+    if (code === 'BOOTH_REVOKED') return blockedBy('BOOTH_REVOKED', message);
     if (code === 'UNKNOWN_BOOTH' || code === 'REGISTRATION_CLOSED')
-      return {
-        kind: 'blocked',
-        problem: {
-          ...problem('NOT_REGISTERED', message.includes(options.boothId) ? message : `${message} (this booth: ${options.boothId})`),
-          code: 'NOT_REGISTERED',
-        },
-      };
+      return blockedBy('NOT_REGISTERED', message.includes(options.boothId) ? message : `${message} (this booth: ${options.boothId})`);
     const waitFor =
       answer.status === 429 || answer.status === 503
         ? retryAfterMs(answer.headers.get('retry-after'), clock() + (checkpoint.clockOffsetMs ?? 0))
@@ -329,7 +322,7 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
           failed.push({ id: row.id, error: `${checked.problem}: ${checked.message}`, retryAt: null });
           // An acknowledgement by another key, or of other bytes or another record: this is not an upstream to trust.
           if (checked.problem === 'BAD_SIGNATURE' || checked.problem === 'WRONG_RECORD')
-            block = { kind: 'blocked', problem: { ...problem('WRONG_UPSTREAM', checked.message), code: 'WRONG_UPSTREAM' } };
+            block = blockedBy('WRONG_UPSTREAM', checked.message);
           else unreadable = problem('BAD_ANSWER', `an acknowledgement from the upstream is not readable: ${checked.message}`);
         }
         continue;
@@ -340,8 +333,7 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
       else {
         failed.push({ id: row.id, error, retryAt: now + REFUSED_RETRY_MS });
         logger.error({ event: 'sync.record_refused', id: row.id, code: refused.code }, refused.message);
-        if (refused.code === 'UNKNOWN_RECIPIENT_KEY')
-          block = { kind: 'blocked', problem: { ...problem('WRONG_UPSTREAM', refused.message), code: 'WRONG_UPSTREAM' } };
+        if (refused.code === 'UNKNOWN_RECIPIENT_KEY') block = blockedBy('WRONG_UPSTREAM', refused.message);
       }
     }
     const settled = await settle(acknowledged, failed);
