@@ -9,7 +9,7 @@
 //   - the same id while the first is still being processed: 409 (IN_PROGRESS);
 //     a claim left by a node that died is taken over after CLAIM_STALE_S.
 // A batch costs a few round trips whatever its size: one claim, one read
-// of the others, one transaction that stores them all.
+// of the others, one statement that stores them all.
 import type { KeyObject } from 'node:crypto';
 import { cancellationContentSchema, enrollmentContentSchema } from '../shared/upstream/enrollment';
 import type { RecordOutcome, UpstreamErrorCode } from '../shared/upstream/api';
@@ -230,7 +230,10 @@ function openRecord(
   return { content: plaintext, nik: value.citizen?.nik ?? null };
 }
 
-/** Stores the opened records and marks their claims done, in one transaction; answers who finished each. */
+/**
+ * Stores the opened records whose claims are still this request's, marks those claims done and counts them on the fleet
+ * page, in one statement (so one transaction and one round trip); answers who finished each record.
+ */
 async function storeRecords(
   db: UpstreamDatabase,
   opened: Opened[],
@@ -239,57 +242,61 @@ async function storeRecords(
   receivedAt: string,
   via: IntakeVia,
 ): Promise<Map<string, 'ours' | Buffer>> {
-  return db.transaction(async (tx) => {
-    // One row of parameters per record (not arrays): pg sends each Buffer as a binary parameter, so the 50 KB contents cross
-    // without hex encoding on either side.
-    const rows = opened.map((_, index) => {
-      const at = index * 8;
-      return `($${at + 3}::uuid, $${at + 4}, $${at + 5}, $${at + 6}::uuid, $${at + 7}::timestamptz, $1::timestamptz, $2, $${at + 8}, $${at + 9}::bytea, $${at + 10}::bytea)`;
-    });
-    await tx.query(
-      `INSERT INTO records (record_id, booth_id, kind, about, created_at, received_at, via, nik, content, booth_signature)
-       VALUES ${rows.join(', ')} ON CONFLICT (record_id) DO NOTHING`,
-      [
-        receivedAt,
-        via,
-        ...opened.flatMap((item) => [
-          item.id,
-          item.record.boothId,
-          item.record.kind,
-          item.record.about,
-          item.record.createdAt,
-          item.nik,
-          item.content,
-          Buffer.from(item.record.sig),
-        ]),
-      ],
-    );
-    const mine = await tx.query<{ record_id: string }>(
-      `UPDATE intake SET state = 'done', acknowledgement = t.ack
-       FROM unnest($1::uuid[], $2::bytea[], $3::timestamptz[]) AS t(id, ack, token)
-       WHERE intake.record_id = t.id AND intake.state = 'in-progress' AND intake.claimed_at = t.token
-       RETURNING intake.record_id::text`,
-      [opened.map((item) => item.id), acks, opened.map((item) => tokens.get(item.id))],
-    );
-    const finished = new Map<string, 'ours' | Buffer>(mine.map((row) => [row.record_id, 'ours']));
-    const theirs = opened.filter((item) => !finished.has(item.id)).map((item) => item.id);
-    if (theirs.length > 0)
-      for (const row of await tx.query<{ record_id: string; acknowledgement: Buffer }>(
-        // Finished by another request (same bytes): its acknowledgement is the answer. Still held by another: none (409).
-        "SELECT record_id::text, acknowledgement FROM intake WHERE record_id = ANY($1::uuid[]) AND state = 'done' AND acknowledgement IS NOT NULL",
-        [theirs],
-      ))
-        finished.set(row.record_id, row.acknowledgement);
-    // The fleet page's counters, one update per booth in the batch.
-    const perBooth = new Map<string, number>();
-    for (const item of opened)
-      if (mine.some((row) => row.record_id === item.id)) perBooth.set(item.record.boothId, (perBooth.get(item.record.boothId) ?? 0) + 1);
-    for (const [boothId, count] of perBooth)
-      await tx.query('UPDATE booths SET records_received = records_received + $2, last_record_at = $3 WHERE booth_id = $1', [
-        boothId,
-        count,
-        receivedAt,
-      ]);
-    return finished;
+  // One row of parameters per record (not arrays): pg sends each Buffer as a binary parameter, so the 50 KB contents cross
+  // without hex encoding on either side.
+  const FIRST = 6;
+  const rows = opened.map((_, index) => {
+    const at = FIRST + index * 8;
+    return `($${at}::uuid, $${at + 1}::text, $${at + 2}::text, $${at + 3}::uuid, $${at + 4}::timestamptz, $${at + 5}::text, $${at + 6}::bytea, $${at + 7}::bytea)`;
   });
+  // Every part sees the table as it was when the statement began. A record whose claim another request took over (after
+  // CLAIM_STALE_S) is not ours: its stored acknowledgement is the answer if that request had finished by then, otherwise
+  // none (409, sent again later).
+  const answered = await db.query<{ record_id: string; ours: boolean; acknowledgement: Buffer | null }>(
+    `WITH claims AS (
+       SELECT * FROM unnest($3::uuid[], $4::bytea[], $5::timestamptz[]) AS c(id, ack, token)
+     ), mine AS (
+       UPDATE intake SET state = 'done', acknowledgement = claims.ack
+       FROM claims
+       WHERE intake.record_id = claims.id AND intake.state = 'in-progress' AND intake.claimed_at = claims.token
+       RETURNING intake.record_id, intake.booth_id
+     ), stored AS (
+       INSERT INTO records (record_id, booth_id, kind, about, created_at, received_at, via, nik, content, booth_signature)
+       SELECT v.record_id, v.booth_id, v.kind, v.about, v.created_at, $1::timestamptz, $2::text, v.nik, v.content, v.booth_signature
+       FROM (VALUES ${rows.join(', ')}) AS v(record_id, booth_id, kind, about, created_at, nik, content, booth_signature)
+       WHERE v.record_id IN (SELECT record_id FROM mine)
+       ON CONFLICT (record_id) DO NOTHING
+     ), counted AS (
+       -- The fleet page's counters, kept here so it never counts the records table.
+       UPDATE booths SET records_received = records_received + m.n, last_record_at = $1::timestamptz
+       FROM (SELECT booth_id, count(*)::integer AS n FROM mine GROUP BY booth_id) AS m
+       WHERE booths.booth_id = m.booth_id
+     )
+     SELECT claims.id::text AS record_id, mine.record_id IS NOT NULL AS ours, other.acknowledgement
+     FROM claims
+     LEFT JOIN mine ON mine.record_id = claims.id
+     LEFT JOIN intake AS other ON mine.record_id IS NULL AND other.record_id = claims.id AND other.state = 'done'`,
+    [
+      receivedAt,
+      via,
+      opened.map((item) => item.id),
+      acks,
+      opened.map((item) => tokens.get(item.id)),
+      ...opened.flatMap((item) => [
+        item.id,
+        item.record.boothId,
+        item.record.kind,
+        item.record.about,
+        item.record.createdAt,
+        item.nik,
+        item.content,
+        Buffer.from(item.record.sig),
+      ]),
+    ],
+  );
+  const finished = new Map<string, 'ours' | Buffer>();
+  for (const row of answered)
+    if (row.ours) finished.set(row.record_id, 'ours');
+    else if (row.acknowledgement) finished.set(row.record_id, row.acknowledgement);
+  return finished;
 }

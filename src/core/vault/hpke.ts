@@ -100,11 +100,26 @@ export interface Sealed {
   ciphertext: Uint8Array;
 }
 
+const contextOfInfo = new Map<string, Buffer>();
+/**
+ * key_schedule_context = mode || psk_id_hash || info_hash (RFC 9180 §5.1): no secret in it, and the same for every record
+ * sealed with one info, so it is computed once per info.
+ */
+function keyScheduleContext(info: Uint8Array): Buffer {
+  const cacheKey = Buffer.from(info).toString('latin1');
+  let context = contextOfInfo.get(cacheKey);
+  if (!context) {
+    const pskIdHash = labeledExtract(HPKE_SUITE_ID, Buffer.alloc(0), 'psk_id_hash', Buffer.alloc(0));
+    const infoHash = labeledExtract(HPKE_SUITE_ID, Buffer.alloc(0), 'info_hash', Buffer.from(info));
+    context = Buffer.concat([Buffer.from([MODE_BASE]), pskIdHash, infoHash]);
+    if (contextOfInfo.size < 16) contextOfInfo.set(cacheKey, context);
+  }
+  return context;
+}
+
 /** The key schedule in mode_base (RFC 9180 §5.1): psk and psk_id are empty. Returns key and base_nonce. */
 function keyScheduleBase(sharedSecret: Buffer, info: Uint8Array): { key: Buffer; nonce: Buffer } {
-  const pskIdHash = labeledExtract(HPKE_SUITE_ID, Buffer.alloc(0), 'psk_id_hash', Buffer.alloc(0));
-  const infoHash = labeledExtract(HPKE_SUITE_ID, Buffer.alloc(0), 'info_hash', Buffer.from(info));
-  const context = Buffer.concat([Buffer.from([MODE_BASE]), pskIdHash, infoHash]);
+  const context = keyScheduleContext(info);
   const secret = labeledExtract(HPKE_SUITE_ID, sharedSecret, 'secret', Buffer.alloc(0));
   const key = labeledExpand(HPKE_SUITE_ID, secret, 'key', context, N_K);
   const nonce = labeledExpand(HPKE_SUITE_ID, secret, 'base_nonce', context, N_N);
@@ -154,7 +169,10 @@ export function openBase(recipientPrivate: KeyObject, enc: Uint8Array, info: Uin
   decipher.setAAD(aad);
   decipher.setAuthTag(ciphertext.subarray(ciphertext.length - 16));
   try {
-    return Buffer.concat([decipher.update(ciphertext.subarray(0, ciphertext.length - 16)), decipher.final()]);
+    const plaintext = decipher.update(ciphertext.subarray(0, ciphertext.length - 16));
+    // GCM is a stream cipher: final() only checks the tag and adds no bytes, so the plaintext is not copied again.
+    const rest = decipher.final();
+    return rest.length === 0 ? plaintext : Buffer.concat([plaintext, rest]);
   } finally {
     for (const secretBytes of [dh, sharedSecret, key]) secretBytes.fill(0);
   }

@@ -31,12 +31,20 @@ function normaliseRow<Row>(row: Record<string, unknown>): Row {
 }
 
 export async function openPostgres(url: string, options: { maxConnections?: number } = {}): Promise<UpstreamDatabase> {
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, idleTimeoutMillis: 30_000 });
+  const max = options.maxConnections ?? 10;
+  // Every connection is opened now and kept (min = max): the first booths after a start do not wait for new server
+  // processes, which PostgreSQL forks and warms one by one while a fleet is already sending.
+  const pool = new pg.Pool({ connectionString: url, max, min: max, idleTimeoutMillis: 30_000 });
   // An idle client that loses its server (a restart) is dropped by the pool; without a listener the error would end the process.
   pool.on('error', () => undefined);
   // Fail now, with the server's own words, rather than at the first booth's request.
-  const probe = await pool.connect();
-  probe.release();
+  const opened = await Promise.allSettled(Array.from({ length: max }, () => pool.connect()));
+  for (const result of opened) if (result.status === 'fulfilled') result.value.release();
+  const refused = opened.find((result) => result.status === 'rejected');
+  if (refused && opened.every((result) => result.status === 'rejected')) {
+    await pool.end();
+    throw refused.reason;
+  }
   const location = (() => {
     try {
       const parsed = new URL(url);

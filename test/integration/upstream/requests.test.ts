@@ -7,6 +7,7 @@ import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAcknowledgement, signBoothRequest } from '../../../src/core/sync';
 import { cbor, sealRecord, uuidv7, x25519PublicKey } from '../../../src/core/vault';
+import { CLAIM_STALE_S } from '../../../src/upstream/intake';
 import { BoothRegistry } from '../../../src/upstream/registry';
 import { startTestUpstream, testUpstreamKeys, upstreamRecords, upstreamStorages, type TestUpstream } from '../../support/upstream';
 import { sampleEnrollment } from '../../support/vault';
@@ -252,6 +253,30 @@ describe.each(upstreamStorages)('upstream requests on %s', (storage) => {
     );
     expect(inProgress.status).toBe(409);
     expect((await errorOf(inProgress)).code).toBe('IN_PROGRESS');
+    // A claim left by a node that stopped mid-way (older than CLAIM_STALE_S) is taken over by the next request for the same
+    // bytes: stored once, acknowledged, and the same acknowledgement answers a repeat. For other bytes it stays refused.
+    const staleId = uuidv7();
+    const stale = alice.record(22, { id: staleId });
+    const claimLeft = (bytes: Uint8Array, recordId: string) =>
+      upstream.db.query(
+        "INSERT INTO intake (record_id, booth_id, digest, state, claimed_at) VALUES ($1, $2, $3, 'in-progress', now() - make_interval(secs => $4))",
+        [recordId, alice.boothId, createHash('sha256').update(bytes).digest(), CLAIM_STALE_S + 5],
+      );
+    await claimLeft(stale, staleId);
+    const putStale = (body: Uint8Array) =>
+      send({ method: 'PUT', path: `/v1/records/${staleId}`, body }, (signed) => void (signed.headers['idempotency-key'] = staleId));
+    expect((await putStale(alice.record(22, { id: staleId }))).status).toBe(422);
+    const takenOver = await putStale(stale);
+    expect(takenOver.status).toBe(201);
+    const takenOverAck = Buffer.from(await takenOver.arrayBuffer());
+    const repeatedStale = await putStale(stale);
+    expect(repeatedStale.status).toBe(200);
+    expect(Buffer.from(await repeatedStale.arrayBuffer()).equals(takenOverAck)).toBe(true);
+    expect((await upstreamRecords(upstream.db)).filter((row) => row.id === staleId)).toHaveLength(1);
+    const [booth] = await upstream.db.query<{ records_received: number }>('SELECT records_received FROM booths WHERE booth_id = $1', [
+      alice.boothId,
+    ]);
+    expect(booth!.records_received).toBe((await upstreamRecords(upstream.db)).filter((row) => row.boothId === alice.boothId).length);
     // A missing or mismatched Idempotency-Key is a bad request.
     const mismatched = await put(first, uuidv7());
     expect(mismatched.status).toBe(400);
