@@ -24,14 +24,16 @@
 //     the most this one upstream node took, and its latency then.
 // The simulated booths run on the same 2-core machine as the upstream and
 // PostgreSQL, so every figure is for all three sharing it. To see where the
-// upstream's time goes: BENCH_PHASES=1 prints every 20th request's
-// Server-Timing phases (body, verify, intake), and
+// upstream's time goes: BENCH_PHASES=MS prints the Server-Timing phases
+// (body, verify, intake) of every request that took MS or longer,
+// BENCH_TIMELINE=1 the latency 2 s at a time, and
 // BENCH_UPSTREAM_PROFILE=DIR writes a CPU profile of each upstream process.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { loadUpstreamKeys, newUpstreamKeyFile } from '../src/upstream/keys';
 import { startPostgres } from '../test/support/postgres';
 import { openSyncBooth } from '../test/support/syncBooth';
@@ -47,6 +49,7 @@ const { values } = parseArgs({
     processes: { type: 'string', default: '2' },
     rate: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '5' },
     batch: { type: 'string', default: '25' },
     workers: { type: 'string', default: String(cpus().length) },
   },
@@ -56,6 +59,7 @@ const boothCount = Number(values.booths);
 const processes = Number(values.processes);
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
+const warmupMs = Number(values.warmup) * 1000;
 const batch = Number(values.batch);
 
 /** CPU seconds used so far by these processes (utime + stime, /proc/PID/stat). */
@@ -137,12 +141,15 @@ async function fleetRun(
   firstBooth: number,
   pids: { upstream: number; postmaster: number },
 ) {
+  // The booths send for the warm-up and then the measured duration; only requests sent after the warm-up count, and the CPU
+  // shares are taken over the measured part alone.
+  const totalMs = warmupMs + durationMs;
   const perProcess = Math.ceil(boothCount / processes);
   const perBoothRate = rate / boothCount;
   const intervalMs = mode === 'steady' ? (batch / perBoothRate) * 1000 : null;
   // Enough sealed records for the run (steady: what the rate offers; saturation: a generous ceiling).
   const recordsPerBooth =
-    mode === 'steady' ? Math.ceil((durationMs / 1000) * perBoothRate) + batch : Math.ceil((3_000 * durationMs) / 1000 / boothCount) + batch;
+    mode === 'steady' ? Math.ceil((totalMs / 1000) * perBoothRate) + batch : Math.ceil((3_000 * totalMs) / 1000 / boothCount) + batch;
   const children = Array.from({ length: processes }, () =>
     fork(join(root, 'bench/support/fleetClient.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' }),
   );
@@ -159,7 +166,8 @@ async function fleetRun(
           recordsPerBooth,
           batch,
           intervalMs,
-          durationMs,
+          durationMs: totalMs,
+          warmupMs,
         };
         child.send(plan);
       }),
@@ -176,28 +184,42 @@ async function fleetRun(
   );
   const upstreamPids = processTree(pids.upstream);
   const postgres = processTree(pids.postmaster);
-  const cpuBefore = { upstream: cpuSeconds(upstreamPids), postgres: cpuSeconds(postgres), idle: idleSeconds() };
-  const started = performance.now();
   for (const child of children) child.send('go');
+  // The CPU shares are measured from the end of the warm-up.
+  await new Promise((resolve) => setTimeout(resolve, warmupMs));
+  const cpuBefore = { upstream: cpuSeconds(upstreamPids), postgres: cpuSeconds(postgres), idle: idleSeconds() };
+  const measuredFrom = performance.now();
   const done = await Promise.all(reports);
-  const wallS = (performance.now() - started) / 1000;
+  const wallS = (performance.now() - measuredFrom) / 1000;
   const cpu = {
     upstream: cpuSeconds(upstreamPids) - cpuBefore.upstream,
     postgres: cpuSeconds(processTree(pids.postmaster)) - cpuBefore.postgres,
     clients: done.reduce((sum, report) => sum + report.cpuSeconds, 0),
     idle: idleSeconds() - cpuBefore.idle,
   };
-  const latencies = done.flatMap((report) => report.latenciesMs);
-  const serverMs = done.flatMap((report) => report.serverMs);
-  const accepted = done.flatMap((report) => report.accepted);
-  const acceptedTotal = accepted.reduce((sum, [, n]) => sum + n, 0);
-  const lastAnswerS = Math.max(...accepted.map(([at]) => at)) / 1000;
+  if (process.env['BENCH_TIMELINE']) {
+    // BENCH_TIMELINE=1: latency by when the request was sent, 2 s at a time, warm-up included.
+    const sent = done.flatMap((report) => report.sentMs.map((at, index) => [at, report.latenciesMs[index]!] as const));
+    for (let from = 0; from < totalMs; from += 2000) {
+      const bucket = sent.filter(([at]) => at >= from && at < from + 2000).map(([, ms]) => ms);
+      if (bucket.length > 0)
+        console.log(
+          `    ${from / 1000}–${from / 1000 + 2} s: ${bucket.length} requests, p50 ${round(percentile(bucket, 0.5), 0)} ms, max ${round(Math.max(...bucket), 0)} ms`,
+        );
+    }
+  }
+  const measured = (report: FleetClientReport) => report.sentMs.map((sent) => sent >= warmupMs);
+  const latencies = done.flatMap((report) => report.latenciesMs.filter((_, index) => measured(report)[index]));
+  const serverMs = done.flatMap((report) => report.serverMs.filter((ms, index) => measured(report)[index] && !Number.isNaN(ms)));
+  const accepted = done.flatMap((report) => report.accepted).filter(([sent]) => sent >= warmupMs);
+  const acceptedTotal = accepted.reduce((sum, [, , n]) => sum + n, 0);
+  const measuredS = (Math.max(...accepted.map(([, answered]) => answered)) - warmupMs) / 1000;
   const failed = done.reduce((sum, report) => sum + report.failedRequests, 0);
   const shed = done.reduce((sum, report) => sum + report.shedRequests, 0);
   const refused = done.reduce((sum, report) => sum + report.refusedRecords, 0);
   const errors = done.flatMap((report) => report.errors);
   return {
-    acceptedPerS: acceptedTotal / lastAnswerS,
+    acceptedPerS: acceptedTotal / measuredS,
     acceptedTotal,
     requests: latencies.length,
     p50: percentile(latencies, 0.5),
@@ -215,12 +237,40 @@ async function fleetRun(
   };
 }
 
+/**
+ * Settles the database between phases, as pgbench does before each run: a VACUUM of the rows the last phase wrote (or
+ * autovacuum scans them, hundreds of megabytes, in the middle of the next phase's measure) and a CHECKPOINT (its dirty
+ * pages written out). Autovacuum still runs for the rows a phase writes itself, as on a server taking a fleet's traffic.
+ */
+async function settle(url: string): Promise<void> {
+  const started = performance.now();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('VACUUM (ANALYZE)');
+    await client.query('CHECKPOINT');
+  } finally {
+    await client.end();
+  }
+  console.log(`    (database settled: VACUUM and CHECKPOINT, ${round((performance.now() - started) / 1000, 1)} s)`);
+}
+
 const work = mkdtempSync(join(tmpdir(), 'bench-sync-'));
-// Durable, and tuned as a write-heavy server would be: WAL room for the whole run (no checkpoint in the middle of it), larger
-// buffers. Every commit is still flushed to disk before the upstream acknowledges a record.
+// Durable (every commit flushed to disk before the upstream acknowledges a record), and tuned as a write-heavy server would
+// be: shared_buffers a quarter of the memory (PostgreSQL's usual advice), WAL room for the whole run (no checkpoint in the
+// middle of it). wal_init_zero off: a fresh cluster has no WAL segments to recycle, so every 16 MB of WAL would first be
+// written as zeros by the committing backend, holding the WAL write lock, which once the few segments left by initdb are
+// used up (about 10 s into the fleet) doubled PostgreSQL's CPU per record and stalled every commit. A server that has run for
+// a while recycles its segments at each checkpoint and never pays it.
 const postgres = await startPostgres({
   durable: true,
-  settings: { shared_buffers: '512MB', wal_buffers: '64MB', max_wal_size: '4GB', checkpoint_timeout: '30min' },
+  settings: {
+    shared_buffers: `${Math.floor(totalmem() / 4 / 2 ** 20)}MB`,
+    wal_buffers: '64MB',
+    max_wal_size: '4GB',
+    checkpoint_timeout: '30min',
+    wal_init_zero: 'off',
+  },
 });
 let upstream: ChildProcess | null = null;
 try {
@@ -266,7 +316,10 @@ try {
   );
 
   // (b) The fleet's steady traffic, then (c) the ceiling.
-  console.log(`(b) ${boothCount} booths in ${processes} processes, ${rate} enrollments/s offered in batches of ${batch}, ${seconds} s…`);
+  await settle(postgres.url);
+  console.log(
+    `(b) ${boothCount} booths in ${processes} processes, ${rate} enrollments/s offered in batches of ${batch}, ${seconds} s after ${warmupMs / 1000} s of warm-up…`,
+  );
   const steady = await fleetRun(
     started.base,
     { id: keys.sealingKeyId, publicKey: keys.sealingPublicKey },
@@ -279,6 +332,7 @@ try {
     `    accepted ${round(steady.acceptedPerS, 0)}/s (${steady.acceptedTotal} in ${steady.requests} requests); latency p50 ${round(steady.p50, 0)} ms, p99 ${round(steady.p99, 0)} ms (upstream's own p50 ${round(steady.serverP50, 0)}, p99 ${round(steady.serverP99, 0)}); ` +
       `upstream ${round(steady.upstreamCores, 2)} cores, PostgreSQL ${round(steady.postgresCores, 2)}, simulated booths ${round(steady.clientCores, 2)}, idle ${round(steady.idleCores, 2)}; failed requests ${steady.failed}, shed (503) ${steady.shed}, refused records ${steady.refused}`,
   );
+  await settle(postgres.url);
   console.log(`(c) the same booths back to back, ${seconds / 2} s…`);
   const saturation = await fleetRun(
     started.base,

@@ -10,7 +10,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { signBoothRequest } from '../../src/core/sync';
 import { cbor, sealRecord, uuidv7, x25519PublicKey } from '../../src/core/vault';
-import { sampleEnrollment } from '../../test/support/vault';
+import { sampleEnrollment, sampleNik } from '../../test/support/vault';
 
 export interface FleetClientPlan {
   url: string;
@@ -22,20 +22,24 @@ export interface FleetClientPlan {
   /** null: back to back. */
   intervalMs: number | null;
   durationMs: number;
+  /** The first part of durationMs, left out of the parent's figures: cpuSeconds is counted from its end. */
+  warmupMs: number;
 }
 
 export interface FleetClientReport {
+  /** When each request was sent, in ms since "go" (the parent leaves out those sent during its warm-up). */
+  sentMs: number[];
   latenciesMs: number[];
-  /** The upstream's own time for each request (its Server-Timing header). */
+  /** The upstream's own time for each request (its Server-Timing header; NaN without one). */
   serverMs: number[];
-  /** [ms since go, records accepted] for each answered request. */
-  accepted: Array<[number, number]>;
+  /** [ms since go when sent, ms since go when answered, records accepted] for each answered request. */
+  accepted: Array<[number, number, number]>;
   failedRequests: number;
   /** Requests the upstream answered 503 BUSY (sent again after its Retry-After, as a booth does). */
   shedRequests: number;
   refusedRecords: number;
   errors: string[];
-  /** This process's CPU time from "go" to the report. */
+  /** This process's CPU time from the end of the warm-up to the report. */
   cpuSeconds: number;
 }
 
@@ -71,7 +75,9 @@ function post(url: string, headers: Record<string, string>, body: Uint8Array): P
 
 async function main(plan: FleetClientPlan): Promise<void> {
   const recipient = x25519PublicKey(Buffer.from(plan.sealingKey.publicKey, 'base64url'));
-  const booths: Array<{ id: string; key: KeyObject; records: Uint8Array[] }> = [];
+  // Each booth's batches are encoded ahead of time, as a booth has its outbox ready to send: what the simulated booths spend
+  // at run time (signing, the digest, the HTTP write) shares this machine's two cores with the upstream under test.
+  const booths: Array<{ id: string; key: KeyObject; batches: Uint8Array[] }> = [];
   // A handful of contents, each re-sealed under every record's own id (the upstream checks the id inside the content).
   const templates = [0, 1, 2, 3].map((seed) => sampleEnrollment(plan.firstBooth * 10 + seed).content);
   for (let index = 0; index < plan.booths; index++) {
@@ -92,7 +98,16 @@ async function main(plan: FleetClientPlan): Promise<void> {
     const records: Uint8Array[] = [];
     for (let n = 0; n < plan.recordsPerBooth; n++) {
       const recordId = uuidv7();
-      const content = { ...templates[n % templates.length]!, enrollmentId: recordId, boothId: id };
+      // Every enrollment is another citizen's, as in a real fleet (the upstream indexes the NIK).
+      const template = templates[n % templates.length]!;
+      const nik = sampleNik((plan.firstBooth + index) * 100_000 + n);
+      const content = {
+        ...template,
+        enrollmentId: recordId,
+        boothId: id,
+        citizen: { ...template.citizen, nik },
+        chip: { ...template.chip, biodata: { ...template.chip.biodata, nik } },
+      };
       records.push(
         sealRecord({ id: recordId, kind: 'enrollment', about: null, boothId: id, createdAt: new Date().toISOString() }, content, {
           recipient,
@@ -101,12 +116,16 @@ async function main(plan: FleetClientPlan): Promise<void> {
         }),
       );
     }
-    booths.push({ id, key: privateKey, records });
+    const batches: Uint8Array[] = [];
+    for (let offset = 0; offset < records.length; offset += plan.batch)
+      batches.push(Uint8Array.from(cbor.encode({ records: records.slice(offset, offset + plan.batch) })));
+    booths.push({ id, key: privateKey, batches });
   }
   send({ ready: true });
   await new Promise<void>((resolve) => process.once('message', () => resolve()));
 
   const report: FleetClientReport = {
+    sentMs: [],
     latenciesMs: [],
     serverMs: [],
     accepted: [],
@@ -116,24 +135,23 @@ async function main(plan: FleetClientPlan): Promise<void> {
     errors: [],
     cpuSeconds: 0,
   };
-  const cpuAtGo = process.cpuUsage();
+  let cpuAtStart = process.cpuUsage();
+  const warmedUp = setTimeout(() => (cpuAtStart = process.cpuUsage()), plan.warmupMs);
   const go = performance.now();
   const until = go + plan.durationMs;
   await Promise.all(
     booths.map(async (booth, index) => {
       // Open loop: each booth's first batch at a random phase of the interval, so the fleet's requests are spread.
       let next = go + (plan.intervalMs === null ? 0 : (plan.intervalMs * index) / booths.length);
-      let offset = 0;
-      while (offset < booth.records.length && performance.now() < until) {
+      let nextBatch = 0;
+      while (nextBatch < booth.batches.length && performance.now() < until) {
         if (plan.intervalMs !== null) {
           const wait = next - performance.now();
           if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
           next += plan.intervalMs;
           if (performance.now() >= until) break;
         }
-        const records = booth.records.slice(offset, offset + plan.batch);
-        offset += records.length;
-        const body = cbor.encode({ records });
+        const body = booth.batches[nextBatch++]!;
         const started = performance.now();
         try {
           const signed = await signBoothRequest({
@@ -148,15 +166,17 @@ async function main(plan: FleetClientPlan): Promise<void> {
           const answer = await post(signed.url, signed.headers, body);
           const bytes = answer.body;
           const ended = performance.now();
+          report.sentMs.push(started - go);
           report.latenciesMs.push(ended - started);
           const timing = /app;dur=([\d.]+)/.exec(String(answer.headers['server-timing'] ?? ''));
-          if (timing) report.serverMs.push(Number(timing[1]));
-          if (process.env['BENCH_PHASES'] && report.latenciesMs.length % 20 === 0)
+          report.serverMs.push(timing ? Number(timing[1]) : Number.NaN);
+          // BENCH_PHASES=MS: the upstream's phases for every request that took MS or longer.
+          if (process.env['BENCH_PHASES'] && ended - started >= Number(process.env['BENCH_PHASES']))
             console.log(`${Math.round(ended - started)} ms: ${String(answer.headers['server-timing'])}`);
           if (answer.status === 503) {
             // Load shed: the same batch again after Retry-After, as a booth's sync does.
             report.shedRequests++;
-            offset -= records.length;
+            nextBatch--;
             await new Promise((resolve) => setTimeout(resolve, Number(answer.headers['retry-after'] ?? '1') * 1000));
             continue;
           }
@@ -168,7 +188,7 @@ async function main(plan: FleetClientPlan): Promise<void> {
           const results = (cbor.decode(bytes) as { results: Array<{ status: number }> }).results;
           const ok = results.filter((result) => result.status === 201 || result.status === 200).length;
           report.refusedRecords += results.length - ok;
-          report.accepted.push([ended - go, ok]);
+          report.accepted.push([started - go, ended - go, ok]);
         } catch (error) {
           report.failedRequests++;
           if (report.errors.length < 5) report.errors.push((error as Error).message);
@@ -176,7 +196,8 @@ async function main(plan: FleetClientPlan): Promise<void> {
       }
     }),
   );
-  const cpu = process.cpuUsage(cpuAtGo);
+  clearTimeout(warmedUp);
+  const cpu = process.cpuUsage(cpuAtStart);
   report.cpuSeconds = (cpu.user + cpu.system) / 1e6;
   send({ report });
 }
