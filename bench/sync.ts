@@ -1,4 +1,4 @@
-// npm run bench -- sync [--drain N] [--booths N] [--processes N] [--rate N] [--seconds N]
+// npm run bench -- sync [--drain N] [--booths N] [--processes N] [--rate N] [--seconds N] [--warmup N]
 //
 // Upstream sync against the reference upstream on a real PostgreSQL 15
 // server (started here on 127.0.0.1, fsync on, as a deployment runs it),
@@ -15,11 +15,14 @@
 //     own sealed enrollments, in --processes (2) processes, sending signed
 //     batches of 25 as a fleet's steady traffic would (each booth one batch
 //     every 25 / (rate / booths) s, phases spread) at --rate (1,000)
-//     enrollments per second offered, for --seconds (20):
-//     fleet_accepted_per_s (acknowledged enrollments per second over the
-//     run), fleet_p99_ms (request latency, send to whole answer), and the
-//     CPU share of the upstream process and of PostgreSQL (all its
-//     processes) over the run, in cores and as a share of the machine.
+//     enrollments per second offered, for --seconds (20) after --warmup
+//     (5) s whose requests are not counted (a node just started: JIT,
+//     caches): fleet_accepted_per_s (acknowledged enrollments per second
+//     over the measure), fleet_p99_ms (request latency, send to whole
+//     answer), and the CPU share of the upstream process and of
+//     PostgreSQL (all its processes) over the measure, in cores and as a
+//     share of the machine.
+//     Each phase starts on a settled database (VACUUM, CHECKPOINT).
 // (c) saturation: the same booths sending back to back for --seconds / 2:
 //     the most this one upstream node took, and its latency then.
 // The simulated booths run on the same 2-core machine as the upstream and
@@ -151,7 +154,7 @@ async function fleetRun(
   const recordsPerBooth =
     mode === 'steady' ? Math.ceil((totalMs / 1000) * perBoothRate) + batch : Math.ceil((3_000 * totalMs) / 1000 / boothCount) + batch;
   const children = Array.from({ length: processes }, () =>
-    fork(join(root, 'bench/support/fleetClient.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' }),
+    fork(join(root, 'bench/support/fleetClient.ts'), [], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: 'inherit' }),
   );
   const ready = children.map(
     (child, index) =>
@@ -356,6 +359,8 @@ try {
     fleet_booths: boothCount,
     fleet_processes: processes,
     fleet_offered_per_s: rate,
+    fleet_seconds: seconds,
+    fleet_warmup_s: warmupMs / 1000,
     fleet_accepted_per_s: round(steady.acceptedPerS, 1),
     fleet_p50_ms: round(steady.p50, 1),
     fleet_p99_ms: round(steady.p99, 1),
