@@ -32,8 +32,9 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024;
  * queue inside the upstream would only make every booth wait longer: a booth told to come back keeps its records safe in
  * its vault and retries with backoff, while the requests being served keep a short latency. At a fleet's steady 1,000
  * enrollments a second a process holds two or three at once. Taking more than 16 only shares its CPU among more requests:
- * each finishes later, and V8 then collects the longer-lived ones from its old generation. With 64, the sync bench's
- * back-to-back phase took 650 to 850 enrollments/s at a p99 of 4 to 5 s; with 16, 890 to 1,050/s at 1.2 to 1.4 s.
+ * each finishes later, and V8 then collects the longer-lived ones from its old generation. In the sync bench's
+ * back-to-back phase the p99 was 4 to 5 s with 64 and 1.2 to 2.1 s with 16, for as many enrollments taken (590 to 850 a
+ * second with 64, 580 to 1,050 with 16, over five runs each on a machine whose speed varies).
  */
 export const MAX_RECORD_REQUESTS_IN_FLIGHT = 16;
 
