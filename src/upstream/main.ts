@@ -51,9 +51,10 @@ Every command takes:
 Registration: "open" lets an unknown booth register its own key (only for
 demos; the default with the demo key), "closed" needs "booth add".`;
 
-async function openDatabase(values: { 'database-url'?: string; data?: string }): Promise<UpstreamDatabase> {
+/** `maxConnections`: the pool's size on PostgreSQL (opened at once); a one-shot command needs one. */
+async function openDatabase(values: { 'database-url'?: string; data?: string }, maxConnections?: number): Promise<UpstreamDatabase> {
   const url = values['database-url'] ?? process.env['DATABASE_URL'];
-  const db = url ? await openPostgres(url) : await openPglite(prepareDataDir(values.data ?? DEFAULT_DATA_DIR));
+  const db = url ? await openPostgres(url, { maxConnections }) : await openPglite(prepareDataDir(values.data ?? DEFAULT_DATA_DIR));
   await migrateUpstream(db);
   return db;
 }
@@ -136,7 +137,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   let db: UpstreamDatabase;
   try {
-    db = await openDatabase(values);
+    db = await openDatabase(values, command === 'serve' ? undefined : 1);
   } catch (error) {
     console.error(`The upstream's database cannot be opened: ${(error as Error).message}`);
     return 1;
