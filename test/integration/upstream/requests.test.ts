@@ -227,8 +227,15 @@ describe.each(upstreamStorages)('upstream requests on %s', (storage) => {
   it('follows the Idempotency-Key draft: the original answer for a repeat, 422 for other bytes, 409 while in progress', async () => {
     const id = uuidv7();
     const first = alice.record(20, { id });
-    const put = (body: Uint8Array, key = id) =>
-      send({ method: 'PUT', path: `/v1/records/${id}`, body }, (signed) => void (signed.headers['idempotency-key'] = key));
+    const putRecord = (recordId: string, body: Uint8Array, key = recordId) =>
+      send({ method: 'PUT', path: `/v1/records/${recordId}`, body }, (signed) => void (signed.headers['idempotency-key'] = key));
+    const put = (body: Uint8Array, key = id) => putRecord(id, body, key);
+    // A claim another node holds on these bytes, taken `ageS` seconds ago.
+    const claimHeld = (recordId: string, bytes: Uint8Array, ageS: number) =>
+      upstream.db.query(
+        "INSERT INTO intake (record_id, booth_id, digest, state, claimed_at) VALUES ($1, $2, $3, 'in-progress', now() - make_interval(secs => $4))",
+        [recordId, alice.boothId, createHash('sha256').update(bytes).digest(), ageS],
+      );
     const created = await put(first);
     expect(created.status).toBe(201);
     const ack = Buffer.from(await created.arrayBuffer());
@@ -243,28 +250,16 @@ describe.each(upstreamStorages)('upstream requests on %s', (storage) => {
     // An id whose first request is still being taken (a claim held by another node) answers 409.
     const busyId = uuidv7();
     const busy = alice.record(21, { id: busyId });
-    await upstream.db.query(
-      "INSERT INTO intake (record_id, booth_id, digest, state, claimed_at) VALUES ($1, $2, $3, 'in-progress', now())",
-      [busyId, alice.boothId, createHash('sha256').update(busy).digest()],
-    );
-    const inProgress = await send(
-      { method: 'PUT', path: `/v1/records/${busyId}`, body: busy },
-      (signed) => void (signed.headers['idempotency-key'] = busyId),
-    );
+    await claimHeld(busyId, busy, 0);
+    const inProgress = await putRecord(busyId, busy);
     expect(inProgress.status).toBe(409);
     expect((await errorOf(inProgress)).code).toBe('IN_PROGRESS');
     // A claim left by a node that stopped mid-way (older than CLAIM_STALE_S) is taken over by the next request for the same
     // bytes: stored once, acknowledged, and the same acknowledgement answers a repeat. For other bytes it stays refused.
     const staleId = uuidv7();
     const stale = alice.record(22, { id: staleId });
-    const claimLeft = (bytes: Uint8Array, recordId: string) =>
-      upstream.db.query(
-        "INSERT INTO intake (record_id, booth_id, digest, state, claimed_at) VALUES ($1, $2, $3, 'in-progress', now() - make_interval(secs => $4))",
-        [recordId, alice.boothId, createHash('sha256').update(bytes).digest(), CLAIM_STALE_S + 5],
-      );
-    await claimLeft(stale, staleId);
-    const putStale = (body: Uint8Array) =>
-      send({ method: 'PUT', path: `/v1/records/${staleId}`, body }, (signed) => void (signed.headers['idempotency-key'] = staleId));
+    await claimHeld(staleId, stale, CLAIM_STALE_S + 5);
+    const putStale = (body: Uint8Array) => putRecord(staleId, body);
     expect((await putStale(alice.record(22, { id: staleId }))).status).toBe(422);
     const takenOver = await putStale(stale);
     expect(takenOver.status).toBe(201);
