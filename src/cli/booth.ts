@@ -11,11 +11,13 @@
 //   vault export --to DIR   unacknowledged records, sealed and signed, for a booth that stays offline
 //   vault check DIR         reads an export back and checks every signature and checksum
 //   sync status             the upstream sync: queue, last success and error, what blocks it (reads only)
+//   keys show               the booth's public key and its key id (kid) in sign-off tokens
+//   signoff sample --out F  a sign-off token for a synthetic enrollment, as text and a PNG QR
 //
 // Options: --config FILE (or BOOTH_CONFIG), --json, --models DIR, --core-models DIR.
 import { parseArgs } from 'node:util';
 import { maskNik } from '../shared/identity/nik';
-import { ConfigError, loadConfig } from '../core/config';
+import { ConfigError, loadConfig, type BoothConfig } from '../core/config';
 import { cardReadDeadlineMs, readWithDeadline } from '../core/card/deadline';
 import { createCardReader } from '../core/card/reader';
 import { CardError, describeCardError, isCardError } from '../core/card/errors';
@@ -25,6 +27,7 @@ import { checkFaceModels, defaultCoreModelsDir, defaultModelsDir, runFaceSelfTes
 import { runFaceCalibration } from './faceCalibrate';
 import { vaultCheck, vaultExport, vaultStatus } from './vaultCommands';
 import { syncStatus } from './syncCommands';
+import { keysShow, signoffSample } from './signoffCommands';
 
 const usage = `Usage: npm run booth -- card <readers|status|read> [--config FILE] [--json]
        npm run booth -- face models [--models DIR] [--json]
@@ -34,6 +37,8 @@ const usage = `Usage: npm run booth -- card <readers|status|read> [--config FILE
        npm run booth -- vault export --to DIR [--config FILE] [--json]
        npm run booth -- vault check DIR [--json]
        npm run booth -- sync status [--config FILE] [--json]
+       npm run booth -- keys show [--config FILE] [--json]
+       npm run booth -- signoff sample --out FILE.png [--config FILE] [--json]
 
   card readers   list PC/SC readers and whether each holds a card
   card status    check the configured card reader (devices.card in the config)
@@ -53,6 +58,10 @@ const usage = `Usage: npm run booth -- card <readers|status|read> [--config FILE
   vault check    reads an export folder back and checks every signature and checksum
   sync status    the upstream sync: where to, queue, last success and last error,
                  clock offset, and what blocks it (reads only; exit 1 when failing)
+  keys show      the booth's Ed25519 public key and its kid (the key id that names
+                 it in sign-off tokens), read from the vault's keys
+  signoff sample signs a sign-off token for a synthetic enrollment with this
+                 booth's key, prints its text and claims, writes its QR as a PNG
 
 The configuration is read from --config FILE or BOOTH_CONFIG; without one the
 booth's defaults apply (the simulated serial reader).`;
@@ -72,6 +81,7 @@ async function main(argv: string[]): Promise<number> {
         pairs: { type: 'string' },
         det: { type: 'string' },
         to: { type: 'string' },
+        out: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -111,13 +121,28 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   if (group === 'vault' && command === 'check' && positionals.length === 3) return vaultCheck(positionals[2]!, print);
-  if ((group === 'vault' && (command === 'status' || command === 'export')) || (group === 'sync' && command === 'status')) {
+  // Commands that read the configuration and nothing else from the command line but their own option.
+  const configCommands: Record<string, { needs?: [string | undefined, string]; run: (config: BoothConfig) => Promise<number> }> = {
+    'vault status': { run: (config) => vaultStatus(config, print) },
+    'vault export': {
+      needs: [values.to, 'vault export needs --to DIR (a folder on the removable disk; a new folder is made inside it).'],
+      run: (config) => vaultExport(config, values.to!, print),
+    },
+    'sync status': { run: (config) => syncStatus(config, print) },
+    'keys show': { run: (config) => keysShow(config, print) },
+    'signoff sample': {
+      needs: [values.out, 'signoff sample needs --out FILE.png (where to write the QR code).'],
+      run: (config) => signoffSample(config, values.out!, print),
+    },
+  };
+  const configCommand = configCommands[`${group} ${command}`];
+  if (configCommand) {
     if (positionals.length !== 2) {
       console.error(`Unknown command "${positionals.join(' ')}".\n\n${usage}`);
       return 2;
     }
-    if (command === 'export' && !values.to) {
-      console.error(`vault export needs --to DIR (a folder on the removable disk; a new folder is made inside it).\n\n${usage}`);
+    if (configCommand.needs && !configCommand.needs[0]) {
+      console.error(`${configCommand.needs[1]}\n\n${usage}`);
       return 2;
     }
     let config;
@@ -128,8 +153,7 @@ async function main(argv: string[]): Promise<number> {
       console.error(error.message);
       return 2;
     }
-    if (group === 'sync') return syncStatus(config, print);
-    return command === 'status' ? vaultStatus(config, print) : vaultExport(config, values.to!, print);
+    return configCommand.run(config);
   }
   if (group !== 'card' || !command || !['readers', 'status', 'read'].includes(command)) {
     console.error(`Unknown command "${positionals.join(' ')}".\n\n${usage}`);

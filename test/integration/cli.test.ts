@@ -1,6 +1,7 @@
 // The technician's command line, run as a technician would, in a terminal
 // process: output masked, errors readable, exit codes meaningful.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { makeCalibrationSet } from '../../scripts/make-calibration-set';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,8 @@ import { sampleEnrollment, testVaultConfig } from '../support/vault';
 import { openSyncBooth } from '../support/syncBooth';
 import { testSyncConfig } from '../support/upstream';
 import { freePort } from '../support/ports';
+import { readQrPng } from '../support/qrRead';
+import { verifySignoffToken } from '../../src/shared/signoff/token';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -303,6 +306,54 @@ describe('npm run booth -- sync status', () => {
         code: 2,
         err: expect.stringMatching(/Unknown command "sync status extra"/),
       });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm run booth -- keys show / signoff sample', () => {
+  it('shows the booth key and kid, signs a sample token that verifies with them, and writes a QR that reads back at 10-Q', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'booth-cli-signoff-'));
+    try {
+      const vault = { ...testVaultConfig(), dir: join(work, 'vault') };
+      const configFile = join(work, 'booth.json');
+      writeFileSync(configFile, JSON.stringify({ vault }));
+      expect(booth('keys', 'show', '--config', configFile)).toMatchObject({
+        code: 1,
+        out: expect.stringMatching(/The booth's keys are not readable: NO_VAULT: there is no vault in .* yet/),
+      });
+      const made = await inProcessBooth({ vault });
+      await made.booth.vault;
+      await made.booth.dispose();
+
+      let run = booth('keys', 'show', '--config', configFile, '--json');
+      expect(run.code).toBe(0);
+      const keys = JSON.parse(run.out) as { publicKey: string; kid: string };
+      expect(keys.publicKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(keys.kid).toMatch(/^[0-9a-f]{8}$/);
+      expect(createHash('sha256').update(Buffer.from(keys.publicKey, 'base64url')).digest('hex').slice(0, 8)).toBe(keys.kid);
+
+      expect(booth('signoff', 'sample', '--config', configFile)).toMatchObject({
+        code: 2,
+        err: expect.stringMatching(/needs --out FILE.png/),
+      });
+      const png = join(work, 'token.png');
+      run = booth('signoff', 'sample', '--out', png, '--config', configFile, '--json');
+      expect(run.code).toBe(0);
+      const sample = JSON.parse(run.out) as { text: string; qrVersion: number; coseBytes: number; kid: string };
+      expect(sample).toMatchObject({ kid: keys.kid, qrVersion: 10 });
+      expect(sample.coseBytes).toBeLessThanOrEqual(144);
+      const verdict = await verifySignoffToken(sample.text, {
+        keysFor: (kid) =>
+          kid === keys.kid ? [{ boothId: 'BOOTH-DEMO-01', publicKey: Buffer.from(keys.publicKey, 'base64url'), revoked: false }] : [],
+        now: Date.now(),
+      });
+      expect(verdict).toMatchObject({ ok: true, boothId: 'BOOTH-DEMO-01', claims: { nikLast4: '0042' } });
+      expect(await readQrPng(readFileSync(png))).toEqual([{ text: sample.text, version: '10', ecLevel: 'Q' }]);
+      run = booth('signoff', 'sample', '--out', png, '--config', configFile);
+      expect(run.out).toMatch(/^IKD1:[0-9A-Z $%*+\-./:]+\n\nSign-off token for a synthetic enrollment/);
+      expect(run.out).toMatch(/QR +version 10-Q \(57×57 modules\), written to /);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

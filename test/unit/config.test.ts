@@ -55,6 +55,7 @@ describe('booth configuration', () => {
         requestTimeoutMs: 30000,
         register: true,
       },
+      signoff: { tokenTtlSec: 180 },
     });
   });
 

@@ -214,6 +214,14 @@ const syncSchema = z
   })
   .strict();
 
+/** Officer sign-off (issue 15): the evidence token the booth shows as a QR. */
+const signoffSchema = z
+  .object({
+    /** How long one token is valid; the screen renews it before it runs out. At most 15 minutes (MAX_LIFETIME_SEC). */
+    tokenTtlSec: z.int().min(60).max(900).default(180),
+  })
+  .strict();
+
 export const boothConfigSchema = z
   .object({
     booth: z
@@ -234,6 +242,7 @@ export const boothConfigSchema = z
     speech: speechSchema.prefault({}),
     vault: vaultSchema.prefault({}),
     sync: syncSchema.prefault({}),
+    signoff: signoffSchema.prefault({}),
   })
   .strict();
 
