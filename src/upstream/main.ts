@@ -7,11 +7,14 @@
 //   booth revoke ID            refuses the booth's requests from now on
 //   booth list                 the registry
 //   keys new --id ID --out F   a new upstream key file (sealing + signing)
+//   officer add ID --name N    an officer of the sign-off console (password from --password-file or stdin)
+//   officer disable ID         ends the officer's logins and refuses new ones
+//   officer list               the officers
 //
 // Storage: PostgreSQL when DATABASE_URL (or --database-url) is set, else
 // PGlite in --data DIR (default upstream-data/pglite), created on first use.
 import cluster from 'node:cluster';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +25,7 @@ import { takeRecords } from './intake';
 import { DEMO_KEY_FILE, loadUpstreamKeys, newUpstreamKeyFile, type UpstreamKeys } from './keys';
 import { BoothRegistry, ed25519FromText } from './registry';
 import { createUpstreamServer } from './server';
+import { Officers } from './officers';
 
 export const DEFAULT_PORT = 8787;
 const DEFAULT_DATA_DIR = 'upstream-data/pglite';
@@ -32,6 +36,9 @@ const usage = `Usage: npm run upstream [-- serve] [--port ${DEFAULT_PORT}] [--ho
        npm run upstream -- booth revoke BOOTH_ID [--reason TEXT]
        npm run upstream -- booth list [--json]
        npm run upstream -- keys new --id KEY_ID --out FILE
+       npm run upstream -- officer add OFFICER_ID --name "FULL NAME" [--password-file FILE]
+       npm run upstream -- officer disable OFFICER_ID
+       npm run upstream -- officer list [--json]
 
   serve         the booths' API and the fleet page (http://HOST:PORT/fleet); with
                 PostgreSQL, one process per core (--workers N) shares the port
@@ -42,6 +49,10 @@ const usage = `Usage: npm run upstream [-- serve] [--port ${DEFAULT_PORT}] [--ho
   booth revoke  refuses every request of that booth from now on
   keys new      writes a new key file (the booth's vault.upstreamKey and
                 sync.upstreamSigningKey take its public halves)
+  officer add   an officer who signs enrollments off on the console
+                (http://HOST:PORT/console/); the password (12 characters or
+                more) is the first line of --password-file FILE or of stdin
+  officer disable  ends the officer's sessions and refuses their logins
 
 Every command takes:
   --database-url URL   PostgreSQL (or the DATABASE_URL environment variable)
@@ -83,6 +94,8 @@ export async function main(argv: string[]): Promise<number> {
         out: { type: 'string' },
         json: { type: 'boolean' },
         workers: { type: 'string' },
+        name: { type: 'string' },
+        'password-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -131,7 +144,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`--registration is "open" or "closed", not "${registration}".\n\n${usage}`);
     return 2;
   }
-  if (!['serve', 'import', 'booth'].includes(command)) {
+  if (!['serve', 'import', 'booth', 'officer'].includes(command)) {
     console.error(`Unknown command "${positionals.join(' ')}".\n\n${usage}`);
     return 2;
   }
@@ -197,6 +210,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       return await importExport(db, keys, registry, sub, Boolean(values.json));
     }
+    if (command === 'officer') return await officerCommand(db, keys, sub, rest, values);
     if (sub === 'add' && rest.length === 2) {
       const [boothId, publicKey] = rest as [string, string];
       if (!/^[A-Za-z0-9-]{1,64}$/.test(boothId) || !/^[A-Za-z0-9_-]{43}$/.test(publicKey)) {
@@ -248,6 +262,60 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     await db.close();
   }
+}
+
+async function officerCommand(
+  db: UpstreamDatabase,
+  keys: UpstreamKeys,
+  sub: string | undefined,
+  rest: string[],
+  values: { name?: string; 'password-file'?: string; json?: boolean },
+): Promise<number> {
+  const officers = new Officers(db, keys);
+  if (sub === 'add' && rest.length === 1) {
+    if (!values.name) {
+      console.error(`officer add needs --name "FULL NAME" (shown on the console and in the audit log).\n\n${usage}`);
+      return 2;
+    }
+    const source = values['password-file'];
+    let password: string;
+    try {
+      password = (source ? readFileSync(source, 'utf8') : readFileSync(0, 'utf8')).split(/\r?\n/)[0] ?? '';
+    } catch (error) {
+      console.error(`The password cannot be read from ${source ?? 'stdin'}: ${(error as Error).message}`);
+      return 2;
+    }
+    const added = await officers.add(rest[0]!, values.name, password);
+    if (!added.ok) {
+      console.error(`Officer ${rest[0]} not added: ${added.message}.`);
+      return added.code === 'EXISTS' ? 1 : 2;
+    }
+    console.log(`Officer ${rest[0]} (${values.name}) added: they log in at /console/ on the upstream.`);
+    return 0;
+  }
+  if (sub === 'disable' && rest.length === 1) {
+    if (!(await officers.disable(rest[0]!))) {
+      console.error(`No officer ${rest[0]}.`);
+      return 1;
+    }
+    console.log(`Officer ${rest[0]} disabled: their sessions ended, and their logins are refused.`);
+    return 0;
+  }
+  if (sub === 'list' && rest.length === 0) {
+    const rows = await db.query<{ officer_id: string; display_name: string; status: string; last_login_at: Date | null }>(
+      'SELECT officer_id, display_name, status, last_login_at FROM officers ORDER BY officer_id',
+    );
+    if (values.json) console.log(JSON.stringify(rows, null, 2));
+    else if (rows.length === 0) console.log('No officer yet: add one with "officer add".');
+    else
+      for (const row of rows)
+        console.log(
+          `${row.officer_id.padEnd(20)} ${row.status.padEnd(9)} ${row.display_name}  (last login ${row.last_login_at?.toISOString() ?? 'never'})`,
+        );
+    return 0;
+  }
+  console.error(`Unknown command "officer ${[sub, ...rest].join(' ')}".\n\n${usage}`);
+  return 2;
 }
 
 function banner(host: string, bound: number, db: UpstreamDatabase, keys: UpstreamKeys, registration: string, workers: number): string {

@@ -7,7 +7,6 @@
 // in docs/upstream-api.json (test/integration/upstream/openapi.test.ts
 // compares it with the routes registered here).
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { z } from 'zod';
 import {
   heartbeatBodySchema,
   registerBodySchema,
@@ -22,6 +21,11 @@ import { fleetStatus, renderFleetPage } from './fleet';
 import { claimedHeader, takeRecords } from './intake';
 import type { UpstreamKeys } from './keys';
 import { BoothRegistry, ed25519FromText, type RegisteredBooth } from './registry';
+import { registerConsoleRoutes } from './console';
+import { parseJson } from './parseJson';
+import { Decisions } from './decisions';
+import { Officers } from './officers';
+import type { SCRYPT_DEFAULT } from './passwords';
 
 export const CBOR_TYPE = 'application/cbor';
 /** At most this many records in one batch, and this many bytes in one request (a batch of 64 enrollments of ~60 KB). */
@@ -49,6 +53,10 @@ export interface UpstreamServerOptions {
   logger?: boolean;
   /** Record requests taken at once before 503 BUSY (default MAX_RECORD_REQUESTS_IN_FLIGHT). */
   maxRecordRequestsInFlight?: number;
+  /** Officer accounts (default: made here); tests pass one with a low scrypt cost. */
+  officers?: Officers;
+  /** Tests only: officers' passwords hashed at this scrypt cost. */
+  passwordCost?: typeof SCRYPT_DEFAULT;
 }
 
 const sendError = (reply: FastifyReply, status: number, code: UpstreamErrorCode, message: string) =>
@@ -60,24 +68,6 @@ const sendError = (reply: FastifyReply, status: number, code: UpstreamErrorCode,
 /** Whether the request's media type (without parameters such as charset) is `type`. */
 const isType = (request: FastifyRequest, type: string) =>
   (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() === type;
-
-function parseJson<T>(schema: z.ZodType<T>, body: Buffer): { ok: true; value: T } | { ok: false; message: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString('utf8'));
-  } catch {
-    return { ok: false, message: 'the body is not JSON' };
-  }
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  return {
-    ok: false,
-    message: parsed.error.issues
-      .slice(0, 5)
-      .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`)
-      .join('; '),
-  };
-}
 
 export async function createUpstreamServer(options: UpstreamServerOptions): Promise<FastifyInstance> {
   const { db, keys } = options;
@@ -256,6 +246,14 @@ export async function createUpstreamServer(options: UpstreamServerOptions): Prom
       await tx.query("DELETE FROM heartbeats WHERE booth_id = $1 AND received_at < now() - interval '1 day'", [signed.booth.boothId]);
     });
     return { ok: true, serverTime: new Date().toISOString() };
+  });
+
+  registerConsoleRoutes(app, {
+    db,
+    keys,
+    officers: options.officers ?? new Officers(db, keys, { passwordCost: options.passwordCost }),
+    decisions: new Decisions(db, keys),
+    signedBy,
   });
 
   const heartbeatExpectedS = options.heartbeatExpectedS ?? 60;

@@ -70,6 +70,79 @@ export const upstreamMigrations: readonly UpstreamMigration[] = [
       await tx.query('CREATE INDEX records_nik ON records (nik) WHERE nik IS NOT NULL');
     },
   },
+  {
+    version: 2,
+    summary: 'officer sign-off: officers, their logins, decisions, used token nonces and an append-only audit log',
+    async up(tx) {
+      // officers: who may sign enrollments off. The password is kept as scrypt (src/upstream/passwords.ts); failed_logins and
+      // locked_until throttle guessing with a backoff that doubles.
+      await tx.query(`
+        CREATE TABLE officers (
+          officer_id text PRIMARY KEY,
+          display_name text NOT NULL,
+          password_hash text NOT NULL,
+          status text NOT NULL CHECK (status IN ('active', 'disabled')),
+          created_at timestamptz NOT NULL DEFAULT now(),
+          failed_logins integer NOT NULL DEFAULT 0,
+          locked_until timestamptz,
+          last_login_at timestamptz
+        )`);
+      // officer_sessions: one per login on a phone. Only the SHA-256 of the cookie's token is kept; the CSRF token is sent back
+      // in a header with every change; the phone's key and the certificate the upstream signed for it live as long as the login.
+      await tx.query(`
+        CREATE TABLE officer_sessions (
+          session_hash bytea PRIMARY KEY,
+          officer_id text NOT NULL REFERENCES officers(officer_id),
+          csrf_token text NOT NULL,
+          officer_key text NOT NULL,
+          certificate bytea NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          last_seen_at timestamptz NOT NULL DEFAULT now(),
+          expires_at timestamptz NOT NULL,
+          ended_at timestamptz
+        )`);
+      // signoff_decisions: one decision per enrollment, the first one taken (a second officer is told who decided).
+      await tx.query(`
+        CREATE TABLE signoff_decisions (
+          enrollment_id uuid PRIMARY KEY,
+          booth_id text NOT NULL,
+          kid text NOT NULL,
+          token_nonce text NOT NULL,
+          decision text NOT NULL CHECK (decision IN ('approve', 'reject')),
+          reason text,
+          note text,
+          officer_id text NOT NULL REFERENCES officers(officer_id),
+          evidence jsonb NOT NULL,
+          decided_at timestamptz NOT NULL DEFAULT now()
+        )`);
+      // used_token_nonces: a token (booth key id, nonce) is decided on once.
+      await tx.query(`
+        CREATE TABLE used_token_nonces (
+          kid text NOT NULL,
+          nonce text NOT NULL,
+          used_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (kid, nonce)
+        )`);
+      // audit_log: every login, refusal and decision, in order. Append-only: a trigger refuses UPDATE and DELETE.
+      await tx.query(`
+        CREATE TABLE audit_log (
+          seq bigserial PRIMARY KEY,
+          at timestamptz NOT NULL DEFAULT now(),
+          actor text NOT NULL,
+          action text NOT NULL,
+          subject text,
+          detail jsonb NOT NULL DEFAULT '{}'::jsonb
+        )`);
+      await tx.query(`
+        CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          RAISE EXCEPTION 'audit_log is append-only';
+        END $$`);
+      await tx.query(`
+        CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`);
+    },
+  },
 ];
 
 /** Applies what is missing; answers the versions applied now. Refuses a database from a newer upstream. */

@@ -3,7 +3,7 @@
 // PostgreSQL 15 started on 127.0.0.1: key files, the booth registry, and the
 // exit codes and words of its refusals.
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -125,6 +125,35 @@ describe.each(upstreamStorages)('npm run upstream -- booth (%s)', (storage) => {
     expect(table.out).toMatch(/^BOOTH-JKT-01\s+revoked\s/);
     // A revoked booth cannot be brought back by adding it again with its old key.
     expect((await run(['booth', 'add', 'BOOTH-JKT-01', key, ...where])).code).toBe(1);
+  }, 60_000);
+});
+
+describe('npm run upstream -- officer', () => {
+  it('adds an officer with a password from a file, refuses a short password, a bad id and a second add, lists and disables', async () => {
+    const where = ['--data', join(folder, 'officers-pglite')];
+    const passwordFile = join(folder, 'password.txt');
+    writeFileSync(passwordFile, 'a long enough passphrase\nignored second line\n', { mode: 0o600 });
+    const added = await run(['officer', 'add', 'siti.rahma', '--name', 'Siti Rahmawati', '--password-file', passwordFile, ...where]);
+    expect(added).toMatchObject({ code: 0, out: 'Officer siti.rahma (Siti Rahmawati) added: they log in at /console/ on the upstream.' });
+    expect(await run(['officer', 'add', 'siti.rahma', '--name', 'Again', '--password-file', passwordFile, ...where])).toMatchObject({
+      code: 1,
+      err: 'Officer siti.rahma not added: officer siti.rahma exists already.',
+    });
+    writeFileSync(passwordFile, 'short\n');
+    expect(await run(['officer', 'add', 'budi', '--name', 'Budi', '--password-file', passwordFile, ...where])).toMatchObject({
+      code: 2,
+      err: 'Officer budi not added: an officer password has at least 12 characters.',
+    });
+    expect((await run(['officer', 'add', 'budi santoso', '--name', 'Budi', '--password-file', passwordFile, ...where])).code).toBe(2);
+    expect((await run(['officer', 'add', 'budi', '--password-file', passwordFile, ...where])).err).toContain('officer add needs --name');
+    expect((await run(['officer', 'add', 'budi', '--name', 'B', '--password-file', join(folder, 'none.txt'), ...where])).err).toMatch(
+      /The password cannot be read from .*none\.txt/,
+    );
+    const listed = await run(['officer', 'list', ...where]);
+    expect(listed.out).toMatch(/^siti\.rahma\s+active\s+Siti Rahmawati {2}\(last login never\)$/);
+    expect(await run(['officer', 'disable', 'siti.rahma', ...where])).toMatchObject({ code: 0 });
+    expect((await run(['officer', 'list', ...where])).out).toMatch(/^siti\.rahma\s+disabled\s/);
+    expect(await run(['officer', 'disable', 'nobody', ...where])).toMatchObject({ code: 1, err: 'No officer nobody.' });
   }, 60_000);
 });
 
