@@ -74,6 +74,30 @@ export const layerRules = {
       },
     ],
   },
+  // Code for both web pages, the booth's screen and the officer console: DOM, never Node.
+  'src/browser/**': {
+    paths: ['ws', 'pino', 'react'],
+    patterns: [
+      electronBan,
+      nodeBan,
+      {
+        group: ['**/core/**', '**/host/**', '**/main/**', '**/renderer/**', '**/console/**', '**/upstream/**'],
+        message: 'src/browser uses src/shared only.',
+      },
+    ],
+  },
+  // The officer console (served by the upstream): it speaks the officer contract over HTTP, nothing else.
+  'src/console/**': {
+    paths: ['ws', 'pino'],
+    patterns: [
+      electronBan,
+      nodeBan,
+      {
+        group: ['**/core/**', '**/host/**', '**/main/**', '**/renderer/**', '**/upstream/**'],
+        message: 'The console reaches the upstream only over HTTP (src/shared/officer).',
+      },
+    ],
+  },
   'src/preload/**': {
     paths: [],
     patterns: [
@@ -91,7 +115,7 @@ export const layerRules = {
 // the other's index.ts, so each folder's insides can change without the
 // others noticing. A relative import that names a file inside another
 // capability's folder is refused; `../card` (the index) is fine.
-export const coreCapabilities = ['booth', 'card', 'config', 'face', 'logging', 'pictures', 'process', 'session', 'workers'];
+export const coreCapabilities = ['booth', 'card', 'config', 'face', 'logging', 'pictures', 'process', 'session', 'signoff', 'workers'];
 const capabilityRules = coreCapabilities.map((own) => {
   const others = coreCapabilities.filter((name) => name !== own);
   const insides = others.flatMap((name) => ['../', '../../', '../../../', '../../../../'].map((up) => `${up}${name}/*`));
@@ -147,7 +171,7 @@ export default tseslint.config(
   })),
   ...capabilityRules,
   {
-    files: ['src/renderer/**/*.tsx'],
+    files: ['src/renderer/**/*.tsx', 'src/console/**/*.tsx'],
     plugins: { react, 'react-hooks': reactHooks },
     settings: { react: { version: '19' } },
     rules: {
@@ -163,7 +187,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [optionalNativeBan] }] },
   },
   {
-    files: ['*.config.ts', '*.config.js', 'vite.host.config.ts'],
+    files: ['*.config.ts', '*.config.js', 'vite.host.config.ts', 'vite.console.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

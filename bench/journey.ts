@@ -6,14 +6,15 @@
 // placed on the simulated reader, the email rina.wulandari@gmail.com and the
 // phone 0812 3456 7890 on the booth's own keyboards, the review, the face
 // step with the fake camera playing the project's liveness video, and the
-// end screen (today: the referral at the sign-off, after the face matched
-// the chip photo of test citizen 3, the person the video is made from;
-// sign-off is not built). Writes bench/results/journey.json.
+// end of the citizen's own part: the sign-off code shown for an officer,
+// after the face matched the chip photo of test citizen 3 (the person the
+// video is made from). No officer comes in this bench: the walk ends with
+// "Cancel and erase data". Writes bench/results/journey.json.
 //
 // What is measured:
 // - touches: every click the citizen makes, keys included, from the welcome
 //   screen up to the end screen (counted in the page, and checked against
-//   the script). `touches_with_finish` adds the "Finish and erase data" touch.
+//   the script). `touches_with_finish` adds the two touches of "Cancel and erase data" (and its confirmation).
 // - software wait: the time the citizen waits on the booth, never on
 //   themselves. Each interval starts when the citizen's action is done (the
 //   click event in the page, the card put on the reader, the last face action
@@ -174,8 +175,8 @@ async function walk(page: Page, placeCard: (placed: boolean) => void, random: ()
   // The briefing: the citizen reads the three actions, then is ready; the booth then asks for the first.
   await touch('face', 'face-ready', { testId: 'face-prompt', attr: 'data-key', value: 'face.action.blink' }, () => human(4000, 2000));
   // The citizen (the video) does the actions; from the last one answered to the end screen is the booth's.
-  await arm(page, { testId: 'face-stage', attr: 'data-phase', value: 'final' }, { testId: 'finish-erase' });
-  waits.face.push(await waited(page, 'the end screen after the last face action'));
+  await arm(page, { testId: 'face-stage', attr: 'data-phase', value: 'final' }, { testId: 'signoff-qr' });
+  waits.face.push(await waited(page, 'the sign-off code after the last face action'));
   const counted = await page.evaluate(() => (window as unknown as { __journeyMeter: Meter }).__journeyMeter.touches);
   return { waits, touches, counted };
 }
@@ -223,9 +224,10 @@ try {
     console.log(
       `walk ${i + 1}/${WALKS}: ${scripted} touches, software wait ${(total / 1000).toFixed(2)} s (${((Date.now() - started) / 1000).toFixed(0)} s walked)`,
     );
-    // Finish and erase: the next citizen starts at the welcome screen, on the same page as at a booth (a reload would
-    // make the first call wait out the host's owner grace), with the touches counted from 0 again.
-    await browser.page.getByTestId('finish-erase').click();
+    // Cancel and erase (no officer comes in this bench): the next citizen starts at the welcome screen, on the same page as
+    // at a booth (a reload would make the first call wait out the host's owner grace), with the touches counted from 0 again.
+    await browser.page.getByTestId('cancel-erase').click();
+    await browser.page.getByTestId('cancel-confirm').click();
     await browser.page.getByTestId('start').waitFor({ timeout: STUCK_MS });
     await browser.page.evaluate(() => {
       (window as unknown as { __journeyMeter: Meter }).__journeyMeter.touches = 0;
@@ -262,12 +264,12 @@ try {
     software_wait_s_total_median: round(median(totals)),
     software_wait_s_total_p90: round(percentile(totals, 0.9)),
     touches,
-    touches_with_finish: touches + 1,
+    touches_with_finish: touches + 2,
     per_step,
     walks: WALKS,
     goals: GOALS,
     met: { software_wait_s_total: median(totals) <= GOALS.software_wait_s_total, touches: touches <= GOALS.touches },
-    end_screen: 'referral at the sign-off after the face matched the chip photo (sign-off is not built yet)',
+    end_screen: 'the sign-off code for an officer, after the face matched the chip photo (no officer comes: cancel and erase)',
     card_line: 'emulated serial module, 115200 baud (the default), wire time spent',
     screen: '1080x1920 portrait, headless Chromium, fake camera playing the liveness video',
     load_average_1min: { before: round(load.before), after: round(load.after) },

@@ -1,7 +1,8 @@
 // Builds every target: the face models and the MediaPipe runtime (npm run
 // models, both checked against models/manifest.json), Electron main,
 // preload and renderer (electron-vite), the headless host and the
-// technician CLI (vite). Works without the Electron binary.
+// technician CLI (vite), the officer console (vite). Works without the
+// Electron binary.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -17,6 +18,8 @@ for (const [command, args] of [
   [bin('tsx'), ['scripts/models/index.ts']],
   [bin('electron-vite'), ['build', '--logLevel', 'warn']],
   [bin('vite'), ['build', '--config', 'vite.host.config.ts', '--logLevel', 'warn']],
+  // The officer console, which the reference upstream serves.
+  [bin('vite'), ['build', '--config', 'vite.console.config.ts', '--logLevel', 'warn']],
 ]) {
   const run = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
   if (run.status !== 0) process.exit(run.status ?? 1);

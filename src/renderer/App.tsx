@@ -10,7 +10,8 @@ import { CardScreen } from './screens/CardScreen';
 import { ConsentScreen } from './screens/ConsentScreen';
 import { EmailScreen } from './screens/EmailScreen';
 import { LanguageScreen } from './screens/LanguageScreen';
-import { LaterStepScreen } from './screens/LaterStepScreen';
+import { SignoffScreen } from './screens/SignoffScreen';
+import { DoneScreen } from './screens/DoneScreen';
 import { OfflineScreen } from './screens/OfflineScreen';
 import { PhoneScreen } from './screens/PhoneScreen';
 import { ReferralScreen } from './screens/ReferralScreen';
@@ -107,8 +108,8 @@ const screens: Record<JourneyStep, () => ReactElement> = {
     </Suspense>
   ),
   saving: () => <SavingScreen />,
-  signoff: () => <LaterStepScreen key="signoff" step="signoff" />,
-  done: () => <LaterStepScreen key="done" step="done" />,
+  signoff: () => <SignoffScreen />,
+  done: () => <DoneScreen />,
   referred: () => <ReferralScreen />,
 };
 

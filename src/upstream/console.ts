@@ -9,37 +9,17 @@
 // Origin is another site is refused outright.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { rejectionReasons } from '../shared/signoff/approval';
+import { decisionSchema, loginSchema, tokenCheckSchema, type ConsoleErrorCode } from '../shared/officer/console';
 import { MAX_SIGNOFF_WAIT_S } from '../shared/upstream/signoff';
 import { cbor } from '../core/vault';
 import type { UpstreamDatabase } from './db/database';
 import { Decisions, type StoredDecision } from './decisions';
 import type { UpstreamKeys } from './keys';
 import { parseJson } from './parseJson';
-import { audit, Officers, OFFICER_ID, SESSION_HOURS, type OfficerSession } from './officers';
+import { audit, Officers, SESSION_HOURS, type OfficerSession } from './officers';
 
 export const SESSION_COOKIE = 'ikd_officer';
 
-export type ConsoleErrorCode =
-  'BAD_REQUEST' | 'NOT_LOGGED_IN' | 'BAD_LOGIN' | 'LOCKED' | 'BAD_CSRF' | 'NOT_FOUND' | 'ALREADY_DECIDED' | 'WRONG_BOOTH' | 'TOKEN_REFUSED';
-
-const loginSchema = z
-  .object({
-    officerId: z.string().regex(OFFICER_ID),
-    password: z.string().min(1).max(200),
-    officerKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "the phone's Ed25519 public key, 43 base64url characters"),
-  })
-  .strict();
-const tokenSchema = z.object({ token: z.string().min(1).max(2000) }).strict();
-const decisionSchema = z
-  .object({
-    token: z.string().min(1).max(2000),
-    decision: z.enum(['approve', 'reject']),
-    reason: z.enum(rejectionReasons).optional(),
-    note: z.string().max(500).optional(),
-  })
-  .strict()
-  .refine((body) => body.decision === 'approve' || body.reason !== undefined, 'a rejection needs a reason');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface ConsoleRouteOptions {
@@ -151,14 +131,14 @@ export function registerConsoleRoutes(app: FastifyInstance, options: ConsoleRout
   app.get('/console/api/booth-keys', async (request, reply) => {
     const session = await officerOf(request, reply, false);
     if (!session) return reply;
-    return { keys: await decisions.boothKeys(), serverTime: new Date().toISOString() };
+    return { keys: await decisions.boothKeys(true), serverTime: new Date().toISOString() };
   });
 
   // What the page cannot know by itself: whether this code was decided on, and whether the enrollment has arrived.
   app.post('/console/api/tokens/check', async (request, reply) => {
     const session = await officerOf(request, reply, true);
     if (!session) return reply;
-    const parsed = parseBody(tokenSchema, request);
+    const parsed = parseBody(tokenCheckSchema, request);
     if (!parsed.ok) return sendError(reply, 400, 'BAD_REQUEST', parsed.message);
     const verdict = await decisions.verify(parsed.value.token);
     await audit(db, session.officer.officerId, 'token.checked', verdict.ok ? verdict.claims.enrollmentId : null, {

@@ -69,9 +69,9 @@ export class Decisions {
     readonly keys: UpstreamKeys,
   ) {}
 
-  /** Every booth key with its kid: what the console caches to verify tokens in the page. */
-  async boothKeys(): Promise<ListedBoothKey[]> {
-    if (this.#keys && Date.now() - this.#keys.at < KEYS_CACHE_MS) return this.#keys.list;
+  /** Every booth key with its kid: what the console caches to verify tokens in the page. `fresh`: not from the 5 s cache. */
+  async boothKeys(fresh = false): Promise<ListedBoothKey[]> {
+    if (!fresh && this.#keys && Date.now() - this.#keys.at < KEYS_CACHE_MS) return this.#keys.list;
     const rows = await this.db.query<{ booth_id: string; public_key: string; status: string }>(
       'SELECT booth_id, public_key, status FROM booths ORDER BY booth_id',
     );
@@ -86,7 +86,15 @@ export class Decisions {
   }
 
   async verify(token: string, seen?: (kid: string, nonce: string) => boolean) {
-    const keys = await this.boothKeys();
+    let keys = await this.boothKeys();
+    const first = await this.#verifyWith(keys, token, seen);
+    // A booth registered in the last few seconds is not in the cache yet: look once more.
+    if (first.ok || first.reason !== 'UNKNOWN_BOOTH') return first;
+    keys = await this.boothKeys(true);
+    return this.#verifyWith(keys, token, seen);
+  }
+
+  #verifyWith(keys: ListedBoothKey[], token: string, seen?: (kid: string, nonce: string) => boolean) {
     return verifySignoffToken(token, {
       keysFor: (kid) =>
         keys

@@ -11,7 +11,8 @@
 // A batch costs a few round trips whatever its size: one claim, one read
 // of the others, one statement that stores them all.
 import type { KeyObject } from 'node:crypto';
-import { cancellationContentSchema, enrollmentContentSchema } from '../shared/upstream/enrollment';
+import { cancellationContentSchema, enrollmentContentSchema, signoffContentSchema } from '../shared/upstream/enrollment';
+import type { z } from 'zod';
 import type { RecordOutcome, UpstreamErrorCode } from '../shared/upstream/api';
 import { recordDigest, signAcknowledgement } from '../core/sync';
 import { cbor, checkSealedRecord, HPKE_INFO, openBase, recordAad, type SealedRecord } from '../core/vault';
@@ -213,8 +214,8 @@ function openRecord(
   } catch {
     return { code: 'INVALID_CONTENT', message: `record ${record.id}: its content is not CBOR` };
   }
-  const schema = record.kind === 'enrollment' ? enrollmentContentSchema : record.kind === 'cancellation' ? cancellationContentSchema : null;
-  if (!schema) return { code: 'INVALID_CONTENT', message: `record ${record.id}: this upstream does not take "${record.kind}" records yet` };
+  const schemas = { enrollment: enrollmentContentSchema, cancellation: cancellationContentSchema, signoff: signoffContentSchema } as const;
+  const schema: z.ZodType = schemas[record.kind];
   const parsed = schema.safeParse(content);
   if (!parsed.success)
     return {

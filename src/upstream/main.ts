@@ -321,6 +321,7 @@ async function officerCommand(
 function banner(host: string, bound: number, db: UpstreamDatabase, keys: UpstreamKeys, registration: string, workers: number): string {
   return [
     `Reference upstream on http://${host}:${bound}  (fleet page: http://${host}:${bound}/fleet)`,
+    `  officers      http://${host}:${bound}/console/  (add one with "npm run upstream -- officer add")`,
     `  storage       ${db.kind === 'postgres' ? `PostgreSQL ${db.location}` : `PGlite in ${db.location}`}`,
     `  processes     ${workers}`,
     `  keys          ${keys.sealingKeyId}${keys.demo ? '  (DEMO KEYS: their private halves are public; for trying out only)' : ''}`,

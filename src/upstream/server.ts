@@ -22,6 +22,7 @@ import { claimedHeader, takeRecords } from './intake';
 import type { UpstreamKeys } from './keys';
 import { BoothRegistry, ed25519FromText, type RegisteredBooth } from './registry';
 import { registerConsoleRoutes } from './console';
+import { registerConsolePage } from './consolePage';
 import { parseJson } from './parseJson';
 import { Decisions } from './decisions';
 import { Officers } from './officers';
@@ -248,6 +249,7 @@ export async function createUpstreamServer(options: UpstreamServerOptions): Prom
     return { ok: true, serverTime: new Date().toISOString() };
   });
 
+  registerConsolePage(app);
   registerConsoleRoutes(app, {
     db,
     keys,

@@ -124,12 +124,12 @@ const phaseOf = (page: Page) =>
     .getAttribute('data-phase', { timeout: 1000 })
     .catch(() => null);
 /**
- * Captured and matched (the journey moved on to the sign-off, which refers the citizen until it is built), the capture
+ * Captured and matched (the journey moved on to the sign-off, whose code then shows), the capture
  * refused by the match, or the reason the attempt failed (which a poll then reports).
  */
 const captureOutcome = async (page: Page) => {
+  if (await page.getByTestId('signoff-qr').isVisible()) return 'matched';
   const referral = await referralOf(page);
-  if (referral === 'signoff-unavailable') return 'matched';
   if (referral) return `referred:${referral}`;
   const noMatch = await page
     .getByTestId('face-no-match')
@@ -351,7 +351,7 @@ describe('face step liveness', () => {
     expect(content.face.match).toMatchObject({ decision: 'match' });
     expect(booth.logText()).toMatch(/"event":"vault.enrollment_saved"/);
     expect(booth.logText()).toMatch(/"event":"face.match","decision":"match"/);
-    await screenshot(page, 'landscape-en-13-referred-signoff');
+    await screenshot(page, 'landscape-en-13-signoff');
     expect(accepted).toHaveLength(1);
     const kept = accepted[0]!;
     expect(kept.evidence.map((e) => e.action)).toEqual(['blink', 'turnLeft', 'turnRight']);
@@ -369,16 +369,25 @@ describe('face step liveness', () => {
     console.log(`the core's measures of the action pictures: ${JSON.stringify(captured.actions)}`);
     expect(captured.actions.map((a) => a.action)).toEqual(ORDER);
     for (const found of captured.actions) expect(found.distance).toBeLessThan(0.6);
-    // The camera is off and the preview is gone.
+    // The camera is off and the preview is gone: the sign-off screen opens it again only when an officer asks it to read an
+    // approval code.
     expect(await page.evaluate('window.__boothStreams.flatMap((s) => s.getTracks()).every((t) => t.readyState === "ended")')).toBe(true);
     expect(await page.locator('video').count()).toBe(0);
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(offBox).toEqual([]);
-    // The referral (sign-off is not built yet) zeroed the pictures in the core at once; finishing ends the session.
+    // Once saved, the pictures in the core were zeroed at once (they are sealed in the vault); finishing ends the session.
     expect(booth.booth.steps.face.part.capture).toBeNull();
     expect([kept.still.jpeg, ...kept.frames.map((f) => f.jpeg)].every((jpeg) => jpeg.every((byte) => byte === 0))).toBe(true);
-    await tap(page, 'finish-erase');
+    // An officer opens the camera to read an approval code; then no one shows one, and the citizen cancels and erases: the
+    // camera goes off with the screen.
+    await tap(page, 'signoff-scan');
+    await expect.poll(() => page.evaluate('window.__boothStreams.length')).toBe(2);
+    await tap(page, 'cancel-erase');
+    await tap(page, 'cancel-confirm');
     await expect.poll(() => booth.booth.session.snapshot()).toBeNull();
+    await expect
+      .poll(() => page.evaluate('window.__boothStreams.flatMap((s) => s.getTracks()).every((t) => t.readyState === "ended")'))
+      .toBe(true);
   });
 
   it("refuses the face on another citizen's card with a plain explanation, offers one new photo, then sends the citizen to the desk", async () => {

@@ -303,15 +303,15 @@ describe('face step', () => {
     expect(await transport.call('face.reportProblem', { problem: 'BORED' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
   });
 
-  it('refers the citizen at the sign-off step, which this booth cannot do yet (signoff-unavailable)', async () => {
+  it('refers the citizen at a sign-off with no stored enrollment to sign off (signoff-unavailable NO_ENROLLMENT)', async () => {
     const { client, booth } = await atFaceStep();
-    // Moved on by hand past the match and the saving (face-verify.test.ts and the vault's tests walk those for real).
+    // Moved on by hand past the match and the saving, so nothing was stored (test/integration/signoff walks the real way).
     expect(booth.session.advance({ type: 'faceVerified' })).toMatchObject({ ok: true, value: { step: 'saving' } });
     expect(booth.session.advance({ type: 'saved' })).toMatchObject({ ok: true, value: { step: 'signoff' } });
-    expect(await client.signoff.request()).toMatchObject({ ok: false, error: { code: 'STEP_UNAVAILABLE' } });
+    expect(await client.signoff.request()).toMatchObject({ ok: false, error: { code: 'STEP_UNAVAILABLE', reason: 'NO_ENROLLMENT' } });
     expect(await client.session.get()).toMatchObject({
       ok: true,
-      value: { step: 'referred', referral: { reason: 'signoff-unavailable' } },
+      value: { step: 'referred', referral: { reason: 'signoff-unavailable', code: 'NO_ENROLLMENT' } },
     });
   });
 

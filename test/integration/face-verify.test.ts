@@ -39,7 +39,9 @@ describe('face.verify with the real matcher', () => {
     await captureWith(client);
     const crop = booth.steps.face.part.capture!.frames[0]!.jpeg;
     const result = await client.face.verify();
-    expect(result).toMatchObject({ ok: true, value: { step: 'signoff', faceCaptured: true, faceMatchesLeft: 2 } });
+    // Saved and at the sign-off: the pictures are sealed in the vault, and none is kept in memory.
+    expect(result).toMatchObject({ ok: true, value: { step: 'signoff', faceCaptured: false, faceMatchesLeft: 2 } });
+    expect(crop.every((byte) => byte === 0)).toBe(true);
     expect(booth.steps.face.part.evidence).toMatchObject({ decision: 'match', within: 3, required: 2, threshold: 0.6 });
     const line = logs.find((l) => l.includes('"event":"face.match"'))!;
     expect(JSON.parse(line)).toMatchObject({
@@ -50,9 +52,9 @@ describe('face.verify with the real matcher', () => {
     expect(line).not.toMatch(/embedding":\[/);
     // Asked again after the match: the journey has moved on.
     expect(await client.face.verify()).toMatchObject({ ok: false, error: { code: 'WRONG_STEP' } });
-    // Sign-off is the next issue: the citizen is referred, and every picture is zeroed.
-    await client.signoff.request();
-    expect(crop.every((byte) => byte === 0)).toBe(true);
+    // The sign-off code shows; the capture stays gone.
+    expect(await client.signoff.request()).toMatchObject({ ok: true, value: { nikLast4: '0004' } });
+    expect(booth.steps.face.part.capture).toBeNull();
   });
 
   it("refuses another person's face with NO_MATCH, allows a new capture, and refers the citizen after the last", async () => {

@@ -42,7 +42,7 @@ describe('generated client', () => {
     await client.session.start();
     await client.session.chooseLanguage({ language: 'id' });
     const info = await client.booth.info();
-    expect(info.ok && info.value.capabilities).toEqual({ card: false, face: false, signoff: false });
+    expect(info.ok && info.value.capabilities).toEqual({ card: false, face: false, signoff: true });
     await client.session.acceptConsent({ consentVersion: info.ok ? info.value.consentVersion : '' });
     expect(await client.session.get()).toMatchObject({ ok: true, value: { step: 'card' } });
     expect(await client.card.read()).toMatchObject({ ok: false, error: { code: 'STEP_UNAVAILABLE' } });

@@ -179,6 +179,7 @@ function callsAt(challengeId: string): Array<[Method, unknown]> {
     ['face.reportProblem', { problem: 'CAMERA_DENIED' }],
     ['face.verify', {}],
     ['signoff.request', {}],
+    ['signoff.scanApproval', { text: 'IKDA1:00' }],
     ['help.callOfficer', { screen: 'attract' }],
   ];
 }

@@ -1,8 +1,7 @@
 // The composition root: the one place that turns configuration into a
 // running booth. It picks drivers (the card reader, the camera settings and
-// verified face models; sign-off answers STEP_UNAVAILABLE and refers the
-// citizen until it is built), wires them to the session, and exposes the
-// contract's handlers and events.
+// verified face models, the upstream for sign-off decisions), wires them to
+// the session, and exposes the contract's handlers and events.
 import type { BoothHandlers } from '../../shared/contract/dispatch';
 import type { Capabilities } from '../../shared/contract/schemas';
 import { fail, ok } from '../../shared/contract/result';
@@ -14,6 +13,7 @@ import { createHelpStep, logOnlyOfficerCalls, type OfficerCallNotifier } from '.
 import { VOICE_PACK_PREFIX } from '../speech';
 import { CitizenSession, createJourneyHandlers, type SessionClock } from '../session';
 import { createEnrollmentStep, type Admission, type EnrollmentStep, type Vault } from '../vault';
+import { createSignoffStep } from '../signoff';
 import { startSyncFromBooth, type HeartbeatFacts, type SyncEngine } from '../sync';
 import { freeSpaceAt } from '../vault';
 import { modelManifest } from '../face';
@@ -183,15 +183,20 @@ export async function createBooth({
       logger.error({ event: 'face.model_refused', file: problem.file, problem: problem.problem }, problem.message);
   const help = createHelpStep({ boothId: config.booth.id, logger, notifier: officerCalls ?? logOnlyOfficerCalls(logger) });
   const journey = createJourneyHandlers({ session, logger, consentVersion: CONSENT_VERSION });
+  const signoff = createSignoffStep({
+    session,
+    logger,
+    vault,
+    saved: () => enrollment.saved(),
+    tokenTtlSec: config.signoff.tokenTtlSec,
+    camera: config.devices.camera,
+    upstreamKey: new Uint8Array(Buffer.from(config.sync.upstreamSigningKey, 'base64url')),
+    decisions: sync,
+    now,
+  });
   const capabilities: Capabilities = { card: card.available, face: face.available, signoff: false };
-
-  // Not built yet: the citizen is referred to the service desk.
-  const signoffUnavailable = () => {
-    const guard = session.requireStep('signoff');
-    if (guard) return guard;
-    session.refer('signoff-unavailable');
-    return fail('STEP_UNAVAILABLE', 'This booth cannot do the signoff step yet.');
-  };
+  // Sign-off needs the booth's signing key, from the vault once it has opened.
+  void vault.then((opened) => (capabilities.signoff = opened.requestSigningKey !== null));
 
   const handlers: BoothHandlers = {
     'booth.info': async () => {
@@ -225,7 +230,7 @@ export async function createBooth({
     },
     ...card.handlers,
     ...face.handlers,
-    'signoff.request': signoffUnavailable,
+    ...signoff.handlers,
     ...help.handlers,
   };
 
@@ -245,6 +250,7 @@ export async function createBooth({
     ]),
     dispose: async () => {
       clearInterval(admissionTimer);
+      signoff.dispose();
       session.wipe('cancel');
       await card.dispose();
       await faceMatcher?.stop();

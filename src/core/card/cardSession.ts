@@ -75,7 +75,8 @@ export class CardSession implements SessionPart<{ cardAttemptsLeft: number }> {
    */
   stepChanged(from: JourneyStep, to: JourneyStep): void {
     const beforeCard = journeyPath.indexOf(to as (typeof journeyPath)[number]) < journeyPath.indexOf('card');
-    if ((from === 'card' && beforeCard) || to === 'referred') this.#forget();
+    // Also once the enrollment is saved (sign-off): the chip's data is sealed in the vault, and nothing later needs it here.
+    if ((from === 'card' && beforeCard) || to === 'referred' || to === 'signoff') this.#forget();
   }
 
   wipe(): void {

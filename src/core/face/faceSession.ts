@@ -124,7 +124,8 @@ export class FaceSession implements SessionPart<FaceFields> {
 
   /** Referred to the service desk: the pictures and the challenge are of no more use. */
   stepChanged(_from: JourneyStep, to: JourneyStep): void {
-    if (to !== 'referred') return;
+    // Referred, or past the saving: the pictures are sealed in the vault (or of no more use), so none stays in memory.
+    if (to !== 'referred' && to !== 'signoff') return;
     this.#wipeCapture();
     this.#issued = null;
   }

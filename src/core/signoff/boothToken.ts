@@ -15,7 +15,7 @@ import {
   type SignoffClaims,
   type SignoffEvidence,
 } from '../../shared/signoff/token';
-import { rawEd25519PublicKey } from '../vault/keys';
+import { rawEd25519PublicKey } from '../vault';
 
 /** The booth key's id in tokens: the first 4 bytes of SHA-256 of its raw 32-byte public key. */
 export function boothKid(publicKey: KeyObject): Uint8Array {

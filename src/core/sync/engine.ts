@@ -25,6 +25,7 @@ import type { Logger } from '../logging';
 import { cbor, type VaultWriterApi } from '../vault';
 import type { WorkerClient } from '../workers';
 import { checkAcknowledgement } from './acknowledgement';
+import { pollSignoffDecision, type SignoffPoll } from './signoffDecision';
 import { createTransport, fullJitter, retryAfterMs, type Exchange, type Transport } from './transport';
 
 export type SyncState = 'starting' | 'idle' | 'syncing' | 'offline' | 'backing-off' | 'blocked' | 'stopped';
@@ -101,6 +102,8 @@ export interface SyncEngine {
   status(): Promise<SyncStatus>;
   /** Tests and the demo: one pass now, whatever the wait; resolves when it ends. */
   syncNow(): Promise<SyncStatus>;
+  /** Asks the upstream for the officer's decision on an enrollment, waiting up to waitS for it (bounded by the request timeout). */
+  signoffDecision(enrollmentId: string, waitS: number): Promise<SignoffPoll>;
   stop(): Promise<void>;
 }
 
@@ -521,6 +524,12 @@ export async function createSyncEngine(options: SyncEngineOptions): Promise<Sync
       clearTimeout(timer);
       await runPass();
       return { ...checkpoint, state };
+    },
+    signoffDecision(enrollmentId, waitS) {
+      if (stopped) return Promise.resolve({ kind: 'unreachable', message: 'the sync has stopped' });
+      // The wait ends well before the request's own timeout, so a pending answer is not mistaken for a dead upstream.
+      const wait = Math.min(waitS, Math.floor(options.requestTimeoutMs / 1000) - 2);
+      return pollSignoffDecision(transport, { enrollmentId, boothId: options.boothId, upstreamPublicKey }, wait);
     },
     async stop() {
       stopped = true;

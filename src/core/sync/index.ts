@@ -33,3 +33,4 @@ export {
 } from './engine';
 export { fullJitter, retryAfterMs } from './transport';
 export { startSyncFromBooth, type SyncFromBoothOptions } from './fromBooth';
+export { pollSignoffDecision, type SignoffPoll } from './signoffDecision';

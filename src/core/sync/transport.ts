@@ -79,7 +79,9 @@ export function createTransport(options: TransportOptions): Transport {
         created: new Date(options.upstreamNow()),
       });
       // The DOM's BodyInit type does not list Uint8Array<ArrayBufferLike>; undici sends it as it is.
-      return exchange(request.url, { method, headers: request.headers, body: request.body as unknown as ArrayBuffer });
+      // A GET has no body (fetch refuses one); its signature covers the digest of zero bytes.
+      const sent = method === 'GET' || method === 'HEAD' ? undefined : (request.body as unknown as ArrayBuffer);
+      return exchange(request.url, { method, headers: request.headers, body: sent });
     },
     get: (path) => exchange(`${base}${path}`, { method: 'GET' }),
     abort: () => stopping.abort(),

@@ -5,7 +5,9 @@
 // A commit that fails (disk full, disk error, vault out of service) refers
 // the citizen to the desk with the reason, and loses nothing stored before.
 // Also the admission guard: no new citizen while the vault cannot take one.
+import { randomBytes } from 'node:crypto';
 import { ENROLLMENT_FORMAT, type EnrollmentContent } from '../../shared/upstream/enrollment';
+import type { SignoffEvidence } from '../../shared/signoff/token';
 import type { CardReadout } from '../card/ektp/readEktp';
 import type { FaceCapture, MatchEvidence } from '../face';
 import type { Logger } from '../logging';
@@ -42,6 +44,32 @@ export interface EnrollmentStep {
    * enrollment. Any other end of a session (idle, finished, a restart) leaves a saved enrollment standing.
    */
   citizenCancelled(): Promise<void>;
+  /** What the sign-off token says of the enrollment this session saved; null before it is stored, or for another session. */
+  saved(): SavedEnrollment | null;
+}
+
+export interface SavedEnrollment {
+  enrollmentId: string;
+  nik: string;
+  /** The NIK digest's key, sealed into the enrollment (content.signoff). */
+  nikDigestKey: Uint8Array;
+  evidence: SignoffEvidence;
+}
+
+/** The evidence summary a sign-off token carries (thousandths as integers: docs/signoff-token.md). */
+export function signoffEvidence(parts: { readout: CardReadout; capture: FaceCapture; match: MatchEvidence }): SignoffEvidence {
+  const { readout, capture, match } = parts;
+  // The distance that decided: the required-th closest crop (the rule is "at least `required` crops within the threshold").
+  const deciding = [...match.distances].sort((a, b) => a - b)[Math.max(0, match.required - 1)] ?? Number.POSITIVE_INFINITY;
+  const thousandths = (value: number) => Math.min(0xffff, Math.max(0, Math.round(value * 1000)));
+  return {
+    chipAuthenticated: readout.auth.samAuthenticated,
+    // A capture exists only once the liveness judge passed every step of its challenge.
+    livenessPassed: capture.evidence.length > 0,
+    matchDistance: thousandths(deciding),
+    matchThreshold: thousandths(match.threshold),
+    quality: Math.min(100, Math.max(0, Math.round(capture.frames[0]?.score ?? 0))),
+  };
 }
 
 export const CANCELLATION_FORMAT = 'anjungan-ikd/cancellation/v1';
@@ -54,6 +82,7 @@ export function enrollmentContent(
   parts: { readout: CardReadout; capture: FaceCapture; match: MatchEvidence },
   journey: { nik: string; email: string; phone: string; language: 'id' | 'en' },
   context: { boothId: string; version: string; consentVersion: string; sessionStartedAt: number | null; matchedAt: number; now: number },
+  nikDigestKey: Uint8Array,
 ): EnrollmentContent {
   const { readout, capture, match } = parts;
   return {
@@ -82,6 +111,7 @@ export function enrollmentContent(
       pictures: capture.pictureEvidence,
       match: { ...match },
     },
+    signoff: { nikDigestKey },
   };
 }
 
@@ -91,7 +121,7 @@ export function createEnrollmentStep(options: EnrollmentStepOptions): Enrollment
   let vault: Vault | null = null;
   void options.vault.then((opened) => (vault = opened));
   /** The latest save: whose session it was for, the enrollment it stored (once stored), and whether that citizen cancelled. */
-  let latest: { sessionId: string; savedId: string | null; cancelled: boolean } | null = null;
+  let latest: { sessionId: string; savedId: string | null; cancelled: boolean; saved: SavedEnrollment | null } | null = null;
 
   async function storeCancellation(about: string): Promise<void> {
     const opened = await options.vault;
@@ -111,6 +141,7 @@ export function createEnrollmentStep(options: EnrollmentStepOptions): Enrollment
       return (await options.vault).admission();
     },
     lastAdmission: () => vault?.admission() ?? null,
+    saved: () => (latest && latest.sessionId !== '' && latest.sessionId === session.snapshot()?.sessionId ? latest.saved : null),
 
     async citizenCancelled() {
       const entry = latest;
@@ -133,7 +164,13 @@ export function createEnrollmentStep(options: EnrollmentStepOptions): Enrollment
       }
       const opened = await options.vault;
       const matchedAt = now();
-      const entry = { sessionId: session.snapshot()?.sessionId ?? '', savedId: null as string | null, cancelled: false };
+      const entry = {
+        sessionId: session.snapshot()?.sessionId ?? '',
+        savedId: null as string | null,
+        cancelled: false,
+        saved: null as SavedEnrollment | null,
+      };
+      const nikDigestKey = new Uint8Array(randomBytes(16));
       latest = entry;
       const committed = await opened.commit({
         kind: 'enrollment',
@@ -152,6 +189,7 @@ export function createEnrollmentStep(options: EnrollmentStepOptions): Enrollment
               matchedAt,
               now: now(),
             },
+            nikDigestKey,
           ),
       });
       if (!committed.ok) {
@@ -160,6 +198,7 @@ export function createEnrollmentStep(options: EnrollmentStepOptions): Enrollment
         return session.requireStep('saving') ?? session.refer('enrollment-not-saved', committed.reason);
       }
       entry.savedId = committed.id;
+      entry.saved = { enrollmentId: committed.id, nik: journey.nik, nikDigestKey, evidence: signoffEvidence({ readout, capture, match }) };
       // The citizen cancelled while it was being saved: the cancellation follows it.
       if (entry.cancelled) void storeCancellation(committed.id);
       logger.info(

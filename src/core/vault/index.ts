@@ -42,6 +42,7 @@ export {
   type EnrollmentSources,
   type EnrollmentStep,
   type EnrollmentStepOptions,
+  type SavedEnrollment,
 } from './enrollmentStep';
 export { vaultSetup, type VaultSetup } from './fromConfig';
 export { inspectVault, type VaultInspection } from './inspectVault';

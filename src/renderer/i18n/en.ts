@@ -215,6 +215,34 @@ export const en: Record<MessageKey, string> = {
   'face.error.other': 'The face check cannot run. Please ask an officer for help.',
   'face.overlay.title': 'Quality measures (technician)',
   'face.overlay.frameMs': 'Time per frame: {ms} ms',
+  // Officer sign-off (issue 15): the code for the officer's phone, its renewal, the approval read by the camera, the end.
+  'signoff.title': 'Ask an officer to approve your activation',
+  'signoff.hint':
+    'An officer scans the code on this screen with a phone and checks your details. If nobody comes, touch "Need help?" and then "Call an officer".',
+  'signoff.qrLabel': 'Sign-off code for the officer',
+  'signoff.forOfficer': 'For the officer: scan this code with the IKD officer console. The NIK ends in {last4}.',
+  'signoff.renews': 'The code is renewed by itself in {seconds} s.',
+  'signoff.waiting': 'Waiting for the officer’s decision…',
+  'signoff.offline': 'This booth is offline. After approving, the officer shows the approval code to the camera of this booth.',
+  'signoff.scan.start': 'Officer: read the approval code with the camera',
+  'signoff.scan.stop': 'Stop the camera',
+  'signoff.scan.title': 'Officer: hold the approval code up to the camera',
+  'signoff.scan.checking': 'Checking the approval code…',
+  'signoff.scan.cameraProblem': 'The camera of this booth cannot read approval codes now. The officer can approve on the console instead.',
+  'signoff.scan.notApproval': 'That is not an approval code. Show the approval code from the officer console.',
+  'signoff.approval.damaged': 'The approval code could not be read completely. Hold it steady, closer to the camera.',
+  'signoff.approval.NOT_CERTIFIED': 'This approval is not from an officer that Dukcapil certified. It cannot be used.',
+  'signoff.approval.CERTIFICATE_EXPIRED': 'The officer’s login has ended. The officer must log in again and approve again.',
+  'signoff.approval.BAD_SIGNATURE': 'This approval code was altered. It cannot be used.',
+  'signoff.approval.NOT_YET_VALID': 'The approval is dated in the future: the clock of the officer’s phone is wrong.',
+  'signoff.approval.EXPIRED': 'This approval code has expired. The officer must approve again.',
+  'signoff.approval.OTHER_ENROLLMENT': 'This approval is for another citizen or another visit.',
+  'signoff.approval.REPLAYED': 'This approval code was already used.',
+  'done.title': 'Your IKD activation is approved',
+  'done.body': 'Your activation code will be sent to {email} shortly. Open the IKD app, then enter the code and your NIK.',
+  'speech.done.body':
+    'Your activation code will be sent to your email address shortly. Open the IKD app, then enter the code and your NIK.',
+  'done.finish': 'Finish and erase data',
   'unavailable.checking': 'Checking the booth devices…',
   'unavailable.done.title': 'Finishing is not available on this booth yet',
   'unavailable.body':
@@ -242,6 +270,8 @@ export const en: Record<MessageKey, string> = {
     'Your face matched, but this booth could not save your enrollment (its storage is full or has failed). Nothing of this visit is kept on the booth or sent anywhere. Please continue at the Dukcapil service desk.',
   'referral.reason.signoff-unavailable':
     'Your enrollment is saved on this booth, locked so that only Dukcapil can open it. Officer sign-off is not available on this booth yet, so your IKD activation cannot be completed here. Please continue at the Dukcapil service desk.',
+  'referral.reason.signoff-rejected':
+    'The officer did not approve your activation at this booth. Your enrollment will not be used. Please continue at the Dukcapil service desk, where an officer can help you.',
   'referral.erase': 'Touch "Finish and erase data" when you are ready. What you entered on this screen is then erased.',
   'referral.technicianCode': 'Code for the technician: {code}',
   'referral.bring': 'Bring your e-KTP and your mobile phone to the Dukcapil service desk.',
@@ -281,7 +311,8 @@ export const en: Record<MessageKey, string> = {
   'help.step.face':
     'The screen first shows the movements you will be asked for. Touch "I am ready". Then look at the camera, keep your face inside the oval and do each movement when asked. Take off dark glasses, a mask or a hat.',
   'help.step.saving': 'Please wait. The booth is saving your enrollment; this takes a moment.',
-  'help.step.signoff': 'Please wait. The booth is checking the next step.',
+  'help.step.signoff':
+    'Show this screen to an officer. The officer scans the code with a phone and checks your details. If nobody comes, touch "Call an officer" below.',
   'help.step.done': 'Touch "Finish and erase data" when you are done. Your data is then erased from this booth.',
   'help.step.referred':
     'Your activation cannot be completed at this booth. Touch "Finish and erase data", then continue at the Dukcapil service desk.',

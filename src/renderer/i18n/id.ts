@@ -217,6 +217,34 @@ export const id = {
   'face.error.other': 'Pemeriksaan wajah tidak dapat dijalankan. Silakan minta bantuan petugas.',
   'face.overlay.title': 'Ukuran kualitas (teknisi)',
   'face.overlay.frameMs': 'Waktu per bingkai: {ms} ms',
+  // Persetujuan petugas (issue 15).
+  'signoff.title': 'Minta petugas menyetujui aktivasi Anda',
+  'signoff.hint':
+    'Petugas memindai kode di layar ini dengan ponsel dan memeriksa data Anda. Jika tidak ada yang datang, sentuh "Butuh bantuan?" lalu "Panggil petugas".',
+  'signoff.qrLabel': 'Kode persetujuan untuk petugas',
+  'signoff.forOfficer': 'Untuk petugas: pindai kode ini dengan konsol petugas IKD. NIK berakhiran {last4}.',
+  'signoff.renews': 'Kode diperbarui otomatis dalam {seconds} detik.',
+  'signoff.waiting': 'Menunggu keputusan petugas…',
+  'signoff.offline': 'Anjungan ini sedang luring. Setelah menyetujui, petugas menunjukkan kode persetujuan ke kamera anjungan ini.',
+  'signoff.scan.start': 'Petugas: baca kode persetujuan dengan kamera',
+  'signoff.scan.stop': 'Matikan kamera',
+  'signoff.scan.title': 'Petugas: arahkan kode persetujuan ke kamera',
+  'signoff.scan.checking': 'Memeriksa kode persetujuan…',
+  'signoff.scan.cameraProblem': 'Kamera anjungan ini tidak dapat membaca kode persetujuan sekarang. Petugas dapat menyetujui lewat konsol.',
+  'signoff.scan.notApproval': 'Itu bukan kode persetujuan. Tunjukkan kode persetujuan dari konsol petugas.',
+  'signoff.approval.damaged': 'Kode persetujuan tidak terbaca lengkap. Pegang dengan tenang, lebih dekat ke kamera.',
+  'signoff.approval.NOT_CERTIFIED': 'Persetujuan ini bukan dari petugas yang disertifikasi Dukcapil. Tidak dapat digunakan.',
+  'signoff.approval.CERTIFICATE_EXPIRED': 'Sesi masuk petugas sudah berakhir. Petugas harus masuk lagi dan menyetujui lagi.',
+  'signoff.approval.BAD_SIGNATURE': 'Kode persetujuan ini telah diubah. Tidak dapat digunakan.',
+  'signoff.approval.NOT_YET_VALID': 'Persetujuan bertanggal di masa depan: jam pada ponsel petugas salah.',
+  'signoff.approval.EXPIRED': 'Kode persetujuan ini sudah kedaluwarsa. Petugas harus menyetujui lagi.',
+  'signoff.approval.OTHER_ENROLLMENT': 'Persetujuan ini untuk warga lain atau kunjungan lain.',
+  'signoff.approval.REPLAYED': 'Kode persetujuan ini sudah pernah digunakan.',
+  'done.title': 'Aktivasi IKD Anda disetujui',
+  'done.body': 'Kode aktivasi akan segera dikirim ke {email}. Buka aplikasi IKD, lalu masukkan kode tersebut dan NIK Anda.',
+  'speech.done.body':
+    'Kode aktivasi akan segera dikirim ke alamat email Anda. Buka aplikasi IKD, lalu masukkan kode tersebut dan NIK Anda.',
+  'done.finish': 'Selesai dan hapus data',
   'unavailable.checking': 'Memeriksa perangkat anjungan…',
   'unavailable.done.title': 'Penyelesaian belum tersedia di anjungan ini',
   'unavailable.body':
@@ -244,6 +272,8 @@ export const id = {
     'Wajah Anda cocok, tetapi anjungan ini tidak dapat menyimpan pendaftaran Anda (penyimpanannya penuh atau bermasalah). Tidak ada data kunjungan ini yang disimpan di anjungan atau dikirim ke mana pun. Silakan lanjutkan di loket pelayanan Dukcapil.',
   'referral.reason.signoff-unavailable':
     'Pendaftaran Anda sudah tersimpan di anjungan ini, terkunci sehingga hanya Dukcapil yang dapat membukanya. Persetujuan petugas belum tersedia di anjungan ini, sehingga aktivasi IKD Anda belum dapat diselesaikan di sini. Silakan lanjutkan di loket pelayanan Dukcapil.',
+  'referral.reason.signoff-rejected':
+    'Petugas tidak menyetujui aktivasi Anda di anjungan ini. Pendaftaran Anda tidak akan digunakan. Silakan lanjutkan di loket pelayanan Dukcapil, petugas di sana dapat membantu Anda.',
   'referral.erase': 'Sentuh "Selesai dan hapus data" jika sudah siap. Data yang Anda masukkan di layar ini lalu dihapus.',
   'referral.technicianCode': 'Kode untuk teknisi: {code}',
   'referral.bring': 'Bawa e-KTP Anda dan HP Anda ke loket pelayanan Dukcapil.',
@@ -283,7 +313,8 @@ export const id = {
   'help.step.face':
     'Layar lebih dulu menunjukkan gerakan yang akan diminta. Sentuh "Saya siap". Lalu lihat ke kamera, letakkan wajah di dalam bingkai oval, dan lakukan setiap gerakan saat diminta. Lepaskan kacamata gelap, masker, atau topi.',
   'help.step.saving': 'Mohon tunggu. Anjungan sedang menyimpan pendaftaran Anda; ini hanya sebentar.',
-  'help.step.signoff': 'Mohon tunggu. Anjungan sedang memeriksa langkah berikutnya.',
+  'help.step.signoff':
+    'Tunjukkan layar ini kepada petugas. Petugas memindai kode dengan ponsel dan memeriksa data Anda. Jika tidak ada yang datang, sentuh "Panggil petugas" di bawah.',
   'help.step.done': 'Sentuh "Selesai dan hapus data" jika sudah selesai. Data Anda lalu dihapus dari anjungan ini.',
   'help.step.referred':
     'Aktivasi Anda tidak dapat diselesaikan di anjungan ini. Sentuh "Selesai dan hapus data", lalu lanjutkan di loket pelayanan Dukcapil.',

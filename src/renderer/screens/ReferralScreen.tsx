@@ -19,6 +19,7 @@ export const referralMessages: Record<ReferralReason, MessageKey> = {
   'face-not-matched': 'referral.reason.face-not-matched',
   'enrollment-not-saved': 'referral.reason.enrollment-not-saved',
   'signoff-unavailable': 'referral.reason.signoff-unavailable',
+  'signoff-rejected': 'referral.reason.signoff-rejected',
 };
 
 export function ReferralScreen() {

@@ -31,8 +31,8 @@ export const screenSpeech = {
   // The actions of this challenge, in its order, follow as the screen's detail.
   'face.briefing.title': ['face.briefing.title', 'speech.face.briefing.intro'],
   'saving.title': ['saving.title', 'saving.body'],
-  'unavailable.checking': ['unavailable.checking'],
-  'unavailable.done.title': ['unavailable.done.title', 'unavailable.body'],
+  'signoff.title': ['signoff.title', 'signoff.hint'],
+  'done.title': ['done.title', 'speech.done.body'],
   'common.error.generic': ['common.error.generic'],
   'referral.title': ['referral.title'],
 } as const satisfies Record<string, readonly [MessageKey, ...MessageKey[]]>;
@@ -92,6 +92,21 @@ export const faceSpeech: readonly MessageKey[] = [
   'face.matchRetry',
 ];
 
+/** What the sign-off step says when the booth camera read an approval QR it refused, and when it was offline. */
+export const signoffSpeech: readonly MessageKey[] = [
+  'signoff.offline',
+  'signoff.scan.notApproval',
+  'signoff.scan.cameraProblem',
+  'signoff.approval.damaged',
+  'signoff.approval.NOT_CERTIFIED',
+  'signoff.approval.CERTIFICATE_EXPIRED',
+  'signoff.approval.BAD_SIGNATURE',
+  'signoff.approval.NOT_YET_VALID',
+  'signoff.approval.EXPIRED',
+  'signoff.approval.OTHER_ENROLLMENT',
+  'signoff.approval.REPLAYED',
+];
+
 /** Every key the booth speaks, without repeats, in a stable order. */
 export const spokenKeys: readonly MessageKey[] = [
   ...new Set<MessageKey>([
@@ -106,5 +121,6 @@ export const spokenKeys: readonly MessageKey[] = [
     ...cancelSpeech,
     ...faceSpeech,
     ...cardSpeech,
+    ...signoffSpeech,
   ]),
 ];

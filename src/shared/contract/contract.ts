@@ -25,6 +25,8 @@ import {
   faceUnavailableReasons,
   faceVerifyFailures,
   livenessReasons,
+  approvalRefusals,
+  signoffUnavailableReasons,
   STILL_READING,
 } from './reasons';
 import {
@@ -37,6 +39,7 @@ import {
   helpScreenSchema,
   languageSchema,
   sessionSnapshotSchema,
+  signoffTokenSchema,
   wipeReasonSchema,
 } from './schemas';
 
@@ -160,8 +163,20 @@ const citizenCalls = {
     timeoutMs: 70_000,
     failures: { ...journeyMove, STEP_UNAVAILABLE: [null, ...faceUnavailableReasons], FACE_FAILED: faceVerifyFailures },
   }),
-  // Later steps. Until their capability is built they answer STEP_UNAVAILABLE and refer the citizen (signoff-unavailable).
-  'signoff.request': call(emptyParams, snapshot, { failures: { ...journeyMove, STEP_UNAVAILABLE: [] } }),
+  /**
+   * The sign-off token to show (a QR for the officer's phone). Asked again, it answers the same token until the last 30 s of
+   * its life, then a renewed one (new nonce, new expiry). Meanwhile the core listens for the officer's decision from the
+   * upstream: an approval moves the journey to done, a rejection refers the citizen (signoff-rejected). STEP_UNAVAILABLE
+   * NO_BOOTH_KEY: the booth cannot sign (its vault is out of service); the citizen is referred (signoff-unavailable).
+   */
+  'signoff.request': call(emptyParams, signoffTokenSchema, { failures: { ...journeyMove, STEP_UNAVAILABLE: signoffUnavailableReasons } }),
+  /**
+   * The officer's approval QR as the booth's camera read it (text as decoded): checked against the officer certificate's
+   * upstream key and this enrollment's tokens, then taken like the upstream's answer. APPROVAL_REFUSED and why.
+   */
+  'signoff.scanApproval': call(z.object({ text: z.string().min(1).max(4000) }).strict(), snapshot, {
+    failures: { ...journeyMove, STEP_UNAVAILABLE: signoffUnavailableReasons, APPROVAL_REFUSED: approvalRefusals },
+  }),
   /**
    * "Call an officer" from any screen, with or without a session: logged (no personal data) and handed to the officer-call hook.
    * consoleNotified: whether an officer console was told (false until one exists; the screen shows its own sign either way).

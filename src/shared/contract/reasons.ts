@@ -2,6 +2,7 @@
 // methods' declarations share (contract.ts). The core answers them and the
 // screens switch over them, so the lists live here, where both can see them.
 import { livenessFailures } from '../face/liveness';
+import { approvalFailures } from '../signoff/approval';
 
 /**
  * How reading an e-KTP can fail: every card driver and parser turns what went wrong into one of these (the core's CardError,
@@ -54,3 +55,12 @@ export type CaptureEvidenceFailure = (typeof captureEvidenceFailures)[number];
 
 /** FACE_FAILED's reason when the liveness judge refused the trace: LIVENESS_ and the judge's failure. */
 export const livenessReasons = livenessFailures.map((failure) => `LIVENESS_${failure}` as const);
+
+/**
+ * STEP_UNAVAILABLE's reasons at the sign-off step: the booth has no signing key (its vault is out of service), or no stored
+ * enrollment of this session to sign off (a bug: the journey reaches sign-off only through a stored enrollment).
+ */
+export const signoffUnavailableReasons = ['NO_BOOTH_KEY', 'NO_ENROLLMENT'] as const;
+
+/** APPROVAL_REFUSED's reasons: why the booth refused an officer's approval QR (src/shared/signoff/approval.ts). */
+export const approvalRefusals = approvalFailures;

@@ -32,6 +32,8 @@ export const errorCodes = [
   'CARD_FAILED',
   // The face step failed; `reason` says how (LIVENESS_<failure>, ATTEMPTS_EXHAUSTED, CHALLENGE_UNKNOWN, BAD_IMAGE, NOT_CAPTURED, …).
   'FACE_FAILED',
+  // The officer's approval QR the booth's camera read was refused; `reason` says why (reasons.ts: approvalRefusals).
+  'APPROVAL_REFUSED',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -1,6 +1,7 @@
 // Runtime schemas of the values the contract carries. Every string has a
 // length cap so a hostile payload cannot make the booth hold megabytes.
 import { z } from 'zod';
+import { cameraSettingsSchema } from '../face/settings';
 import { editableSteps, journeySteps, languages, referralReasons } from '../journey/machine';
 
 export const languageSchema = z.enum(languages);
@@ -77,6 +78,33 @@ export const chipPhotoSchema = z
   })
   .strict();
 export type ChipPhoto = z.infer<typeof chipPhotoSchema>;
+
+/** The sign-off token as the screen shows it: its text, its QR drawn by the core, and its validity (ms since 1970). */
+export const signoffTokenSchema = z
+  .object({
+    text: z.string().max(300),
+    qr: z
+      .object({
+        version: z.int().min(1).max(10),
+        size: z.int().min(21).max(57),
+        /** Dark modules as one SVG path in module units (src/core/signoff/qr.ts). */
+        path: z
+          .string()
+          .max(40_000)
+          .regex(/^[Mhvz0-9 -]*$/),
+      })
+      .strict(),
+    issuedAt: z.number(),
+    expiresAt: z.number(),
+    /** The NIK's last four digits, which the officer compares with the citizen's card. */
+    nikLast4: z.string().regex(/^\d{4}$/),
+    /** Whether the booth hears the officer's decision from the upstream (false: only the approval QR reaches it). */
+    online: z.boolean(),
+    /** The camera that reads the officer's approval QR (the face step's); null: this booth has none, only the upstream path. */
+    camera: cameraSettingsSchema.nullable(),
+  })
+  .strict();
+export type SignoffToken = z.infer<typeof signoffTokenSchema>;
 
 export const capabilitiesSchema = z.object({
   card: z.boolean(),

@@ -43,8 +43,10 @@ export const referralSteps = {
    * it is kept, and the desk enrolls the citizen.
    */
   'enrollment-not-saved': 'saving',
-  /** This booth has no officer sign-off yet. */
+  /** This booth cannot show a sign-off code (it cannot sign: its vault is out of service). */
   'signoff-unavailable': 'signoff',
+  /** The officer looked at the evidence and did not approve; the code is the officer's reason (e.g. face-mismatch). */
+  'signoff-rejected': 'signoff',
 } as const satisfies Record<string, JourneyStep>;
 export type ReferralReason = keyof typeof referralSteps;
 export const referralReasons = Object.keys(referralSteps) as ReferralReason[];

@@ -146,22 +146,27 @@ function parseApprovalClaims(payload: Uint8Array): ApprovalClaims | null {
   };
 }
 
-export type ApprovalFailure =
-  | TextFailure
-  | 'MALFORMED'
-  | 'UNSUPPORTED_ALGORITHM'
-  /** No certificate, or one the upstream did not sign: an officer the upstream never certified. */
-  | 'NOT_CERTIFIED'
-  /** The officer's login that the certificate covers has ended. */
-  | 'CERTIFICATE_EXPIRED'
-  /** The certificate is genuine, but the approval is not signed by the key it certifies. */
-  | 'BAD_SIGNATURE'
-  | 'NOT_YET_VALID'
-  | 'EXPIRED'
-  /** A genuine decision about another enrollment (or another visit's code). */
-  | 'OTHER_ENROLLMENT'
-  /** This decision was already used. */
-  | 'REPLAYED';
+/** Why a booth refuses an approval QR, in the order it checks (the screen words each one). */
+export const approvalFailures = [
+  // Not an approval QR (a sign-off token, a web address, another code), or damaged on the way.
+  'WRONG_PREFIX',
+  'BAD_ENCODING',
+  'MALFORMED',
+  'UNSUPPORTED_ALGORITHM',
+  // No certificate, or one the upstream did not sign: an officer the upstream never certified.
+  'NOT_CERTIFIED',
+  // The officer's login that the certificate covers has ended.
+  'CERTIFICATE_EXPIRED',
+  // The certificate is genuine, but the approval is not signed by the key it certifies.
+  'BAD_SIGNATURE',
+  'NOT_YET_VALID',
+  'EXPIRED',
+  // A genuine decision about another enrollment (or another visit's code).
+  'OTHER_ENROLLMENT',
+  // This decision was already used.
+  'REPLAYED',
+] as const;
+export type ApprovalFailure = (typeof approvalFailures)[number] & (TextFailure | string);
 
 export type ApprovalVerdict =
   { ok: true; claims: ApprovalClaims; officerId: string } | { ok: false; reason: ApprovalFailure; detail: string };

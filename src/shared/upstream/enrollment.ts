@@ -54,6 +54,15 @@ export const enrollmentContentSchema = z
         match: z.record(z.string(), z.unknown()),
       })
       .strict(),
+    /**
+     * For the officer's sign-off (issue 15): the 16-byte key of the sign-off token's NIK digest (docs/signoff-token.md), so
+     * the upstream, and only it, can check that a token and this enrollment are about the same NIK. Absent in enrollments
+     * sealed before sign-off existed.
+     */
+    signoff: z
+      .object({ nikDigestKey: bytes.refine((value) => value.length === 16, '16 bytes') })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -72,3 +81,27 @@ export const cancellationContentSchema = z
     at: isoTime,
   })
   .strict();
+
+export const SIGNOFF_FORMAT = 'anjungan-ikd/signoff/v1';
+
+/**
+ * The content of a `kind: 'signoff'` record: the officer's decision on an enrollment as the booth learned it, from the
+ * upstream (its signed answer) or from the officer's approval QR read by the booth's camera (the QR's text, which anyone can
+ * check again: src/shared/signoff/approval.ts).
+ */
+export const signoffContentSchema = z
+  .object({
+    format: z.literal(SIGNOFF_FORMAT),
+    id: z.string(),
+    enrollmentId: z.string(),
+    decision: z.enum(['approve', 'reject']),
+    reason: z.string().max(40).nullable(),
+    officerId: z.string().max(32),
+    decidedAt: isoTime,
+    via: z.enum(['upstream', 'approval-qr']),
+    /** The upstream's signature over its answer (via upstream) or the approval QR's text (via approval-qr). */
+    proof: z.string().max(4000),
+    at: isoTime,
+  })
+  .strict();
+export type SignoffContent = z.infer<typeof signoffContentSchema>;
