@@ -226,7 +226,7 @@ export function createSignoffStep(options: SignoffStepOptions): SignoffStep {
       async 'signoff.scanApproval'({ text }) {
         const ready = await atSignoff();
         if (!ready.ok) return ready.refusal;
-        const { from, signing } = ready;
+        const { from } = ready;
         const verdict = verifyApproval(text, {
           upstreamKey: options.upstreamKey,
           now: now(),
