@@ -89,28 +89,22 @@ const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true
 const page = await browser.newPage();
 await page.setContent('<!doctype html><title>verify</title>');
 await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
-const verifyTimes = await page.evaluate(
-  async ({ texts, key, kidHex }) => {
-    const verify = (window as unknown as { verifySignoffToken: (text: string, options: unknown) => Promise<{ ok: boolean }> })
-      .verifySignoffToken;
-    const publicKey = Uint8Array.from(atob(key), (c) => c.charCodeAt(0));
-    const options = {
-      keysFor: (id: string) => (id === kidHex ? [{ boothId: 'B', publicKey, revoked: false }] : []),
-      now: Date.now(),
-      seen: () => false,
-    };
-    const times: number[] = [];
-    for (let round = 0; round < 3; round++)
-      for (const text of texts) {
-        const started = performance.now();
-        const verdict = await verify(text, options);
-        if (!verdict.ok) throw new Error('a token did not verify');
-        if (round > 0) times.push(performance.now() - started);
-      }
-    return times;
-  },
-  { texts: tokens, key: rawEd25519PublicKey(publicKey).toString('base64'), kidHex: Buffer.from(kid).toString('hex') },
-);
+// The page's code as text: tsx would otherwise add its own helpers to a function handed to the page.
+const verifyTimes = (await page.evaluate(`(async () => {
+  const texts = ${JSON.stringify(tokens)};
+  const publicKey = Uint8Array.from(atob(${JSON.stringify(rawEd25519PublicKey(publicKey).toString('base64'))}), (c) => c.charCodeAt(0));
+  const kidHex = ${JSON.stringify(Buffer.from(kid).toString('hex'))};
+  const options = { keysFor: (id) => (id === kidHex ? [{ boothId: 'B', publicKey, revoked: false }] : []), now: Date.now(), seen: () => false };
+  const times = [];
+  for (let round = 0; round < 3; round++)
+    for (const text of texts) {
+      const started = performance.now();
+      const verdict = await window.verifySignoffToken(text, options);
+      if (!verdict.ok) throw new Error('a token did not verify: ' + verdict.reason);
+      if (round > 0) times.push(performance.now() - started);
+    }
+  return times;
+})()`)) as number[];
 await browser.close();
 
 // 3. Approval to the booth's done, online.
@@ -154,6 +148,11 @@ const engine = await createSyncEngine({
 });
 let reachedDone: (() => void) | null = null;
 const session = new CitizenSession({ expirySec: 600, onChange: (snapshot) => snapshot?.step === 'done' && reachedDone?.() });
+// The card and face steps are not part of this measure: one part stands in for their snapshot fields.
+session.attach({
+  snapshot: () => ({ cardAttemptsLeft: 3, faceAttemptsLeft: 3, faceCaptured: false, faceMatchesLeft: 2 }),
+  wipe: () => undefined,
+});
 let saved: SavedEnrollment | null = null;
 const step = createSignoffStep({
   session,

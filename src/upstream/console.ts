@@ -14,6 +14,7 @@ import { MAX_SIGNOFF_WAIT_S } from '../shared/upstream/signoff';
 import { cbor } from '../core/vault';
 import type { UpstreamDatabase } from './db/database';
 import { Decisions, type StoredDecision } from './decisions';
+import type { Activations } from './activation';
 import type { UpstreamKeys } from './keys';
 import { parseJson } from './parseJson';
 import { audit, Officers, SESSION_HOURS, type OfficerSession } from './officers';
@@ -27,6 +28,7 @@ export interface ConsoleRouteOptions {
   keys: UpstreamKeys;
   officers: Officers;
   decisions: Decisions;
+  activations: Activations;
   /** The booth request check (the server's signedBy): the booth, or null when it already answered. */
   signedBy(request: FastifyRequest, reply: FastifyReply): Promise<{ booth: { boothId: string } } | null>;
 }
@@ -189,6 +191,17 @@ export function registerConsoleRoutes(app: FastifyInstance, options: ConsoleRout
     if (outcome.code === 'ALREADY_DECIDED')
       return sendError(reply, 409, 'ALREADY_DECIDED', outcome.message, { decision: decisionJson(outcome.decision) });
     return sendError(reply, 422, 'TOKEN_REFUSED', outcome.message, { reason: outcome.code });
+  });
+
+  // An officer sends the citizen a new activation code (the first was lost, or expired).
+  app.post<{ Params: { id: string } }>('/console/api/activations/:id/resend', async (request, reply) => {
+    const session = await officerOf(request, reply, true);
+    if (!session) return reply;
+    if (!UUID.test(request.params.id)) return sendError(reply, 404, 'NOT_FOUND', 'no such enrollment');
+    const outcome = await options.activations.resend(request.params.id, session.officer.officerId);
+    if (outcome.ok) return { sentTo: outcome.sentTo };
+    if (outcome.code === 'NOT_FOUND') return sendError(reply, 404, 'NOT_FOUND', outcome.message);
+    return sendError(reply, 409, 'RESEND_REFUSED', outcome.message, { reason: outcome.code });
   });
 
   // The booth asks (signed, like all its requests) and may wait up to MAX_SIGNOFF_WAIT_S for the decision.

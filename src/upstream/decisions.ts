@@ -67,6 +67,8 @@ export class Decisions {
   constructor(
     readonly db: UpstreamDatabase,
     readonly keys: UpstreamKeys,
+    /** Told of each approval once it is recorded (activation issues the code). */
+    readonly onApproved: (enrollmentId: string) => Promise<void> = async () => undefined,
   ) {}
 
   /** Every booth key with its kid: what the console caches to verify tokens in the page. `fresh`: not from the 5 s cache. */
@@ -184,6 +186,11 @@ export class Decisions {
       return outcome;
     }
     this.#taken.emit(claims.enrollmentId);
+    // The code goes out in the background: the officer's answer does not wait for the mail server.
+    if (outcome.decision.decision === 'approve')
+      void this.onApproved(claims.enrollmentId).catch((error: Error) =>
+        console.error(`activation after ${claims.enrollmentId}: ${error.message}`),
+      );
     return outcome;
   }
 

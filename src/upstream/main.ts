@@ -24,7 +24,7 @@ import { migrateUpstream } from './db/migrations';
 import { takeRecords } from './intake';
 import { DEMO_KEY_FILE, loadUpstreamKeys, newUpstreamKeyFile, type UpstreamKeys } from './keys';
 import { BoothRegistry, ed25519FromText } from './registry';
-import { createUpstreamServer } from './server';
+import { createUpstreamServer, DEFAULT_MAIL_FROM } from './server';
 import { Officers } from './officers';
 
 export const DEFAULT_PORT = 8787;
@@ -53,6 +53,10 @@ const usage = `Usage: npm run upstream [-- serve] [--port ${DEFAULT_PORT}] [--ho
                 (http://HOST:PORT/console/); the password (12 characters or
                 more) is the first line of --password-file FILE or of stdin
   officer disable  ends the officer's sessions and refuses their logins
+
+serve also takes --smtp URL (or SMTP_URL; e.g. smtp://mail.example:587) where
+activation codes are e-mailed, and --mail-from ADDRESS (or MAIL_FROM). Without
+a server, each code's sending is recorded as failed (officers can resend).
 
 Every command takes:
   --database-url URL   PostgreSQL (or the DATABASE_URL environment variable)
@@ -95,6 +99,8 @@ export async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean' },
         workers: { type: 'string' },
         name: { type: 'string' },
+        smtp: { type: 'string' },
+        'mail-from': { type: 'string' },
         'password-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -177,9 +183,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (workers > 1 && cluster.isPrimary) {
       await db.close();
-      return serveWithWorkers(workers, { host, banner: (bound) => banner(host, bound, db, keys, registration, workers) });
+      return serveWithWorkers(workers, { host, banner: (bound) => banner(host, bound, db, keys, registration, workers, mail) });
     }
-    const app = await createUpstreamServer({ db, keys, registration, logger: false });
+    const smtp = values.smtp ?? process.env['SMTP_URL'] ?? null;
+    const mail = { url: smtp, from: values['mail-from'] ?? process.env['MAIL_FROM'] ?? DEFAULT_MAIL_FROM };
+    const app = await createUpstreamServer({ db, keys, registration, logger: false, mail });
     try {
       await app.listen({ port, host });
     } catch (error) {
@@ -190,7 +198,7 @@ export async function main(argv: string[]): Promise<number> {
     const address = app.server.address();
     const bound = typeof address === 'object' && address ? address.port : port;
     // A cluster worker leaves the banner to the primary.
-    if (cluster.isPrimary) console.log(banner(host, bound, db, keys, registration, 1));
+    if (cluster.isPrimary) console.log(banner(host, bound, db, keys, registration, 1, mail));
     await new Promise<void>((done) => {
       const stop = () => done();
       process.once('SIGINT', stop);
@@ -318,10 +326,19 @@ async function officerCommand(
   return 2;
 }
 
-function banner(host: string, bound: number, db: UpstreamDatabase, keys: UpstreamKeys, registration: string, workers: number): string {
+function banner(
+  host: string,
+  bound: number,
+  db: UpstreamDatabase,
+  keys: UpstreamKeys,
+  registration: string,
+  workers: number,
+  mail: { url: string | null },
+): string {
   return [
     `Reference upstream on http://${host}:${bound}  (fleet page: http://${host}:${bound}/fleet)`,
     `  officers      http://${host}:${bound}/console/  (add one with "npm run upstream -- officer add")`,
+    `  e-mail        ${mail.url ? mail.url.replace(/\/\/[^@/]*@/, '//') : 'NO SMTP SERVER: activation codes are not sent (--smtp URL)'}`,
     `  storage       ${db.kind === 'postgres' ? `PostgreSQL ${db.location}` : `PGlite in ${db.location}`}`,
     `  processes     ${workers}`,
     `  keys          ${keys.sealingKeyId}${keys.demo ? '  (DEMO KEYS: their private halves are public; for trying out only)' : ''}`,

@@ -26,9 +26,13 @@ import { registerConsolePage } from './consolePage';
 import { parseJson } from './parseJson';
 import { Decisions } from './decisions';
 import { Officers } from './officers';
+import { Activations, type MailSettings } from './activation';
+import { redeemBodySchema } from '../shared/upstream/activation';
 import type { SCRYPT_DEFAULT } from './passwords';
 
 export const CBOR_TYPE = 'application/cbor';
+/** The sender of activation e-mails unless the operator names one (--mail-from, MAIL_FROM). */
+export const DEFAULT_MAIL_FROM = 'IKD Dukcapil <no-reply@ikd.invalid>';
 /** At most this many records in one batch, and this many bytes in one request (a batch of 64 enrollments of ~60 KB). */
 export const MAX_BATCH_RECORDS = 64;
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -58,6 +62,8 @@ export interface UpstreamServerOptions {
   officers?: Officers;
   /** Tests only: officers' passwords hashed at this scrypt cost. */
   passwordCost?: typeof SCRYPT_DEFAULT;
+  /** Where activation codes are e-mailed from (default: no SMTP server, every sending recorded as failed). */
+  mail?: MailSettings;
 }
 
 const sendError = (reply: FastifyReply, status: number, code: UpstreamErrorCode, message: string) =>
@@ -73,6 +79,12 @@ const isType = (request: FastifyRequest, type: string) =>
 export async function createUpstreamServer(options: UpstreamServerOptions): Promise<FastifyInstance> {
   const { db, keys } = options;
   const registry = new BoothRegistry(db);
+  const activations = new Activations(db, keys, options.mail ?? { url: null, from: DEFAULT_MAIL_FROM });
+  /** Enrollments stored by a request: those an officer approved already get their activation code now. */
+  const stored = (results: ReadonlyArray<{ id: string | null; status: number }>) => {
+    const ids = results.filter((result) => result.status === 201 && result.id).map((result) => result.id!);
+    void activations.afterIntake(ids).catch((error: Error) => app.log.error(error));
+  };
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: MAX_BODY_BYTES, forceCloseConnections: true });
   // Raw bytes for every body: the signature covers their digest, so they are checked before anything parses them.
   app.removeAllContentTypeParsers();
@@ -193,6 +205,7 @@ export async function createUpstreamServer(options: UpstreamServerOptions): Prom
       return sendError(reply, 413, 'TOO_LARGE', `a batch holds at most ${MAX_BATCH_RECORDS} records, not ${records.length}`);
     const checked = performance.now();
     const results = await takeRecords({ db, keys, registry }, records as Uint8Array[], signed.booth.boothId, 'sync');
+    stored(results);
     phases.set(request.raw, [
       ['body', bodyRead - (receivedAt.get(request.raw) ?? bodyRead)],
       ['verify', checked - bodyRead],
@@ -225,6 +238,7 @@ export async function createUpstreamServer(options: UpstreamServerOptions): Prom
         return sendError(reply, 400, 'BAD_REQUEST', `the body is not record ${request.params.id}`);
       const [result] = await takeRecords({ db, keys, registry }, [signed.body], signed.booth.boothId, 'sync');
       if (!result) return sendError(reply, 500, 'INTERNAL', 'no outcome');
+      stored([result]);
       if ('ack' in result) return reply.code(result.status).type(CBOR_TYPE).send(Buffer.from(result.ack));
       return sendError(reply, result.status, result.code, result.message);
     },
@@ -254,9 +268,22 @@ export async function createUpstreamServer(options: UpstreamServerOptions): Prom
     db,
     keys,
     officers: options.officers ?? new Officers(db, keys, { passwordCost: options.passwordCost }),
-    decisions: new Decisions(db, keys),
+    decisions: new Decisions(db, keys, (enrollmentId) => activations.afterDecision(enrollmentId)),
+    activations,
     signedBy,
   });
+
+  // The IKD app redeems an activation code (unsigned: the app holds no booth key; wrong codes are throttled).
+  app.post('/v1/activations/redeem', async (request, reply) => {
+    if (!isType(request, 'application/json')) return sendError(reply, 415, 'BAD_REQUEST', 'send the code as application/json');
+    const parsed = parseJson(redeemBodySchema, Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
+    if (!parsed.ok) return sendError(reply, 400, 'BAD_REQUEST', parsed.message);
+    const outcome = await activations.redeem(parsed.value, request.ip);
+    if (outcome.ok) return reply.code(200).send({ activated: true, enrollmentId: outcome.enrollmentId });
+    if (outcome.code === 'LOCKED') reply.header('retry-after', String(outcome.retryAfterS));
+    return sendError(reply, outcome.status, outcome.code, outcome.message);
+  });
+  app.addHook('onClose', async () => activations.close());
 
   const heartbeatExpectedS = options.heartbeatExpectedS ?? 60;
   app.get('/v1/fleet', async () => fleetStatus(db, { heartbeatExpectedS }));

@@ -5,11 +5,13 @@
 // verifies it in the page, shows the evidence and the photos; the officer
 // approves and the booth reaches done through its long-poll (online). A
 // second booth, offline, reads the officer's approval QR through its own
-// fake camera. Each bad code typed into the console shows its own message.
+// fake camera. The activation e-mail reaches a real SMTP server on
+// 127.0.0.1 and its code redeems once. Each bad code typed into the console
+// shows its own message.
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { encode as base45Encode, decode as base45Decode } from '@digitalbazaar/base45';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +22,8 @@ import { passBriefing } from '../support/faceBriefing';
 import { startTestBooth, type TestBooth } from '../support/host';
 import { readQrPng } from '../support/qrRead';
 import { writeQrVideo } from '../support/qrVideo';
+import { startTestSmtp, type TestSmtp } from '../support/smtp';
+import { testIdentities } from '../../src/core/card/emulator/identities';
 import {
   startTestUpstream,
   testSyncConfig,
@@ -40,6 +44,7 @@ import { BoothRegistry } from '../../src/upstream/registry';
 const PASSWORD = 'correct horse battery';
 const work = mkdtempSync(join(tmpdir(), 'e2e-signoff-'));
 let upstream: TestUpstream;
+let smtp: TestSmtp;
 let database: Awaited<ReturnType<typeof testUpstreamDatabase>>;
 let livenessVideo: string;
 const sessions: BrowserSession[] = [];
@@ -49,7 +54,12 @@ beforeAll(async () => {
   livenessVideo = (await ensureFaceVideos()).liveness;
   database = await testUpstreamDatabase('pglite');
   const officers = new Officers(database.db, testUpstreamKeys, { passwordCost: { N: 2 ** 10, r: 8, p: 1 } });
-  upstream = await startTestUpstream('pglite', { db: database.db, officers });
+  smtp = await startTestSmtp();
+  upstream = await startTestUpstream('pglite', {
+    db: database.db,
+    officers,
+    mail: { url: smtp.url, from: 'IKD Dukcapil <no-reply@ikd.test>' },
+  });
   await officers.add('siti.r', 'Siti Rahmawati', PASSWORD);
 }, 120_000);
 
@@ -58,6 +68,7 @@ afterAll(async () => {
   for (const booth of booths) await booth.close();
   await upstream?.close();
   await database?.release();
+  await smtp?.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -157,6 +168,20 @@ describe('officer sign-off, online', () => {
     await screenshot(page, 'landscape-id-15-done');
     await screenshot(phone, 'phone-en-console-approved');
     expect(booth.logText()).toMatch(/"event":"signoff.decided".*"via":"upstream"/);
+
+    // The activation code reaches the citizen's mailbox, and the IKD app redeems it once.
+    const mail = await smtp.mail(1);
+    expect(mail.to).toMatchObject({ text: siti.email });
+    const code = /: (\d{6})\n/.exec(mail.text!)![1]!;
+    const nikDigest = createHash('sha256').update(`anjungan-ikd/activation-nik/v1:${testIdentities[3]!.nik}`).digest('base64url');
+    const redeem = () =>
+      fetch(`${upstream.url}/v1/activations/redeem`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code, nikDigest }),
+      }).then((response) => response.status);
+    expect(await redeem()).toBe(200);
+    expect(await redeem()).toBe(409);
   }, 180_000);
 
   it('each bad code typed into the console shows its own message', async () => {

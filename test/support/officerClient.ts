@@ -3,6 +3,9 @@
 // session cookie and its CSRF token, over real HTTP.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { buildApproval, type ApprovalClaims } from '../../src/shared/signoff/approval';
+import { Officers } from '../../src/upstream/officers';
+import type { UpstreamServerOptions } from '../../src/upstream/server';
+import { startTestUpstream, testUpstreamDatabase, testUpstreamKeys, type TestUpstream } from './upstream';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever each route answers
 type Answer = { status: number; body: any };
@@ -53,6 +56,32 @@ export async function officerLogin(baseUrl: string, officerId: string, password:
     approval(claims) {
       if (!certificate) throw new Error('not logged in');
       return buildApproval(claims, certificate, (toBeSigned) => ed25519.sign(toBeSigned, secretKey));
+    },
+  };
+}
+
+/** The password of the officers the sign-off tests add. */
+export const OFFICER_PASSWORD = 'correct horse battery';
+
+/**
+ * A reference upstream on PGlite whose officers' passwords are hashed cheaply (tests only), with officer `officerId` added
+ * and logged in from a phone key; close() stops the server and removes the database.
+ */
+export async function startUpstreamWithOfficer(
+  officerId: string,
+  options: Partial<Omit<UpstreamServerOptions, 'db' | 'keys' | 'officers'>> = {},
+): Promise<{ upstream: TestUpstream; officers: Officers; officer: OfficerClient; close(): Promise<void> }> {
+  const database = await testUpstreamDatabase('pglite');
+  const officers = new Officers(database.db, testUpstreamKeys, { passwordCost: { N: 2 ** 10, r: 8, p: 1 } });
+  const upstream = await startTestUpstream('pglite', { ...options, db: database.db, officers });
+  await officers.add(officerId, 'Siti Rahmawati', OFFICER_PASSWORD);
+  return {
+    upstream,
+    officers,
+    officer: await officerLogin(upstream.url, officerId, OFFICER_PASSWORD),
+    async close() {
+      await upstream.close();
+      await database.release();
     },
   };
 }

@@ -18,6 +18,8 @@ export const consoleErrorCodes = [
   'ALREADY_DECIDED',
   'WRONG_BOOTH',
   'TOKEN_REFUSED',
+  // An activation code not sent again: already activated, sent too often, or too soon (`reason` says which).
+  'RESEND_REFUSED',
 ] as const;
 export type ConsoleErrorCode = (typeof consoleErrorCodes)[number];
 

@@ -26,6 +26,11 @@ export const upstreamErrorCodes = [
   'INVALID_CONTENT',
   'IN_PROGRESS',
   'DIGEST_MISMATCH',
+  // The IKD app's redemption of an activation code (POST /v1/activations/redeem):
+  'WRONG_CODE',
+  'ALREADY_ACTIVATED',
+  'CODE_EXPIRED',
+  'LOCKED',
 ] as const;
 export type UpstreamErrorCode = (typeof upstreamErrorCodes)[number];
 

@@ -143,6 +143,41 @@ export const upstreamMigrations: readonly UpstreamMigration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`);
     },
   },
+  {
+    version: 3,
+    summary: 'activation codes and their e-mail deliveries',
+    async up(tx) {
+      // activations: one per approved enrollment that has arrived. The code is kept as an HMAC only; nik_digest is what the
+      // IKD app sends (SHA-256 of the NIK with a label), so redemption never needs the NIK in clear.
+      await tx.query(`
+        CREATE TABLE activations (
+          enrollment_id uuid PRIMARY KEY,
+          booth_id text NOT NULL,
+          nik_digest text NOT NULL,
+          email text NOT NULL,
+          language text NOT NULL,
+          code_hash bytea NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          expires_at timestamptz NOT NULL,
+          sends integer NOT NULL DEFAULT 0,
+          last_sent_at timestamptz,
+          failed_attempts integer NOT NULL DEFAULT 0,
+          locked_until timestamptz,
+          redeemed_at timestamptz
+        )`);
+      await tx.query('CREATE INDEX activations_nik ON activations (nik_digest, created_at DESC)');
+      // email_deliveries: every sending, and why one failed (a server down, an address refused).
+      await tx.query(`
+        CREATE TABLE email_deliveries (
+          id bigserial PRIMARY KEY,
+          enrollment_id uuid NOT NULL,
+          at timestamptz NOT NULL DEFAULT now(),
+          ok boolean NOT NULL,
+          message_id text,
+          error text
+        )`);
+    },
+  },
 ];
 
 /** Applies what is missing; answers the versions applied now. Refuses a database from a newer upstream. */

@@ -10,24 +10,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { enrollmentContentSchema, signoffContentSchema } from '../../../src/shared/upstream/enrollment';
 import { cbor, rawEd25519PublicKey } from '../../../src/core/vault';
 import { testIdentities } from '../../../src/core/card/emulator/identities';
-import { Officers } from '../../../src/upstream/officers';
 import { boothAtFaceStep, captureVideoFace, type FaceClient } from '../../support/faceJourney';
-import { officerLogin, type OfficerClient } from '../../support/officerClient';
-import {
-  startTestUpstream,
-  testSyncConfig,
-  testUpstreamDatabase,
-  testUpstreamKeys,
-  upstreamRecords,
-  type TestUpstream,
-} from '../../support/upstream';
+import { startUpstreamWithOfficer, type OfficerClient } from '../../support/officerClient';
+import { testSyncConfig, upstreamRecords, type TestUpstream } from '../../support/upstream';
 import { readTestVault } from '../../support/vault';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { buildApproval, encodeOfficerCertificate } from '../../../src/shared/signoff/approval';
 import { BoothRegistry } from '../../../src/upstream/registry';
 import { toHex, verifySignoffToken } from '../../../src/shared/signoff/token';
 
-const PASSWORD = 'correct horse battery';
 const opened: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const close of opened.splice(0)) await close();
@@ -53,19 +44,12 @@ async function atSignoff(client: FaceClient) {
 
 describe('officer sign-off in the journey', () => {
   let upstream: TestUpstream;
-  let database: Awaited<ReturnType<typeof testUpstreamDatabase>>;
   let siti: OfficerClient;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    database = await testUpstreamDatabase('pglite');
-    const officers = new Officers(database.db, testUpstreamKeys, { passwordCost: { N: 2 ** 10, r: 8, p: 1 } });
-    upstream = await startTestUpstream('pglite', { db: database.db, officers });
-    await officers.add('siti', 'Siti Rahmawati', PASSWORD);
-    siti = await officerLogin(upstream.url, 'siti', PASSWORD);
+    ({ upstream, officer: siti, close } = await startUpstreamWithOfficer('siti'));
   }, 60_000);
-  afterAll(async () => {
-    await upstream?.close();
-    await database?.release();
-  });
+  afterAll(async () => close?.());
 
   it('online: the upstream checks the token, the officer approves, the booth is done at once and syncs the decision', async () => {
     const { client, booth, config, logs } = await boothAtFaceStep(

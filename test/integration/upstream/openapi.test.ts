@@ -393,6 +393,13 @@ describe('the reference upstream against docs/upstream-api.json', () => {
         await documented(method, path, response);
         continue;
       }
+      if (schemes.length === 0) {
+        // The IKD app's redemption: open to anyone, refused by its own rule (no code was issued for this NIK).
+        const body = JSON.stringify({ code: '000000', nikDigest: 'A'.repeat(43) });
+        await refused(method, path, await fetch(url, { method, headers: { 'content-type': 'application/json' }, body }), 401, 'WRONG_CODE');
+        expect(`${method} ${path}`).toBe('POST /v1/activations/redeem');
+        continue;
+      }
       if (method === 'GET') {
         const empty = new Uint8Array();
         const headers = { 'content-type': 'application/json', 'content-digest': contentDigest(empty) };
