@@ -16,6 +16,7 @@ import { cbor } from '../core/vault';
 import { ACTIVATION_NIK_LABEL } from '../shared/upstream/activation';
 import type { Queryable, UpstreamDatabase } from './db/database';
 import type { UpstreamKeys } from './keys';
+import { AddressThrottle } from './addressThrottle';
 import { audit } from './officers';
 
 export const CODE_TTL_HOURS = 24;
@@ -23,8 +24,6 @@ export const MAX_SENDS = 5;
 export const RESEND_AFTER_S = 60;
 export const LOCK_AFTER_WRONG = 5;
 const LOCK_MINUTES = 15;
-const ADDRESS_WINDOW_MS = 10 * 60_000;
-const ADDRESS_MAX_FAILURES = 20;
 
 export interface MailSettings {
   /** smtp://host:port or smtps://user:pass@host:port; null: no server, every sending is recorded as failed. */
@@ -83,7 +82,7 @@ export function activationNikDigest(nik: string): string {
 export class Activations {
   readonly #secret: Buffer;
   readonly #transport: Transporter | null;
-  readonly #failuresByAddress = new Map<string, number[]>();
+  readonly #addresses: AddressThrottle;
 
   constructor(
     readonly db: UpstreamDatabase,
@@ -97,6 +96,7 @@ export class Activations {
       .update(keys.signingKey.export({ format: 'der', type: 'pkcs8' }))
       .digest();
     this.#transport = mail.url ? nodemailer.createTransport(mail.url) : null;
+    this.#addresses = new AddressThrottle(() => this.#now());
   }
 
   #now(): number {
@@ -209,20 +209,17 @@ export class Activations {
   /** The IKD app's redemption: the code and the NIK's digest; activated once. */
   async redeem(request: { code: string; nikDigest: string }, address: string): Promise<RedeemOutcome> {
     const now = this.#now();
-    const recent = (this.#failuresByAddress.get(address) ?? []).filter((at) => now - at < ADDRESS_WINDOW_MS);
-    this.#failuresByAddress.set(address, recent);
-    if (recent.length >= ADDRESS_MAX_FAILURES) {
-      const retryAfterS = Math.ceil((recent[0]! + ADDRESS_WINDOW_MS - now) / 1000);
+    const addressWait = this.#addresses.wait(address);
+    if (addressWait > 0)
       return {
         ok: false,
         status: 429,
         code: 'LOCKED',
-        message: `too many wrong codes from this device: wait ${retryAfterS} s`,
-        retryAfterS,
+        message: `too many wrong codes from this device: wait ${addressWait} s`,
+        retryAfterS: addressWait,
       };
-    }
     const wrong = (): RedeemOutcome => {
-      this.#failuresByAddress.set(address, [...recent, now]);
+      this.#addresses.failed(address);
       return { ok: false, status: 401, code: 'WRONG_CODE', message: 'the code or the NIK is wrong' };
     };
     const [row] = await this.db.query<{

@@ -2,7 +2,9 @@
 // against, a decision taken once per enrollment (the token checked again
 // here, whatever the page said), and the decision as the booth asks for it,
 // signed with the upstream's key so nobody between can approve for it.
-import { createHash, sign } from 'node:crypto';
+import { sign } from 'node:crypto';
+import { boothKid } from '../core/signoff';
+import { ed25519FromText } from './registry';
 import { EventEmitter } from 'node:events';
 import { verifySignoffToken, type SignoffFailure, type SignoffClaims } from '../shared/signoff/token';
 import type { RejectionReason } from '../shared/signoff/approval';
@@ -20,8 +22,9 @@ export interface ListedBoothKey {
 
 const KEYS_CACHE_MS = 5_000;
 
+/** A registered key's kid, as the booth computes it for its tokens. */
 export function kidOf(publicKeyText: string): string {
-  return createHash('sha256').update(Buffer.from(publicKeyText, 'base64url')).digest('hex').slice(0, 8);
+  return Buffer.from(boothKid(ed25519FromText(publicKeyText))).toString('hex');
 }
 
 export interface StoredDecision {

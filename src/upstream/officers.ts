@@ -16,6 +16,7 @@ import { createHash, randomBytes, sign } from 'node:crypto';
 import { encodeOfficerCertificate } from '../shared/signoff/approval';
 import type { Queryable, UpstreamDatabase } from './db/database';
 import type { UpstreamKeys } from './keys';
+import { AddressThrottle } from './addressThrottle';
 import { checkPassword, hashPassword, passwordProblem, UNKNOWN_OFFICER_HASH, SCRYPT_DEFAULT } from './passwords';
 
 export const OFFICER_ID = /^[A-Za-z0-9._-]{1,32}$/;
@@ -24,8 +25,6 @@ export const SESSION_IDLE_MINUTES = 30;
 export const LOCK_AFTER_FAILURES = 5;
 const LOCK_BASE_S = 30;
 const LOCK_MAX_S = 3600;
-const ADDRESS_WINDOW_MS = 10 * 60_000;
-export const ADDRESS_MAX_FAILURES = 20;
 
 export interface Officer {
   officerId: string;
@@ -58,13 +57,15 @@ export async function audit(db: Queryable, actor: string, action: string, subjec
 }
 
 export class Officers {
-  readonly #failuresByAddress = new Map<string, number[]>();
+  readonly #addresses: AddressThrottle;
 
   constructor(
     readonly db: UpstreamDatabase,
     readonly keys: UpstreamKeys,
     readonly options: { now?: () => number; passwordCost?: typeof SCRYPT_DEFAULT } = {},
-  ) {}
+  ) {
+    this.#addresses = new AddressThrottle(() => this.#now());
+  }
 
   #now(): number {
     return (this.options.now ?? Date.now)();
@@ -99,25 +100,8 @@ export class Officers {
     return true;
   }
 
-  /** Seconds this address must wait after too many failed logins, or 0. */
-  #addressWait(address: string): number {
-    const now = this.#now();
-    const recent = (this.#failuresByAddress.get(address) ?? []).filter((at) => now - at < ADDRESS_WINDOW_MS);
-    this.#failuresByAddress.set(address, recent);
-    return recent.length >= ADDRESS_MAX_FAILURES ? Math.ceil((recent[0]! + ADDRESS_WINDOW_MS - now) / 1000) : 0;
-  }
-
-  #addressFailed(address: string): void {
-    const now = this.#now();
-    this.#failuresByAddress.set(address, [...(this.#failuresByAddress.get(address) ?? []), now]);
-    // The map forgets addresses that went quiet.
-    if (this.#failuresByAddress.size > 10_000)
-      for (const [key, times] of this.#failuresByAddress)
-        if (times.every((at) => now - at >= ADDRESS_WINDOW_MS)) this.#failuresByAddress.delete(key);
-  }
-
   async login(request: { officerId: string; password: string; officerKey: Uint8Array; address: string }): Promise<LoginOutcome> {
-    const addressWait = this.#addressWait(request.address);
+    const addressWait = this.#addresses.wait(request.address);
     if (addressWait > 0) {
       await audit(this.db, 'anonymous', 'login.throttled', request.officerId.slice(0, 32), { address: request.address });
       return {
@@ -150,7 +134,7 @@ export class Officers {
     }
     const matches = await checkPassword(request.password, row?.password_hash ?? UNKNOWN_OFFICER_HASH);
     if (!row || !matches || row.status !== 'active') {
-      this.#addressFailed(request.address);
+      this.#addresses.failed(request.address);
       if (row) {
         const failures = row.failed_logins + 1;
         const lockS = failures >= LOCK_AFTER_FAILURES ? Math.min(LOCK_MAX_S, LOCK_BASE_S * 2 ** (failures - LOCK_AFTER_FAILURES)) : 0;
@@ -238,3 +222,5 @@ export class Officers {
     if (rows[0]) await audit(this.db, rows[0].officer_id, 'logout', rows[0].officer_id);
   }
 }
+
+export { ADDRESS_MAX_FAILURES } from './addressThrottle';
